@@ -1,0 +1,64 @@
+// The commander program. Each command's module is imported only when it runs, so start-up stays
+// fast. main() never exits: it returns the exit code for bin/golive.js.
+import { Command, CommanderError } from 'commander';
+import { GoliveError, describeError } from '../errors.js';
+import { VERSION } from '../version.js';
+
+export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130 } as const;
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    gate passed
+  1    gate failed (a check failed, errored or is pending)
+  2    usage or config error, or tool failure
+  130  interrupted (Ctrl-C)`;
+
+export function buildProgram(setCode: (code: number) => void): Command {
+  const program = new Command('golive')
+    .description('Is your MintCash integration ready to go live? Executable go-live checklist, CI gate and dress rehearsal.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .addHelpText('after', `
+Examples:
+  $ npx golive check                          check the current repository
+  $ golive check --format sarif --output golive.sarif
+  $ golive check --offline --only credentials  static credential checks only
+  $ golive explain credentials.live-keys
+${EXIT_CODES_HELP}`);
+  program.exitOverride();
+
+  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [];
+  for (const register of commands) register(program, setCode);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    return handleError(e);
+  }
+}
+
+/** Prints any error as one line plus its suggestion; maps it to an exit code. Never a stack. */
+export function handleError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // Help and version "errors" are normal exits; commander already printed its message.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return e.exitCode === 0 ? 0 : EXIT.usage;
+  }
+  if (e instanceof GoliveError) {
+    process.stderr.write(`golive: ${e.message}\n`);
+    for (const d of e.details) process.stderr.write(`  - ${d}\n`);
+    if (e.suggestion) process.stderr.write(`  ${e.suggestion}\n`);
+    return e.exitCode;
+  }
+  process.stderr.write(`golive: internal error: ${describeError(e)}\n  Please report this with the command you ran.\n`);
+  if (process.env.GOLIVE_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return EXIT.usage;
+}

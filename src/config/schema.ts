@@ -1,0 +1,99 @@
+// The strict golive config schema (GUIDE §4). Unknown keys are errors with their path.
+import { z } from 'zod';
+
+const severitySetting = z.enum(['off', 'warning', 'error']);
+
+const isoDate = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'expected a date like 2026-12-31',
+  });
+
+export const waiverSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    fingerprint: z.string().min(1).optional(),
+    path: z.string().min(1).optional(),
+    reason: z.string().min(1),
+    owner: z.string().min(1),
+    expires: isoDate,
+  });
+
+const httpUrl = z.string().refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an http(s) URL' },
+);
+
+export const probesSchema = z.strictObject({
+  /** How many signed probes the latency check sends. */
+  count: z.number().int().min(1).max(50).default(5),
+  /** Per-probe time limit; above MintCash's 10 s budget so a slow endpoint is measured. */
+  timeoutMs: z.number().int().min(1000).max(60000).default(15000),
+  /** p95 above this is a warning: MintCash wants a prompt 2xx. */
+  promptAckMs: z.number().int().min(1).max(10000).default(2000),
+  /** Warn when the certificate expires within this many days. */
+  certExpiryWarnDays: z.number().int().min(0).max(365).default(21),
+  /** Probes in flight at once. */
+  concurrency: z.number().int().min(1).max(8).default(2),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  environment: z.enum(['live', 'test']).default('live'),
+  webhook: z
+    .strictObject({
+      url: httpUrl.optional(),
+      testUrl: httpUrl.optional(),
+      allowPrivateNetwork: z.boolean().default(false),
+      probes: probesSchema.default(probesSchema.parse({})),
+    })
+    .default({ allowPrivateNetwork: false, probes: probesSchema.parse({}) }),
+  api: z
+    .strictObject({
+      baseUrl: httpUrl.default('https://api.mintcash.me'),
+    })
+    .default({ baseUrl: 'https://api.mintcash.me' }),
+  env: z
+    .strictObject({
+      publicKey: z.string().min(1).default('MINTCASH_PUBLIC_KEY'),
+      secretKey: z.string().min(1).default('MINTCASH_SECRET_KEY'),
+      webhookSecret: z.string().min(1).default('MINTCASH_WEBHOOK_SECRET'),
+    })
+    .default({
+      publicKey: 'MINTCASH_PUBLIC_KEY',
+      secretKey: 'MINTCASH_SECRET_KEY',
+      webhookSecret: 'MINTCASH_WEBHOOK_SECRET',
+    }),
+  /** Globs of files that end up in production (rendered env files, deploy manifests). */
+  productionConfig: z
+    .array(z.string().min(1))
+    .default([
+      '.env.production',
+      '.env.prod',
+      '.env.live',
+      '**/.env.production',
+      'config/production.{json,yaml,yml,js,ts,toml}',
+      'config/prod.{json,yaml,yml,js,ts,toml}',
+      '**/*.prod.{json,yaml,yml}',
+      '**/*.production.{json,yaml,yml}',
+    ]),
+  /** Globs of files golive never reads. */
+  ignore: z.array(z.string().min(1)).default([]),
+  /** Globs of test files; static code checks skip them. */
+  testFiles: z
+    .array(z.string().min(1))
+    .default(['**/test/**', '**/tests/**', '**/__tests__/**', '**/*.test.*', '**/*.spec.*', '**/*_test.go', '**/test_*.py']),
+  checks: z.record(z.string(), severitySetting).default({}),
+  waivers: z.array(waiverSchema).default([]),
+});
+
+export type GoliveConfig = z.infer<typeof configSchema>;
+export type WaiverConfig = z.infer<typeof waiverSchema>;
+export type SeveritySetting = z.infer<typeof severitySetting>;

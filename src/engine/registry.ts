@@ -1,0 +1,67 @@
+// The check registry: validated once at load so a bad check is caught before any run.
+import { GoliveError } from '../errors.js';
+import { EVIDENCE_KEYS } from '../evidence/index.js';
+import { SECTIONS, SEVERITIES, type Check, type Section } from './types.js';
+
+export interface Registry {
+  checks: Check[];
+  byId: Map<string, Check>;
+  ids: ReadonlySet<string>;
+}
+
+const ID_PATTERN = /^[a-z][a-z0-9-]*(\/[a-z0-9-]+)?\.[a-z0-9*][a-z0-9-]*$/;
+
+/** Every problem with the given checks, one line each (empty when they are all fine). */
+export function checkProblems(checks: readonly Check[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [i, c] of checks.entries()) {
+    const label = typeof c?.id === 'string' ? c.id : `check #${i + 1}`;
+    if (!c || typeof c !== 'object') {
+      problems.push(`${label}: is not a check object`);
+      continue;
+    }
+    if (typeof c.id !== 'string' || !ID_PATTERN.test(c.id)) problems.push(`${label}: id must look like "section.name"`);
+    else if (seen.has(c.id)) problems.push(`${label}: duplicate id`);
+    else seen.add(c.id);
+    if (!(SECTIONS as readonly string[]).includes(c.section)) problems.push(`${label}: unknown section "${String(c.section)}"`);
+    for (const field of ['title', 'failureTitle', 'why', 'fix'] as const) {
+      if (typeof c[field] !== 'string' || c[field].trim() === '') problems.push(`${label}: ${field} is missing`);
+    }
+    if (!(SEVERITIES as readonly string[]).includes(c.defaultSeverity)) problems.push(`${label}: defaultSeverity must be error or warning`);
+    if (!Array.isArray(c.requires)) problems.push(`${label}: requires must be a list of evidence names`);
+    else for (const r of c.requires) if (!EVIDENCE_KEYS.includes(r)) problems.push(`${label}: requires unknown evidence "${String(r)}"`);
+    if (typeof c.run !== 'function') problems.push(`${label}: run is not a function`);
+  }
+  return problems;
+}
+
+export function createRegistry(checks: readonly Check[]): Registry {
+  const problems = checkProblems(checks);
+  if (problems.length > 0) {
+    throw new GoliveError('INTERNAL', `the check registry is invalid`, { details: problems });
+  }
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  return { checks: [...checks], byId, ids: new Set(byId.keys()) };
+}
+
+/** Resolves `--only`/`--skip` names (ids or section names); unknown names are a usage error. */
+export function selectChecks(registry: Registry, only?: string[], skip?: string[]): Check[] {
+  const matches = (name: string, c: Check) => c.id === name || c.section === name || (name.endsWith('.*') && c.id.startsWith(name.slice(0, -1)));
+  const unknown = [...(only ?? []), ...(skip ?? [])].filter(
+    (n) => !registry.checks.some((c) => matches(n, c)) && !(SECTIONS as readonly string[]).includes(n),
+  );
+  if (unknown.length > 0) {
+    throw new GoliveError('USAGE', `unknown check or section: ${unknown.join(', ')}`, {
+      suggestion: 'Run `golive list` to see every id and section.',
+    });
+  }
+  return registry.checks.filter(
+    (c) => (!only?.length || only.some((n) => matches(n, c))) && !(skip ?? []).some((n) => matches(n, c)),
+  );
+}
+
+export function sectionOf(id: string): Section | undefined {
+  const s = id.split('.')[0];
+  return (SECTIONS as readonly string[]).includes(s ?? '') ? (s as Section) : undefined;
+}

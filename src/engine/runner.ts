@@ -1,0 +1,240 @@
+// The runner: gathers each piece of evidence once, runs checks concurrently with a time limit,
+// turns a thrown, hung or malformed check into status `error`, applies suppressions, waivers and
+// the baseline, and always returns a complete RunReport.
+import { collectors } from '../evidence/index.js';
+import type { CollectContext, EvidenceMap } from '../evidence/types.js';
+import { describeError } from '../errors.js';
+import type { GoliveConfig } from '../config/schema.js';
+import { fingerprint } from './fingerprint.js';
+import { redactDeep } from './mask.js';
+import { applyWaivers, type Baseline } from './waivers.js';
+import { decideGate, deriveStatus, sortFindings } from './gate.js';
+import type {
+  Check,
+  CheckOutcome,
+  CheckResult,
+  EvidenceKey,
+  Finding,
+  RunNote,
+  RunOptions,
+  RunReport,
+  Severity,
+} from './types.js';
+
+export interface RunParams {
+  root: string;
+  config: GoliveConfig;
+  options: RunOptions;
+  checks: readonly Check[];
+  env: NodeJS.ProcessEnv;
+  version: string;
+  failOn: Severity;
+  only?: string[];
+  skip?: string[];
+  baseline?: Baseline;
+  /** Loads inline `golive-ignore` directives for the files that have findings. */
+  suppressions?: (files: string[]) => Promise<Map<string, Suppression[]>>;
+  onCheckStart?: (check: Check) => void;
+  onCheckDone?: (result: CheckResult) => void;
+  now?: Date;
+}
+
+export interface Suppression {
+  line: number;
+  ids: string[];
+  reason: string;
+}
+
+const DEFAULT_TIMEOUT_MS = { static: 60_000, network: 120_000, manual: 30_000 };
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+function isOutcome(v: unknown): v is CheckOutcome {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as CheckOutcome;
+  if (o.findings !== undefined && !Array.isArray(o.findings)) return false;
+  return (o.findings ?? []).every(
+    (f) => f && typeof f === 'object' && typeof f.messageId === 'string' && typeof f.message === 'string',
+  );
+}
+
+/** Secret values from the environment, so the final sweep can mask them wherever they appear. */
+function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv): string[] {
+  return [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]
+    .map((name) => env[name])
+    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+export async function runChecks(params: RunParams): Promise<RunReport> {
+  const started = Date.now();
+  const { config, options } = params;
+  const memo = new Map<EvidenceKey, Promise<unknown>>();
+  const gathered = new Map<EvidenceKey, unknown>();
+
+  const ctx: CollectContext = {
+    root: params.root,
+    config,
+    options,
+    env: params.env,
+    get<K extends EvidenceKey>(key: K): Promise<EvidenceMap[K]> {
+      let p = memo.get(key) as Promise<EvidenceMap[K]> | undefined;
+      if (!p) {
+        p = collectors[key]().then((collect) => (collect as (c: CollectContext) => Promise<EvidenceMap[K]>)(ctx));
+        p.then((v) => gathered.set(key, v)).catch(() => undefined);
+        memo.set(key, p);
+      }
+      return p;
+    },
+  };
+
+  const runOne = async (check: Check): Promise<CheckResult> => {
+    const setting = config.checks[check.id];
+    const severity: Severity | 'off' = setting ?? check.defaultSeverity;
+    const base = {
+      id: check.id,
+      section: check.section,
+      kind: check.kind,
+      severity,
+      help: { why: check.why, fix: check.fix },
+    };
+    if (severity === 'off') {
+      return { ...base, title: check.title, status: 'skip', summary: 'Turned off in config.', durationMs: 0, findings: [] };
+    }
+    params.onCheckStart?.(check);
+    const t0 = performance.now();
+    let outcome: CheckOutcome;
+    try {
+      const evidence: Partial<EvidenceMap> = {};
+      for (const key of check.requires) {
+        try {
+          (evidence as Record<string, unknown>)[key] = await ctx.get(key);
+        } catch (e) {
+          throw new Error(`could not gather ${key} evidence: ${describeError(e)}`);
+        }
+      }
+      const timeout = check.timeoutMs ?? DEFAULT_TIMEOUT_MS[check.kind];
+      const value: unknown = await withTimeout(
+        Promise.resolve().then(() => check.run({ evidence: evidence as EvidenceMap, config, options })),
+        timeout,
+      );
+      if (!isOutcome(value)) throw new Error('the check returned something that is not a result');
+      outcome = value;
+    } catch (e) {
+      outcome = { status: 'error', summary: `Could not run: ${describeError(e)}` };
+    }
+    const findings: Finding[] = (outcome.findings ?? []).map((f) => {
+      const own: Severity = f.severity ?? check.defaultSeverity;
+      // A severity set in config replaces the check's own judgement of each finding.
+      const sev: Severity = setting === 'warning' || setting === 'error' ? setting : own;
+      const out: Finding = {
+        messageId: f.messageId,
+        message: f.message,
+        severity: sev,
+        fingerprint: fingerprint(check.id, f.file, f.fingerprintOf ?? `${f.messageId}\0${f.message}`),
+      };
+      if (f.file !== undefined) out.file = f.file;
+      if (f.line !== undefined) out.line = f.line;
+      if (f.column !== undefined) out.column = f.column;
+      if (f.commit !== undefined) out.commit = f.commit;
+      if (f.evidence !== undefined) out.evidence = f.evidence;
+      return out;
+    });
+    const result: CheckResult = {
+      ...base,
+      title: check.title,
+      status: outcome.status ?? 'pass',
+      summary: outcome.summary ?? '',
+      durationMs: Math.round(performance.now() - t0),
+      findings,
+    };
+    if (outcome.evidence) result.evidence = outcome.evidence;
+    return result;
+  };
+
+  const results = await Promise.all(
+    params.checks.map(async (c) => {
+      const r = await runOne(c);
+      return { check: c, result: r, forced: r.status !== 'pass' };
+    }),
+  );
+
+  // Inline suppressions need the lines of files that have findings.
+  const files = [...new Set(results.flatMap((r) => r.result.findings.map((f) => f.file)).filter((f): f is string => !!f))];
+  const suppressions = files.length > 0 && params.suppressions ? await params.suppressions(files).catch(() => new Map()) : new Map();
+  for (const { result } of results) {
+    for (const f of result.findings) {
+      if (!f.file || f.line === undefined) continue;
+      const hit = (suppressions.get(f.file) as Suppression[] | undefined)?.find(
+        (s) => (s.line === f.line || s.line === f.line! - 1) && s.ids.some((id) => id === result.id || id === result.section),
+      );
+      if (hit) f.suppressed = { reason: hit.reason };
+    }
+  }
+
+  const waivers = applyWaivers(
+    results.map((r) => r.result),
+    config.waivers,
+    params.baseline,
+    params.now ?? new Date(),
+  );
+
+  const checks = results.map(({ check, result, forced }) => {
+    result.findings = sortFindings(result.findings);
+    if (!forced) {
+      result.status = deriveStatus(result.findings);
+    }
+    result.title = result.status === 'fail' || result.status === 'warn' || result.status === 'error' ? check.failureTitle : check.title;
+    if (!result.summary) result.summary = defaultSummary(result);
+    params.onCheckDone?.(result);
+    return result;
+  });
+
+  const notes: RunNote[] = [];
+  for (const key of ['repo', 'secrets', 'history', 'keys'] as const) {
+    const v = gathered.get(key) as { notes?: RunNote[] } | undefined;
+    if (v?.notes) notes.push(...v.notes);
+  }
+  for (const w of waivers) {
+    if (w.state === 'expired') notes.push({ source: 'waivers', message: `waiver for ${w.id} (owner ${w.owner}) expired on ${w.expires} and no longer applies` });
+  }
+  notes.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.message.localeCompare(b.message));
+
+  const summary = decideGate(checks, params.failOn);
+  const report: RunReport = {
+    schemaVersion: 1,
+    tool: { name: 'golive', version: params.version },
+    target: { dir: params.root, environment: config.environment },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    options: {
+      failOn: params.failOn,
+      offline: options.offline,
+      history: options.history,
+      ...(params.only?.length ? { only: params.only } : {}),
+      ...(params.skip?.length ? { skip: params.skip } : {}),
+      ...(params.baseline ? { baseline: params.baseline.file } : {}),
+    },
+    summary,
+    checks,
+    waivers,
+    notes,
+  };
+  return redactDeep(report, secretValues(config, params.env));
+}
+
+function defaultSummary(r: CheckResult): string {
+  const open = r.findings.filter((f) => !f.waived && !f.baseline && !f.suppressed).length;
+  const quiet = r.findings.length - open;
+  const tail = quiet > 0 ? ` (${quiet} waived, baselined or suppressed)` : '';
+  if (r.status === 'pass') return `No problems found${tail}.`;
+  return `${open} problem${open === 1 ? '' : 's'} found${tail}.`;
+}

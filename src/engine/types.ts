@@ -1,0 +1,159 @@
+// The check contract: what a check declares, what it receives, and what it returns.
+// Checks are pure judges: they get only the evidence they declared and never do I/O.
+import type { EvidenceMap } from '../evidence/types.js';
+import type { GoliveConfig } from '../config/schema.js';
+
+export const SECTIONS = ['credentials', 'webhook', 'idempotency', 'rehearsal'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const SEVERITIES = ['error', 'warning'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const STATUSES = ['pass', 'fail', 'warn', 'skip', 'error', 'pending'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export type CheckKind = 'static' | 'network' | 'manual';
+
+export type EvidenceKey = keyof EvidenceMap;
+
+/** One problem a check found. Prose is derived from messageId + data; tests assert those. */
+export interface FindingInput {
+  /** Stable id of the message, e.g. "live-secret-committed". */
+  messageId: string;
+  /** Human sentence; must never contain an unmasked secret. */
+  message: string;
+  /** Defaults to the check's severity. */
+  severity?: Severity;
+  file?: string;
+  line?: number;
+  column?: number;
+  /**
+   * The matched value the fingerprint is derived from (e.g. the raw key). The runner hashes it
+   * together with the check id and file, then drops it: it never reaches a report.
+   */
+  fingerprintOf?: string;
+  /** Extra facts for the reader, already masked (use maskSecret). */
+  evidence?: Record<string, unknown>;
+  /** Commit that introduced the finding, for history findings. */
+  commit?: string;
+}
+
+export interface CheckOutcome {
+  findings?: FindingInput[];
+  /** Force a status: `skip` (with reason), `pending`, or `error` (with reason). Otherwise derived. */
+  status?: 'skip' | 'pending' | 'error';
+  /** Why the check was skipped/pending/errored, or a one-line summary of what it saw. */
+  summary?: string;
+  /** Facts shown with the check in reports (already masked). */
+  evidence?: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  offline: boolean;
+  history: boolean;
+  requireRehearsal: boolean;
+  webhookUrl?: string;
+  envFile?: string;
+}
+
+export interface CheckContext<K extends EvidenceKey> {
+  evidence: Pick<EvidenceMap, K>;
+  config: GoliveConfig;
+  options: RunOptions;
+}
+
+export interface CheckMeta {
+  id: string;
+  section: Section;
+  kind: CheckKind;
+  /** Title when it passes, e.g. "Live keys are well-formed and paired". */
+  title: string;
+  /** Title when it fails, e.g. "Live keys are malformed or mismatched". */
+  failureTitle: string;
+  /** Why it matters. */
+  why: string;
+  /** How to fix a failure. */
+  fix: string;
+  defaultSeverity: Severity;
+  /** Per-check time limit; the runner turns an overrun into status `error`. */
+  timeoutMs?: number;
+}
+
+export interface Check<K extends EvidenceKey = EvidenceKey> extends CheckMeta {
+  requires: readonly K[];
+  run(ctx: CheckContext<K>): CheckOutcome | Promise<CheckOutcome>;
+}
+
+/** Type helper for authoring a check; the registry validates it at load. */
+export function defineCheck<const K extends EvidenceKey>(check: Check<K>): Check<K> {
+  return check;
+}
+
+/** A finding as it appears in a report. */
+export interface Finding {
+  messageId: string;
+  message: string;
+  severity: Severity;
+  file?: string;
+  line?: number;
+  column?: number;
+  fingerprint?: string;
+  commit?: string;
+  evidence?: Record<string, unknown>;
+  /** Set when a config waiver covers the finding. */
+  waived?: { reason: string; owner: string; expires: string };
+  /** Set when the finding was already in the --baseline report. */
+  baseline?: boolean;
+  /** Set when an inline `golive-ignore` comment covers it. */
+  suppressed?: { reason: string };
+}
+
+export interface CheckResult {
+  id: string;
+  section: Section;
+  kind: CheckKind;
+  /** Passing title or failure title, depending on status. */
+  title: string;
+  status: Status;
+  severity: Severity | 'off';
+  summary: string;
+  durationMs: number;
+  findings: Finding[];
+  evidence?: Record<string, unknown>;
+  help: { why: string; fix: string };
+  /** Where the check came from: "builtin" or a plugin name. */
+  source?: string;
+}
+
+export interface WaiverReport {
+  id: string;
+  fingerprint?: string;
+  path?: string;
+  reason: string;
+  owner: string;
+  expires: string;
+  state: 'active' | 'expired' | 'unused';
+  matched: number;
+}
+
+export interface RunNote {
+  /** What produced the note, e.g. "repo" or "secrets". */
+  source: string;
+  message: string;
+  file?: string;
+}
+
+export type StatusCounts = Record<Status, number>;
+
+export interface RunReport {
+  schemaVersion: 1;
+  tool: { name: 'golive'; version: string };
+  target: { dir: string; environment: 'live' | 'test' };
+  startedAt: string;
+  durationMs: number;
+  options: { failOn: Severity; offline: boolean; history: boolean; only?: string[]; skip?: string[]; baseline?: string };
+  summary: { gate: 'pass' | 'fail'; counts: StatusCounts; total: number };
+  checks: CheckResult[];
+  waivers: WaiverReport[];
+  notes: RunNote[];
+}

@@ -1,0 +1,14 @@
+// The collector registry: evidence name -> lazily imported collector. Lazy imports keep
+// `golive --version` and `golive list` fast; each collector runs at most once per run.
+import type { Collector, EvidenceMap } from './types.js';
+
+type CollectorTable = { [K in keyof EvidenceMap]: () => Promise<Collector<K>> };
+
+export const collectors: CollectorTable = {
+  repo: async () => (await import('./repo.js')).collectRepo,
+  secrets: async () => (await import('./secrets.js')).collectSecrets,
+  history: async () => (await import('./history.js')).collectHistory,
+  keys: async () => (await import('./keys.js')).collectKeys,
+};
+
+export const EVIDENCE_KEYS = Object.keys(collectors) as (keyof EvidenceMap)[];

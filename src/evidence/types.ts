@@ -1,0 +1,119 @@
+// The evidence contract: every collector's output type, keyed by the name checks declare in
+// `requires`. Collectors fill these in; checks only read them. Raw secret values may live here
+// (checks need them to judge) but must be masked before they go into a finding or a report.
+import type { GoliveConfig } from '../config/schema.js';
+import type { RunNote, RunOptions } from '../engine/types.js';
+
+export type KeyKind = 'pk' | 'sk';
+export type KeyEnv = 'live' | 'test';
+
+/** One file of the merchant repository, path relative to the root with forward slashes. */
+export interface RepoFile {
+  path: string;
+  size: number;
+}
+
+export interface RepoInventory {
+  root: string;
+  /** True when the file list came from `git ls-files`. */
+  isGit: boolean;
+  files: RepoFile[];
+  /** Skipped files (binary, too large, unreadable, symlink loops) and why. */
+  notes: RunNote[];
+}
+
+/** A MintCash key (or key-shaped string) found in a file. */
+export interface KeyMatch {
+  file: string;
+  line: number;
+  column: number;
+  kind: KeyKind;
+  env: KeyEnv;
+  /** The full matched key. Internal only: mask before reporting. */
+  value: string;
+  /** The whole line, capped at 400 chars, for context rules (fallbacks, suppressions). Internal. */
+  lineText: string;
+}
+
+/** A mention of the sandbox base URL (`sandbox.mintcash.me`) in a file. */
+export interface SandboxUrlMatch {
+  file: string;
+  line: number;
+  column: number;
+  lineText: string;
+}
+
+export interface SecretScan {
+  keys: KeyMatch[];
+  sandboxUrls: SandboxUrlMatch[];
+  filesScanned: number;
+  bytesScanned: number;
+  notes: RunNote[];
+}
+
+/** A key that was added by some commit, whether or not it is still in the tree. */
+export interface HistoryKeyMatch {
+  file: string;
+  line?: number;
+  kind: KeyKind;
+  env: KeyEnv;
+  value: string;
+  /** The commit that added it (full sha) and its date. */
+  commit: string;
+  date?: string;
+  /** True when the key is no longer present in the current tree. */
+  removed: boolean;
+}
+
+export interface HistoryScan {
+  /** False when --history was not given or the target is not a git repository. */
+  enabled: boolean;
+  reason?: string;
+  keys: HistoryKeyMatch[];
+  commitsScanned: number;
+  notes: RunNote[];
+}
+
+export type KeyRole = 'publicKey' | 'secretKey' | 'webhookSecret';
+
+/** A credential the deployment will use, from the environment, --env-file, or production config. */
+export interface CredentialItem {
+  /** "env" (process environment), "env-file" (--env-file) or "config-file" (productionConfig glob). */
+  source: 'env' | 'env-file' | 'config-file';
+  /** Variable or key name, e.g. MINTCASH_SECRET_KEY. */
+  name: string;
+  /** The role the name maps to per config `env.*`, when it is one of those names. */
+  role?: KeyRole;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Raw value. Internal only: mask before reporting. */
+  value: string;
+}
+
+export interface KeyInventory {
+  environment: KeyEnv;
+  /** Credentials in the process environment, --env-file and productionConfig files. */
+  items: CredentialItem[];
+  /** Production config files that were read (relative paths). */
+  productionFiles: string[];
+  notes: RunNote[];
+}
+
+export interface EvidenceMap {
+  repo: RepoInventory;
+  secrets: SecretScan;
+  history: HistoryScan;
+  keys: KeyInventory;
+}
+
+export interface CollectContext {
+  root: string;
+  config: GoliveConfig;
+  options: RunOptions;
+  env: NodeJS.ProcessEnv;
+  /** Another piece of evidence; each is gathered once per run. */
+  get<K extends keyof EvidenceMap>(key: K): Promise<EvidenceMap[K]>;
+}
+
+export type Collector<K extends keyof EvidenceMap> = (ctx: CollectContext) => Promise<EvidenceMap[K]>;
