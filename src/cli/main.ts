@@ -3,6 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { GoliveError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerCheck } from './check.js';
+import { registerList } from './list.js';
+import { registerReport } from './report.js';
 
 export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -29,7 +32,7 @@ Examples:
 ${EXIT_CODES_HELP}`);
   program.exitOverride();
 
-  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [];
+  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [registerCheck, registerList, registerReport];
   for (const register of commands) register(program, setCode);
   return program;
 }
@@ -61,4 +64,19 @@ export function handleError(e: unknown): number {
   process.stderr.write(`golive: internal error: ${describeError(e)}\n  Please report this with the command you ran.\n`);
   if (process.env.GOLIVE_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   return EXIT.usage;
+}
+
+type InterruptHook = () => void | Promise<void>;
+const interruptHooks = new Set<InterruptHook>();
+
+/** Registers work to finish on Ctrl-C (e.g. saving rehearsal state); returns an unregister function. */
+export function onInterrupt(hook: InterruptHook): () => void {
+  interruptHooks.add(hook);
+  return () => interruptHooks.delete(hook);
+}
+
+/** Called by bin/golive.js on SIGINT before it exits with 130; hooks get at most 2 s. */
+export async function runInterruptHooks(): Promise<void> {
+  const all = Promise.allSettled([...interruptHooks].map((h) => Promise.resolve().then(h)));
+  await Promise.race([all, new Promise((r) => setTimeout(r, 2000).unref())]);
 }

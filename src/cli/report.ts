@@ -1,0 +1,31 @@
+// `golive report <run.json>`: re-render a saved JSON report in any format.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { oneOf, useColor } from './shared.js';
+
+const FORMAT_NAMES = ['pretty', 'json', 'markdown', 'html', 'sarif', 'junit'] as const;
+
+export function registerReport(program: Command, setCode: (code: number) => void): void {
+  program
+    .command('report')
+    .description('re-render a saved JSON report (from `golive check --format json`)')
+    .argument('<file>', 'a JSON report')
+    .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMAT_NAMES, '--format')).default('pretty'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('-v, --verbose', 'show evidence and notes for every check')
+    .addHelpText('after', '\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown')
+    .action(async (file: string, flags: { format: (typeof FORMAT_NAMES)[number]; output?: string; verbose?: boolean }) => {
+      const [{ readReport }, { renderReport }, { writeFileAtomic }] = await Promise.all([
+        import('../report/load.js'),
+        import('../report/index.js'),
+        import('../report/write.js'),
+      ]);
+      const report = await readReport(file);
+      const color = !flags.output && flags.format === 'pretty' && useColor(process.stdout, process.env);
+      const out = renderReport(report, flags.format, { color, verbose: Boolean(flags.verbose) });
+      if (flags.output) await writeFileAtomic(flags.output, out);
+      else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+      // The exit code reflects the saved gate, so a re-render can still gate a pipeline.
+      setCode(report.summary.gate === 'pass' ? 0 : 1);
+    });
+}

@@ -1,0 +1,88 @@
+// Helpers shared by the commands: option parsing, colour decision, loading checks and config.
+import { access, constants, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { GoliveError } from '../errors.js';
+import type { Registry } from '../engine/registry.js';
+
+/** `--only a,b --only c` → ['a','b','c']. */
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+export function oneOf<T extends string>(allowed: readonly T[], what: string) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`${what} must be one of ${allowed.join(', ')}.`);
+    }
+    return value as T;
+  };
+}
+
+export function parseUrlOption(value: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+    return value;
+  } catch {
+    throw new InvalidArgumentError('expected an absolute http(s) URL, e.g. https://shop.example.com/webhooks/mintcash.');
+  }
+}
+
+/** Colour on a TTY unless NO_COLOR; FORCE_COLOR wins either way (https://no-color.org). */
+export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
+
+export async function resolveTargetDir(dir: string): Promise<string> {
+  const abs = path.resolve(dir);
+  const st = await stat(abs).catch(() => undefined);
+  if (!st) {
+    throw new GoliveError('TARGET_NOT_FOUND', `directory not found: ${dir}`, { suggestion: 'Pass the path of your merchant repository, e.g. `golive check ./my-shop`.' });
+  }
+  if (!st.isDirectory()) {
+    throw new GoliveError('TARGET_NOT_FOUND', `${dir} is not a directory`, { suggestion: 'Pass the repository directory, not a file.' });
+  }
+  return abs;
+}
+
+export async function loadRegistry(): Promise<Registry> {
+  const [{ builtinChecks }, { createRegistry }] = await Promise.all([import('../../checks/index.js'), import('../engine/registry.js')]);
+  return createRegistry(builtinChecks);
+}
+
+/** Closest ids to a mistyped one, for "did you mean". */
+export function suggestIds(input: string, ids: Iterable<string>): string[] {
+  const dist = (a: string, b: string): number => {
+    const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = d[0]!;
+      d[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = d[j]!;
+        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    return d[b.length]!;
+  };
+  return [...ids]
+    .map((id) => ({ id, d: id.includes(input) ? 0 : dist(input, id) }))
+    .filter((x) => x.d <= Math.max(3, Math.floor(input.length / 3)))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+    .map((x) => x.id);
+}
+
+/** A file the user named must exist and be readable: a clear usage error otherwise. */
+export async function assertReadable(file: string, flag: string): Promise<void> {
+  const st = await stat(file).catch(() => undefined);
+  if (!st || !st.isFile()) {
+    throw new GoliveError('IO', `${flag}: file not found: ${file}`, { suggestion: `Check the path given to ${flag}.` });
+  }
+  await access(file, constants.R_OK).catch(() => {
+    throw new GoliveError('IO', `${flag}: cannot read ${file} (permission denied)`, { suggestion: 'Check the file permissions.' });
+  });
+}
