@@ -1,8 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Plugin examples import the package by name; point that at this checkout's build.
+    alias: [
+      { find: /^mintcash-golive\/testing$/, replacement: new URL('./dist/src/testing/index.js', import.meta.url).pathname },
+      { find: /^mintcash-golive$/, replacement: new URL('./dist/src/api.js', import.meta.url).pathname },
+    ],
+  },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'examples/plugins/**/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**', 'bench/.work/**', 'test/fixtures/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,7 +1,6 @@
 // The body of `golive check`, loaded only when the command runs: config, selection, the run with a
 // spinner on a TTY, rendering, writing reports, CI integrations and the exit code.
 import path from 'node:path';
-import { loadConfig } from '../config/load.js';
 import { selectChecks } from '../engine/registry.js';
 import { runChecks } from '../engine/runner.js';
 import type { RunReport } from '../engine/types.js';
@@ -13,7 +12,7 @@ import { baselineFromReport, readReport } from '../report/load.js';
 import { appendStepSummary, writeFileAtomic, writeReportDir } from '../report/write.js';
 import { VERSION } from '../version.js';
 import type { CheckFlags } from './check.js';
-import { assertReadable, loadRegistry, resolveTargetDir } from './shared.js';
+import { assertReadable, loadProject, resolveTargetDir } from './shared.js';
 import { startProgress } from './progress.js';
 
 export interface CliIO {
@@ -25,8 +24,7 @@ export interface CliIO {
 
 export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO): Promise<number> {
   const root = await resolveTargetDir(dir);
-  const registry = await loadRegistry();
-  const { config } = await loadConfig(root, flags.config, registry.ids);
+  const { config, registry } = await loadProject(root, flags.config);
   const selected = selectChecks(registry, flags.only, flags.skip).filter(
     // Rehearsal items only count when the gate asks for them.
     (c) => c.section !== 'rehearsal' || flags.requireRehearsal,

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { GoliveError } from '../errors.js';
 import type { Check } from '../engine/types.js';
-import { loadRegistry, oneOf, suggestIds } from './shared.js';
+import { loadProject, oneOf, suggestIds } from './shared.js';
 
 const SECTION_NAMES: Record<string, string> = {
   credentials: '1. Credentials',
@@ -23,7 +23,7 @@ function describeCheck(c: Check) {
     why: c.why,
     fix: c.fix,
     requires: [...c.requires],
-    source: 'builtin',
+    source: c.source ?? 'builtin',
   };
 }
 
@@ -36,7 +36,8 @@ export function renderList(checks: readonly Check[]): string {
       section = c.section;
       lines.push(`${lines.length ? '\n' : ''}${SECTION_NAMES[section] ?? section}`);
     }
-    lines.push(`  ${c.id.padEnd(width)}  ${c.kind.padEnd(7)}  ${c.defaultSeverity.padEnd(7)}  ${c.title}`);
+    const from = c.source ? `  [plugin ${c.source}]` : '';
+    lines.push(`  ${c.id.padEnd(width)}  ${c.kind.padEnd(7)}  ${c.defaultSeverity.padEnd(7)}  ${c.title}${from}`);
   }
   lines.push('', 'Run `golive explain <id>` for why a check matters and how to fix it.');
   return `${lines.join('\n')}\n`;
@@ -56,6 +57,7 @@ export function renderExplain(c: Check): string {
     `  ${c.fix}`,
     '',
     `Evidence: ${c.requires.join(', ') || '(none)'}`,
+    `Source:   ${c.source ? `plugin ${c.source}` : 'built in'}`,
     `Configure: "checks": { "${c.id}": "off" | "warning" | "error" }`,
     `Suppress one line: // golive-ignore ${c.id}: <reason>`,
     '',
@@ -67,9 +69,10 @@ export function registerList(program: Command, setCode: (code: number) => void):
     .command('list')
     .description('list every check with its id, section, kind and default severity')
     .addOption(new Option('-f, --format <format>', 'text or json').argParser(oneOf(['text', 'json'] as const, '--format')).default('text'))
+    .option('-c, --config <file>', 'config file whose plugins to include (default: golive.config.* here)')
     .addHelpText('after', '\nExamples:\n  $ golive list\n  $ golive list --format json | jq -r ".[].id"')
-    .action(async (flags: { format: 'text' | 'json' }) => {
-      const { checks } = await loadRegistry();
+    .action(async (flags: { format: 'text' | 'json'; config?: string }) => {
+      const { checks } = (await loadProject(process.cwd(), flags.config)).registry;
       process.stdout.write(flags.format === 'json' ? `${JSON.stringify(checks.map(describeCheck), null, 2)}\n` : renderList(checks));
       setCode(0);
     });
@@ -79,9 +82,10 @@ export function registerList(program: Command, setCode: (code: number) => void):
     .description('explain one check: what it verifies, why it matters, how to fix it')
     .argument('<id>', 'a check id, e.g. credentials.live-keys')
     .addOption(new Option('-f, --format <format>', 'text or json').argParser(oneOf(['text', 'json'] as const, '--format')).default('text'))
+    .option('-c, --config <file>', 'config file whose plugins to include (default: golive.config.* here)')
     .addHelpText('after', '\nExamples:\n  $ golive explain webhook.signature\n  $ golive explain credentials.no-secrets-in-source --format json')
-    .action(async (id: string, flags: { format: 'text' | 'json' }) => {
-      const registry = await loadRegistry();
+    .action(async (id: string, flags: { format: 'text' | 'json'; config?: string }) => {
+      const { registry } = await loadProject(process.cwd(), flags.config);
       const check = registry.byId.get(id);
       if (!check) {
         const near = suggestIds(id, registry.ids);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { GoliveError } from '../errors.js';
 import type { Registry } from '../engine/registry.js';
+import type { GoliveConfig } from '../config/schema.js';
 
 /** `--only a,b --only c` → ['a','b','c']. */
 export function collectList(value: string, previous: string[] = []): string[] {
@@ -48,10 +49,44 @@ export async function resolveTargetDir(dir: string): Promise<string> {
   return abs;
 }
 
-export async function loadRegistry(): Promise<Registry> {
-  const [{ builtinChecks }, { createRegistry }] = await Promise.all([import('../../checks/index.js'), import('../engine/registry.js')]);
-  return createRegistry(builtinChecks);
+export interface Project {
+  config: GoliveConfig;
+  configFile?: string;
+  registry: Registry;
 }
+
+/**
+ * Config, plugins and the registry of a target directory. Plugin paths are relative to the config
+ * file's directory. Every problem (config, plugin loading, ids) is reported at once: exit 2.
+ */
+export async function loadProject(dir: string, configPath?: string): Promise<Project> {
+  const [{ builtinChecks }, { createRegistry, checkProblems }, { loadConfig, checkRefProblems, configInvalid }] = await Promise.all([
+    import('../../checks/index.js'),
+    import('../engine/registry.js'),
+    import('../config/load.js'),
+  ]);
+  const { config, file } = await loadConfig(dir, configPath, new Set(builtinChecks.map((c) => c.id)));
+  let checks = builtinChecks;
+  if (config.plugins.length > 0) {
+    const { loadPlugins } = await import('../plugins/load.js');
+    const { plugins, problems } = await loadPlugins(config.plugins, file ? path.dirname(file) : dir);
+    checks = [...builtinChecks, ...plugins.flatMap((p) => p.checks)];
+    const all = [...problems, ...checkProblems(checks)];
+    if (all.length > 0) {
+      throw new GoliveError('CONFIG_INVALID', `${all.length} problem${all.length === 1 ? '' : 's'} with plugins`, {
+        details: all,
+        suggestion: 'Fix or remove the plugins named above; README "Writing a check" shows the expected shape.',
+      });
+    }
+    // A plugin's preset applies first; the user's own `checks` settings win.
+    config.checks = Object.assign({}, ...plugins.map((p) => p.preset), config.checks);
+  }
+  const registry = createRegistry(checks);
+  const refProblems = checkRefProblems(config, registry.ids);
+  if (refProblems.length > 0) throw configInvalid(file ? path.basename(file) : 'config', refProblems);
+  return { config, ...(file ? { configFile: file } : {}), registry };
+}
+
 
 /** Closest ids to a mistyped one, for "did you mean". */
 export function suggestIds(input: string, ids: Iterable<string>): string[] {

@@ -57,26 +57,45 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return lines;
 }
 
-/** Validates a parsed object; throws CONFIG_INVALID listing every problem. */
+/** Validates a parsed object against the schema; throws CONFIG_INVALID listing every problem. */
 export function validateConfig(raw: unknown, label: string, knownCheckIds?: ReadonlySet<string>): GoliveConfig {
   const result = configSchema.safeParse(raw ?? {});
   const problems = result.success ? [] : formatIssues(result.error.issues);
-  if (result.success && knownCheckIds) {
-    for (const id of Object.keys(result.data.checks)) {
-      if (!knownCheckIds.has(id)) problems.push(`checks.${id}: unknown check id (see \`golive list\`)`);
-    }
-    result.data.waivers.forEach((w, i) => {
-      if (!knownCheckIds.has(w.id)) problems.push(`waivers[${i}].id: unknown check id "${w.id}"`);
-      if (!w.fingerprint && !w.path) problems.push(`waivers[${i}]: needs a fingerprint or a path to say what it waives`);
-    });
+  if (knownCheckIds) {
+    // Check ids are judged even when the schema failed, so every problem shows at once. Plugin ids
+    // (`ns/name`) are judged later, once the plugins are loaded.
+    const refs = result.success ? result.data : { checks: {}, waivers: [], ...(raw as Partial<GoliveConfig>) };
+    problems.push(...checkRefProblems(refs, knownCheckIds, { builtinOnly: true }));
   }
-  if (problems.length > 0 || !result.success) {
-    throw new GoliveError('CONFIG_INVALID', `${label} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
-      details: problems,
-      suggestion: 'Fix each line above; `golive explain <id>` and the README list every key.',
-    });
-  }
+  if (problems.length > 0 || !result.success) throw configInvalid(label, [...new Set(problems)]);
   return result.data;
+}
+
+/** Problems with check ids named in `checks` and `waivers` (known only once plugins are loaded). */
+export function checkRefProblems(
+  config: Pick<GoliveConfig, 'checks' | 'waivers'>,
+  knownCheckIds: ReadonlySet<string>,
+  opts: { builtinOnly?: boolean } = {},
+): string[] {
+  const problems: string[] = [];
+  const unknown = (id: unknown) => typeof id === 'string' && !knownCheckIds.has(id) && !(opts.builtinOnly && id.includes('/'));
+  const checks = config.checks && typeof config.checks === 'object' ? config.checks : {};
+  for (const id of Object.keys(checks)) {
+    if (unknown(id)) problems.push(`checks.${id}: unknown check id (see \`golive list\`)`);
+  }
+  (Array.isArray(config.waivers) ? config.waivers : []).forEach((w, i) => {
+    if (!w || typeof w !== 'object') return;
+    if (unknown(w.id)) problems.push(`waivers[${i}].id: unknown check id "${w.id}"`);
+    if (!w.fingerprint && !w.path) problems.push(`waivers[${i}]: needs a fingerprint or a path to say what it waives`);
+  });
+  return problems;
+}
+
+export function configInvalid(label: string, problems: string[]): GoliveError {
+  return new GoliveError('CONFIG_INVALID', `${label} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
+    details: problems,
+    suggestion: 'Fix each line above; the README lists every key and `golive list` every check id.',
+  });
 }
 
 /** Loads `--config <file>` or the first config file found in dir; defaults when there is none. */

@@ -42,6 +42,8 @@ export const probesSchema = z.strictObject({
   certExpiryWarnDays: z.number().int().min(0).max(365).default(21),
   /** Probes in flight at once. */
   concurrency: z.number().int().min(1).max(8).default(2),
+  /** MintCash's delivery budget: slower answers count as timeouts and are retried (API-FACTS §10). */
+  budgetMs: z.number().int().min(1).max(60000).default(10000),
 });
 
 export const configSchema = z.strictObject({
@@ -90,6 +92,8 @@ export const configSchema = z.strictObject({
   testFiles: z
     .array(z.string().min(1))
     .default(['**/test/**', '**/tests/**', '**/__tests__/**', '**/*.test.*', '**/*.spec.*', '**/*_test.go', '**/test_*.py']),
+  /** Local files (JS/TS) or installed npm packages that export extra checks. */
+  plugins: z.array(z.string().min(1)).default([]),
   checks: z.record(z.string(), severitySetting).default({}),
   waivers: z.array(waiverSchema).default([]),
 });

@@ -9,25 +9,30 @@ export interface Registry {
   ids: ReadonlySet<string>;
 }
 
-const ID_PATTERN = /^[a-z][a-z0-9-]*(\/[a-z0-9-]+)?\.[a-z0-9*][a-z0-9-]*$/;
+// Built-in ids are `section.name`; plugin ids are `namespace/name`, so they can never clash.
+const BUILTIN_ID = /^[a-z]+\.[a-z0-9*][a-z0-9-]*$/;
+const PLUGIN_ID = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9.-]*$/;
 
 /** Every problem with the given checks, one line each (empty when they are all fine). */
 export function checkProblems(checks: readonly Check[]): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const [i, c] of checks.entries()) {
-    const label = typeof c?.id === 'string' ? c.id : `check #${i + 1}`;
+    const from = c?.source ? ` (plugin ${c.source})` : '';
+    const label = `${typeof c?.id === 'string' ? c.id : `check #${i + 1}`}${from}`;
     if (!c || typeof c !== 'object') {
       problems.push(`${label}: is not a check object`);
       continue;
     }
-    if (typeof c.id !== 'string' || !ID_PATTERN.test(c.id)) problems.push(`${label}: id must look like "section.name"`);
+    const idOk = typeof c.id === 'string' && (c.source ? PLUGIN_ID : BUILTIN_ID).test(c.id);
+    if (!idOk) problems.push(`${label}: id must look like ${c.source ? '"namespace/name"' : '"section.name"'}`);
     else if (seen.has(c.id)) problems.push(`${label}: duplicate id`);
     else seen.add(c.id);
     if (!(SECTIONS as readonly string[]).includes(c.section)) problems.push(`${label}: unknown section "${String(c.section)}"`);
     for (const field of ['title', 'failureTitle', 'why', 'fix'] as const) {
       if (typeof c[field] !== 'string' || c[field].trim() === '') problems.push(`${label}: ${field} is missing`);
     }
+    if (!['static', 'network', 'manual'].includes(c.kind)) problems.push(`${label}: kind must be static, network or manual`);
     if (!(SEVERITIES as readonly string[]).includes(c.defaultSeverity)) problems.push(`${label}: defaultSeverity must be error or warning`);
     if (!Array.isArray(c.requires)) problems.push(`${label}: requires must be a list of evidence names`);
     else for (const r of c.requires) if (!EVIDENCE_KEYS.includes(r)) problems.push(`${label}: requires unknown evidence "${String(r)}"`);
@@ -41,8 +46,10 @@ export function createRegistry(checks: readonly Check[]): Registry {
   if (problems.length > 0) {
     throw new GoliveError('INTERNAL', `the check registry is invalid`, { details: problems });
   }
-  const byId = new Map(checks.map((c) => [c.id, c]));
-  return { checks: [...checks], byId, ids: new Set(byId.keys()) };
+  // Plugin checks join their section; the sort is stable, so the checklist order holds within one.
+  const ordered = [...checks].sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section));
+  const byId = new Map(ordered.map((c) => [c.id, c]));
+  return { checks: ordered, byId, ids: new Set(byId.keys()) };
 }
 
 /** Resolves `--only`/`--skip` names (ids or section names); unknown names are a usage error. */

@@ -34,6 +34,8 @@ export interface RunParams {
   baseline?: Baseline;
   /** Loads inline `golive-ignore` directives for the files that have findings. */
   suppressions?: (files: string[]) => Promise<Map<string, Suppression[]>>;
+  /** Evidence already gathered (the plugin tester's tables); anything else is collected. */
+  evidence?: Partial<EvidenceMap>;
   onCheckStart?: (check: Check) => void;
   onCheckDone?: (result: CheckResult) => void;
   now?: Date;
@@ -46,14 +48,16 @@ export interface Suppression {
 }
 
 const DEFAULT_TIMEOUT_MS = { static: 60_000, network: 120_000, manual: 30_000 };
+/** Plugin checks get a tighter default limit: a hung plugin must not hold the gate for minutes. */
+const PLUGIN_TIMEOUT_MS = 30_000;
 
 class TimeoutError extends Error {}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
+    // Not unref'd: a check that awaits nothing must still end by its limit, not by an empty loop.
     timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);
-    timer.unref?.();
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
@@ -79,6 +83,9 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   const { config, options } = params;
   const memo = new Map<EvidenceKey, Promise<unknown>>();
   const gathered = new Map<EvidenceKey, unknown>();
+  for (const [key, value] of Object.entries(params.evidence ?? {})) {
+    memo.set(key as EvidenceKey, Promise.resolve(value));
+  }
 
   const ctx: CollectContext = {
     root: params.root,
@@ -105,6 +112,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
       kind: check.kind,
       severity,
       help: { why: check.why, fix: check.fix },
+      ...(check.source ? { source: check.source } : {}),
     };
     if (severity === 'off') {
       return { ...base, title: check.title, status: 'skip', summary: 'Turned off in config.', durationMs: 0, findings: [] };
@@ -121,7 +129,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
           throw new Error(`could not gather ${key} evidence: ${describeError(e)}`);
         }
       }
-      const timeout = check.timeoutMs ?? DEFAULT_TIMEOUT_MS[check.kind];
+      const timeout = check.timeoutMs ?? (check.source ? PLUGIN_TIMEOUT_MS : DEFAULT_TIMEOUT_MS[check.kind] ?? 60_000);
       const value: unknown = await withTimeout(
         Promise.resolve().then(() => check.run({ evidence: evidence as EvidenceMap, config, options })),
         timeout,

@@ -77,6 +77,8 @@ export interface CheckMeta {
   defaultSeverity: Severity;
   /** Per-check time limit; the runner turns an overrun into status `error`. */
   timeoutMs?: number;
+  /** Set by the plugin loader: the plugin (as named in config) the check came from. */
+  source?: string;
 }
 
 export interface Check<K extends EvidenceKey = EvidenceKey> extends CheckMeta {

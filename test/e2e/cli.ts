@@ -1,5 +1,5 @@
 // Runs the built CLI (bin/golive.js) as a child process, as a user or CI would.
-import { execa, type Result } from 'execa';
+import { execa } from 'execa';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,12 +15,21 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
-export function golive(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  return execa('node', [BIN, ...args], {
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function golive(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const r = await execa('node', [BIN, ...args], {
     cwd: opts.cwd ?? process.cwd(),
     env: opts.env ?? cleanEnv(),
     extendEnv: false,
     reject: false,
     timeout: 60_000,
+    encoding: 'utf8',
+    stripFinalNewline: false,
   });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
