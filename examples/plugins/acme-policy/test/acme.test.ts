@@ -1,6 +1,7 @@
 // The example plugin's own tests, written with golive's tester as a plugin author would.
 import { describe, it } from 'vitest';
 import { CheckTester } from 'mintcash-golive/testing';
+import type { CredentialItem } from 'mintcash-golive';
 import { credentialsFromVault } from '../checks/credentials-from-vault.js';
 import { lockfilePresent } from '../checks/lockfile-present.js';
 
@@ -9,7 +10,7 @@ CheckTester.it = it;
 
 // Built at run time: no key-shaped string may be committed.
 const liveSecret = 'sk_' + 'live_' + 'Q'.repeat(20) + 'a1b2';
-const keys = (items: object[]) => ({ keys: { environment: 'live' as const, items, productionFiles: [], notes: [] } });
+const keys = (items: CredentialItem[]) => ({ keys: { environment: 'live' as const, items, productionFiles: [], notes: [] } });
 const repo = (paths: string[]) => ({ repo: { root: '/r', isGit: true, files: paths.map((path) => ({ path, size: 1 })), notes: [] } });
 
 CheckTester.run(credentialsFromVault, {
