@@ -1,0 +1,138 @@
+// Shared vocabulary of the renderers: section titles, grouping, finding state and evidence
+// flattening. Pure helpers over a RunReport, so every format tells the same story.
+import { openFindings } from '../engine/gate.js';
+import { redactDeep } from '../engine/mask.js';
+import { SECTIONS, type CheckResult, type Finding, type RunReport, type Section, type Status } from '../engine/types.js';
+
+export { openFindings };
+
+export const SECTION_TITLES: Record<Section, string> = {
+  credentials: 'Credentials',
+  webhook: 'Webhook endpoint',
+  idempotency: 'Idempotency',
+  rehearsal: 'Dress rehearsal',
+};
+
+export const STATUS_LABELS: Record<Status, string> = {
+  pass: 'passed',
+  fail: 'failed',
+  warn: 'warning',
+  skip: 'skipped',
+  error: 'error',
+  pending: 'pending',
+};
+
+export const STATUS_SYMBOLS: Record<Status, string> = {
+  pass: '✔',
+  fail: '✖',
+  warn: '⚠',
+  skip: '–',
+  error: '!',
+  pending: '…',
+};
+
+export interface SectionGroup {
+  section: Section;
+  title: string;
+  checks: CheckResult[];
+  passed: number;
+  total: number;
+}
+
+/** Sections in checklist order; empty sections are left out. Check order within is the report's. */
+export function groupBySection(report: RunReport): SectionGroup[] {
+  return SECTIONS.map((section) => {
+    const checks = report.checks.filter((c) => c.section === section);
+    return { section, title: SECTION_TITLES[section], checks, passed: checks.filter((c) => c.status === 'pass').length, total: checks.length };
+  }).filter((g) => g.total > 0);
+}
+
+/** Checks that fail the gate, mirroring decideGate: fail, error, pending, and warn under --fail-on warning. */
+export function blockingChecks(report: RunReport): CheckResult[] {
+  return report.checks.filter(
+    (c) => c.status === 'fail' || c.status === 'error' || c.status === 'pending' || (c.status === 'warn' && report.options.failOn === 'warning'),
+  );
+}
+
+/** Findings accepted by a waiver, the baseline or an inline comment: shown, never counted. */
+export function quietFindings(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.waived || f.baseline || f.suppressed);
+}
+
+/** Why a quiet finding does not count, in words; undefined for an open finding. */
+export function quietReason(f: Finding): string | undefined {
+  if (f.waived) return `waived: ${f.waived.reason} (owner ${f.waived.owner}, expires ${f.waived.expires})`;
+  if (f.suppressed) return `suppressed inline: ${f.suppressed.reason}`;
+  if (f.baseline) return 'in baseline';
+  return undefined;
+}
+
+/** `file:line:col`, `file:line`, `file`, or '' when the finding has no place in the repo. */
+export function locationOf(f: Finding): string {
+  if (!f.file) return '';
+  if (f.line === undefined) return f.file;
+  return f.column === undefined ? `${f.file}:${f.line}` : `${f.file}:${f.line}:${f.column}`;
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function scalar(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v) ?? String(v);
+}
+
+/**
+ * Evidence as `key: value` pairs. Nested objects become dotted keys (a probe's `status`, `ms`…),
+ * arrays of scalars are joined; anything deeper is compact JSON. Key order is the report's.
+ */
+export function flattenEvidence(evidence: Record<string, unknown> | undefined, prefix = '', depth = 0): Array<[string, string]> {
+  if (!evidence) return [];
+  const out: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries(evidence)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && depth < 2) {
+      out.push(...flattenEvidence(v as Record<string, unknown>, key, depth + 1));
+    } else if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) {
+      out.push([key, v.map(scalar).join(', ')]);
+    } else {
+      out.push([key, scalar(v)]);
+    }
+  }
+  return out;
+}
+
+/** Counts in words, e.g. "8 passed, 2 failed, 1 skipped" (zero counts left out). */
+export function countsLine(report: RunReport): string {
+  const parts = (Object.keys(STATUS_LABELS) as Status[])
+    .filter((s) => (report.summary.counts[s] ?? 0) > 0)
+    .map((s) => `${report.summary.counts[s]} ${STATUS_LABELS[s]}`);
+  return parts.length > 0 ? parts.join(', ') : 'no checks ran';
+}
+
+/** Expired and unused waivers: the ones a reader should act on. */
+export function staleWaivers(report: RunReport): RunReport['waivers'] {
+  return report.waivers.filter((w) => w.state !== 'active');
+}
+
+// C0/C1 controls except tab and newline: text from a merchant's repo or endpoint could otherwise
+// drive the terminal (ANSI escapes, title changes) or a CI log parser.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+function stripControls<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(CONTROLS, '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(stripControls) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(CONTROLS, '\uFFFD'), stripControls(v)])) as T;
+  }
+  return value;
+}
+
+/** The report as text renderers show it: secrets masked, control characters neutralised. */
+export function displayReport(report: RunReport): RunReport {
+  return stripControls(redactDeep(report));
+}

@@ -1,0 +1,160 @@
+// A single self-contained, printable HTML report: inline CSS, no scripts, no external URLs (a CSP
+// meta tag forbids loading anything). Every piece of report text is HTML-escaped.
+import { redactText } from '../engine/mask.js';
+import type { CheckResult, Finding, RunReport } from '../engine/types.js';
+import {
+  blockingChecks,
+  countsLine,
+  flattenEvidence,
+  groupBySection,
+  locationOf,
+  openFindings,
+  plural,
+  quietFindings,
+  quietReason,
+  staleWaivers,
+  STATUS_LABELS,
+  STATUS_SYMBOLS,
+  displayReport,
+} from './common.js';
+
+/** A printable record, but a bounded one: past this many findings per check the rest is counted. */
+const MAX_FINDINGS = 200;
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}
+
+const CSS = `
+:root{--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--skip:#6e7781;--error:#cf222e;--pending:#0969da;--line:#d0d7de}
+*{box-sizing:border-box}
+body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;max-width:960px;margin:2rem auto;padding:0 1rem}
+code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:0 .25em;border-radius:3px;word-break:break-all}
+header{border-left:6px solid var(--fail);padding:.5rem 1rem;margin-bottom:1.5rem}
+header.pass{border-color:var(--pass)}
+h1{margin:.2rem 0;font-size:1.6rem}
+h2{display:flex;justify-content:space-between;border-bottom:1px solid var(--line);padding-bottom:.2rem;margin-top:2rem}
+h2 small{font-weight:normal;color:var(--skip)}
+h3{font-size:1rem;margin:0}
+table{border-collapse:collapse;width:100%}
+th,td{border:1px solid var(--line);padding:.3rem .6rem;text-align:left;vertical-align:top}
+.meta{color:#57606a;margin:.2rem 0}
+.check{border:1px solid var(--line);border-left:4px solid var(--skip);border-radius:4px;padding:.5rem .8rem;margin:.6rem 0;break-inside:avoid}
+.check.pass{border-left-color:var(--pass)}.check.fail,.check.error{border-left-color:var(--fail)}
+.check.warn{border-left-color:var(--warn)}.check.pending{border-left-color:var(--pending)}
+.sym{display:inline-block;width:1.2em;font-weight:bold}
+.s-pass{color:var(--pass)}.s-fail,.s-error{color:var(--error)}.s-warn{color:var(--warn)}.s-skip{color:var(--skip)}.s-pending{color:var(--pending)}
+.summary{margin:.2rem 0;color:#57606a}
+ul.findings{margin:.3rem 0;padding-left:1.2rem}
+li.quiet{color:var(--skip)}
+li.quiet .text{text-decoration:line-through}
+dl.evidence{display:grid;grid-template-columns:max-content 1fr;gap:0 .8rem;margin:.3rem 0;font-size:12px}
+dl.evidence dt{color:#57606a}dl.evidence dd{margin:0;word-break:break-all}
+.fix,.why{margin:.3rem 0}
+footer{margin-top:2rem;color:#57606a;font-size:12px}
+@media print{
+body{margin:0;max-width:none;font-size:11px}
+.check{border-color:#999}
+h2{break-after:avoid}
+a{color:inherit;text-decoration:none}
+}`;
+
+function evidenceList(evidence: Record<string, unknown> | undefined): string {
+  const pairs = flattenEvidence(evidence);
+  if (pairs.length === 0) return '';
+  return `<dl class="evidence">${pairs.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+}
+
+function findingItem(f: Finding): string {
+  const loc = locationOf(f);
+  const reason = quietReason(f);
+  const commit = f.commit ? ` <small>(commit <code>${escapeHtml(f.commit.slice(0, 12))}</code>)</small>` : '';
+  const text = `${loc ? `<code>${escapeHtml(loc)}</code> ` : ''}<span class="text">${escapeHtml(f.message)}</span>${commit}`;
+  const extra = `${reason ? ` <em>${escapeHtml(reason)}</em>` : ''}${evidenceList(f.evidence)}`;
+  return `<li${reason ? ' class="quiet"' : ''}>${text}${extra}</li>`;
+}
+
+function checkArticle(r: CheckResult): string {
+  const parts = [
+    `<article class="check ${r.status}" id="${escapeHtml(r.id)}">`,
+    `<h3><span class="sym s-${r.status}" title="${STATUS_LABELS[r.status]}">${STATUS_SYMBOLS[r.status]}</span>${escapeHtml(r.title)} <code>${escapeHtml(r.id)}</code></h3>`,
+    `<p class="summary">${escapeHtml(STATUS_LABELS[r.status])} · ${escapeHtml(r.summary)}</p>`,
+  ];
+  const shown = [...openFindings(r.findings), ...quietFindings(r.findings)];
+  if (shown.length > 0) {
+    const more = shown.length > MAX_FINDINGS ? `<li>… and ${shown.length - MAX_FINDINGS} more (see the JSON report)</li>` : '';
+    parts.push(`<ul class="findings">${shown.slice(0, MAX_FINDINGS).map(findingItem).join('')}${more}</ul>`);
+  }
+  if (r.status === 'fail' || r.status === 'warn') {
+    parts.push(`<p class="fix"><strong>How to fix:</strong> ${escapeHtml(r.help.fix)}</p>`);
+    parts.push(`<p class="why"><strong>Why it matters:</strong> ${escapeHtml(r.help.why)}</p>`);
+  }
+  parts.push(evidenceList(r.evidence), '</article>');
+  return parts.filter(Boolean).join('\n');
+}
+
+export function renderHtml(input: RunReport): string {
+  const report = displayReport(input);
+  const pass = report.summary.gate === 'pass';
+  const blocking = blockingChecks(report);
+  const verdict = pass
+    ? `${STATUS_SYMBOLS.pass} Ready to go live: gate passed`
+    : `${STATUS_SYMBOLS.fail} Not ready: ${plural(blocking.length, 'check')} ${blocking.length === 1 ? 'blocks' : 'block'} the gate`;
+  const groups = groupBySection(report);
+  const body: string[] = [
+    `<header class="${pass ? 'pass' : 'fail'}">`,
+    `<h1>${escapeHtml(verdict)}</h1>`,
+    `<p class="meta">${escapeHtml(`${plural(report.summary.total, 'check')}: ${countsLine(report)}`)}</p>`,
+    `<p class="meta">Target <code>${escapeHtml(report.target.dir)}</code> · environment <code>${escapeHtml(report.target.environment)}</code> · started ${escapeHtml(report.startedAt)} · ${escapeHtml((report.durationMs / 1000).toFixed(1))} s · fail on ${escapeHtml(report.options.failOn)}${report.options.baseline ? ` · baseline <code>${escapeHtml(report.options.baseline)}</code>` : ''}</p>`,
+  ];
+  const first = blocking.find((b) => b.status === 'fail') ?? blocking[0];
+  if (first) body.push(`<p class="meta">Next: fix the checks below; <code>golive explain ${escapeHtml(first.id)}</code> shows how.</p>`);
+  body.push('</header>');
+  if (groups.length > 0) {
+    body.push('<table><thead><tr><th>Section</th><th>Passed</th><th>Checks</th></tr></thead><tbody>');
+    for (const g of groups) {
+      const list = g.checks.map((c) => `<span class="sym s-${c.status}" title="${escapeHtml(`${c.id}: ${STATUS_LABELS[c.status]}`)}">${STATUS_SYMBOLS[c.status]}</span>`).join('');
+      body.push(`<tr><td>${escapeHtml(g.title)}</td><td>${g.passed}/${g.total}</td><td>${list}</td></tr>`);
+    }
+    body.push('</tbody></table>');
+  }
+  for (const g of groups) {
+    body.push(`<section>`, `<h2>${escapeHtml(g.title)} <small>${g.passed}/${g.total} passed</small></h2>`);
+    body.push(...g.checks.map(checkArticle), '</section>');
+  }
+  const stale = staleWaivers(report);
+  if (stale.length > 0) {
+    body.push('<section><h2>Waivers</h2><ul>');
+    for (const w of stale) {
+      const text =
+        w.state === 'expired'
+          ? `waiver for ${w.id} (owner ${w.owner}) expired on ${w.expires} and no longer applies`
+          : `waiver for ${w.id} (owner ${w.owner}) matched nothing: remove it from the config`;
+      body.push(`<li>${escapeHtml(text)}</li>`);
+    }
+    body.push('</ul></section>');
+  }
+  const notes = report.notes.filter((n) => n.source !== 'waivers');
+  if (notes.length > 0) {
+    body.push(`<section><h2>Notes <small>${notes.length}</small></h2><ul>`);
+    for (const n of notes) body.push(`<li>${escapeHtml(n.source)}: ${n.file ? `<code>${escapeHtml(n.file)}</code> ` : ''}${escapeHtml(n.message)}</li>`);
+    body.push('</ul></section>');
+  }
+  body.push(`<footer>Generated by golive ${escapeHtml(report.tool.version)}.</footer>`);
+  const html = [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    `<title>${escapeHtml(`golive: ${pass ? 'ready to go live' : 'not ready'}`)}</title>`,
+    `<style>${CSS}\n</style>`,
+    '</head>',
+    '<body>',
+    ...body,
+    '</body>',
+    '</html>',
+  ];
+  return redactText(`${html.join('\n')}\n`);
+}

@@ -1,0 +1,132 @@
+// GitHub-flavoured markdown summary for $GITHUB_STEP_SUMMARY and PR comments: verdict, a table of
+// sections, then every check with its findings and fix. All report text is escaped (it may hold
+// `|`, HTML or markdown syntax from a merchant's code).
+import { redactText } from '../engine/mask.js';
+import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
+import {
+  blockingChecks,
+  countsLine,
+  groupBySection,
+  locationOf,
+  openFindings,
+  plural,
+  quietFindings,
+  quietReason,
+  staleWaivers,
+  STATUS_LABELS,
+  displayReport,
+} from './common.js';
+
+export const STATUS_EMOJI: Record<Status, string> = {
+  pass: '✅',
+  fail: '❌',
+  warn: '⚠️',
+  skip: '⏭️',
+  error: '❗',
+  pending: '⏳',
+};
+
+/** PR comments are capped at 65 536 characters: list this many findings per check at most. */
+const MAX_FINDINGS = 20;
+const MAX_NOTES = 50;
+
+/** Escapes text for inline markdown: HTML is shown, not rendered; emphasis/link/table syntax is literal. */
+export function escapeMd(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, (ch) => `\\${ch}`)
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+/** A code span that survives backticks in the content; pipes are escaped for table cells too. */
+function code(text: string): string {
+  const clean = text.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|');
+  const ticks = Math.max(0, ...(clean.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(ticks + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+function findingItem(f: Finding): string {
+  const loc = locationOf(f);
+  const commit = f.commit ? ` (commit ${code(f.commit.slice(0, 7))})` : '';
+  const reason = quietReason(f);
+  const text = `${loc ? `${code(loc)} ` : ''}${escapeMd(f.message)}${commit}`;
+  return reason ? `  - ~~${text}~~ _${escapeMd(reason)}_` : `  - ${text}`;
+}
+
+function checkBlock(r: CheckResult): string[] {
+  const bad = r.status !== 'pass';
+  const title = bad && r.status !== 'skip' ? `**${escapeMd(r.title)}**` : escapeMd(r.title);
+  const lines = [`- ${STATUS_EMOJI[r.status]} ${title} (${code(r.id)})${bad ? `: ${escapeMd(r.summary)}` : ''}`];
+  const open = openFindings(r.findings);
+  const quiet = quietFindings(r.findings);
+  const shown = [...open, ...quiet];
+  if (shown.length === 0 && r.status !== 'fail' && r.status !== 'warn') return lines;
+  const label = quiet.length > 0 ? `${plural(open.length, 'finding')}, ${quiet.length} accepted` : plural(open.length, 'finding');
+  lines.push('', `  <details${r.status === 'fail' ? ' open' : ''}><summary>${label}</summary>`, '');
+  for (const f of shown.slice(0, MAX_FINDINGS)) lines.push(findingItem(f));
+  if (shown.length > MAX_FINDINGS) lines.push(`  - … and ${shown.length - MAX_FINDINGS} more (see the full report)`);
+  if (r.status === 'fail' || r.status === 'warn') lines.push('', `  **How to fix:** ${escapeMd(r.help.fix)}`);
+  lines.push('', '  </details>', '');
+  return lines;
+}
+
+function sectionStatus(checks: CheckResult[]): string {
+  const order: Status[] = ['fail', 'error', 'pending', 'warn', 'skip'];
+  const parts = order
+    .map((s) => [s, checks.filter((c) => c.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${STATUS_EMOJI[s]} ${n} ${STATUS_LABELS[s]}`);
+  return parts.length > 0 ? parts.join(', ') : `${STATUS_EMOJI.pass} all passed`;
+}
+
+export function renderMarkdown(input: RunReport): string {
+  const report = displayReport(input);
+  const out: string[] = [];
+  const blocking = blockingChecks(report);
+  if (report.summary.gate === 'pass') {
+    out.push(`## ${STATUS_EMOJI.pass} golive: ready to go live`, '');
+    out.push(`**Gate passed.** ${escapeMd(countsLine(report))} · golive ${escapeMd(report.tool.version)} · environment ${code(report.target.environment)}`);
+  } else {
+    out.push(`## ${STATUS_EMOJI.fail} golive: not ready to go live`, '');
+    const ids = blocking.slice(0, 5).map((c) => code(c.id)).join(', ') + (blocking.length > 5 ? ', …' : '');
+    out.push(
+      `**${plural(blocking.length, 'check')} ${blocking.length === 1 ? 'blocks' : 'block'} the gate:** ${ids}. ` +
+        `${escapeMd(countsLine(report))} · golive ${escapeMd(report.tool.version)} · environment ${code(report.target.environment)}`,
+    );
+  }
+  const groups = groupBySection(report);
+  if (groups.length > 0) {
+    out.push('', '| Section | Passed | Status |', '| --- | ---: | --- |');
+    for (const g of groups) out.push(`| ${escapeMd(g.title)} | ${g.passed}/${g.total} | ${sectionStatus(g.checks)} |`);
+  }
+  for (const g of groups) {
+    out.push('', `### ${escapeMd(g.title)}`, '');
+    for (const r of g.checks) out.push(...checkBlock(r));
+    while (out[out.length - 1] === '') out.pop();
+  }
+  const stale = staleWaivers(report);
+  if (stale.length > 0) {
+    out.push('', '### Waivers', '');
+    for (const w of stale) {
+      out.push(
+        w.state === 'expired'
+          ? `- ${STATUS_EMOJI.warn} waiver for ${code(w.id)} (owner ${escapeMd(w.owner)}) expired on ${escapeMd(w.expires)} and no longer applies`
+          : `- waiver for ${code(w.id)} (owner ${escapeMd(w.owner)}) matched nothing: remove it from the config`,
+      );
+    }
+  }
+  const notes = report.notes.filter((n) => n.source !== 'waivers');
+  if (notes.length > 0) {
+    out.push('', `<details><summary>${plural(notes.length, 'note')}</summary>`, '');
+    for (const n of notes.slice(0, MAX_NOTES)) out.push(`- ${escapeMd(n.source)}: ${n.file ? `${code(n.file)} ` : ''}${escapeMd(n.message)}`);
+    if (notes.length > MAX_NOTES) out.push(`- … and ${notes.length - MAX_NOTES} more`);
+    out.push('', '</details>');
+  }
+  const first = blocking.find((b) => b.status === 'fail') ?? blocking[0];
+  if (first) out.push('', `Next: run ${code(`golive explain ${first.id}`)} for how to fix it.`);
+  return redactText(`${out.join('\n')}\n`);
+}

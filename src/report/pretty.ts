@@ -1,0 +1,173 @@
+// The terminal report: the checklist by section, what is wrong and where, how to fix it, and a
+// verdict. Written for 80 columns; colour only when the caller asks for it.
+import { Chalk, type ChalkInstance } from 'chalk';
+import { redactText } from '../engine/mask.js';
+import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
+import {
+  blockingChecks,
+  countsLine,
+  flattenEvidence,
+  groupBySection,
+  locationOf,
+  openFindings,
+  plural,
+  quietFindings,
+  quietReason,
+  staleWaivers,
+  STATUS_SYMBOLS,
+  displayReport,
+} from './common.js';
+import type { RenderOptions } from './index.js';
+
+/** Open findings listed per check before "… and N more" (all of them with --verbose). */
+const MAX_FINDINGS = 10;
+
+interface Ctx {
+  c: ChalkInstance;
+  width: number;
+  verbose: boolean;
+  out: string[];
+}
+
+function paint(c: ChalkInstance, status: Status): (s: string) => string {
+  switch (status) {
+    case 'pass':
+      return c.green;
+    case 'fail':
+    case 'error':
+      return c.red;
+    case 'warn':
+      return c.yellow;
+    case 'pending':
+      return c.cyan;
+    case 'skip':
+      return c.gray;
+  }
+}
+
+/** Greedy word wrap with a first-line prefix and a hanging indent; over-long words overflow. */
+export function wrap(text: string, width: number, first: string, rest: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+    } else {
+      line += (empty ? '' : ' ') + word;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function clip(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(1, width - 1))}…`;
+}
+
+function evidenceLines(ctx: Ctx, evidence: Record<string, unknown> | undefined, indent: string): void {
+  for (const [k, v] of flattenEvidence(evidence)) {
+    ctx.out.push(ctx.c.dim(clip(`${indent}${k}: ${v.replace(/\s+/g, ' ')}`, ctx.width)));
+  }
+}
+
+function findingLines(ctx: Ctx, f: Finding, indent: string, dim: boolean): void {
+  const loc = locationOf(f);
+  const commit = f.commit ? ` (commit ${f.commit.slice(0, 7)})` : '';
+  const reason = quietReason(f);
+  const text = `${f.message}${commit}${reason ? ` [${reason}]` : ''}`;
+  const head = loc ? `${indent}${loc}  ` : indent;
+  // A long location would leave no room for the message: continue under the location instead.
+  const hang = head.length > ctx.width / 2 ? `${indent}  ` : ' '.repeat(head.length);
+  const lines = wrap(text, ctx.width, head, hang);
+  for (const l of lines) ctx.out.push(dim ? ctx.c.dim(l) : l);
+  if (ctx.verbose) evidenceLines(ctx, f.evidence, `${indent}  `);
+}
+
+function checkLines(ctx: Ctx, r: CheckResult): void {
+  const { c, out } = ctx;
+  const color = paint(c, r.status);
+  // Wrap the plain text, then colour: escape codes must not count towards the width.
+  const sym = STATUS_SYMBOLS[r.status];
+  const head = wrap(r.title, ctx.width, `  ${sym} `, '    ');
+  out.push(`  ${color(sym)} ${head[0]!.slice(3 + sym.length)}`, ...head.slice(1));
+  const open = openFindings(r.findings);
+  const quiet = quietFindings(r.findings);
+  const bad = r.status !== 'pass';
+  if (bad || quiet.length > 0 || ctx.verbose) {
+    for (const l of wrap(r.summary, ctx.width, '    ', '    ')) out.push(r.status === 'skip' ? c.gray(l) : c.dim(l));
+  }
+  const limit = ctx.verbose ? Infinity : MAX_FINDINGS;
+  open.slice(0, limit).forEach((f) => findingLines(ctx, f, '    ', false));
+  if (open.length > limit) out.push(`    … and ${open.length - limit} more`);
+  quiet.slice(0, limit).forEach((f) => findingLines(ctx, f, '    ', true));
+  if (quiet.length > limit) out.push(c.dim(`    … and ${quiet.length - limit} more waived, baselined or suppressed`));
+  if (r.status === 'fail' || r.status === 'warn') {
+    const fix = wrap(r.help.fix, ctx.width, '    How to fix: ', '      ');
+    out.push(`    ${c.bold('How to fix:')}${fix[0]!.slice('    How to fix:'.length)}`, ...fix.slice(1));
+  }
+  if (bad || ctx.verbose) evidenceLines(ctx, r.evidence, '    ');
+}
+
+function footerLines(ctx: Ctx, report: RunReport): void {
+  const { c, out } = ctx;
+  const stale = staleWaivers(report);
+  if (stale.length > 0) {
+    out.push('', c.bold('Waivers'));
+    for (const w of stale) {
+      const text =
+        w.state === 'expired'
+          ? `waiver for ${w.id} (owner ${w.owner}) expired on ${w.expires} and no longer applies`
+          : `waiver for ${w.id} (owner ${w.owner}) matched nothing: remove it from the config`;
+      const lines = wrap(text, ctx.width, '  • ', '    ');
+      out.push(`  ${w.state === 'expired' ? c.yellow('⚠') : c.gray('–')}${lines[0]!.slice(3)}`, ...lines.slice(1));
+    }
+  }
+  // Expired waivers are also notes (source "waivers"); they were just listed above.
+  const notes = report.notes.filter((n) => n.source !== 'waivers');
+  if (notes.length > 0 && ctx.verbose) {
+    out.push('', c.bold('Notes'));
+    for (const n of notes) out.push(...wrap(`${n.source}: ${n.file ? `${n.file}: ` : ''}${n.message}`, ctx.width, '  · ', '    ').map((l) => c.dim(l)));
+  } else if (notes.length > 0) {
+    out.push('', ...wrap(`${plural(notes.length, 'note')} (files skipped and similar); run with --verbose to see them.`, ctx.width, '', '').map((l) => c.dim(l)));
+  }
+
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  out.push('', ...wrap(`${plural(report.summary.total, 'check')}: ${countsLine(report)} (${seconds} s)`, ctx.width, '', '  ').map((l) => c.dim(l)));
+  const blocking = blockingChecks(report);
+  if (report.summary.gate === 'pass') {
+    out.push(c.green.bold(`${STATUS_SYMBOLS.pass} Ready to go live: gate passed`));
+    const warns = report.summary.counts.warn ?? 0;
+    if (warns > 0) out.push(...wrap(`${plural(warns, 'warning')} worth a look before launch.`, ctx.width, '  ', '  '));
+  } else {
+    const n = blocking.length;
+    out.push(c.red.bold(`${STATUS_SYMBOLS.fail} Not ready: ${plural(n, 'check')} ${n === 1 ? 'blocks' : 'block'} the gate`));
+    // Point at a real failure first: an error or a pending step usually has a plainer cause.
+    const first = blocking.find((b) => b.status === 'fail') ?? blocking[0];
+    if (first) out.push(...wrap(`Next: fix the items above; \`golive explain ${first.id}\` shows how.`, ctx.width, '  ', '  ').map((l) => c.cyan(l)));
+  }
+}
+
+export function renderPretty(input: RunReport, opts: RenderOptions = {}): string {
+  // Redact before colouring: an ANSI code glued to a key would hide its word boundary.
+  const report = displayReport(input);
+  const ctx: Ctx = {
+    c: new Chalk({ level: opts.color ? 1 : 0 }),
+    width: Math.max(40, opts.width ?? 80),
+    verbose: opts.verbose ?? false,
+    out: [],
+  };
+  const { c, out } = ctx;
+  out.push(...wrap(`golive ${report.tool.version} · environment ${report.target.environment} · ${report.target.dir}`, ctx.width, '', '  ').map((l) => c.dim(l)));
+  for (const g of groupBySection(report)) {
+    const tally = `${g.passed}/${g.total} passed`;
+    const pad = Math.max(2, ctx.width - g.title.length - tally.length);
+    out.push('', c.bold(g.title) + ' '.repeat(pad) + (g.passed === g.total ? c.green(tally) : tally));
+    for (const r of g.checks) checkLines(ctx, r);
+  }
+  if (report.checks.length === 0) out.push('', c.dim('No checks ran (check --only / --skip).'));
+  footerLines(ctx, report);
+  return redactText(`${out.join('\n')}\n`);
+}

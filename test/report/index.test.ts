@@ -1,0 +1,59 @@
+// The format registry and the guarantees every format shares: snapshots, determinism, masking.
+import { describe, expect, it } from 'vitest';
+import { EXTENSIONS, FORMATS, isFormat, renderGithubAnnotations, renderReport } from '../../src/report/index.js';
+import { maskSecret } from '../../src/engine/mask.js';
+import { fakeKey } from '../helpers/keys.js';
+import { check, finding, reportOf, sampleReport } from './fixtures/sample.js';
+
+describe('renderReport', () => {
+  it('has an extension for every format', () => {
+    expect(Object.keys(EXTENSIONS).sort()).toEqual([...FORMATS].sort());
+    expect(EXTENSIONS).toMatchObject({ pretty: 'txt', json: 'json', markdown: 'md', html: 'html', sarif: 'sarif', junit: 'xml' });
+    expect(isFormat('sarif')).toBe(true);
+    expect(isFormat('yaml')).toBe(false);
+  });
+
+  it.each(FORMATS)('renders the sample report as %s (file snapshot)', async (format) => {
+    const text = renderReport(sampleReport(), format, { width: 80 });
+    expect(text.endsWith('\n')).toBe(true);
+    await expect(text).toMatchFileSnapshot(`__snapshots__/sample.${EXTENSIONS[format]}`);
+  });
+
+  it('renders the sample annotations (file snapshot)', async () => {
+    await expect(renderGithubAnnotations(sampleReport())).toMatchFileSnapshot('__snapshots__/sample.annotations.txt');
+  });
+
+  it.each(FORMATS)('is deterministic and does not mutate the report (%s)', (format) => {
+    const report = sampleReport();
+    const before = JSON.stringify(report);
+    const a = renderReport(report, format, { verbose: true });
+    const b = renderReport(sampleReport(), format, { verbose: true });
+    expect(a).toBe(b);
+    expect(JSON.stringify(report)).toBe(before);
+  });
+
+  it('masks a planted raw key everywhere, in all six formats and the annotations', () => {
+    const sk = fakeKey('sk', 'live', 'planted');
+    const pk = fakeKey('pk', 'test', 'planted');
+    const report = reportOf(
+      [
+        check({
+          id: 'credentials.no-secrets-in-source',
+          title: `Leaked ${sk}`,
+          status: 'fail',
+          summary: `found ${pk}`,
+          findings: [finding({ message: `key=${sk} and <${pk}>`, file: `keys/${sk}.txt`, line: 1, column: 1, evidence: { raw: sk, nested: { pk } } })],
+          evidence: { sk },
+          help: { why: sk, fix: `rotate ${sk}` },
+        }),
+      ],
+      { notes: [{ source: 'repo', message: `saw ${sk}`, file: 'a.txt' }] },
+    );
+    const outputs = [...FORMATS.map((f) => renderReport(report, f, { verbose: true, color: true })), renderGithubAnnotations(report)];
+    for (const out of outputs) {
+      expect(out).not.toContain(sk);
+      expect(out).not.toContain(pk);
+      expect(out).toContain(maskSecret(sk));
+    }
+  });
+});

@@ -1,0 +1,118 @@
+// JUnit XML: suites per section, cases per check, status mapping and XML 1.0-safe escaping.
+import { describe, expect, it } from 'vitest';
+import { escapeAttr, escapeXml, renderJunit } from '../../src/report/junit.js';
+import { check, finding, passingReport, reportOf, sampleReport } from './fixtures/sample.js';
+
+interface El {
+  name: string;
+  attrs: Record<string, string>;
+  children: El[];
+  text: string;
+}
+
+const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const decode = (s: string) =>
+  s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (_, e: string) =>
+    e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : ENTITY[e]!,
+  );
+
+/** A strict little XML parser: throws on anything not well-formed (enough for what junit.ts writes). */
+function parseXml(xml: string): El {
+  if (/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.test(xml)) throw new Error('character not allowed in XML 1.0');
+  let rest = xml.replace(/^<\?xml [^?]*\?>\s*/, '');
+  const root: El = { name: '#root', attrs: {}, children: [], text: '' };
+  const stack = [root];
+  const textOk = (t: string) => {
+    if (/[<>]|&(?!(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);)/i.test(t)) throw new Error(`bad text: ${t.slice(0, 40)}`);
+  };
+  while (rest.length > 0) {
+    const lt = rest.indexOf('<');
+    const text = lt === -1 ? rest : rest.slice(0, lt);
+    textOk(text);
+    stack.at(-1)!.text += decode(text);
+    if (lt === -1) break;
+    rest = rest.slice(lt);
+    const close = /^<\/([\w.-]+)\s*>/.exec(rest);
+    if (close) {
+      const top = stack.pop()!;
+      if (top.name !== close[1]) throw new Error(`</${close[1]}> closes <${top.name}>`);
+      rest = rest.slice(close[0].length);
+      continue;
+    }
+    const open = /^<([\w.-]+)((?:\s+[\w.:-]+="[^"<]*")*)\s*(\/?)>/.exec(rest);
+    if (!open) throw new Error(`bad tag at: ${rest.slice(0, 40)}`);
+    const attrs: Record<string, string> = {};
+    for (const m of open[2]!.matchAll(/([\w.:-]+)="([^"]*)"/g)) {
+      textOk(m[2]!);
+      if (m[1]! in attrs) throw new Error(`duplicate attribute ${m[1]}`);
+      attrs[m[1]!] = decode(m[2]!);
+    }
+    const el: El = { name: open[1]!, attrs, children: [], text: '' };
+    stack.at(-1)!.children.push(el);
+    if (!open[3]) stack.push(el);
+    rest = rest.slice(open[0].length);
+  }
+  if (stack.length !== 1 || root.children.length !== 1) throw new Error('unbalanced document');
+  return root.children[0]!;
+}
+
+const cases = (doc: El) => doc.children.flatMap((s) => s.children);
+const caseOf = (doc: El, id: string) => cases(doc).find((c) => c.attrs.name!.startsWith(`${id}: `))!;
+
+describe('renderJunit', () => {
+  it('is well-formed with one suite per section and totals that add up', () => {
+    const doc = parseXml(renderJunit(sampleReport()));
+    expect(doc.name).toBe('testsuites');
+    expect(doc.children.map((s) => s.attrs.name)).toEqual(['Credentials', 'Webhook endpoint', 'Idempotency', 'Dress rehearsal']);
+    expect(doc.attrs).toMatchObject({ tests: '11', failures: '3', errors: '1', skipped: '3', time: '1.234' });
+    for (const s of doc.children) expect(Number(s.attrs.tests)).toBe(s.children.length);
+    expect(doc.children[0]!.attrs.timestamp).toBe('2025-03-01T10:00:00');
+  });
+
+  it('maps statuses: fail → failure, error → error, skip/pending → skipped, warn → pass with system-out', () => {
+    const doc = parseXml(renderJunit(sampleReport()));
+    const secrets = caseOf(doc, 'credentials.no-secrets-in-source');
+    expect(secrets.attrs).toMatchObject({ classname: 'golive.credentials', time: '0.003' });
+    expect(secrets.children[0]).toMatchObject({ name: 'failure', attrs: { type: 'error', message: '2 problems found (3 waived, baselined or suppressed).' } });
+    expect(secrets.children[0]!.text).toContain('config/app.ts:12:18  Live secret key');
+    expect(secrets.children[0]!.text).toContain('How to fix: Fix credentials.no-secrets-in-source like this.');
+    expect(caseOf(doc, 'credentials.keys-verified').children[0]!.name).toBe('error');
+    expect(caseOf(doc, 'webhook.latency').children[0]).toMatchObject({ name: 'skipped', attrs: { message: 'skip: Skipped: --offline.' } });
+    expect(caseOf(doc, 'rehearsal.charge').children[0]!.attrs.message).toMatch(/^pending: /);
+    const warn = caseOf(doc, 'credentials.test-webhook-retired');
+    expect(warn.children.map((c) => c.name)).toEqual(['system-out']);
+    expect(warn.children[0]!.text).toMatch(/^warning: 1 problem found\./);
+    expect(caseOf(doc, 'credentials.live-keys').children).toEqual([]);
+  });
+
+  it('turns a warning into a failure under --fail-on warning, matching the gate', () => {
+    const base = passingReport();
+    const doc = parseXml(renderJunit(reportOf(base.checks, { options: { ...base.options, failOn: 'warning' } })));
+    expect(caseOf(doc, 'webhook.code-dedup').children[0]).toMatchObject({ name: 'failure', attrs: { type: 'warning' } });
+    expect(doc.attrs.failures).toBe('1');
+  });
+
+  it('escapes specials and replaces characters XML 1.0 cannot carry, in text and attributes', () => {
+    const nasty = 'a<b>&"c\'\u0000\u0007\u001b[31m\uD800 \uFFFE ok 😀\nnext\ttab';
+    const r = reportOf([check({ id: 'webhook.dedup', title: nasty, status: 'fail', summary: nasty, findings: [finding({ message: nasty, file: 'x<y>.ts', line: 1 })] })]);
+    const xml = renderJunit(r);
+    const doc = parseXml(xml);
+    const c = caseOf(doc, 'webhook.dedup');
+    const clean = 'a<b>&"c\'\uFFFD\uFFFD\uFFFD[31m\uFFFD \uFFFD ok 😀\nnext\ttab';
+    expect(c.attrs.name).toBe(`webhook.dedup: ${clean}`);
+    expect(c.children[0]!.attrs.message).toBe(clean);
+    expect(c.children[0]!.text).toContain(`x<y>.ts:1  ${clean}`);
+  });
+
+  it('escape helpers', () => {
+    expect(escapeXml(`<&>"'`)).toBe('&lt;&amp;&gt;&quot;&apos;');
+    expect(escapeAttr('a\nb\tc\rd')).toBe('a&#10;b&#9;c&#13;d');
+  });
+
+  it('the parser used here rejects malformed XML (it is not vacuous)', () => {
+    expect(() => parseXml('<a><b></a></b>')).toThrow();
+    expect(() => parseXml('<a x="1<2"/>')).toThrow();
+    expect(() => parseXml('<a>&bogus</a>')).toThrow();
+    expect(() => parseXml('<a>\u0001</a>')).toThrow();
+  });
+});

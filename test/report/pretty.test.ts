@@ -1,0 +1,119 @@
+// The terminal renderer: layout at 80 columns, colour only on request, verbosity, verdicts.
+import { describe, expect, it } from 'vitest';
+import { renderPretty, wrap } from '../../src/report/pretty.js';
+import { check, finding, passingReport, reportOf, sampleReport } from './fixtures/sample.js';
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/;
+
+describe('renderPretty', () => {
+  it('has no ANSI codes when colour is off (default) and some when on', () => {
+    expect(renderPretty(sampleReport())).not.toMatch(ANSI);
+    expect(renderPretty(sampleReport(), { color: false, verbose: true })).not.toMatch(ANSI);
+    expect(renderPretty(sampleReport(), { color: true })).toMatch(ANSI);
+  });
+
+  it('keeps colour out of the width: coloured and plain lines have the same text', () => {
+    const strip = (s: string) => s.replace(new RegExp(ANSI.source, 'g'), '');
+    expect(strip(renderPretty(sampleReport(), { color: true }))).toBe(renderPretty(sampleReport()));
+  });
+
+  it.each([80, 60])('fits %i columns when no single word is longer', (width) => {
+    for (const line of renderPretty(sampleReport(), { width }).split('\n')) {
+      expect([...line].length, line).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('groups by the four sections in checklist order with passed/total', () => {
+    const out = renderPretty(sampleReport());
+    const heads = ['Credentials', 'Webhook endpoint', 'Idempotency', 'Dress rehearsal'].map((t) => out.indexOf(`\n${t} `));
+    expect(heads.every((i) => i > 0)).toBe(true);
+    expect([...heads].sort((a, b) => a - b)).toEqual(heads);
+    expect(out).toMatch(/^Credentials +1\/4 passed$/m);
+  });
+
+  it('shows a symbol per status, findings with locations, a fix once per failing check', () => {
+    const out = renderPretty(sampleReport());
+    for (const sym of ['✔', '✖', '⚠', '–', '!', '…']) expect(out).toContain(`  ${sym} `);
+    expect(out).toContain('config/app.ts:12:18  Live secret key');
+    expect(out.match(/How to fix: Fix credentials.no-secrets-in-source/g)).toHaveLength(1);
+    expect(out).not.toContain('How to fix: Fix credentials.live-keys');
+  });
+
+  it('caps findings at 10 per check unless verbose', () => {
+    expect(renderPretty(sampleReport())).toContain('… and 2 more');
+    const verbose = renderPretty(sampleReport(), { verbose: true });
+    expect(verbose).not.toContain('… and 2 more');
+    expect(verbose).toContain('src/checkout/payments.ts:87:5');
+  });
+
+  it('shows accepted findings with their reason, dimmed in colour', () => {
+    const out = renderPretty(sampleReport(), { width: 200 });
+    expect(out).toContain('[waived: Fixture for the legacy importer (owner');
+    expect(out).toContain('[in baseline]');
+    expect(out).toContain('[suppressed');
+    expect(renderPretty(sampleReport(), { color: true })).toContain('\u001b[2m    docs/setup.md:40:1');
+  });
+
+  it('shows evidence of non-passing checks only, unless verbose', () => {
+    const out = renderPretty(sampleReport());
+    expect(out).toContain('probes.unsigned.status: 200');
+    expect(out).not.toContain('keysFound');
+    const verbose = renderPretty(sampleReport(), { verbose: true });
+    expect(verbose).toContain('keysFound: 2');
+    expect(verbose).toContain('certificate.daysLeft: 64');
+    expect(verbose).toContain('key: sk_live_…');
+  });
+
+  it('lists stale waivers and collapses notes unless verbose', () => {
+    const out = renderPretty(sampleReport(), { width: 200 });
+    expect(out).toContain('expired on 2024-01-31 and no longer applies');
+    expect(out).toContain('matched nothing');
+    expect(out).toContain('2 notes (files skipped and similar); run with --verbose');
+    expect(out).not.toContain('assets/logo.png');
+    expect(out.match(/expired on 2024-01-31/g)).toHaveLength(1);
+    expect(renderPretty(sampleReport(), { verbose: true, width: 200 })).toContain('repo: assets/logo.png: skipped: binary file');
+  });
+
+  it('ends with a failing verdict and what to do next', () => {
+    const out = renderPretty(sampleReport(), { width: 120 }).trimEnd().split('\n');
+    expect(out.at(-2)).toBe('✖ Not ready: 5 checks block the gate');
+    expect(out.at(-1)).toBe('  Next: fix the items above; `golive explain credentials.no-secrets-in-source` shows how.');
+  });
+
+  it('ends with a passing verdict that mentions warnings', () => {
+    const out = renderPretty(passingReport()).trimEnd().split('\n');
+    expect(out.at(-2)).toBe('✔ Ready to go live: gate passed');
+    expect(out.at(-1)).toBe('  1 warning worth a look before launch.');
+  });
+
+  it('counts a warning as blocking under --fail-on warning', () => {
+    const base = passingReport();
+    const strict = reportOf(base.checks, { options: { ...base.options, failOn: 'warning' } });
+    expect(renderPretty(strict)).toContain('✖ Not ready: 1 check blocks the gate');
+  });
+
+  it('neutralises terminal control sequences from merchant text', () => {
+    const evil = 'ok\u001b[2J\u001b]0;pwned\u0007\u009b31m done';
+    const r = reportOf([check({ id: 'webhook.dedup', title: evil, status: 'fail', findings: [finding({ message: evil, file: `a${evil}.ts`, line: 1 })], evidence: { [evil]: evil } })]);
+    for (const out of [renderPretty(r, { verbose: true }), renderPretty(r, { color: true })]) {
+      // eslint-disable-next-line no-control-regex
+      expect(out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F](?!\[[0-9;]*m)/);
+      expect(out).toContain('ok\uFFFD[2J\uFFFD]0;pwned\uFFFD\uFFFD31m done');
+    }
+  });
+
+  it('handles a finding with no file, an empty report and odd text', () => {
+    const r = reportOf([check({ id: 'webhook.dedup', title: 'Dedup', status: 'fail', findings: [finding({ message: 'line one\nline two\ttab' })] })]);
+    expect(renderPretty(r)).toContain('    line one line two tab');
+    expect(renderPretty(reportOf([]))).toContain('No checks ran');
+  });
+});
+
+describe('wrap', () => {
+  it('wraps on spaces with a hanging indent and lets a long word overflow', () => {
+    expect(wrap('aaa bbb ccc', 9, '- ', '  ')).toEqual(['- aaa bbb', '  ccc']);
+    expect(wrap('x'.repeat(20), 10, '', '')).toEqual(['x'.repeat(20)]);
+    expect(wrap('', 10, '> ', '')).toEqual(['> ']);
+  });
+});
