@@ -15,3 +15,8 @@ function body(seed: string | undefined, length = 24): string {
 export function fakeKey(kind: 'pk' | 'sk', env: 'live' | 'test', seed?: string): string {
   return `${kind}_` + `${env}_` + body(seed === undefined ? undefined : `${kind}:${env}:${seed}`);
 }
+
+/** A webhook signing secret; MintCash documents no format, so any opaque string will do. */
+export function fakeWebhookSecret(seed?: string): string {
+  return `whsec_${body(seed === undefined ? undefined : `wh:${seed}`, 32)}`;
+}
