@@ -4,7 +4,6 @@ import path from 'node:path';
 import { selectChecks } from '../engine/registry.js';
 import { runChecks } from '../engine/runner.js';
 import type { RunReport } from '../engine/types.js';
-import { GoliveError } from '../errors.js';
 import { loadSuppressions } from '../evidence/suppressions.js';
 import { renderReport, type Format } from '../report/index.js';
 import { renderGithubAnnotations } from '../report/annotations.js';

@@ -6,6 +6,8 @@ import { VERSION } from '../version.js';
 import { registerCheck } from './check.js';
 import { registerList } from './list.js';
 import { registerReport } from './report.js';
+import { registerEmulate } from './emulate.js';
+import { registerInit } from './init.js';
 
 export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -32,7 +34,7 @@ Examples:
 ${EXIT_CODES_HELP}`);
   program.exitOverride();
 
-  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [registerCheck, registerList, registerReport];
+  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [registerCheck, registerList, registerReport, registerInit, registerEmulate];
   for (const register of commands) register(program, setCode);
   return program;
 }

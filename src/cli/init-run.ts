@@ -1,0 +1,124 @@
+// The body of `golive init`: detect sensible defaults in the repository, ask (or take flags),
+// validate every answer as it is given, and write a config that golive itself accepts.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { configSchema } from '../config/schema.js';
+import { validateConfig } from '../config/load.js';
+import { GoliveError } from '../errors.js';
+import { writeFileAtomic } from '../report/write.js';
+import type { InitFlags } from './init.js';
+import type { Prompter } from './prompter.js';
+import { resolveTargetDir } from './shared.js';
+
+export interface Detected {
+  productionConfig: string[];
+  publicKey: string;
+  secretKey: string;
+  webhookSecret: string;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SKIP_DIRS = new Set(['.git', 'node_modules', 'vendor', 'dist', 'build', '.next', 'coverage']);
+
+/** Shallow walk (3 levels) for production config files and MintCash variable names. */
+export async function detect(root: string): Promise<Detected> {
+  const defaults = configSchema.parse({});
+  const isProd = picomatch(defaults.productionConfig, { dot: true });
+  const found: string[] = [];
+  const names = new Set<string>();
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory() && depth < 3 && !SKIP_DIRS.has(e.name)) await walk(p, depth + 1);
+      else if (e.isFile()) {
+        if (isProd(p)) found.push(p);
+        if (/^\.env(\..+)?$/.test(e.name) || e.name.endsWith('.env')) {
+          const text = await readFile(path.join(root, p), 'utf8').catch(() => '');
+          for (const m of text.matchAll(/^\s*(?:export\s+)?([A-Z][A-Z0-9_]*MINTCASH[A-Z0-9_]*|MINTCASH[A-Z0-9_]*)\s*=/gm)) names.add(m[1]!);
+        }
+      }
+    }
+  };
+  await walk('', 0);
+  const pick = (re: RegExp, fallback: string) => [...names].sort().find((n) => re.test(n)) ?? fallback;
+  return {
+    productionConfig: found.sort(),
+    publicKey: pick(/PUBLIC|PUBLISHABLE|_PK\b|PK$/, defaults.env.publicKey),
+    secretKey: pick(/SECRET_KEY|API_SECRET|_SK\b|SK$/, defaults.env.secretKey),
+    webhookSecret: pick(/WEBHOOK/, defaults.env.webhookSecret),
+  };
+}
+
+export function validateWebhookUrl(value: string, { required }: { required: boolean }): true | string {
+  if (!value) return required ? 'enter the URL MintCash will deliver webhooks to' : true;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return 'not a URL; expected e.g. https://shop.example.com/webhooks/mintcash';
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local)) return 'MintCash delivers webhooks over HTTPS: use an https:// URL';
+  return true;
+}
+
+const envName = (v: string): true | string => (ENV_NAME.test(v) ? true : 'letters, digits and _ only, not starting with a digit');
+
+export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Prompter; out: NodeJS.WritableStream }): Promise<number> {
+  const root = await resolveTargetDir(dir);
+  const file = path.join(root, 'golive.config.json');
+  const exists = await stat(file).then(() => true, () => false);
+  const { prompter } = io;
+  if (!prompter && !flags.yes) {
+    throw new GoliveError('USAGE', 'golive init needs a terminal to ask its questions', {
+      suggestion: 'Run it in a terminal, or pass --yes with flags, e.g. `golive init --yes --webhook-url https://…`.',
+    });
+  }
+  if (exists && !flags.force) {
+    const overwrite = prompter ? await prompter.confirm({ message: 'golive.config.json exists. Overwrite it?', default: false }) : false;
+    if (!overwrite) {
+      throw new GoliveError('USAGE', 'golive.config.json already exists', { suggestion: 'Pass --force to overwrite it, or edit it by hand.' });
+    }
+  }
+
+  const found = await detect(root);
+  for (const [flag, v] of [['--public-key-env', flags.publicKeyEnv], ['--secret-key-env', flags.secretKeyEnv], ['--webhook-secret-env', flags.webhookSecretEnv]] as const) {
+    if (v !== undefined && envName(v) !== true) throw new GoliveError('USAGE', `${flag}: "${v}" is not a variable name`);
+  }
+  const ask = async (message: string, def: string, validate: (v: string) => true | string, given?: string): Promise<string> => {
+    if (given !== undefined || !prompter) return given ?? def;
+    return prompter.input({ message, default: def, validate });
+  };
+
+  const environment = flags.environment ?? (prompter ? await prompter.select({ message: 'Which environment does this deployment target?', choices: [{ value: 'live' as const, name: 'live (production)' }, { value: 'test' as const, name: 'test (sandbox)' }], default: 'live' }) : 'live');
+  const webhookUrl = await ask('Live webhook URL (as registered with your account manager; empty to skip the probes):', '', (v) => validateWebhookUrl(v, { required: false }), flags.webhookUrl);
+  const testUrl = await ask('Old test-mode webhook URL to retire (empty if none):', '', (v) => validateWebhookUrl(v, { required: false }), flags.testWebhookUrl);
+  let productionConfig = flags.productionConfig ?? found.productionConfig;
+  if (!flags.productionConfig && prompter) {
+    const answer = await prompter.input({
+      message: 'Files that end up in production (comma-separated globs):',
+      default: (found.productionConfig.length ? found.productionConfig : configSchema.parse({}).productionConfig.slice(0, 3)).join(', '),
+      validate: (v) => (v.split(',').every((g) => g.trim().length > 0) ? true : 'enter one or more globs separated by commas'),
+    });
+    productionConfig = answer.split(',').map((g) => g.trim()).filter(Boolean);
+  }
+  const publicKey = await ask('Variable holding the public key:', found.publicKey, envName, flags.publicKeyEnv);
+  const secretKey = await ask('Variable holding the secret key:', found.secretKey, envName, flags.secretKeyEnv);
+  const webhookSecret = await ask('Variable holding the webhook signing secret:', found.webhookSecret, envName, flags.webhookSecretEnv);
+
+  const config: Record<string, unknown> = { environment };
+  const webhook: Record<string, unknown> = {};
+  if (webhookUrl) webhook.url = webhookUrl;
+  if (testUrl) webhook.testUrl = testUrl;
+  if (Object.keys(webhook).length) config.webhook = webhook;
+  if (productionConfig.length) config.productionConfig = productionConfig;
+  config.env = { publicKey, secretKey, webhookSecret };
+  validateConfig(config, 'the generated config');
+  await writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
+  io.out.write(
+    `Wrote ${path.relative(process.cwd(), file) || file}.\nNext: export ${publicKey}, ${secretKey} and ${webhookSecret}, then run \`golive check${dir === '.' ? '' : ` ${dir}`}\`.\n`,
+  );
+  return 0;
+}
