@@ -1,0 +1,48 @@
+// webhook.dedup: the same signed eventId twice must be acknowledged both times.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookDedup } from '../../checks/webhook-dedup.js';
+import { fakeWebhookSecret } from '../helpers/keys.js';
+import { makePki, type TestPki } from '../helpers/tls.js';
+import { collect, judge, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+
+let pki: TestPki;
+const servers: RunningServer[] = [];
+const secret = fakeWebhookSecret('dedup');
+
+beforeAll(() => {
+  pki = makePki();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function run(behaviour: Behaviour, withSecret = true) {
+  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret });
+  servers.push(s);
+  return judge(webhookDedup, await collect({ url: s.url, ca: [pki.ca.cert], probes: { count: 1 }, ...(withSecret ? { secret } : {}) }));
+}
+
+describe('webhook.dedup', () => {
+  it.each<[Behaviour, string, string[]]>([
+    ['correct', 'pass', []],
+    ['crash-duplicate', 'fail', ['crash-on-duplicate']],
+    ['refuse-duplicate', 'fail', ['duplicate-refused']],
+    ['refuses-everything', 'fail', ['inconclusive']],
+  ])('%s -> %s', async (behaviour, verdict, ids) => {
+    const out = await run(behaviour);
+    expect(out.verdict).toBe(verdict);
+    expect(out.ids).toEqual(ids);
+  });
+
+  it('shows both deliveries in its evidence', async () => {
+    const out = await run('crash-duplicate');
+    const probes = (out.evidence as { probes: Record<string, { status?: number }> }).probes;
+    expect(probes['duplicate-first']?.status).toBe(200);
+    expect(probes['duplicate-second']?.status).toBe(500);
+  });
+
+  it('skips without the secret', async () => {
+    const out = await run('correct', false);
+    expect(out.verdict).toBe('skip');
+  });
+});

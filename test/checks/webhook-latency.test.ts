@@ -1,0 +1,57 @@
+// webhook.latency: the 10 s budget is MintCash's contract, so tests shrink it through
+// webhook.probes.budgetMs / promptAckMs instead of waiting 10 s.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookLatency } from '../../checks/webhook-latency.js';
+import { fakeWebhookSecret } from '../helpers/keys.js';
+import { makePki, type TestPki } from '../helpers/tls.js';
+import { collect, judge, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+
+let pki: TestPki;
+const servers: RunningServer[] = [];
+const secret = fakeWebhookSecret('latency');
+
+beforeAll(() => {
+  pki = makePki();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function run(behaviour: Behaviour, delayMs: number, probes: Record<string, number>, withSecret = true) {
+  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret, delayMs });
+  servers.push(s);
+  return judge(webhookLatency, await collect({ url: s.url, ca: [pki.ca.cert], probes: { count: 3, ...probes }, ...(withSecret ? { secret } : {}) }));
+}
+
+describe('webhook.latency', () => {
+  it.each<[string, Behaviour, number, Record<string, number>, string, string[]]>([
+    ['fast handler', 'correct', 0, {}, 'pass', []],
+    ['slightly slow: above prompt-ack', 'correct', 150, { promptAckMs: 100, budgetMs: 5000 }, 'warn', ['slow-ack']],
+    ['too slow: over the budget', 'correct', 400, { promptAckMs: 100, budgetMs: 300, timeoutMs: 1500 }, 'fail', ['over-budget']],
+    ['never answers', 'never-answers', 0, { timeoutMs: 1000 }, 'fail', ['timeout']],
+    ['trickles headers forever', 'trickle-headers', 0, { timeoutMs: 1000 }, 'fail', ['timeout']],
+    ['resets mid-response', 'reset', 0, { count: 1 }, 'fail', ['no-answer']],
+    // A 4xx is still an answer: latency judges speed, webhook.signature judges the status.
+    ['refuses everything, fast', 'refuses-everything', 0, {}, 'pass', []],
+  ])('%s -> %s', async (_name, behaviour, delay, probes, verdict, ids) => {
+    const out = await run(behaviour, delay, probes);
+    expect(out.verdict).toBe(verdict);
+    expect(out.ids).toEqual(ids);
+  });
+
+  it('reports p50/p95/max and per-probe timings', async () => {
+    const out = await run('correct', 0, { count: 4 });
+    expect(out.evidence).toMatchObject({ samples: 4, budgetMs: 10000, promptAckMs: 2000 });
+    const ev = out.evidence as { p50Ms: number; p95Ms: number; maxMs: number; timings: Array<{ totalMs: number; tlsMs?: number }> };
+    expect(ev.p50Ms).toBeLessThanOrEqual(ev.p95Ms);
+    expect(ev.p95Ms).toBeLessThanOrEqual(ev.maxMs);
+    expect(ev.timings).toHaveLength(4);
+    expect(out.summary).toMatch(/4 signed probes: p50/);
+  });
+
+  it('skips without the secret, naming the variable', async () => {
+    const out = await run('correct', 0, {}, false);
+    expect(out.verdict).toBe('skip');
+    expect(out.summary).toContain('MINTCASH_WEBHOOK_SECRET');
+  });
+});

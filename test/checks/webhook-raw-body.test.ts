@@ -1,0 +1,47 @@
+// webhook.raw-body: a correctly signed, oddly formatted body must be accepted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookRawBody } from '../../checks/webhook-raw-body.js';
+import { fakeWebhookSecret } from '../helpers/keys.js';
+import { makePki, type TestPki } from '../helpers/tls.js';
+import { collect, judge, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+
+let pki: TestPki;
+const servers: RunningServer[] = [];
+const secret = fakeWebhookSecret('raw');
+
+beforeAll(() => {
+  pki = makePki();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function run(behaviour: Behaviour, withSecret = true) {
+  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret });
+  servers.push(s);
+  return judge(webhookRawBody, await collect({ url: s.url, ca: [pki.ca.cert], probes: { count: 1 }, ...(withSecret ? { secret } : {}) }));
+}
+
+describe('webhook.raw-body', () => {
+  it.each<[Behaviour, string, string[]]>([
+    ['correct', 'pass', []],
+    ['reserialises', 'fail', ['re-serialised']],
+    ['accepts-everything', 'pass', []], // raw bytes are fine there; webhook.signature fails it
+    ['refuses-everything', 'fail', ['inconclusive']],
+  ])('%s -> %s', async (behaviour, verdict, ids) => {
+    const out = await run(behaviour);
+    expect(out.verdict).toBe(verdict);
+    expect(out.ids).toEqual(ids);
+  });
+
+  it('names the diagnosis for a re-serialising handler', async () => {
+    const out = await run('reserialises');
+    expect(out.findings?.[0]?.message).toMatch(/re-serialises JSON.*raw request bytes/);
+  });
+
+  it('skips without the secret', async () => {
+    const out = await run('correct', false);
+    expect(out.verdict).toBe('skip');
+    expect(out.summary).toContain('MINTCASH_WEBHOOK_SECRET');
+  });
+});

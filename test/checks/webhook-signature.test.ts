@@ -1,0 +1,79 @@
+// webhook.signature against real handlers: each forged probe must get 4xx, a valid one 2xx.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookSignature } from '../../checks/webhook-signature.js';
+import { fakeWebhookSecret } from '../helpers/keys.js';
+import { makePki, type TestPki } from '../helpers/tls.js';
+import { collect, judge, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+
+let pki: TestPki;
+const servers: RunningServer[] = [];
+const secret = fakeWebhookSecret('signature');
+
+beforeAll(() => {
+  pki = makePki();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function run(behaviour: Behaviour, withSecret = true) {
+  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret });
+  servers.push(s);
+  return judge(webhookSignature, await collect({ url: s.url, ca: [pki.ca.cert], probes: { count: 1 }, ...(withSecret ? { secret } : {}) }));
+}
+
+describe('webhook.signature', () => {
+  it.each<[Behaviour, string, string[]]>([
+    ['correct', 'pass', []],
+    // Verifies nothing: every forged probe is acknowledged.
+    ['accepts-everything', 'fail', ['accepts-missing-signature', 'accepts-tampered-body', 'accepts-wrong-length', 'accepts-wrong-secret']],
+    // timingSafeEqual without a length guard: only the short signature crashes; the missing one is a 401.
+    ['crash-short-signature', 'fail', ['crash-wrong-length']],
+    // A correct verifier that refuses event types it does not handle: the valid probe is refused too.
+    ['refuses-unknown', 'fail', ['inconclusive']],
+    ['refuses-everything', 'fail', ['inconclusive']],
+    ['crash-duplicate', 'pass', []],
+    ['redirect', 'fail', ['unexpected-answer', 'unexpected-answer', 'unexpected-answer', 'unexpected-answer', 'valid-not-acknowledged']],
+  ])('%s -> %s %j', async (behaviour, verdict, ids) => {
+    const out = await run(behaviour);
+    expect(out.verdict).toBe(verdict);
+    expect([...out.ids].sort()).toEqual(ids);
+  });
+
+  it('diagnoses the missing length guard in the message', async () => {
+    const out = await run('crash-short-signature');
+    expect(out.findings?.[0]?.message).toContain('timingSafeEqual');
+  });
+
+  it('says why an all-4xx endpoint is inconclusive instead of passing', async () => {
+    const out = await run('refuses-everything');
+    expect(out.findings?.[0]?.message).toMatch(/cannot tell.*acknowledge events you do not handle/);
+    const unknown = await run('refuses-unknown');
+    expect(unknown.findings?.[0]?.message).toContain('acknowledge event types you do not handle with 2xx');
+  });
+
+  it('without the secret: skips a well-behaved endpoint but still fails one that accepts forgeries', async () => {
+    const ok = await run('correct', false);
+    expect(ok.verdict).toBe('skip');
+    expect(ok.summary).toContain('MINTCASH_WEBHOOK_SECRET');
+    const bad = await run('accepts-everything', false);
+    expect(bad.verdict).toBe('fail');
+    expect(bad.ids).toContain('accepts-missing-signature');
+  });
+
+  it('shows at most 8 hex characters of a signature in its evidence', async () => {
+    const out = await run('correct');
+    const probes = (out.evidence as { probes: Record<string, { signature?: string; status?: number }> }).probes;
+    expect(probes.valid?.status).toBe(200);
+    expect(probes.valid?.signature).toMatch(/^[0-9a-f]{8}…$/);
+    expect(probes['missing-signature']?.signature).toBeUndefined();
+  });
+
+  it('skips with the reason when the certificate blocked probing', async () => {
+    const s = await startWebhookServer({ behaviour: 'correct', pem: pki.expired, secret });
+    servers.push(s);
+    const out = await judge(webhookSignature, await collect({ url: s.url, ca: [pki.ca.cert], secret }));
+    expect(out.verdict).toBe('skip');
+    expect(out.summary).toContain('webhook.https');
+  });
+});
