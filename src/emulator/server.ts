@@ -1,0 +1,110 @@
+// Starts and stops a local MintCash: an HTTP server on loopback around the emulator core, the
+// webhook deliverer and the optional state file. Used by `golive emulate`, the tests and the bench.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GoliveError } from '../errors.js';
+import { Core } from './core.js';
+import { freshState, type EmulatorState, type Env } from './model.js';
+import { loadState, StateWriter } from './persist.js';
+import { createHandler } from './routes.js';
+import { Deliverer } from './webhooks.js';
+
+export interface EmulatorOptions {
+  /** Defaults to 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  statePath?: string;
+  webhookUrl?: string;
+  /** Webhook signing secret; generated (and kept in the state) when absent. */
+  webhookSecret?: string;
+  /** Multiplies webhook retry delays (1 = the documented real-time schedule). */
+  retryScale?: number;
+  webhookTimeoutMs?: number;
+  /** Emulator-clock time a refund stays in flight; 0 settles within the request. Default 1000. */
+  refundSettleMs?: number;
+}
+
+export interface Credentials {
+  publicKey: string;
+  secretKey: string;
+}
+
+export interface Emulator {
+  url: string;
+  host: string;
+  port: number;
+  core: Core;
+  deliverer: Deliverer;
+  webhookSecret: string;
+  /** The first active pair of each environment. */
+  credentials(env: Env): Credentials;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const host = opts.host ?? '127.0.0.1';
+  let state: EmulatorState | undefined = opts.statePath ? await loadState(opts.statePath) : undefined;
+  state ??= freshState(new Date().toISOString(), opts.webhookSecret);
+  if (opts.webhookSecret) state.webhookSecret = opts.webhookSecret;
+  const writer = opts.statePath ? new StateWriter(opts.statePath, state) : undefined;
+  const deliverer = new Deliverer({
+    url: opts.webhookUrl,
+    secret: state.webhookSecret,
+    retryScale: opts.retryScale,
+    timeoutMs: opts.webhookTimeoutMs,
+  });
+  const core = new Core(state, {
+    baseUrl: '',
+    refundSettleMs: opts.refundSettleMs ?? 1000,
+    emit: (envelope) => deliverer.deliver(envelope),
+    onChange: () => writer?.schedule(),
+  });
+
+  const server: Server = createServer({ keepAlive: true }, createHandler(core, deliverer));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new GoliveError('USAGE', `cannot listen on ${host}:${opts.port ?? 0} (${e.code ?? e.message})`, {
+          suggestion: e.code === 'EADDRINUSE' ? 'Pick another --port, or stop what is using this one.' : 'Check --host and --port.',
+        }),
+      ),
+    );
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `http://${urlHost}:${port}`;
+  core.baseUrl = url;
+  // Pending refunds and renewals from a loaded state resume on the restored clock.
+  core.waker.poke();
+  if (writer) await writer.flush();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    host,
+    port,
+    core,
+    deliverer,
+    webhookSecret: state.webhookSecret,
+    credentials(env: Env): Credentials {
+      const k = core.activeKey(env);
+      if (!k) throw new GoliveError('USAGE', `the emulator has no active ${env} key`);
+      return { publicKey: k.publicKey, secretKey: k.secretKey };
+    },
+    close() {
+      closing ??= (async () => {
+        core.waker.stop();
+        await deliverer.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (writer) {
+          core.changed();
+          await writer.flush();
+        }
+      })();
+      return closing;
+    },
+  };
+}

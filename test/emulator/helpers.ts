@@ -1,0 +1,65 @@
+// Shared test parts for the emulator: a webhook receiver on loopback that verifies signatures with
+// its OWN HMAC (not the product's signBody), and small HTTP helpers.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  raw: string;
+  signature: string | undefined;
+  valid: boolean;
+  body: { eventId: string; event: string; type: string; environment: string; apiVersion: string; createdAt: string; data: Record<string, unknown> };
+}
+
+/** Independent implementation of the documented algorithm: lowercase hex HMAC-SHA256 of the raw bytes. */
+export function independentVerify(secret: string, raw: Buffer, header: string | undefined): boolean {
+  if (typeof header !== 'string' || !/^[0-9a-f]{64}$/.test(header)) return false;
+  const mac = createHmac('sha256', secret).update(raw).digest();
+  return timingSafeEqual(mac, Buffer.from(header, 'hex'));
+}
+
+/** `statuses` are answered in order per request; the last one repeats. */
+export async function receiver(secret: string, statuses: number[] = [200]) {
+  const got: Received[] = [];
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const sig = req.headers['x-signature'] as string | undefined;
+      got.push({ raw: raw.toString('utf8'), signature: sig, valid: independentVerify(secret, raw, sig), body: JSON.parse(raw.toString('utf8')) });
+      const status = statuses[Math.min(n++, statuses.length - 1)] ?? 200;
+      res.writeHead(status);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
+    got,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+export async function call(base: string, method: string, path: string, auth?: { publicKey: string; secretKey: string }, body?: unknown) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (auth) headers.authorization = `Basic ${Buffer.from(`${auth.publicKey}:${auth.secretKey}`).toString('base64')}`;
+  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
+  const text = await res.text();
+  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+export async function until(pred: () => boolean, what: string, limit = 5000): Promise<void> {
+  const stop = Date.now() + limit;
+  while (!pred()) {
+    if (Date.now() > stop) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
