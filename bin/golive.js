@@ -4,10 +4,13 @@
 import { main, runInterruptHooks } from '../dist/src/cli/main.js';
 
 process.once('SIGINT', () => {
-  runInterruptHooks().finally(() => {
-    process.stderr.write('\ngolive: interrupted\n');
-    process.exit(130);
-  });
+  runInterruptHooks().then(
+    (code) => {
+      if (code === 130) process.stderr.write('\ngolive: interrupted\n');
+      process.exit(code);
+    },
+    () => process.exit(130),
+  );
 });
 
 process.exitCode = await main(process.argv.slice(2));

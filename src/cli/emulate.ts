@@ -139,6 +139,7 @@ export function registerEmulate(program: Command, setCode: (code: number) => voi
       const off = onInterrupt(async () => {
         release();
         await finished.catch(() => undefined);
+        return 0;
       });
       process.once('SIGTERM', release);
       try {

@@ -68,7 +68,8 @@ export function handleError(e: unknown): number {
   return EXIT.usage;
 }
 
-type InterruptHook = () => void | Promise<void>;
+/** A hook may return an exit code: a server stopped by Ctrl-C has ended normally (0). */
+type InterruptHook = () => void | number | Promise<void | number>;
 const interruptHooks = new Set<InterruptHook>();
 
 /** Registers work to finish on Ctrl-C (e.g. saving rehearsal state); returns an unregister function. */
@@ -77,8 +78,11 @@ export function onInterrupt(hook: InterruptHook): () => void {
   return () => interruptHooks.delete(hook);
 }
 
-/** Called by bin/golive.js on SIGINT before it exits with 130; hooks get at most 2 s. */
-export async function runInterruptHooks(): Promise<void> {
-  const all = Promise.allSettled([...interruptHooks].map((h) => Promise.resolve().then(h)));
-  await Promise.race([all, new Promise((r) => setTimeout(r, 2000).unref())]);
+/** Called by bin/golive.js on SIGINT; hooks get at most 2 s. Returns the exit code (130 unless a hook says otherwise). */
+export async function runInterruptHooks(): Promise<number> {
+  const hooks = [...interruptHooks];
+  const all = Promise.allSettled(hooks.map((h) => Promise.resolve().then(h)));
+  const settled = await Promise.race([all, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000).unref())]);
+  const codes = (settled ?? []).flatMap((s) => (s.status === 'fulfilled' && typeof s.value === 'number' ? [s.value] : []));
+  return codes.length > 0 && codes.length === hooks.length ? Math.max(...codes) : EXIT.interrupted;
 }

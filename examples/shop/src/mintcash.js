@@ -1,0 +1,45 @@
+// MintCash API calls. Every create call sends an externalId derived from our own record, so a
+// retry after a timeout replays the original instead of charging twice.
+const baseUrl = process.env.MINTCASH_API_URL ?? 'https://api.mintcash.me';
+
+function auth() {
+  const token = Buffer.from(`${process.env.MINTCASH_PUBLIC_KEY}:${process.env.MINTCASH_SECRET_KEY}`).toString('base64');
+  return { authorization: `Basic ${token}`, 'content-type': 'application/json' };
+}
+
+export async function createPayment(order, returnUrl) {
+  const externalId = `order_${order.id}`;
+  const res = await fetch(`${baseUrl}/payments`, {
+    method: 'POST',
+    headers: auth(),
+    body: JSON.stringify({
+      amount: order.totalCents,
+      currency: order.currency,
+      externalId,
+      customer: { externalId: order.customerId, email: order.email },
+      returnUrl,
+    }),
+  });
+  return res.json();
+}
+
+export async function createSubscription(customer, plan) {
+  const body = {
+    amount: plan.amountCents,
+    currency: plan.currency,
+    billingIntervalDays: plan.intervalDays,
+    externalId: `sub_${customer.id}_${plan.id}`,
+    customer: { externalId: customer.id, email: customer.email },
+  };
+  const res = await fetch(`${baseUrl}/subscriptions`, { method: 'POST', headers: auth(), body: JSON.stringify(body) });
+  return res.json();
+}
+
+export async function refundPayment(paymentId, refundRequest) {
+  const res = await fetch(`${baseUrl}/payments/${paymentId}/refund`, {
+    method: 'POST',
+    headers: auth(),
+    body: JSON.stringify({ externalId: `refund_${refundRequest.id}`, amount: refundRequest.amountCents, reason: 'customer_request' }),
+  });
+  return res.json();
+}
