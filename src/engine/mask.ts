@@ -2,7 +2,7 @@
 // Checks mask what they put in findings; the runner sweeps the finished report as a safety net.
 
 /** Matches MintCash key-shaped strings anywhere in text (loose: the docs give no length). */
-export const KEY_PATTERN = /\b((?:sk|pk|rk)_(?:live|test)_)([A-Za-z0-9]{4,})/g;
+export const KEY_PATTERN = /(?<![A-Za-z0-9])((?:sk|pk|rk)_(?:live|test)_)([A-Za-z0-9]{4,})/g;
 
 /** `sk_live_…Ab12`: the prefix plus the last four characters. */
 export function maskSecret(value: string): string {

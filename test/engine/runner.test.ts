@@ -192,3 +192,16 @@ describe('runner', () => {
     expect(r.summary.gate).toBe('fail');
   });
 });
+
+describe('masking', () => {
+  it('masks keys glued to an underscore or a symbol, not only at word boundaries', async () => {
+    const { redactText } = await import('../../src/engine/mask.js');
+    const key = 'sk_' + 'live_' + 'AbCdEfGh12345678';
+    for (const text of [`x_${key}`, `"${key}"`, `=${key};`, key]) {
+      const out = redactText(text);
+      expect(out).not.toContain(key);
+      expect(out).toContain('…5678');
+    }
+    expect(redactText(`ask_live_${'a'.repeat(12)}`)).toContain('ask_live_');
+  });
+});

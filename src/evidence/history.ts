@@ -1,0 +1,204 @@
+// Git history scan (--history): one streaming `git log --all -p` over every commit, looking for
+// MintCash keys in added lines. A key is reported once per (value, file), at the oldest commit
+// that added it, and marked `removed` when it is no longer anywhere in the working tree.
+import { execa } from 'execa';
+import { describeError } from '../errors.js';
+import type { RunNote } from '../engine/types.js';
+import { findKeyHits, type RawHit } from './keymatch.js';
+import { configIgnoreMatcher } from './repo.js';
+import type { CollectContext, Collector, HistoryKeyMatch, HistoryScan, KeyEnv, KeyKind } from './types.js';
+
+/** Stop reading git's output past this much (a note says the scan was cut short). */
+export const MAX_HISTORY_BYTES = 2 * 1024 * 1024 * 1024;
+/** An added line longer than this is scanned only up to it (generated bundles). */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+// Commit header line. It starts with \x01, which no diff line can start with (they start with
+// a space, +, -, @, \ or a header word), so it can never be confused with file content.
+const MARK = 0x01;
+const FORMAT = '--format=%x01%H %ct %aI';
+
+const note = (message: string, file?: string): RunNote => (file ? { source: 'history', message, file } : { source: 'history', message });
+
+const disabled = (reason: string, notes: RunNote[] = []): HistoryScan => ({ enabled: false, reason, keys: [], commitsScanned: 0, notes });
+
+/** Undoes git's C-style quoting of unusual path names ("b/odd\nname" with octal escapes). */
+export function unquoteGitPath(raw: string): string {
+  if (!raw.startsWith('"') || !raw.endsWith('"')) return raw;
+  const bytes: number[] = [];
+  const s = raw.slice(1, -1);
+  const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '"': 34, '\\': 92 };
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    if (c !== '\\') {
+      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
+      continue;
+    }
+    const n = s[i + 1] ?? '';
+    if (/[0-7]/.test(n)) {
+      bytes.push(parseInt(s.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(simple[n] ?? n.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+interface Found extends HistoryKeyMatch {
+  time: number;
+}
+
+/** Parses `git log -p --unified=0` output line by line; keeps only what it needs. */
+class LogParser {
+  commitsScanned = 0;
+  readonly found = new Map<string, Found>();
+  private commit = '';
+  private time = 0;
+  private date: string | undefined;
+  private file: string | undefined;
+  private inHunk = false;
+  private newLine = 0;
+
+  constructor(private readonly skipFile: (file: string) => boolean) {}
+
+  line(buf: Buffer): void {
+    const first = buf[0];
+    if (first === MARK) {
+      const [sha = '', time = '0', date] = buf.toString('latin1', 1).split(' ');
+      this.commit = sha;
+      this.time = Number(time);
+      this.date = date;
+      this.file = undefined;
+      this.inHunk = false;
+      this.commitsScanned++;
+      return;
+    }
+    if (this.inHunk && first === 0x2b /* + */) {
+      if (this.file !== undefined) this.added(buf.subarray(1), this.newLine);
+      this.newLine++;
+      return;
+    }
+    if (first === 0x40 /* @ */) {
+      // @@ -a,b +c,d @@: added lines are numbered from c.
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)/.exec(buf.toString('latin1', 0, 64));
+      if (m) {
+        this.inHunk = true;
+        this.newLine = Number(m[1]);
+      }
+      return;
+    }
+    if (this.inHunk && (first === 0x2d /* - */ || first === 0x5c /* \ */ || first === 0x20)) {
+      if (first === 0x20) this.newLine++;
+      return;
+    }
+    // Anything else is a file header: `diff --git`, `index`, `---`, `+++ b/path`, `new file`…
+    this.inHunk = false;
+    if (first === 0x64 /* d */ && buf.toString('latin1', 0, 11) === 'diff --git ') {
+      this.file = undefined;
+    } else if (first === 0x2b && buf.toString('latin1', 0, 4) === '+++ ') {
+      // git ends the name with a TAB when it contains a space (so patch(1) can parse it).
+      const name = unquoteGitPath(buf.toString('utf8', 4).replace(/\t$/, ''));
+      // `+++ /dev/null` is a deletion: nothing was added.
+      this.file = name === '/dev/null' ? undefined : name.replace(/^b\//, '');
+      if (this.file !== undefined && this.skipFile(this.file)) this.file = undefined;
+    }
+  }
+
+  private added(content: Buffer, line: number): void {
+    const hits: RawHit[] = [];
+    findKeyHits(content, hits);
+    for (const h of hits) {
+      const value = content.toString('latin1', h.start, h.end);
+      const file = this.file as string;
+      const id = `${value}\0${file}`;
+      const prev = this.found.get(id);
+      // git log lists newest first, so a later sighting with an equal time is the older commit.
+      // Within one commit the first (lowest) line wins.
+      if (prev && (prev.commit === this.commit || prev.time < this.time)) continue;
+      const m: Found = { file, line, kind: h.kind as KeyKind, env: h.env as KeyEnv, value, commit: this.commit, removed: false, time: this.time };
+      if (this.date) m.date = this.date;
+      this.found.set(id, m);
+    }
+  }
+}
+
+async function isWorkTree(root: string): Promise<boolean> {
+  try {
+    const r = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, reject: false, stdin: 'ignore' });
+    return r.exitCode === 0 && r.stdout.trim() === 'true';
+  } catch (_e) {
+    return false; // git missing
+  }
+}
+
+export const collectHistory: Collector<'history'> = (ctx) => scanHistory(ctx, MAX_HISTORY_BYTES);
+
+/** The collector with its output bound as a parameter, so the cut-off can be tested. */
+export async function scanHistory(ctx: CollectContext, maxBytes: number): Promise<HistoryScan> {
+  if (!ctx.options.history) return disabled('run with --history to scan every commit');
+  const root = ctx.root;
+  if (!(await isWorkTree(root))) return disabled('not a git repository: there is no history to scan');
+
+  const notes: RunNote[] = [];
+  const parser = new LogParser(configIgnoreMatcher(ctx.config.ignore ?? []));
+  // --relative: paths relative to the target, and only changes under it, like the tree scan.
+  const args = ['-c', 'core.quotepath=off', 'log', '--all', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--relative', FORMAT];
+  const sub = execa('git', args, { cwd: root, reject: false, stdin: 'ignore', buffer: { stdout: false, stderr: true }, encoding: 'buffer' });
+  let total = 0;
+  let cut = false;
+  let pending: Buffer[] = [];
+  let pendingLen = 0;
+  try {
+    for await (const whole of sub.stdout as AsyncIterable<Buffer>) {
+      // Past the bound only the complete lines before it are parsed, then git is stopped.
+      const chunk = total + whole.length > maxBytes ? whole.subarray(0, Math.max(0, maxBytes - total)) : whole;
+      total += whole.length;
+      let start = 0;
+      let nl = chunk.indexOf(0x0a);
+      while (nl !== -1) {
+        if (pendingLen > 0) {
+          pending.push(chunk.subarray(start, nl));
+          parser.line(Buffer.concat(pending));
+          pending = [];
+          pendingLen = 0;
+        } else {
+          parser.line(chunk.subarray(start, nl));
+        }
+        start = nl + 1;
+        nl = chunk.indexOf(0x0a, start);
+      }
+      if (total > maxBytes) {
+        cut = true;
+        pendingLen = 0; // a line cut by the bound is not parsed
+        sub.kill();
+        break;
+      }
+      if (start < chunk.length && pendingLen < MAX_LINE_BYTES) {
+        // Copy: the stream may reuse chunk memory. Past the cap the rest of the line is dropped.
+        pending.push(Buffer.from(chunk.subarray(start, start + MAX_LINE_BYTES - pendingLen)));
+        pendingLen += Math.min(chunk.length - start, MAX_LINE_BYTES - pendingLen);
+      }
+    }
+    if (pendingLen > 0) parser.line(Buffer.concat(pending));
+  } catch (e) {
+    notes.push(note(`reading git history failed: ${describeError(e)}`));
+  }
+  const result = await sub;
+  if (cut) notes.push(note(`git history is larger than ${formatBytes(maxBytes)} of diffs; the scan stopped there and older commits were not scanned`));
+  else if (result.exitCode !== 0 && parser.commitsScanned === 0) {
+    const why = Buffer.from(result.stderr ?? '').toString('utf8').trim().split('\n')[0] ?? '';
+    // A repository with no commits yet is not a failure: there is simply nothing to scan.
+    if (!/does not have any commits|bad default revision/.test(why)) notes.push(note(`git log failed: ${why || `exit code ${result.exitCode}`}`));
+  }
+
+  const current = new Set((await ctx.get('secrets')).keys.map((k) => k.value));
+  const keys: HistoryKeyMatch[] = [...parser.found.values()].map(({ time: _t, ...k }) => ({ ...k, removed: !current.has(k.value) }));
+  keys.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)));
+  return { enabled: true, keys, commitsScanned: parser.commitsScanned, notes };
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${n / 1024 ** 3} GiB` : n >= 1024 ** 2 ? `${n / 1024 ** 2} MiB` : `${n} bytes`;
+}

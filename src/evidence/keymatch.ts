@@ -1,0 +1,153 @@
+// The one MintCash key matcher, shared by the working-tree scan (secrets.ts) and the history scan
+// (history.ts), so both agree on what a key is. It works on raw bytes: native Buffer.indexOf on a
+// rare literal, then a few byte checks around each hit, so the cost is close to a memory scan.
+import { isUtf8 } from 'node:buffer';
+import type { KeyEnv, KeyKind } from './types.js';
+
+/** Cap on `lineText`, so a minified one-line bundle does not drag megabytes into the evidence. */
+export const LINE_TEXT_CAP = 400;
+
+/**
+ * The docs give only the prefixes, no length or charset for the body (API-FACTS §20.16), so we
+ * accept any run of >= 8 ASCII alphanumerics: loose enough for any real key, strict enough that
+ * `sk_live_` or `sk_live_xxx` in prose is not a key. `rk_` is not a MintCash key and is ignored.
+ */
+export const MIN_KEY_BODY = 8;
+
+export const SANDBOX_HOST = 'sandbox.mintcash.me';
+
+// Needles start at the `k` of `pk_`/`sk_`: Buffer.indexOf skips ahead with memchr on the first
+// byte, and `k` is rare in text while `_` is common, so `k_live_` searches ~3x faster than
+// `_live_` (measured on the benchmark tree). The byte before the `k` is checked afterwards.
+const ENV_NEEDLES: ReadonlyArray<[KeyEnv, Buffer]> = [
+  ['live', Buffer.from('k_live_')],
+  ['test', Buffer.from('k_test_')],
+];
+const SANDBOX_NEEDLE = Buffer.from(SANDBOX_HOST);
+
+const P = 0x70; // p
+const S = 0x73; // s
+const NL = 0x0a;
+const CR = 0x0d;
+
+function isAlnum(b: number | undefined): boolean {
+  return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
+}
+
+function isContinuation(b: number | undefined): boolean {
+  return b !== undefined && (b & 0xc0) === 0x80;
+}
+
+/** A hit as byte offsets into the scanned buffer; positions are resolved later, only for hits. */
+export interface RawHit {
+  start: number;
+  end: number;
+  /** Absent for a sandbox URL mention. */
+  kind?: KeyKind;
+  env?: KeyEnv;
+}
+
+/**
+ * Every key (`pk|sk` + `_live_|_test_` + >= 8 alnum) in buf, in no particular order. Pass a view
+ * (`subarray`) that ends where the data ends: a reused read buffer holds stale bytes after it.
+ */
+export function findKeyHits(buf: Buffer, out: RawHit[]): void {
+  const len = buf.length;
+  for (const [env, needle] of ENV_NEEDLES) {
+    let pos = buf.indexOf(needle, 1);
+    while (pos !== -1) {
+      const ps = buf[pos - 1];
+      // The prefix must start a word: `ask_live_…` is not a key, `=sk_live_…` is.
+      if ((ps === P || ps === S) && !isAlnum(pos >= 2 ? buf[pos - 2] : undefined)) {
+        let end = pos + needle.length;
+        while (end < len && isAlnum(buf[end])) end++;
+        if (end - (pos + needle.length) >= MIN_KEY_BODY) {
+          out.push({ start: pos - 1, end, kind: ps === P ? 'pk' : 'sk', env });
+          pos = buf.indexOf(needle, end);
+          continue;
+        }
+      }
+      pos = buf.indexOf(needle, pos + 1);
+    }
+  }
+}
+
+/** Every mention of the sandbox host in buf. */
+export function findSandboxHits(buf: Buffer, out: RawHit[]): void {
+  let pos = buf.indexOf(SANDBOX_NEEDLE);
+  while (pos !== -1) {
+    out.push({ start: pos, end: pos + SANDBOX_NEEDLE.length });
+    pos = buf.indexOf(SANDBOX_NEEDLE, pos + SANDBOX_NEEDLE.length);
+  }
+}
+
+/** Keys in one line of text (history diffs), with 1-based columns. */
+export function findKeysInText(text: string): Array<{ column: number; kind: KeyKind; env: KeyEnv; value: string }> {
+  const re = /(?<![A-Za-z0-9])(pk|sk)_(live|test)_[A-Za-z0-9]{8,}/g;
+  const out: Array<{ column: number; kind: KeyKind; env: KeyEnv; value: string }> = [];
+  for (const m of text.matchAll(re)) {
+    out.push({ column: m.index + 1, kind: m[1] as KeyKind, env: m[2] as KeyEnv, value: m[0] });
+  }
+  return out;
+}
+
+/** Decodes bytes as UTF-8 when they are valid UTF-8, otherwise as latin1 (never throws). */
+export function decode(buf: Buffer, start: number, end: number): string {
+  const view = buf.subarray(start, end);
+  return isUtf8(view) ? view.toString('utf8') : view.toString('latin1');
+}
+
+export interface PositionedHit extends RawHit {
+  line: number;
+  column: number;
+  lineText: string;
+}
+
+/**
+ * Resolves 1-based line and column for hits, counting newlines only from one hit to the next.
+ * Columns count characters (UTF-16 units of the decoded line), not bytes. A CR before the LF is
+ * not part of the line text.
+ */
+export function positionHits(buf: Buffer, hits: RawHit[]): PositionedHit[] {
+  const len = buf.length;
+  hits.sort((a, b) => a.start - b.start);
+  const out: PositionedHit[] = [];
+  let line = 1;
+  let lineStart = 0;
+  let scanned = 0; // newlines are counted in buf[0, scanned)
+  // Column cache for several hits on one long line (minified bundles): decode only the gap.
+  let colAt = 0;
+  let colOffset = 0;
+  for (const h of hits) {
+    let nl = buf.indexOf(NL, scanned);
+    while (nl !== -1 && nl < h.start) {
+      line++;
+      lineStart = nl + 1;
+      nl = buf.indexOf(NL, lineStart);
+    }
+    scanned = h.start;
+    if (colOffset < lineStart || colOffset > h.start) {
+      colOffset = lineStart;
+      colAt = 0;
+    }
+    colAt += decode(buf, colOffset, h.start).length;
+    colOffset = h.start;
+    let lineEnd = nl === -1 ? len : nl;
+    if (lineEnd > lineStart && buf[lineEnd - 1] === CR) lineEnd--;
+    out.push({ ...h, line, column: colAt + 1, lineText: lineTextAround(buf, lineStart, lineEnd, h.start, h.end) });
+  }
+  return out;
+}
+
+/** The whole line when short; on a long line, a window around the hit so the context survives. */
+function lineTextAround(buf: Buffer, lineStart: number, lineEnd: number, hitStart: number, hitEnd: number): string {
+  if (lineEnd - lineStart <= LINE_TEXT_CAP) return decode(buf, lineStart, lineEnd);
+  const hitLen = hitEnd - hitStart;
+  const before = Math.max(0, Math.floor((LINE_TEXT_CAP - hitLen) / 2));
+  let from = Math.max(lineStart, hitStart - before);
+  let to = Math.min(lineEnd, from + LINE_TEXT_CAP);
+  // Keep the byte window off UTF-8 continuation bytes so a valid UTF-8 line still decodes as such.
+  while (from < hitStart && isContinuation(buf[from])) from++;
+  while (to > hitEnd && to < lineEnd && isContinuation(buf[to])) to--;
+  return decode(buf, from, to).slice(0, LINE_TEXT_CAP);
+}

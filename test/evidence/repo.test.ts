@@ -1,0 +1,159 @@
+// Repository inventory over real git repositories and plain directories in temp dirs.
+import { chmod, mkdir, symlink, truncate, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectRepo, MAX_FILE_BYTES } from '../../src/evidence/repo.js';
+import { collectContext, tempDir, tempRepo, type TempDir } from '../helpers/git.js';
+
+const cleanups: TempDir[] = [];
+afterEach(async () => {
+  for (const d of cleanups.splice(0)) await d.cleanup();
+});
+
+async function inventory(root: string, ignore: string[] = []) {
+  return collectRepo(await collectContext(root, { config: { ignore } }));
+}
+
+const paths = (inv: { files: { path: string }[] }) => inv.files.map((f) => f.path);
+const noteFor = (inv: { notes: { file?: string; message: string }[] }, file: string) => inv.notes.find((n) => n.file === file)?.message;
+
+describe('collectRepo in a git repository', () => {
+  it('lists tracked and untracked-not-ignored files, not ignored ones', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ '.gitignore': 'dist/\n*.log\n', 'src/a.ts': 'a', 'README.md': 'r' });
+    await repo.commit('init');
+    await repo.write({ 'src/new.ts': 'n', 'dist/out.js': 'o', 'debug.log': 'l', 'sub/.gitignore': 'secret.txt\n', 'sub/secret.txt': 's', 'sub/ok.txt': 'k' });
+    const inv = await inventory(repo.dir);
+    expect(inv.isGit).toBe(true);
+    expect(inv.root).toBe(path.resolve(repo.dir));
+    expect(paths(inv)).toEqual(['.gitignore', 'README.md', 'src/a.ts', 'src/new.ts', 'sub/.gitignore', 'sub/ok.txt']);
+    expect(inv.files.find((f) => f.path === 'src/a.ts')?.size).toBe(1);
+  });
+
+  it('lists paths relative to a subdirectory target', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'app/x.ts': 'x', 'app/deep/y.ts': 'y', 'other/z.ts': 'z' });
+    await repo.commit('init');
+    const inv = await inventory(path.join(repo.dir, 'app'));
+    expect(inv.isGit).toBe(true);
+    expect(paths(inv)).toEqual(['deep/y.ts', 'x.ts']);
+  });
+
+  it('notes a tracked file deleted from the work tree', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'gone.ts': 'g', 'kept.ts': 'k' });
+    await repo.commit('init');
+    await rm(path.join(repo.dir, 'gone.ts'));
+    const inv = await inventory(repo.dir);
+    expect(paths(inv)).toEqual(['kept.ts']);
+    expect(noteFor(inv, 'gone.ts')).toMatch(/missing from the work tree/);
+  });
+
+  it('handles file names with spaces, unicode and newlines', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'a b/ü.ts': '1', 'odd\nname.ts': '2' });
+    const inv = await inventory(repo.dir);
+    expect(paths(inv)).toEqual(['a b/ü.ts', 'odd\nname.ts']);
+  });
+});
+
+describe('collectRepo in a plain directory', () => {
+  it('walks, honours nested .gitignore files and negations, skips .git and node_modules', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    await dir.write({
+      '.gitignore': '*.log\nbuild/\n!keep.log\n',
+      'a.ts': 'a',
+      'x.log': 'x',
+      'keep.log': 'k',
+      'build/out.js': 'o',
+      'node_modules/pkg/index.js': 'p',
+      '.git/config': 'c',
+      'pkg/.gitignore': 'local.json\n/only-here.txt\n',
+      'pkg/local.json': 'l',
+      'pkg/only-here.txt': 'o',
+      'pkg/deeper/only-here.txt': 'd',
+      'pkg/deeper/local.json': 'l',
+      'pkg/index.ts': 'i',
+      '.env.production': 'e',
+    });
+    const inv = await inventory(dir.dir);
+    expect(inv.isGit).toBe(false);
+    expect(paths(inv)).toEqual(['.env.production', '.gitignore', 'a.ts', 'keep.log', 'pkg/.gitignore', 'pkg/deeper/only-here.txt', 'pkg/index.ts']);
+  });
+
+  it('applies config ignore globs, dotfiles included, to files and whole folders', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    await dir.write({ 'src/a.ts': 'a', 'vendor/lib/x.js': 'x', 'fixtures/.env': 'e', 'docs/b.md': 'b', 'src/c.min.js': 'c' });
+    const inv = await inventory(dir.dir, ['vendor', '**/fixtures/**', '**/*.min.js']);
+    expect(paths(inv)).toEqual(['docs/b.md', 'src/a.ts']);
+  });
+
+  it('notes files over the size cap without reading them', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    await dir.write({ 'big.bin': '', 'edge.txt': '' , 'small.txt': 's' });
+    await truncate(path.join(dir.dir, 'big.bin'), MAX_FILE_BYTES + 1);
+    await truncate(path.join(dir.dir, 'edge.txt'), MAX_FILE_BYTES);
+    const inv = await inventory(dir.dir);
+    expect(paths(inv)).toEqual(['edge.txt', 'small.txt']);
+    expect(noteFor(inv, 'big.bin')).toMatch(/larger than 8 MiB/);
+  });
+
+  it('never follows symlinks: loops, dangling and good links become notes', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    await dir.write({ 'real.ts': 'r' });
+    await symlink('loop-b', path.join(dir.dir, 'loop-a'));
+    await symlink('loop-a', path.join(dir.dir, 'loop-b'));
+    await symlink('nowhere.ts', path.join(dir.dir, 'dangling.ts'));
+    await symlink('real.ts', path.join(dir.dir, 'alias.ts'));
+    await mkdir(path.join(dir.dir, 'd'));
+    await symlink('..', path.join(dir.dir, 'd', 'up'));
+    const inv = await inventory(dir.dir);
+    expect(paths(inv)).toEqual(['real.ts']);
+    expect(noteFor(inv, 'loop-a')).toMatch(/loop/);
+    expect(noteFor(inv, 'dangling.ts')).toMatch(/dangling/);
+    expect(noteFor(inv, 'alias.ts')).toMatch(/not followed/);
+    expect(noteFor(inv, 'd/up')).toMatch(/not followed/);
+  });
+
+  it('symlinks listed by git are notes too', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'real.ts': 'r' });
+    await symlink('self', path.join(repo.dir, 'self'));
+    await repo.commit('init');
+    const inv = await inventory(repo.dir);
+    expect(paths(inv)).toEqual(['real.ts']);
+    expect(noteFor(inv, 'self')).toMatch(/loop/);
+  });
+
+  // Running as root, permission bits do not stop reads, so the case cannot happen there.
+  it.skipIf(process.getuid?.() === 0)('notes an unreadable directory', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    await dir.write({ 'locked/a.ts': 'a', 'b.ts': 'b' });
+    await chmod(path.join(dir.dir, 'locked'), 0o000);
+    try {
+      const inv = await inventory(dir.dir);
+      expect(paths(inv)).toEqual(['b.ts']);
+      expect(noteFor(inv, 'locked')).toMatch(/not read/);
+    } finally {
+      await chmod(path.join(dir.dir, 'locked'), 0o755);
+    }
+  });
+
+  it('returns an empty inventory for an empty directory', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    const inv = await inventory(dir.dir);
+    expect(inv.files).toEqual([]);
+    expect(inv.notes).toEqual([]);
+  });
+});
