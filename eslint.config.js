@@ -43,7 +43,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: restrict(ui, 'Collectors gather facts; they never prompt or render.') }] },
   },
   {
-    files: ['bin/**/*.js'],
+    // bin/ is the product's only exit; scripts/ and bench/ are standalone developer programs.
+    files: ['bin/**/*.js', 'scripts/**/*.ts', 'bench/**/*.mjs'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

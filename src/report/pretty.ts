@@ -73,9 +73,33 @@ function evidenceLines(ctx: Ctx, evidence: Record<string, unknown> | undefined, 
   }
 }
 
+/**
+ * The evidence worth a glance without --verbose: one line per probe (what it got, how fast) and
+ * the top-level scalar facts. Nested detail stays in --verbose and the JSON report.
+ */
+function compactEvidenceLines(ctx: Ctx, evidence: Record<string, unknown> | undefined, indent: string): void {
+  if (!evidence) return;
+  const line = (text: string) => ctx.out.push(ctx.c.dim(clip(`${indent}${text.replace(/\s+/g, ' ')}`, ctx.width)));
+  for (const [k, v] of Object.entries(evidence)) {
+    if (k === 'probes' && v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [name, p] of Object.entries(v as Record<string, Record<string, unknown>>)) {
+        if (!p || typeof p !== 'object') continue;
+        const answer = p.answer ?? (p.status !== undefined ? `HTTP ${String(p.status)}` : 'no answer');
+        const ms = typeof p.ms === 'number' ? ` in ${Math.round(p.ms)} ms` : '';
+        line(`probe ${name}: ${String(answer)}${ms}`);
+      }
+    } else if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) {
+      if (v !== '' && v !== null) line(`${k}: ${String(v)}`);
+    } else if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x !== 'object')) {
+      line(`${k}: ${v.join(', ')}`);
+    }
+  }
+}
+
 function findingLines(ctx: Ctx, f: Finding, indent: string, dim: boolean): void {
   const loc = locationOf(f);
-  const commit = f.commit ? ` (commit ${f.commit.slice(0, 7)})` : '';
+  const short = f.commit?.slice(0, 7);
+  const commit = short && !f.message.includes(short) ? ` (commit ${short})` : '';
   const reason = quietReason(f);
   const text = `${f.message}${commit}${reason ? ` [${reason}]` : ''}`;
   const head = loc ? `${indent}${loc}  ` : indent;
@@ -108,7 +132,8 @@ function checkLines(ctx: Ctx, r: CheckResult): void {
     const fix = wrap(r.help.fix, ctx.width, '    How to fix: ', '      ');
     out.push(`    ${c.bold('How to fix:')}${fix[0]!.slice('    How to fix:'.length)}`, ...fix.slice(1));
   }
-  if (bad || ctx.verbose) evidenceLines(ctx, r.evidence, '    ');
+  if (ctx.verbose) evidenceLines(ctx, r.evidence, '    ');
+  else if (bad && r.status !== 'skip') compactEvidenceLines(ctx, r.evidence, '    ');
 }
 
 function footerLines(ctx: Ctx, report: RunReport): void {

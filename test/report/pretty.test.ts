@@ -57,7 +57,9 @@ describe('renderPretty', () => {
 
   it('shows evidence of non-passing checks only, unless verbose', () => {
     const out = renderPretty(sampleReport());
-    expect(out).toContain('probes.unsigned.status: 200');
+    expect(out).toContain('probe unsigned: HTTP 200 in 41 ms');
+    expect(out).not.toContain('probes.unsigned.status');
+    expect(renderPretty(sampleReport(), { verbose: true })).toContain('probes.unsigned.status: 200');
     expect(out).not.toContain('keysFound');
     const verbose = renderPretty(sampleReport(), { verbose: true });
     expect(verbose).toContain('keysFound: 2');

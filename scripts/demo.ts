@@ -1,0 +1,182 @@
+// `npm run demo`: golive against two example merchants, end to end, on this machine only.
+// A local MintCash emulator, both example shops served over real HTTPS on loopback with a CA made
+// on the fly, then the built `golive check` against each. Everything is torn down on exit or Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import chalk from 'chalk';
+import { startEmulator, type Emulator } from '../src/emulator/server.js';
+// The test-time certificate authority doubles as the demo's: node-forge is a dev dependency.
+import { makeCa } from '../test/helpers/tls.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(REPO, 'bin/golive.js');
+const REPORT_ROOT = path.resolve(process.env.GOLIVE_DEMO_REPORT_DIR ?? 'golive-report');
+const say = (s = '') => process.stdout.write(`${s}\n`);
+const rule = (title: string) => say(`\n${chalk.bold.inverse(` ${title} `)}\n`);
+
+interface Shop {
+  name: 'shop' | 'leaky-shop';
+  dir: string;
+  url: string;
+  child: ChildProcess;
+}
+
+const children: ChildProcess[] = [];
+let work = '';
+let emulator: Emulator | undefined;
+
+async function cleanup(): Promise<void> {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  await emulator?.close().catch(() => undefined);
+  if (work) await rm(work, { recursive: true, force: true });
+}
+
+async function git(dir: string, ...args: string[]): Promise<void> {
+  await execa('git', args, { cwd: dir, env: { GIT_AUTHOR_NAME: 'demo', GIT_AUTHOR_EMAIL: 'demo@shop.example', GIT_COMMITTER_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@shop.example' } });
+}
+
+/** A fake key of the given kind, made now: the repository never holds a key-shaped string. */
+const fakeKey = (kind: 'pk' | 'sk', env: 'live' | 'test') => `${kind}_` + `${env}_` + randomBytes(18).toString('base64url').replace(/[-_]/g, 'x');
+
+/** Copies an example into a fresh git repository, planting the leaky shop's leaks at run time. */
+async function prepareRepo(name: Shop['name']): Promise<string> {
+  const dir = path.join(work, name);
+  await cp(path.join(REPO, 'examples', name), dir, { recursive: true });
+  await git(dir, 'init', '-q', '-b', 'main');
+  if (name === 'leaky-shop') {
+    // A live secret committed once and "removed" later: still in history, still needs rotating.
+    await writeFile(path.join(dir, 'config/old-settings.js'), `export const secretKey = '${fakeKey('sk', 'live')}';\n`);
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-qm', 'first version');
+    await rm(path.join(dir, 'config/old-settings.js'));
+    await writeFile(path.join(dir, '.env.production'), `MINTCASH_PUBLIC_KEY=${fakeKey('pk', 'test')}\nMINTCASH_SECRET_KEY=${fakeKey('sk', 'test')}\n`);
+  }
+  await git(dir, 'add', '-A');
+  await git(dir, 'commit', '-qm', 'shop');
+  return dir;
+}
+
+async function startShop(name: Shop['name'], dir: string, tls: { cert: string; key: string }, secret: string): Promise<Shop> {
+  const child = spawn(process.execPath, ['src/server.js'], {
+    cwd: dir,
+    env: { ...process.env, PORT: '0', TLS_CERT: tls.cert, TLS_KEY: tls.key, MINTCASH_WEBHOOK_SECRET: secret, MINTCASH_ENVIRONMENT: 'live', SLOW_MS: '2300' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 15_000);
+    child.stdout!.on('data', (c) => {
+      out += String(c);
+      const m = /listening on (https:\/\/localhost:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+  return { name, dir, url, child };
+}
+
+async function writeConfig(shop: Shop, apiBaseUrl: string): Promise<void> {
+  const config = {
+    environment: 'live',
+    webhook: {
+      url: `${shop.url}/webhooks/mintcash`,
+      // The shop retired its old test URL (404); the leaky shop still runs a handler there.
+      testUrl: `${shop.url}/webhooks/${shop.name === 'shop' ? 'mintcash-test' : 'mintcash'}`,
+      // The demo serves on loopback; a real deployment must be public (webhook.public).
+      allowPrivateNetwork: true,
+      probes: { count: 3 },
+    },
+    api: { baseUrl: apiBaseUrl },
+    productionConfig: ['.env.production', 'config/production.json'],
+    // golive never sends live keys to a local emulator; run `golive emulate` and try the test pair.
+    checks: { 'credentials.keys-verified': 'off' },
+  };
+  await writeFile(path.join(shop.dir, 'golive.config.json'), `${JSON.stringify(config, null, 2)}\n`);
+}
+
+async function runCheck(shop: Shop, env: NodeJS.ProcessEnv): Promise<number> {
+  const reportDir = path.join(REPORT_ROOT, shop.name);
+  const r = await execa('node', [BIN, 'check', shop.dir, '--history', '--report-dir', reportDir], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    reject: false,
+  });
+  return r.exitCode ?? 1;
+}
+
+async function main(): Promise<number> {
+  say(chalk.bold('golive demo') + ': is a MintCash integration ready to go live?');
+  say('Two example merchants, a local MintCash emulator and real HTTPS on loopback; nothing leaves this machine.');
+
+  work = await mkdtemp(path.join(tmpdir(), 'golive-demo-'));
+  const ca = makeCa('golive demo CA');
+  const leaf = ca.issue({ hosts: ['localhost', '127.0.0.1'] });
+  const tls = { ca: path.join(work, 'ca.pem'), cert: path.join(work, 'shop.pem'), key: path.join(work, 'shop-key.pem') };
+  await Promise.all([writeFile(tls.ca, ca.cert), writeFile(tls.cert, leaf.cert), writeFile(tls.key, leaf.key, { mode: 0o600 })]);
+
+  const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  emulator = await startEmulator({ webhookSecret });
+  const live = emulator.credentials('live');
+  say(`\n  temporary copies    ${work} (removed at the end)`);
+  say(`  MintCash emulator   ${emulator.url}`);
+
+  const shops: Shop[] = [];
+  for (const name of ['shop', 'leaky-shop'] as const) {
+    const dir = await prepareRepo(name);
+    const shop = await startShop(name, dir, tls, webhookSecret);
+    await writeConfig(shop, emulator.url);
+    shops.push(shop);
+    say(`  ${name.padEnd(19)} ${shop.url}/webhooks/mintcash`);
+  }
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Trust the demo CA the way you would trust a private staging CA.
+    NODE_EXTRA_CA_CERTS: tls.ca,
+    MINTCASH_PUBLIC_KEY: live.publicKey,
+    MINTCASH_SECRET_KEY: live.secretKey,
+    MINTCASH_WEBHOOK_SECRET: webhookSecret,
+    ...(process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
+  };
+  await mkdir(REPORT_ROOT, { recursive: true });
+
+  rule('1/2  shop: a correct integration');
+  const good = await runCheck(shops[0]!, env);
+  rule('2/2  leaky-shop: the classic mistakes');
+  const bad = await runCheck(shops[1]!, env);
+
+  rule('What you saw');
+  say(`  shop        exit ${good}  ${good === 0 ? chalk.green('gate passed: ready to go live') : chalk.red('unexpected: should pass')}`);
+  say(`  leaky-shop  exit ${bad}  ${bad === 1 ? chalk.red('gate failed: each finding names the file, line and fix') : chalk.red('unexpected: should fail')}`);
+  say(`\n  Reports (json, md, html, sarif, junit): ${path.relative(process.cwd(), REPORT_ROOT) || '.'}/{shop,leaky-shop}/`);
+  say('  Next: in your own repository run `npx mintcash-golive check`, or `golive explain <id>` for any check.');
+  return good === 0 && bad === 1 ? 0 : 1;
+}
+
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  say('\ndemo interrupted: stopping the shops and the emulator…');
+  cleanup().finally(() => process.exit(130));
+});
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    if (!interrupted) process.exit(code);
+  })
+  .catch(async (e: unknown) => {
+    process.stderr.write(`demo failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    await cleanup();
+    process.exit(1);
+  });
