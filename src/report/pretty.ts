@@ -110,8 +110,15 @@ function findingLines(ctx: Ctx, f: Finding, indent: string, dim: boolean): void 
   if (ctx.verbose) evidenceLines(ctx, f.evidence, `${indent}  `);
 }
 
-function checkLines(ctx: Ctx, r: CheckResult): void {
+/** Skipped checks in a row that skip for the same reason share one summary line. */
+function sameSkip(a: CheckResult | undefined, b: CheckResult | undefined): boolean {
+  return !!a && !!b && a.status === 'skip' && b.status === 'skip' && a.summary === b.summary && a.findings.length === 0 && b.findings.length === 0;
+}
+
+function checkLines(ctx: Ctx, list: readonly CheckResult[], i: number): void {
   const { c, out } = ctx;
+  const r = list[i]!;
+  const next = list[i + 1];
   const color = paint(c, r.status);
   // Wrap the plain text, then colour: escape codes must not count towards the width.
   const sym = STATUS_SYMBOLS[r.status];
@@ -120,8 +127,13 @@ function checkLines(ctx: Ctx, r: CheckResult): void {
   const open = openFindings(r.findings);
   const quiet = quietFindings(r.findings);
   const bad = r.status !== 'pass';
-  if (bad || quiet.length > 0 || ctx.verbose) {
-    for (const l of wrap(r.summary, ctx.width, '    ', '    ')) out.push(r.status === 'skip' ? c.gray(l) : c.dim(l));
+  // In a run of same-reason skips, only the last check prints the shared reason.
+  const deferred = !ctx.verbose && sameSkip(r, next);
+  if ((bad || quiet.length > 0 || ctx.verbose) && !deferred) {
+    let run = 1;
+    while (!ctx.verbose && sameSkip(list[i - run], r)) run++;
+    const shared = run > 1 ? `(these ${run}) ` : '';
+    for (const l of wrap(`${shared}${r.summary}`, ctx.width, '    ', '    ')) out.push(r.status === 'skip' ? c.gray(l) : c.dim(l));
   }
   const limit = ctx.verbose ? Infinity : MAX_FINDINGS;
   open.slice(0, limit).forEach((f) => findingLines(ctx, f, '    ', false));
@@ -190,7 +202,7 @@ export function renderPretty(input: RunReport, opts: RenderOptions = {}): string
     const tally = `${g.passed}/${g.total} passed`;
     const pad = Math.max(2, ctx.width - g.title.length - tally.length);
     out.push('', c.bold(g.title) + ' '.repeat(pad) + (g.passed === g.total ? c.green(tally) : tally));
-    for (const r of g.checks) checkLines(ctx, r);
+    g.checks.forEach((_r, i) => checkLines(ctx, g.checks, i));
   }
   if (report.checks.length === 0) out.push('', c.dim('No checks ran (check --only / --skip).'));
   footerLines(ctx, report);

@@ -7,6 +7,21 @@ import { check, finding, passingReport, reportOf, sampleReport } from './fixture
 const ANSI = /\u001b\[[0-9;]*m/;
 
 describe('renderPretty', () => {
+  it('states a reason shared by consecutive skipped checks once', () => {
+    const why = 'Not configured: set webhook.url.';
+    const report = reportOf([
+      check({ id: 'webhook.https', kind: 'network', title: 'HTTPS', status: 'skip', summary: why }),
+      check({ id: 'webhook.public', kind: 'network', title: 'Public', status: 'skip', summary: why }),
+      check({ id: 'webhook.latency', kind: 'network', title: 'Latency', status: 'skip', summary: why }),
+      check({ id: 'webhook.dedup', kind: 'network', title: 'Dedup', status: 'skip', summary: 'Offline.' }),
+    ]);
+    const out = renderPretty(report, { width: 200 });
+    expect(out.match(/Not configured/g)).toHaveLength(1);
+    expect(out).toContain('(these 3) Not configured: set webhook.url.');
+    expect(out).toContain('Offline.');
+    expect(renderPretty(report, { width: 200, verbose: true }).match(/Not configured/g)).toHaveLength(3);
+  });
+
   it('has no ANSI codes when colour is off (default) and some when on', () => {
     expect(renderPretty(sampleReport())).not.toMatch(ANSI);
     expect(renderPretty(sampleReport(), { color: false, verbose: true })).not.toMatch(ANSI);
