@@ -207,9 +207,10 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   });
 
   const notes: RunNote[] = [];
-  for (const key of ['repo', 'secrets', 'history', 'keys'] as const) {
-    const v = gathered.get(key) as { notes?: RunNote[] } | undefined;
-    if (v?.notes) notes.push(...v.notes);
+  // Any collector may leave notes (skipped files, unreadable config, cut-off history…).
+  for (const key of [...gathered.keys()].sort()) {
+    const v = gathered.get(key) as { notes?: unknown } | undefined;
+    if (Array.isArray(v?.notes)) notes.push(...(v.notes as RunNote[]));
   }
   for (const w of waivers) {
     if (w.state === 'expired') notes.push({ source: 'waivers', message: `waiver for ${w.id} (owner ${w.owner}) expired on ${w.expires} and no longer applies` });
