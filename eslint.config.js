@@ -7,7 +7,7 @@ const ui = ['chalk', 'ora', '@inquirer/prompts', '@inquirer/*', 'commander'];
 const restrict = (names, message) => names.map((name) => ({ name, message }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/.work/**', 'golive-report/**', 'examples/**/node_modules/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/.work/**', 'golive-report/**', 'examples/**/node_modules/**', 'test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -43,8 +43,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: restrict(ui, 'Collectors gather facts; they never prompt or render.') }] },
   },
   {
-    // bin/ is the product's only exit; scripts/ and bench/ are standalone developer programs.
-    files: ['bin/**/*.js', 'scripts/**/*.ts', 'bench/**/*.mjs'],
+    // bin/ is the product's only exit; scripts/, bench/ and the example shops are standalone programs.
+    files: ['bin/**/*.js', 'scripts/**/*.ts', 'bench/**/*.mjs', 'examples/*shop/**/*.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

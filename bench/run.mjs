@@ -217,6 +217,7 @@ async function otherBenches(sections) {
   const others = [
     ['webhook', './webhook.mjs', 'runWebhookBench'],
     ['emulator', './emulator.mjs', 'runEmulatorBench'],
+    ['code', './code-index.mjs', 'runCodeIndexBench'],
   ];
   for (const [name, file, fn] of others) {
     if (!sections.has(name)) continue;

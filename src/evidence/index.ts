@@ -9,6 +9,9 @@ export const collectors: CollectorTable = {
   secrets: async () => (await import('./secrets.js')).collectSecrets,
   history: async () => (await import('./history.js')).collectHistory,
   keys: async () => (await import('./keys.js')).collectKeys,
+  webhook: async () => (await import('./webhook.js')).collectWebhook,
+  mintcash: async () => (await import('./mintcash.js')).collectMintcash,
+  code: async () => (await import('./code/index.js')).collectCode,
 };
 
 export const EVIDENCE_KEYS = Object.keys(collectors) as (keyof EvidenceMap)[];

@@ -3,6 +3,9 @@
 // (checks need them to judge) but must be masked before they go into a finding or a report.
 import type { GoliveConfig } from '../config/schema.js';
 import type { RunNote, RunOptions } from '../engine/types.js';
+import type { WebhookEvidence } from './probe-types.js';
+import type { CodeIndex } from './code/types.js';
+export type * from './probe-types.js';
 
 export type KeyKind = 'pk' | 'sk';
 export type KeyEnv = 'live' | 'test';
@@ -100,11 +103,56 @@ export interface KeyInventory {
   notes: RunNote[];
 }
 
+/** One row of `GET /merchant/api-keys`. */
+export interface MintcashApiKeyFact {
+  id: string | null;
+  /** Raw public key (not secret, but mask it in output anyway). */
+  publicKey: string;
+  /** As MintCash sent it; the values are undocumented. */
+  environment: string | null;
+  isActive: boolean;
+  revokedAt: string | null;
+}
+
+/** What `GET /merchant/api-keys` said about the configured key pair (collected by evidence/mintcash.ts). */
+export interface MintcashFacts {
+  /** True when a request was sent. */
+  attempted: boolean;
+  skippedReason?: 'offline' | 'no-keys' | 'env-mismatch' | 'bad-base-url';
+  baseUrl: string;
+  baseUrlKind: 'production' | 'sandbox' | 'loopback' | 'custom' | 'invalid';
+  /** The config's target environment. */
+  environment: KeyEnv;
+  /** Raw public key used (internal: mask before reporting). */
+  publicKey?: string;
+  /** Environment of each key by its prefix; undefined when the prefix is unknown. */
+  publicKeyEnv?: KeyEnv;
+  secretKeyEnv?: KeyEnv;
+  /** Where the pair came from, e.g. "env MINTCASH_PUBLIC_KEY". */
+  keySource?: string;
+  /** Set when the pre-flight rule refused to send the keys to this base URL. */
+  mismatch?: 'test-keys-production' | 'live-keys-sandbox' | 'live-keys-loopback';
+  /** HTTP status; absent when no response arrived. */
+  status?: number;
+  /** MintCash error code, or network_error / timeout / invalid_response. */
+  errorCode?: string;
+  /** `details.reason`, e.g. ip_not_allowed. */
+  errorReason?: string;
+  /** Short, already-redacted description of the failure. */
+  errorMessage?: string;
+  requestId?: string;
+  apiKeys?: MintcashApiKeyFact[];
+  notes: RunNote[];
+}
+
 export interface EvidenceMap {
   repo: RepoInventory;
   secrets: SecretScan;
   history: HistoryScan;
   keys: KeyInventory;
+  webhook: WebhookEvidence;
+  mintcash: MintcashFacts;
+  code: CodeIndex;
 }
 
 export interface CollectContext {

@@ -1,0 +1,52 @@
+// webhook.code-environment-guard: a live handler must refuse events whose `environment` is "test";
+// otherwise a sandbox event (or a replayed one) can trigger live fulfilment.
+import { defineCheck, type FindingInput } from '../src/engine/types.js';
+import type { EvidenceMap } from '../src/evidence/types.js';
+
+type CodeIndex = EvidenceMap['code'];
+
+type Language = CodeIndex['files'][number]['language'];
+
+const GUARD: Record<Language, string> = {
+  js: "`if (event.environment !== 'live') return res.status(400).end();`",
+  ts: "`if (event.environment !== 'live') return res.status(400).end();`",
+  python: '`if event["environment"] != "live": abort(400)`',
+  go: '`if evt.Environment != "live" { w.WriteHeader(http.StatusBadRequest); return }`',
+  ruby: "`halt 400 unless event['environment'] == 'live'`",
+  php: "`if ($event['environment'] !== 'live') { abort(400); }`",
+  java: '`if (!"live".equals(event.getEnvironment())) return ResponseEntity.badRequest().build();`',
+};
+
+export const webhookCodeEnvironmentGuard = defineCheck({
+  id: 'webhook.code-environment-guard',
+  section: 'webhook',
+  kind: 'static',
+  title: 'Webhook handler checks the event environment',
+  failureTitle: 'Webhook handler does not check the event environment',
+  why: 'Sandbox and live events are signed the same way. A live handler that does not compare `environment` will act on test events, e.g. ship an order for a sandbox payment.',
+  fix: 'Right after verifying the signature, compare the event\'s `environment` with the deployment\'s ("live" in production) and refuse a mismatch.',
+  defaultSeverity: 'warning',
+  requires: ['code'],
+  run({ evidence }) {
+    const code = evidence.code;
+    const handlers = code.handlers.filter((h) => !h.isTest);
+    if (handlers.length === 0) {
+      return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
+    }
+    // A handler may delegate to a service elsewhere in the repo; a guard there counts.
+    if (handlers.some((h) => h.environmentChecks.length > 0) || code.environmentChecks.length > 0) {
+      const at = [...handlers.flatMap((h) => h.environmentChecks), ...code.environmentChecks][0]!;
+      return { summary: `The event environment is compared at ${at.file}:${at.line}.` };
+    }
+    const findings: FindingInput[] = handlers.map((h) => ({
+      messageId: 'no-environment-guard',
+      message: `This webhook handler never compares the event's \`environment\`: refuse events for the other environment, e.g. ${GUARD[h.language]}.`,
+      file: h.file, line: h.line, column: h.column,
+      fingerprintOf: h.file,
+      evidence: { language: h.language },
+    }));
+    return { findings };
+  },
+});
+
+export default webhookCodeEnvironmentGuard;

@@ -1,0 +1,68 @@
+// webhook.timing-safe-compare: a signature compared with `===`/`==`/`.equals`/`strcmp` leaks, byte by
+// byte, how much of a forged signature is right. Reads the code index; never parses code itself.
+import { defineCheck, type FindingInput } from '../src/engine/types.js';
+import { redactText } from '../src/engine/mask.js';
+import type { EvidenceMap } from '../src/evidence/types.js';
+
+type CodeIndex = EvidenceMap['code'];
+
+type Language = CodeIndex['files'][number]['language'];
+
+/** The constant-time compare in the merchant's own language. */
+export const SAFE_COMPARE: Record<Language, string> = {
+  js: "check `signature.length === expected.length` first, then `crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))`",
+  ts: "check `signature.length === expected.length` first, then `crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))`",
+  python: 'use `hmac.compare_digest(signature, expected)`',
+  go: 'use `hmac.Equal([]byte(signature), []byte(expected))`',
+  ruby: 'use `Rack::Utils.secure_compare(signature, expected)`',
+  php: 'use `hash_equals($expected, $signature)`',
+  java: 'use `MessageDigest.isEqual(signature.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))`',
+};
+
+export const webhookTimingSafeCompare = defineCheck({
+  id: 'webhook.timing-safe-compare',
+  section: 'webhook',
+  kind: 'static',
+  title: 'Webhook signatures are compared in constant time',
+  failureTitle: 'Webhook signatures are compared with a timing leak',
+  why: 'An ordinary string compare stops at the first differing byte, so response times tell an attacker how much of a forged x-signature is right. MintCash requires a constant-time compare; Node\'s timingSafeEqual also throws on unequal lengths, turning a short signature into a 500.',
+  fix: 'Compare the x-signature header with the HMAC you computed using your language\'s constant-time compare (crypto.timingSafeEqual after a length check, hmac.compare_digest, hmac.Equal, hash_equals, Rack::Utils.secure_compare, MessageDigest.isEqual).',
+  defaultSeverity: 'error',
+  requires: ['code'],
+  run({ evidence }) {
+    const handlers = evidence.code.handlers.filter((h) => !h.isTest);
+    if (handlers.length === 0) {
+      return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
+    }
+    const findings: FindingInput[] = [];
+    let compares = 0;
+    for (const h of handlers) {
+      for (const c of h.compares) {
+        compares++;
+        const text = redactText(c.text);
+        if (c.method === 'constant-time' && c.lengthGuarded === false) {
+          findings.push({
+            messageId: 'timing-safe-equal-without-length-guard',
+            message: `\`${c.operator}\` throws when the two values differ in length, so a short x-signature crashes the handler: ${SAFE_COMPARE[h.language]}.`,
+            file: c.file, line: c.line, column: c.column,
+            fingerprintOf: text,
+            evidence: { code: text, language: h.language },
+          });
+        } else if (c.method !== 'constant-time') {
+          findings.push({
+            messageId: 'non-constant-time-compare',
+            message: `The signature is compared with \`${c.operator}\`, which leaks timing: ${SAFE_COMPARE[h.language]}.`,
+            file: c.file, line: c.line, column: c.column,
+            fingerprintOf: text,
+            evidence: { code: text, language: h.language },
+          });
+        }
+      }
+    }
+    const where = handlers.map((h) => h.file).join(', ');
+    if (compares === 0) return { summary: `Webhook code in ${where} compares no signature itself (verification may be delegated to a library).` };
+    return { findings, ...(findings.length === 0 ? { summary: `${compares} signature compare(s) in ${where} are constant-time.` } : {}) };
+  },
+});
+
+export default webhookTimingSafeCompare;

@@ -1,0 +1,182 @@
+// Token-level webhook facts for Python, Go, Ruby, PHP and Java: signature compares and whether they
+// are constant-time, what the HMAC is computed over, environment comparisons and eventId lookups.
+import { CONSTANT_TIME, EVENT_ID_NAME, LOGGING_CALLEE, SIGNATURE_NAME } from './shared.js';
+import { findAssignment, type Tokens } from './tokens.js';
+import type { CodeLocation, HmacInput, ScanContext, SignatureCompare, WebhookHandler } from './types.js';
+
+const HEADER = /^(x-signature|HTTP_X_SIGNATURE|X_SIGNATURE)$/i;
+const HMAC = /^(hmac\.new|hmac\.digest|hmac\.New|OpenSSL::HMAC\.(hexdigest|digest|new|base64digest)|OpenSSL::HMAC|hash_hmac|Mac\.getInstance|HmacUtils.*|new HmacUtils)$/;
+const UNSAFE_CALL = /(^|\.|::)(equals|eql\?|equal\?|strcmp|strcasecmp|Equal|DeepEqual|equalsIgnoreCase|contentEquals)$/;
+const SERIALIZER = /(json\.dumps|json\.Marshal|JSON\.generate|to_json|json_encode|JSON\.stringify|writeValueAsString|toJson|JSON\.dump|json\.dump)\b/;
+const RAWISH = /raw|body|payload|bytes|buf|get_data|\.data\b|read|php:\/\/input|getContent|ReadAll|input|getInputStream/i;
+const RESPONSE = /(^|\.|::)(jsonify|json|JSON|render|write|Write|send|echo|print|Fprintf|response|status|abort|HTTPException|make_response|halt|String|get|fetch|dig|getString|optString|Get|Header|header)$/;
+const TRIVIAL = /^(None|nil|null|NULL|true|false|True|False|undefined|nullptr)$/;
+const LENGTHISH = /\blen\(|\.length|\.size|bytesize|strlen\(|\bcount\(|\.Len\(|\btype\(|typeof|mb_strlen/;
+const ENV_OUTSIDE = /getenv|environ\b|ENV\[|os\.Getenv|System\.getenv|process\.env|Rails\.env|app\(\)->environment|APP_ENV/i;
+
+function loc(ctx: ScanContext, tk: Tokens, i: number): CodeLocation {
+  const t = tk.t[i]!;
+  return { file: ctx.file, line: t.line, column: t.column };
+}
+
+/** The nearest enclosing `(` that belongs to a call (skips tuples and grouping parens). */
+export function enclosingCall(tk: Tokens, i: number): { open: number; callee: string } | undefined {
+  let k = i;
+  for (let hops = 0; hops < 6; hops++) {
+    const open = tk.enclosing(k);
+    if (open <= 0) return undefined;
+    if (tk.t[open - 1]?.kind === 'id') {
+      const start = tk.chainStart(open - 1);
+      return { open, callee: tk.t.slice(start, open).map((x) => (x.text === '->' ? '.' : x.text)).join('') };
+    }
+    k = open;
+  }
+  return undefined;
+}
+
+export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { handler?: WebhookHandler; environmentChecks: CodeLocation[]; dedupChecks: CodeLocation[] } {
+  const t = tk.t;
+  const environmentChecks: CodeLocation[] = [];
+  const dedupChecks: CodeLocation[] = [];
+  const compareOps: number[] = [];
+  const sigSites: number[] = [];
+  const hmacSites: number[] = [];
+  const text = (a: number, b: number): string => (t[a] && t[b] ? src.slice(t[a]!.start, t[b]!.start + Math.max(1, t[b]!.kind === 'str' ? 2 + t[b]!.text.length : t[b]!.text.length)) : '');
+
+  for (let i = 0; i < t.length; i++) {
+    const x = t[i]!;
+    if (x.kind === 'op' && (x.text === '==' || x.text === '!=' || x.text === '===' || x.text === '!==')) compareOps.push(i);
+    else if (x.kind === 'str' && HEADER.test(x.text)) sigSites.push(i);
+    else if (x.kind === 'id' && !tk.is(i - 1, '.') && !tk.is(i - 1, '::') && !tk.is(i - 1, '->')) {
+      const { path } = tk.path(i);
+      if (HMAC.test(path) || (path === 'Mac.getInstance' && /Hmac/i.test(t[i + 4]?.text ?? ''))) hmacSites.push(i);
+    }
+    // eventId reads that feed a lookup or a record (not a log line, not a response, not a plain read).
+    const isEventId = (x.kind === 'id' && EVENT_ID_NAME.test(x.text.replace(/^\$/, ''))) || (x.kind === 'str' && /^(eventId|event_id)$/.test(x.text) && (tk.is(i - 1, '[') || tk.is(i - 1, '(')));
+    if (isEventId) {
+      if (t[i + 1]?.text === 'in' || (t[i + 1]?.text === 'not' && t[i + 2]?.text === 'in') || t[i - 1]?.text === 'in') dedupChecks.push(loc(ctx, tk, i));
+      else {
+        const call = enclosingCall(tk, i);
+        if (call && !LOGGING_CALLEE.test(call.callee) && !RESPONSE.test(call.callee)) dedupChecks.push(loc(ctx, tk, i));
+      }
+    }
+    if (x.kind === 'id' && x.text === 'switch' && /\.Environment\b|environment/.test(text(i, Math.min(i + 4, t.length - 1)))) environmentChecks.push(loc(ctx, tk, i));
+  }
+
+  const operands = (i: number): [[number, number], [number, number]] => [
+    [tk.chainStart(i - 1), i - 1],
+    [i + 1, tk.chainEnd(i + 1)],
+  ];
+  for (const i of compareOps) {
+    const [l, r] = operands(i);
+    const lt = text(l[0], l[1]);
+    const rt = text(r[0], r[1]);
+    if ((/environment/i.test(lt) && !ENV_OUTSIDE.test(lt)) || (/environment/i.test(rt) && !ENV_OUTSIDE.test(rt))) environmentChecks.push(loc(ctx, tk, i));
+    if (EVENT_ID_NAME.test(lt) || EVENT_ID_NAME.test(rt)) dedupChecks.push(loc(ctx, tk, i));
+  }
+
+  if (sigSites.length === 0 && hmacSites.length === 0) return { environmentChecks, dedupChecks };
+
+  const isTrivial = (a: number, b: number, s: string): boolean =>
+    b < a || (a === b && (t[a]!.kind === 'str' || t[a]!.kind === 'num' || TRIVIAL.test(t[a]!.text))) || LENGTHISH.test(s) || (t[a]!.kind === 'str' && t[a]!.text === '');
+  const sigish = (a: number, b: number, s: string): boolean => {
+    if (/hexdigest|digest|HMAC|hash_hmac|x-signature|HTTP_X_SIGNATURE|doFinal/i.test(s)) return true;
+    for (let k = b; k >= a; k--) if (t[k]!.kind === 'id') return SIGNATURE_NAME.test(t[k]!.text.replace(/^[$@]+/, ''));
+    return false;
+  };
+
+  const compares: SignatureCompare[] = [];
+  for (const i of compareOps) {
+    const [l, r] = operands(i);
+    const lt = text(l[0], l[1]);
+    const rt = text(r[0], r[1]);
+    if (isTrivial(l[0], l[1], lt) || isTrivial(r[0], r[1], rt)) continue;
+    if (!sigish(l[0], l[1], lt) && !sigish(r[0], r[1], rt)) continue;
+    compares.push({ ...loc(ctx, tk, l[0]), operator: t[i]!.text, method: 'operator', operands: [lt, rt], text: `${lt} ${t[i]!.text} ${rt}`.slice(0, 160) });
+  }
+  for (let i = 0; i < t.length; i++) {
+    if (t[i]!.kind !== 'id' || tk.is(i - 1, '.') || tk.is(i - 1, '->') || tk.is(i - 1, '::')) continue;
+    const { path, end } = tk.path(i);
+    if (!tk.is(end + 1, '(')) continue;
+    const args = tk.args(end + 1);
+    const argText = args.map(([a, b]) => text(a, b));
+    const seg = path.split(/\.|::/).pop() ?? '';
+    if (CONSTANT_TIME.test(path) || /^(compare_digest|secure_compare|fixed_length_secure_compare|hash_equals|ConstantTimeCompare)$/.test(seg)) {
+      // Ruby's fixed_length_secure_compare raises on unequal lengths, like Node's timingSafeEqual.
+      const needsGuard = seg === 'fixed_length_secure_compare';
+      const guarded = !needsGuard || compareOps.some((c) => c < i && /bytesize|length|size/.test(text(tk.chainStart(c - 1), tk.chainEnd(c + 1))));
+      compares.push({ ...loc(ctx, tk, i), operator: seg, method: 'constant-time', lengthGuarded: guarded, operands: argText, text: text(i, tk.match[end + 1]!).slice(0, 160) });
+    } else if (UNSAFE_CALL.test(path) && !/^hmac\.Equal$|MessageDigest\.isEqual/.test(path)) {
+      const receiver = path.includes('.') && !/^(bytes|Arrays|reflect|Objects|StringUtils|strings)\./.test(path) ? text(i, end - 2) : undefined;
+      const parts = receiver ? [receiver, ...argText] : argText;
+      if (parts.length >= 2 && parts.some((p) => SIGNATURE_NAME.test(p.split(/\.|->/).pop() ?? '') || /digest|HMAC|signature/i.test(p))) {
+        compares.push({ ...loc(ctx, tk, i), operator: seg, method: 'equals-call', operands: parts, text: text(i, tk.match[end + 1]!).slice(0, 160) });
+      }
+    }
+  }
+
+  const hmacInputs: HmacInput[] = [];
+  const inputAt = (a: number, b: number): void => void hmacInputs.push({ ...loc(ctx, tk, a), kind: classifyInput(tk, src, a, b, text), text: text(a, b).slice(0, 160) });
+  for (const i of hmacSites) {
+    const { path, end } = tk.path(i);
+    if (!tk.is(end + 1, '(')) continue;
+    const args = tk.args(end + 1);
+    const idx = /^(hmac\.new|hmac\.digest)$/.test(path) ? 1 : /OpenSSL::HMAC\.(hexdigest|digest|base64digest)/.test(path) ? 2 : path === 'hash_hmac' ? 1 : -1;
+    const arg = idx >= 0 ? args[idx] : undefined;
+    if (arg) inputAt(arg[0], arg[1]);
+  }
+  for (let i = 0; i < t.length; i++) {
+    if (t[i]!.kind === 'id' && /^(update|Write|doFinal)$/.test(t[i]!.text) && (tk.is(i - 1, '.') || tk.is(i - 1, '<<')) && tk.is(i + 1, '(') && !tk.is(i + 2, ')')) {
+      const recv = t[i - 2];
+      const rhs = recv?.kind === 'id' ? findAssignment(tk, recv.text, i) : undefined;
+      if (rhs && HMAC.test(tk.path(rhs[0]).path.replace(/^new /, ''))) {
+        const [a, b] = tk.args(i + 1)[0]!;
+        inputAt(a, b);
+      } else if (rhs && /Mac\.getInstance|hmac\.New|hmac\.new|OpenSSL::HMAC\.new/.test(text(rhs[0], rhs[1]))) {
+        const [a, b] = tk.args(i + 1)[0]!;
+        inputAt(a, b);
+      }
+    }
+  }
+
+  const first = Math.min(...sigSites, ...hmacSites);
+  const handler: WebhookHandler = {
+    ...loc(ctx, tk, first),
+    language: ctx.language,
+    isTest: ctx.isTest,
+    readsSignatureHeader: sigSites.length > 0,
+    computesHmac: hmacSites.length > 0,
+    compares,
+    hmacInputs,
+    jsonParsers: [],
+    environmentChecks,
+    dedupChecks,
+  };
+  return { handler, environmentChecks, dedupChecks };
+}
+
+/** Raw bytes, or JSON re-serialised from the parsed request (which no longer matches the signature). */
+function classifyInput(tk: Tokens, src: string, a: number, b: number, text: (a: number, b: number) => string, depth = 0): HmacInput['kind'] {
+  const s = text(a, b);
+  const ser = SERIALIZER.exec(s);
+  if (ser) {
+    // Serialising a literal built right here is signing something outgoing, not verifying.
+    const after = s.slice(ser.index + ser[0].length).replace(/^\s*\(\s*/, '');
+    const name = /^[$@]?\w+/.exec(after)?.[0] ?? /([$@]?\w+)\.to_json/.exec(s)?.[1];
+    if (/^\s*[{[]/.test(after)) return 'unknown';
+    if (name && !/request|req|params|input/i.test(name)) {
+      const idx = tk.t.findIndex((x, k) => k < a && x.text === name);
+      const rhs = idx >= 0 ? findAssignment(tk, name, a) : undefined;
+      if (rhs && /^\s*[{[]|^\s*(dict|array|map\[|new HashMap|Map\.of)/.test(text(rhs[0], rhs[1]))) return 'unknown';
+    }
+    return 'reserialized';
+  }
+  if (a === b && tk.t[a]!.kind === 'id' && depth < 2) {
+    const rhs = findAssignment(tk, tk.t[a]!.text, a);
+    if (rhs) {
+      const inner = classifyInput(tk, src, rhs[0], rhs[1], text, depth + 1);
+      if (inner !== 'unknown') return inner;
+    }
+  }
+  return RAWISH.test(s) ? 'raw' : 'unknown';
+}

@@ -1,0 +1,51 @@
+// The code index collector: languages, test-file marking, parse failures as notes, and the
+// tokenizer's handling of comments and strings.
+import { describe, expect, it } from 'vitest';
+import { tokenize } from '../../../src/evidence/code/tokenize.js';
+import { languageOf } from '../../../src/evidence/code/index.js';
+import { indexSources } from '../../helpers/code.js';
+
+describe('code index', () => {
+  it('maps extensions to languages', () => {
+    expect(['a.mjs', 'a.cts', 'a.tsx', 'a.py', 'a.go', 'a.rb', 'a.php', 'A.java', 'a.md'].map(languageOf)).toEqual(['js', 'ts', 'ts', 'python', 'go', 'ruby', 'php', 'java', undefined]);
+  });
+
+  it('turns a file that fails to parse into a note, not a crash', async () => {
+    const code = await indexSources({
+      'bad.ts': "const signature = req.headers['x-signature'];\nif (signature === ) {\n",
+      'good.js': "await client.post('/payments', { externalId: order.id });\n",
+    });
+    expect(code.notes).toHaveLength(1);
+    expect(code.notes[0]).toMatchObject({ source: 'code', file: 'bad.ts' });
+    expect(code.files.find((f) => f.path === 'bad.ts')).toMatchObject({ parsed: false });
+    expect(code.calls).toHaveLength(1);
+  });
+
+  it('skips binary, vendored and minified files', async () => {
+    const code = await indexSources({
+      'node_modules/x/index.js': "fetch('/payments', { method: 'POST', body: '{}' });\n",
+      'public/app.min.js': "fetch('/payments', { method: 'POST', body: '{}' });\n",
+      'blob.js': 'a\0b',
+    });
+    expect(code.calls).toEqual([]);
+    expect(code.files.map((f) => f.path)).toEqual(['blob.js']);
+  });
+
+  it('marks test files per config and keeps their facts out of repo-wide lookups', async () => {
+    const code = await indexSources({ 'src/__tests__/hook.js': "if (event.environment !== 'live') x();\n" });
+    expect(code.files[0]?.isTest).toBe(true);
+    expect(code.environmentChecks).toEqual([]);
+  });
+
+  it('tokenizer drops comments and keeps strings whole', () => {
+    const py = tokenize('x = "a # not a comment"  # a comment "/payments"\ny = f"{BASE}/payments"\n', 'python');
+    expect(py.filter((t) => t.kind === 'str').map((t) => t.text)).toEqual(['a # not a comment', '{}/payments']);
+    expect(py.find((t) => t.text === '{}/payments')?.interp).toEqual(['BASE']);
+    const go = tokenize('/* "/payments" */ s := `raw "q"` // x\n', 'go');
+    expect(go.map((t) => t.text)).toEqual(['s', ':=', 'raw "q"']);
+    const rb = tokenize("=begin\nhttp.post('/payments')\n=end\nputs \"#{a}/subscriptions\"\n", 'ruby');
+    expect(rb.filter((t) => t.kind === 'str').map((t) => [t.text, t.line])).toEqual([['{}/subscriptions', 4]]);
+    const php = tokenize("<?php # c\n$u = \"{$base}/payments\"; // c\n", 'php');
+    expect(php.find((t) => t.kind === 'str')).toMatchObject({ text: '{}/payments', interp: ['$base'], line: 2 });
+  });
+});

@@ -1,0 +1,64 @@
+// Test helpers for the code index: write sources into a real temp dir, index them with the real
+// collector code, and judge them with a real check.
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { configSchema } from '../../src/config/schema.js';
+import { deriveStatus } from '../../src/engine/gate.js';
+import type { Check, CheckOutcome, RunOptions } from '../../src/engine/types.js';
+import { indexFiles } from '../../src/evidence/code/index.js';
+import type { CodeIndex } from '../../src/evidence/code/types.js';
+import type { RepoFile } from '../../src/evidence/types.js';
+
+export const DEFAULT_TEST_GLOBS = configSchema.parse({}).testFiles;
+const OPTIONS: RunOptions = { offline: true, history: false, requireRehearsal: false };
+
+export function listFiles(root: string): RepoFile[] {
+  const out: RepoFile[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else out.push({ path: p, size: statSync(path.join(root, p)).size });
+    }
+  };
+  walk('');
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Indexes an existing directory (e.g. a fixture merchant repo). */
+export function indexDir(root: string, testGlobs: readonly string[] = DEFAULT_TEST_GLOBS): Promise<CodeIndex> {
+  return indexFiles(root, listFiles(root), testGlobs);
+}
+
+/** Writes the sources into a fresh temp dir, indexes them, and removes the dir. */
+export async function indexSources(files: Record<string, string>, testGlobs: readonly string[] = DEFAULT_TEST_GLOBS): Promise<CodeIndex> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'golive-code-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    }
+    return await indexDir(root, testGlobs);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export interface Verdict extends CheckOutcome {
+  verdict: string;
+  ids: string[];
+  /** "file:line messageId" per finding, for compact assertions. */
+  where: string[];
+}
+
+export async function judgeCode(check: Check<'code'>, code: CodeIndex): Promise<Verdict> {
+  const out = await check.run({ evidence: { code }, config: configSchema.parse({}), options: OPTIONS });
+  const findings = (out.findings ?? []).map((f) => ({ ...f, severity: f.severity ?? check.defaultSeverity }));
+  return {
+    ...out,
+    verdict: out.status ?? deriveStatus(findings),
+    ids: findings.map((f) => f.messageId),
+    where: findings.map((f) => `${f.file}:${f.line} ${f.messageId}`),
+  };
+}
