@@ -21,6 +21,31 @@ describe('code index', () => {
     expect(code.calls).toHaveLength(1);
   });
 
+  it('parses only files that can hold a call or a handler, and reads guards elsewhere only when needed', async () => {
+    const guarded = [
+      "import { createHmac, timingSafeEqual } from 'node:crypto';",
+      'export function handle(req, raw, secret, seen) {',
+      "  const sig = req.headers['x-signature'];",
+      "  const mac = createHmac('sha256', secret).update(raw).digest('hex');",
+      '  if (sig.length !== mac.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(mac))) return 401;',
+      '  const event = JSON.parse(raw);',
+      "  if (event.environment !== 'live') return 400;",
+      '  if (seen.has(event.eventId)) return 200;',
+      '  return 200;',
+      '}',
+    ].join('\n');
+    const chatter = {
+      'src/refund.ts': "export const refund = (environment: string) => `refund in ${environment}`;\n",
+      'src/guards.ts': "export const isLive = (e: { environment: string; eventId: string }) => e.environment === 'live' && seen.has(e.eventId);\nconst seen = new Set();\n",
+    };
+    const all = await indexSources({ 'src/webhook.js': guarded, ...chatter });
+    expect(all.filesIndexed).toBe(1);
+    const bare = guarded.replace("  if (event.environment !== 'live') return 400;\n", '');
+    const split = await indexSources({ 'src/webhook.js': bare, ...chatter });
+    expect(split.filesIndexed).toBe(3);
+    expect(split.environmentChecks.map((e) => e.file)).toContain('src/guards.ts');
+  });
+
   it('skips binary, vendored and minified files', async () => {
     const code = await indexSources({
       'node_modules/x/index.js': "fetch('/payments', { method: 'POST', body: '{}' });\n",
