@@ -70,8 +70,12 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   }
   if (flags.reportDir) await writeReportDir(flags.reportDir, report);
   if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(io.env.GITHUB_STEP_SUMMARY, report);
-  // Workflow commands are read from stderr too, which keeps stdout clean for --format json.
-  if (io.env.GITHUB_ACTIONS === 'true') io.stderr.write(renderGithubAnnotations(report));
+  // Workflow commands go to stdout, unless stdout carries a machine-readable report (the runner
+  // reads them from stderr as well), so `--format json > x` stays valid JSON.
+  if (io.env.GITHUB_ACTIONS === 'true') {
+    const machineStdout = !flags.output && format !== 'pretty';
+    (machineStdout ? io.stderr : io.stdout).write(renderGithubAnnotations(report));
+  }
   if (flags.output || flags.reportDir) {
     const where = [flags.output, flags.reportDir].filter(Boolean).join(' and ');
     io.stderr.write(`golive: gate ${report.summary.gate}; report written to ${where}\n`);

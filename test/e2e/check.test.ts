@@ -101,6 +101,21 @@ describe('golive check (end to end)', () => {
     expect(all).toContain('::error');
   });
 
+  it('emits GitHub annotations without breaking machine-readable stdout, and honours colour settings', async () => {
+    await commitFile('app.js', `const k = "${fakeKey('sk', 'live')}";\n`);
+    const gh = cleanEnv({ GITHUB_ACTIONS: 'true' });
+    const json = await golive(['check', dir, '--offline', '--format', 'json'], { env: gh });
+    expect(JSON.parse(json.stdout).summary.gate).toBe('fail');
+    expect(json.stderr).toMatch(/^::error file=app\.js,line=1,col=\d+,title=/m);
+    const pretty = await golive(['check', dir, '--offline'], { env: gh });
+    expect(pretty.stdout).toMatch(/^::error file=app\.js/m);
+    // eslint-disable-next-line no-control-regex
+    const ansi = /\u001b\[/;
+    const { NO_COLOR: _drop, ...noColorUnset } = cleanEnv();
+    expect((await golive(['check', dir, '--offline'], { env: { ...noColorUnset, FORCE_COLOR: '1' } })).stdout).toMatch(ansi);
+    expect((await golive(['check', dir, '--offline'], { env: cleanEnv({ NO_COLOR: '1' }) })).stdout).not.toMatch(ansi);
+  });
+
   it('re-renders a saved report and honours a baseline', async () => {
     await commitFile('a.js', `const k = "${fakeKey('sk', 'live')}";\n`);
     const saved = path.join(dir, 'run.json');
