@@ -116,6 +116,27 @@ describe('golive check (end to end)', () => {
     expect((await golive(['check', dir, '--offline'], { env: cleanEnv({ NO_COLOR: '1' }) })).stdout).not.toMatch(ansi);
   });
 
+  it('survives hostile repository content: huge, binary, looping, dangling and non-UTF-8 files', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const key = fakeKey('sk', 'live');
+    await writeFile(path.join(dir, 'huge.log'), Buffer.alloc(9 * 1024 * 1024, 'a'));
+    await writeFile(path.join(dir, 'blob.bin'), Buffer.from([0, 1, 2, 0, 255, 0]));
+    await writeFile(path.join(dir, 'latin1.txt'), Buffer.concat([Buffer.from('caf\xe9 \xff\xfe ', 'latin1'), Buffer.from(`${key}\n`)]));
+    await symlink('loop-b', path.join(dir, 'loop-a'));
+    await symlink('loop-a', path.join(dir, 'loop-b'));
+    await symlink('missing-target', path.join(dir, 'dangling'));
+    await git('add', '-A');
+    await git('commit', '-qm', 'hostile');
+    const r = await golive(['check', dir, '--offline', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout);
+    const leak = report.checks.find((c: { id: string }) => c.id === 'credentials.no-secrets-in-source');
+    expect(leak.findings.map((f: { file: string }) => f.file)).toEqual(['latin1.txt']);
+    const noted = report.notes.map((n: { file?: string }) => n.file);
+    expect(noted).toEqual(expect.arrayContaining(['huge.log', 'blob.bin', 'loop-a', 'dangling']));
+    expect(r.stdout).not.toContain(key);
+  });
+
   it('re-renders a saved report and honours a baseline', async () => {
     await commitFile('a.js', `const k = "${fakeKey('sk', 'live')}";\n`);
     const saved = path.join(dir, 'run.json');
