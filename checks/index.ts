@@ -19,6 +19,11 @@ import webhookCodeEnvironmentGuard from './webhook-code-environment-guard.js';
 import webhookCodeDedup from './webhook-code-dedup.js';
 import idempotencyExternalId from './idempotency-external-id.js';
 import idempotencyExternalIdQuality from './idempotency-external-id-quality.js';
+import rehearsalCharge from './rehearsal-charge.js';
+import rehearsalSettlement from './rehearsal-settlement.js';
+import rehearsalRefund from './rehearsal-refund.js';
+import rehearsalRenewal from './rehearsal-renewal.js';
+import rehearsalCancel from './rehearsal-cancel.js';
 
 export const builtinChecks: Check[] = [
   // 1. Credentials
@@ -43,4 +48,9 @@ export const builtinChecks: Check[] = [
   idempotencyExternalId,
   idempotencyExternalIdQuality,
   // 4. Dress rehearsal
+  rehearsalCharge,
+  rehearsalSettlement,
+  rehearsalRefund,
+  rehearsalRenewal,
+  rehearsalCancel,
 ] as Check[];

@@ -8,6 +8,7 @@ import { registerList } from './list.js';
 import { registerReport } from './report.js';
 import { registerEmulate } from './emulate.js';
 import { registerInit } from './init.js';
+import { registerRehearse } from './rehearse.js';
 
 export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -34,7 +35,7 @@ Examples:
 ${EXIT_CODES_HELP}`);
   program.exitOverride();
 
-  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [registerCheck, registerList, registerReport, registerInit, registerEmulate];
+  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [registerCheck, registerList, registerReport, registerInit, registerEmulate, registerRehearse];
   for (const register of commands) register(program, setCode);
   return program;
 }

@@ -9,12 +9,20 @@ export function registerReport(program: Command, setCode: (code: number) => void
   program
     .command('report')
     .description('re-render a saved JSON report (from `golive check --format json`)')
-    .argument('<file>', 'a JSON report')
+    .argument('<file>', 'a JSON report, or with --verify a rehearsal sign-off (.json, .md or .html)')
+    .option('--verify', 'check a rehearsal sign-off against its SHA-256 digest: exit 0 if intact, 1 if edited')
     .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMAT_NAMES, '--format')).default('pretty'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('-v, --verbose', 'show evidence and notes for every check')
-    .addHelpText('after', '\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown')
-    .action(async (file: string, flags: { format: (typeof FORMAT_NAMES)[number]; output?: string; verbose?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown\n  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json')
+    .action(async (file: string, flags: { format: (typeof FORMAT_NAMES)[number]; output?: string; verbose?: boolean; verify?: boolean }) => {
+      if (flags.verify) {
+        const { verifySignOffFile } = await import('../rehearsal/verify.js');
+        const r = await verifySignOffFile(file);
+        process.stdout.write(r.ok ? `OK: ${file} is intact (sha256 ${r.digest})\n` : `FAILED: ${file}: ${r.reason}\n`);
+        setCode(r.ok ? 0 : 1);
+        return;
+      }
       const [{ readReport }, { renderReport }, { writeFileAtomic }] = await Promise.all([
         import('../report/load.js'),
         import('../report/index.js'),

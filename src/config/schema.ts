@@ -96,6 +96,17 @@ export const configSchema = z.strictObject({
   plugins: z.array(z.string().min(1)).default([]),
   checks: z.record(z.string(), severitySetting).default({}),
   waivers: z.array(waiverSchema).default([]),
+  /** `golive rehearse` settings; amounts are integer minor units (100 = 1.00 USD). */
+  rehearsal: z
+    .strictObject({
+      amountCap: z.number().int().min(1).max(100_000).optional(),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code like USD').optional(),
+      subscriptionPlan: z
+        .strictObject({ amount: z.number().int().min(1).optional(), billingIntervalDays: z.number().int().min(1).max(365).optional() })
+        .optional(),
+      returnUrl: httpUrl.optional(),
+    })
+    .optional(),
 });
 
 export type GoliveConfig = z.infer<typeof configSchema>;

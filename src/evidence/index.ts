@@ -12,6 +12,7 @@ export const collectors: CollectorTable = {
   webhook: async () => (await import('./webhook.js')).collectWebhook,
   mintcash: async () => (await import('./mintcash.js')).collectMintcash,
   code: async () => (await import('./code/index.js')).collectCode,
+  rehearsal: async () => (await import('./rehearsal.js')).collectRehearsal,
 };
 
 export const EVIDENCE_KEYS = Object.keys(collectors) as (keyof EvidenceMap)[];

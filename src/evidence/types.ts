@@ -153,6 +153,28 @@ export interface EvidenceMap {
   webhook: WebhookEvidence;
   mintcash: MintcashFacts;
   code: CodeIndex;
+  rehearsal: RehearsalEvidence;
+}
+
+/** One step of the latest rehearsal record, as the rehearsal.* checks see it. */
+export interface RehearsalStepFact {
+  status: 'not_started' | 'in_progress' | 'waiting' | 'done' | 'failed';
+  completedAt?: string;
+  waitingFor?: string;
+  failure?: string;
+  ids: Record<string, string>;
+}
+
+/** The latest `golive rehearse` record in the target directory (collected by evidence/rehearsal.ts). */
+export interface RehearsalEvidence {
+  found: boolean;
+  id?: string;
+  status?: string;
+  updatedAt?: string;
+  keyEnvironment?: KeyEnv;
+  baseUrl?: string;
+  steps?: Record<'preflight' | 'charge' | 'settlement' | 'refund' | 'subscription' | 'renewal' | 'cancel', RehearsalStepFact>;
+  notes: RunNote[];
 }
 
 export interface CollectContext {

@@ -1,0 +1,16 @@
+// rehearsal.settlement: the settlement confirmation step of the latest `golive rehearse` record is done. Manual: pass or pending.
+import { defineCheck } from '../src/engine/types.js';
+import { judgeRehearsalStep } from '../src/rehearsal/judge.js';
+
+export default defineCheck({
+  id: 'rehearsal.settlement',
+  section: 'rehearsal',
+  kind: 'manual',
+  title: 'Settlement confirmed',
+  failureTitle: 'Settlement not confirmed yet',
+  why: 'Money only counts once it reaches your settlement account; a misconfigured payout account shows up days after launch otherwise.',
+  fix: 'When the rehearsal charge has settled, run `golive rehearse` again and confirm the funds arrived.',
+  defaultSeverity: 'error',
+  requires: ['rehearsal'],
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'settlement', 'settlement confirmation', config.environment),
+});

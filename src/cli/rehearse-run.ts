@@ -1,0 +1,248 @@
+// The body of `golive rehearse`: settings and safety rules (caps, key/URL environment), the prompt
+// source (terminal, answers file, or a refusal), resume-or-new, the run itself with a spinner, state
+// saved on every phase and on Ctrl-C, and the sign-off report.
+import os from 'node:os';
+import ora, { type Ora } from 'ora';
+import path from 'node:path';
+import { GoliveError } from '../errors.js';
+import { maskSecret } from '../engine/mask.js';
+import { classifyBaseUrl, environmentMismatch, keyEnvironment } from '../mintcash/environments.js';
+import { formatMinor } from '../mintcash/amounts.js';
+import { createClient } from '../mintcash/client.js';
+import { askerFromPrompter, loadAnswers, type Asker } from '../rehearsal/asker.js';
+import type { Waiter, WebhookCheckSummary } from '../rehearsal/context.js';
+import { runRehearsal } from '../rehearsal/engine.js';
+import { writeSignOff } from '../rehearsal/files.js';
+import { plannedCalls, renderPlan } from '../rehearsal/plan.js';
+import { isFinished, listStates, newRehearsalId, saveState } from '../rehearsal/store.js';
+import { STEP_IDS, emptyStep, type RehearsalSettings, type RehearsalState } from '../rehearsal/types.js';
+import { VERSION } from '../version.js';
+import type { RehearseFlags } from './rehearse.js';
+import { loadProject, resolveTargetDir, type Project } from './shared.js';
+
+export interface RehearseIO {
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WriteStream;
+  stdin: { isTTY?: boolean };
+  onInterrupt: (hook: () => void | Promise<void>) => () => void;
+  /** Tests: answer questions without a terminal or file. */
+  asker?: Asker;
+  now?: () => Date;
+}
+
+const MISMATCH_TEXT = {
+  'test-keys-production': 'test keys cannot rehearse against the production API',
+  'live-keys-sandbox': 'live keys are never sent to the sandbox',
+  'live-keys-loopback': 'live keys are never sent to the emulator or anything on this machine',
+} as const;
+
+function settingsFrom(flags: RehearseFlags, project: Project, webhookUrl: string | undefined): RehearsalSettings {
+  const r = project.config.rehearsal ?? {};
+  const currency = (flags.currency ?? r.currency ?? 'USD').toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) throw new GoliveError('USAGE', `--currency must be an ISO 4217 code like USD, got "${flags.currency}"`);
+  const amountCap = flags.amountCap ?? r.amountCap ?? 100;
+  const amount = flags.amount ?? Math.min(100, amountCap);
+  const subscriptionAmount = r.subscriptionPlan?.amount ?? amount;
+  for (const [what, v] of [['the charge', amount], ['the subscription', subscriptionAmount]] as const) {
+    if (v > amountCap) {
+      throw new GoliveError('USAGE', `${what} of ${formatMinor(v, currency)} is above the cap of ${formatMinor(amountCap, currency)}`, {
+        suggestion: 'Lower the amount, or raise the cap on purpose with --amount-cap / rehearsal.amountCap.',
+      });
+    }
+  }
+  const returnUrl = flags.returnUrl ?? r.returnUrl ?? (webhookUrl ? `${new URL(webhookUrl).origin}/` : 'https://www.mintcash.me/');
+  return { amount, currency, amountCap, billingIntervalDays: r.subscriptionPlan?.billingIntervalDays ?? 7, subscriptionAmount, returnUrl };
+}
+
+function spinner(io: RehearseIO): Waiter {
+  const tty = Boolean(io.stderr.isTTY) && !io.env.CI && io.env.TERM !== 'dumb';
+  if (!tty) return { start() {}, update() {}, stop() {} };
+  let current: Ora | undefined;
+  return {
+    start(text) {
+      current?.stop();
+      current = ora({ stream: io.stderr, text, discardStdin: false }).start();
+    },
+    update(text) {
+      if (current) current.text = text;
+    },
+    stop() {
+      current?.stop();
+      current = undefined;
+    },
+  };
+}
+
+async function webhookChecks(root: string, project: Project, env: NodeJS.ProcessEnv, webhookUrl: string | undefined): Promise<WebhookCheckSummary> {
+  const [{ selectChecks }, { runChecks }] = await Promise.all([import('../engine/registry.js'), import('../engine/runner.js')]);
+  const report = await runChecks({
+    root,
+    config: project.config,
+    options: { offline: false, history: false, requireRehearsal: false, ...(webhookUrl ? { webhookUrl } : {}) },
+    checks: selectChecks(project.registry, ['webhook']),
+    env,
+    version: VERSION,
+    failOn: 'error',
+  });
+  const counts: Record<string, number> = { ...report.summary.counts };
+  return {
+    counts,
+    failing: report.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => c.id),
+    skipped: report.checks.filter((c) => c.status === 'skip').map((c) => c.id),
+  };
+}
+
+export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: RehearseIO): Promise<number> {
+  const now = io.now ?? (() => new Date());
+  const out = (s: string) => io.stdout.write(`${s}\n`);
+  const root = await resolveTargetDir(dir);
+  const project = await loadProject(root, flags.config);
+  const reportDir = path.resolve(root, flags.reportDir ?? 'golive-rehearsal');
+  if (flags.resume && flags.new) throw new GoliveError('USAGE', '--resume and --new cannot be used together');
+
+  const { states, problems } = await listStates(root);
+  for (const p of problems) io.stderr.write(`golive: skipped ${p}\n`);
+  if (flags.report) {
+    const latest = states[0];
+    if (!latest) throw new GoliveError('USAGE', `no rehearsal found in ${path.join(root, '.golive', 'rehearsals')}`, { suggestion: 'Start one with `golive rehearse`.' });
+    const { files } = await writeSignOff(reportDir, latest, VERSION, now());
+    out(`${latest.status === 'completed' ? 'Sign-off' : `Partial sign-off (${latest.status})`} for rehearsal ${latest.id} written:\n${files.map((f) => `  ${f}`).join('\n')}`);
+    return 0;
+  }
+
+  const webhookUrl = project.config.webhook.url;
+  const settings = settingsFrom(flags, project, webhookUrl);
+  const baseUrl = flags.apiBaseUrl ?? project.config.api.baseUrl;
+  const names = project.config.env;
+  const publicKey = io.env[names.publicKey] ?? '';
+  const secretKey = io.env[names.secretKey] ?? '';
+  if (flags.dryRun) {
+    out(renderPlan(plannedCalls('<rehearsal-id>', settings, '<operator>'), baseUrl, publicKey || undefined).trimEnd());
+    return 0;
+  }
+  if (!publicKey || !secretKey) {
+    throw new GoliveError('USAGE', `the MintCash key pair is not set (${names.publicKey} / ${names.secretKey})`, {
+      suggestion: 'Export the live pair in this shell (never as a flag), or practise against `golive emulate` with its test pair.',
+    });
+  }
+  const keyEnvs = [keyEnvironment(publicKey), keyEnvironment(secretKey)];
+  const mismatch = environmentMismatch(keyEnvs, baseUrl);
+  if (mismatch) {
+    throw new GoliveError('USAGE', `refusing to rehearse: ${MISMATCH_TEXT[mismatch]} (${baseUrl})`, {
+      suggestion: 'Use live keys with https://api.mintcash.me, or test keys with the sandbox or the emulator. Nothing was sent.',
+    });
+  }
+
+  let ask = io.asker;
+  if (!ask && flags.answers) ask = await loadAnswers(flags.answers);
+  if (!ask) {
+    if (!io.stdin.isTTY || !io.stdout.isTTY) {
+      throw new GoliveError('USAGE', 'golive rehearse asks questions and needs a terminal', {
+        suggestion: 'Run it in a terminal, or pass --answers <file> (README "Dress rehearsal" lists the question ids); --dry-run needs neither.',
+      });
+    }
+    const { inquirerPrompter } = await import('./prompter.js');
+    ask = askerFromPrompter(inquirerPrompter());
+  }
+
+  const unfinished = states.filter((s) => !isFinished(s));
+  let state: RehearsalState | undefined;
+  if (!flags.new && unfinished[0]) {
+    const candidate = unfinished[0];
+    const choice = flags.resume
+      ? 'resume'
+      : await ask.select('resume', {
+          message: `Rehearsal ${candidate.id} (started ${candidate.createdAt}) is ${candidate.status}. Resume it?`,
+          choices: [
+            { value: 'resume', name: `Resume ${candidate.id}` },
+            { value: 'new', name: 'Start a new rehearsal' },
+          ],
+          default: 'resume',
+        });
+    if (choice === 'resume') state = candidate;
+  } else if (flags.resume) {
+    throw new GoliveError('USAGE', 'there is no unfinished rehearsal to resume', { suggestion: 'Start one with `golive rehearse --new`.' });
+  }
+  if (state && (state.target.baseUrl !== baseUrl || state.target.publicKey !== maskSecret(publicKey))) {
+    throw new GoliveError('USAGE', `rehearsal ${state.id} ran against ${state.target.baseUrl} with key ${state.target.publicKey}; resume it with the same base URL and key pair`, {
+      suggestion: 'Export the same keys and pass the same --api-base-url, or start over with --new.',
+    });
+  }
+  const user = os.userInfo().username;
+  const host = os.hostname();
+  if (!state) {
+    const name = await ask.input('operator', { message: 'Your name (recorded in the sign-off):', validate: (v) => (v.trim() ? true : 'enter a name') });
+    const at = now().toISOString();
+    state = {
+      schemaVersion: 1,
+      id: newRehearsalId(now()),
+      createdAt: at,
+      updatedAt: at,
+      status: 'in_progress',
+      target: { baseUrl, baseUrlKind: classifyBaseUrl(baseUrl), keyEnvironment: keyEnvs[0] ?? 'test', publicKey: maskSecret(publicKey), ...(webhookUrl ? { webhookUrl } : {}) },
+      operator: { name: name.trim(), username: user, hostname: host },
+      settings,
+      steps: Object.fromEntries(STEP_IDS.map((k) => [k, emptyStep()])) as RehearsalState['steps'],
+      sessions: [],
+    };
+    out(`Rehearsal ${state.id} started against ${baseUrl} (${state.target.keyEnvironment === 'live' ? 'LIVE: real money' : 'test keys: practice'}).`);
+  } else {
+    out(`Resuming rehearsal ${state.id} (started ${state.createdAt} by ${state.operator.name}).`);
+  }
+  const st = state;
+  const session: RehearsalState['sessions'][number] = { startedAt: now().toISOString(), username: user, hostname: host };
+  st.sessions.push(session);
+  const crashAt = io.env.GOLIVE_REHEARSAL_CRASH_AFTER;
+  const crash = (label: string) => {
+    // Test hook: die without cleanup exactly at a boundary, as a power cut or `kill -9` would.
+    if (crashAt && crashAt === label) process.kill(process.pid, 'SIGKILL');
+  };
+  const persist = async (label: string) => {
+    st.updatedAt = now().toISOString();
+    await saveState(root, st);
+    crash(label);
+  };
+  await persist('start');
+  const off = io.onInterrupt(async () => {
+    session.endedAt = now().toISOString();
+    session.outcome = 'interrupted (Ctrl-C)';
+    await saveState(root, st);
+  });
+  try {
+    const outcome = await runRehearsal({
+      state: st,
+      client: createClient({ baseUrl, publicKey, secretKey }),
+      ask,
+      out,
+      waiter: spinner(io),
+      poll: { intervalMs: flags.pollInterval ?? 3000, maxAttempts: flags.pollMax ?? 100, maxMs: (flags.pollInterval ?? 3000) * (flags.pollMax ?? 100) + 60_000 },
+      persist,
+      afterSend: crash,
+      keys: { publicKey, publicKeyEnv: keyEnvs[0], secretKeyEnv: keyEnvs[1], webhookSecretSet: Boolean(io.env[names.webhookSecret]) },
+      webhookChecks: () => webhookChecks(root, project, io.env, webhookUrl),
+      now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    });
+    session.endedAt = now().toISOString();
+    session.outcome = outcome.status;
+    await persist('session-end');
+    out(`\n${outcome.message}`);
+    if (outcome.suggestion) out(`  ${outcome.suggestion}`);
+    if (outcome.status === 'completed') {
+      const { files } = await writeSignOff(reportDir, st, VERSION, now());
+      out(`Sign-off written:\n${files.map((f) => `  ${f}`).join('\n')}\nVerify it any time with \`golive report --verify ${files[0]}\`.`);
+    }
+    return outcome.status === 'completed' || outcome.status === 'paused' ? 0 : 1;
+  } catch (e) {
+    session.endedAt = now().toISOString();
+    session.outcome = e instanceof GoliveError && e.code === 'INTERRUPTED' ? 'interrupted (Ctrl-C)' : 'stopped by an error';
+    await saveState(root, st).catch(() => undefined);
+    if (e instanceof GoliveError && e.code === 'INTERRUPTED') {
+      throw new GoliveError('INTERRUPTED', `interrupted; rehearsal ${st.id} is saved`, { suggestion: 'Run `golive rehearse` to resume where you stopped.' });
+    }
+    throw e;
+  } finally {
+    off();
+  }
+}

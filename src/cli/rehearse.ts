@@ -1,0 +1,66 @@
+// `golive rehearse [dir]`: the interactive, resumable live dress rehearsal (checklist section 4).
+// The body lives in rehearse-run.ts and is imported only when the command runs.
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { parseUrlOption } from './shared.js';
+
+export interface RehearseFlags {
+  config?: string;
+  answers?: string;
+  resume?: boolean;
+  new?: boolean;
+  dryRun?: boolean;
+  report?: boolean;
+  reportDir?: string;
+  amount?: number;
+  amountCap?: number;
+  currency?: string;
+  apiBaseUrl?: string;
+  returnUrl?: string;
+  pollInterval?: number;
+  pollMax?: number;
+}
+
+function intArg(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+export function registerRehearse(program: Command, setCode: (code: number) => void): void {
+  program
+    .command('rehearse')
+    .description('the live dress rehearsal: charge, settlement, refund, renewal and cancel, resumable, with a signed report')
+    .argument('[dir]', 'the merchant repository (state goes to <dir>/.golive/rehearsals/)', '.')
+    .option('-c, --config <file>', 'config file (default: golive.config.{json,yaml,yml} in dir)')
+    .option('--answers <file>', 'answer the questions from a JSON/YAML file (no terminal needed)')
+    .option('--resume', 'resume the latest unfinished rehearsal without asking')
+    .option('--new', 'start a new rehearsal even if one is unfinished')
+    .option('--dry-run', 'print every API call it would make; send nothing')
+    .option('--report', 'write the sign-off report of the latest rehearsal (partial if unfinished) and exit')
+    .option('--report-dir <dir>', 'where the sign-off goes (default <dir>/golive-rehearsal)')
+    .option('--amount <minor>', 'charge amount in minor units (default 100 = 1.00)', intArg('--amount', 1, 100_000))
+    .option('--amount-cap <minor>', 'refuse amounts above this, in minor units (default 100)', intArg('--amount-cap', 1, 100_000))
+    .option('--currency <code>', 'ISO 4217 currency (default USD or config rehearsal.currency)')
+    .option('--api-base-url <url>', 'MintCash API base URL (default config api.baseUrl)', parseUrlOption)
+    .option('--return-url <url>', 'where the hosted page sends the browser after paying', parseUrlOption)
+    .option('--poll-interval <ms>', 'time between status checks', intArg('--poll-interval', 10, 600_000))
+    .option('--poll-max <n>', 'status checks before pausing', intArg('--poll-max', 1, 10_000))
+    .addHelpText('after', `
+Keys come from the environment (MINTCASH_PUBLIC_KEY, MINTCASH_SECRET_KEY, MINTCASH_WEBHOOK_SECRET;
+names configurable). Live keys only against https://api.mintcash.me; practise with test keys
+against the sandbox or \`golive emulate\`.
+
+Examples:
+  $ golive rehearse                         start or resume, interactively
+  $ golive rehearse --dry-run               show every call, move nothing
+  $ golive rehearse --api-base-url http://127.0.0.1:4010 --answers answers.yaml
+  $ golive rehearse --report                write a (partial) sign-off now
+  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json`)
+    .action(async (dir: string, flags: RehearseFlags) => {
+      const [{ runRehearseCommand }, { onInterrupt }] = await Promise.all([import('./rehearse-run.js'), import('./main.js')]);
+      setCode(await runRehearseCommand(dir, flags, { env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, onInterrupt }));
+    });
+}

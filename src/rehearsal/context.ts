@@ -1,0 +1,148 @@
+// What every step implementation receives, plus the shared machinery: bounded polling with a
+// "still waiting" message, typed confirmations, observations, and the control-flow signals a step
+// uses to pause (deferred), stop (resumable interruption) or fail (recorded with advice).
+import type { MintcashClient } from '../mintcash/client.js';
+import { isApiError } from '../mintcash/errors.js';
+import { describeError } from '../errors.js';
+import type { Asker } from './asker.js';
+import type { RehearsalState, StepFailure, StepId, StepRecord } from './types.js';
+
+/** The spinner (or nothing, off a TTY): the engine never imports ora itself. */
+export interface Waiter {
+  start(text: string): void;
+  update(text: string): void;
+  stop(): void;
+}
+
+export interface WebhookCheckSummary {
+  counts: Record<string, number>;
+  failing: string[];
+  skipped: string[];
+}
+
+export interface RehearsalDeps {
+  state: RehearsalState;
+  client: MintcashClient;
+  ask: Asker;
+  out: (line: string) => void;
+  waiter: Waiter;
+  poll: { intervalMs: number; maxAttempts: number; maxMs: number };
+  /** Saves the state; `label` names the boundary (e.g. "charge:created") for the crash test hook. */
+  persist: (label: string) => Promise<void>;
+  /** Called right after a money-moving call returned, before its result is saved (crash-test hook). */
+  afterSend?: (label: string) => void;
+  /** Raw key facts for preflight (the state holds only masked values). */
+  keys: { publicKey: string; publicKeyEnv?: 'live' | 'test'; secretKeyEnv?: 'live' | 'test'; webhookSecretSet: boolean };
+  webhookChecks: () => Promise<WebhookCheckSummary>;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** The step must wait (days, maybe): the state says what for; the next run picks it up. */
+export class Deferred {
+  constructor(readonly waitingFor: string) {}
+}
+/** Stop now but keep the step resumable (API down, operator not done yet). */
+export class Stopped {
+  constructor(readonly message: string, readonly suggestion: string) {}
+}
+/** The step failed: recorded with advice, the rehearsal stops. */
+export class Failed {
+  constructor(readonly failure: StepFailure) {}
+}
+
+export class StepContext {
+  constructor(
+    readonly deps: RehearsalDeps,
+    readonly id: StepId,
+  ) {}
+
+  get rec(): StepRecord {
+    return this.deps.state.steps[this.id];
+  }
+  get state(): RehearsalState {
+    return this.deps.state;
+  }
+  iso(): string {
+    return this.deps.now().toISOString();
+  }
+  out(line: string): void {
+    this.deps.out(line);
+  }
+
+  async phase(phase: string): Promise<void> {
+    this.rec.phase = phase;
+    await this.deps.persist(`${this.id}:${phase}`);
+  }
+
+  observe(what: string, status: string, detail?: string): void {
+    const last = this.rec.observations.at(-1);
+    // One entry per change, not per poll: the record stays small over a long wait.
+    if (last && last.what === what && last.status === status && last.detail === detail) return;
+    this.rec.observations.push({ at: this.iso(), what, status, ...(detail ? { detail } : {}) });
+  }
+
+  /** The operator types `expected` exactly (case-insensitive) or nothing moves. */
+  async typed(questionId: string, action: string, expected: string): Promise<void> {
+    const got = await this.deps.ask.input(questionId, { message: `${action}\n  Type ${expected} to confirm (anything else stops here):` });
+    if (got.trim().toUpperCase() !== expected.toUpperCase()) {
+      throw new Stopped(`confirmation did not match ("${expected}" expected): nothing was sent`, 'Run `golive rehearse` again when you are ready; the rehearsal resumes here.');
+    }
+    this.rec.answers[questionId] = got.trim();
+    this.rec.facts[`${questionId}At`] = this.iso();
+  }
+
+  async attest(questionId: string, message: string): Promise<boolean> {
+    const v = await this.deps.ask.confirm(questionId, { message, default: true });
+    this.rec.answers[questionId] = v;
+    return v;
+  }
+
+  /** Polls `read` until `settled` says so, bounded in count and time. Undefined when the bound ran out. */
+  async pollUntil<T>(label: string, read: () => Promise<T>, statusOf: (t: T) => string, settled: (t: T) => boolean): Promise<T | undefined> {
+    const { intervalMs, maxAttempts, maxMs } = this.deps.poll;
+    const started = Date.now();
+    let warned = false;
+    this.deps.waiter.start(label);
+    try {
+      for (let i = 1; i <= maxAttempts && Date.now() - started <= maxMs; i++) {
+        const value = await this.api(read);
+        const status = statusOf(value);
+        this.observe(label, status);
+        if (settled(value)) return value;
+        this.deps.waiter.update(`${label}: ${status} (check ${i}/${maxAttempts})`);
+        if (!warned && (i >= maxAttempts / 2 || Date.now() - started > maxMs / 2)) {
+          warned = true;
+          this.deps.waiter.stop();
+          this.out(`  still waiting (${label}: ${status}); you can stop with Ctrl-C and resume later with \`golive rehearse\``);
+          this.deps.waiter.start(label);
+        }
+        await this.deps.sleep(intervalMs);
+      }
+      return undefined;
+    } finally {
+      this.deps.waiter.stop();
+    }
+  }
+
+  /** Runs an API call; an outage or server error becomes a resumable stop. 4xx is left to the step. */
+  async api<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      if (isApiError(e) && (e.isTransport || e.status >= 500)) {
+        const ref = e.requestId ? ` (requestId ${e.requestId})` : '';
+        throw new Stopped(`MintCash API unavailable: ${e.method} ${e.path} failed with ${e.status || e.code}${ref}`, 'The rehearsal is saved; run `golive rehearse` again to resume where it stopped. Nothing is sent twice.');
+      }
+      throw e;
+    }
+  }
+}
+
+/** A MintCash 4xx as a recorded failure. */
+export function apiFailure(e: unknown, code: string, advice: string): Failed {
+  if (isApiError(e)) {
+    return new Failed({ code, message: `${e.method} ${e.path} was refused: ${e.status} ${e.code}${e.reason ? ` (${e.reason})` : ''}`, advice, ...(e.requestId ? { requestId: e.requestId } : {}) });
+  }
+  return new Failed({ code, message: describeError(e), advice });
+}

@@ -1,0 +1,69 @@
+// Preflight: nothing moves until the key pair is verified, the keys come from one environment, the
+// webhook section of `golive check` passes and the operator attests the two things golive cannot
+// see (URL registration and the IP allow list request, both handled by the account manager).
+import { maskSecret } from '../engine/mask.js';
+import { normaliseEnvironment } from '../mintcash/environments.js';
+import { Failed, apiFailure, type StepContext } from './context.js';
+
+export async function runPreflight(ctx: StepContext): Promise<void> {
+  const { keys } = ctx.deps;
+  const rec = ctx.rec;
+  rec.facts.publicKey = maskSecret(keys.publicKey);
+  rec.facts.publicKeyEnv = keys.publicKeyEnv ?? 'unknown';
+  rec.facts.secretKeyEnv = keys.secretKeyEnv ?? 'unknown';
+  rec.facts.webhookSecretSet = keys.webhookSecretSet;
+  if (!keys.publicKeyEnv || keys.publicKeyEnv !== keys.secretKeyEnv) {
+    throw new Failed({
+      code: 'mixed-environments',
+      message: `the public key is ${keys.publicKeyEnv ?? 'not a MintCash key'} and the secret key is ${keys.secretKeyEnv ?? 'not a MintCash key'}`,
+      advice: 'Export a public and secret key of the same environment (pk_live_/sk_live_ for the real rehearsal).',
+    });
+  }
+  if (!keys.webhookSecretSet) {
+    throw new Failed({
+      code: 'no-webhook-secret',
+      message: 'the webhook signing secret is not set',
+      advice: 'Export the webhook signing secret of the same environment (config env.webhookSecret, default MINTCASH_WEBHOOK_SECRET).',
+    });
+  }
+
+  let listed;
+  try {
+    listed = await ctx.api(() => ctx.deps.client.listApiKeys());
+  } catch (e) {
+    throw apiFailure(e, 'keys-rejected', 'MintCash refused the key pair: ask your account manager for the current pair (and whether an IP allow list blocks this machine).');
+  }
+  const mine = listed.find((k) => k.publicKey === keys.publicKey);
+  const env = normaliseEnvironment(mine?.environment);
+  ctx.observe('GET /merchant/api-keys', mine ? (mine.isActive ? 'active' : 'inactive') : 'not listed', mine?.environment ?? undefined);
+  if (!mine || !mine.isActive || (env !== undefined && env !== keys.publicKeyEnv)) {
+    throw new Failed({
+      code: 'key-not-active',
+      message: `the public key ${maskSecret(keys.publicKey)} is ${mine ? (mine.isActive ? `listed for ${mine.environment}` : 'revoked or inactive') : 'not listed by GET /merchant/api-keys'}`,
+      advice: 'Use the active key pair of this environment; your account manager can confirm which one it is.',
+    });
+  }
+  await ctx.phase('keys-verified');
+
+  const summary = await ctx.deps.webhookChecks();
+  rec.facts.webhookChecks = summary.counts;
+  if (summary.skipped.length) rec.facts.webhookChecksSkipped = summary.skipped;
+  if (summary.failing.length) {
+    throw new Failed({
+      code: 'webhook-checks-failing',
+      message: `the webhook section of golive check does not pass: ${summary.failing.join(', ')}`,
+      advice: 'Run `golive check --only webhook` and fix what it reports, then resume.',
+    });
+  }
+  const url = ctx.state.target.webhookUrl ?? 'your live webhook URL';
+  if (!(await ctx.attest('preflight.webhookRegistered', `Is ${url} registered as the webhook URL with your MintCash account manager?`))) {
+    throw new Failed({
+      code: 'webhook-not-registered',
+      message: 'the operator has not confirmed that the webhook URL is registered',
+      advice: 'Webhook URLs are registered through the MintCash account manager (there is no API): ask them, then resume.',
+    });
+  }
+  const ip = await ctx.attest('preflight.ipAllowList', 'Have you asked MintCash to enable an IP allow list for the live keys? (recommended; off by default)');
+  // Recommended, not required: recorded so the sign-off shows it either way.
+  if (!ip) ctx.out('  Noted: no IP allow list requested. MintCash recommends one for live keys.');
+}
