@@ -66,6 +66,10 @@ export class StepContext {
   iso(): string {
     return this.deps.now().toISOString();
   }
+  /** How a money movement is named in confirmations: LIVE (real money) or a practice one. */
+  get moneyKind(): string {
+    return this.deps.state.target.keyEnvironment === 'live' ? 'LIVE' : 'practice (test-key)';
+  }
   out(line: string): void {
     this.deps.out(line);
   }

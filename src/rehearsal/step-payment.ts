@@ -46,7 +46,7 @@ export async function runCharge(ctx: StepContext): Promise<void> {
       rec.ids.paymentId = id.trim();
       await ctx.phase('created');
     } else {
-      await ctx.typed('charge.confirm', `golive will create a LIVE payment of ${formatMinor(s.amount, s.currency)} (externalId ${externalIdFor(ctx.state.id, 'charge')}).`, formatMinor(s.amount, s.currency));
+      await ctx.typed('charge.confirm', `golive will create a ${ctx.moneyKind} payment of ${formatMinor(s.amount, s.currency)} (externalId ${externalIdFor(ctx.state.id, 'charge')}).`, formatMinor(s.amount, s.currency));
       await ctx.phase('confirmed');
     }
   }

@@ -55,6 +55,14 @@ export async function runPreflight(ctx: StepContext): Promise<void> {
       advice: 'Run `golive check --only webhook` and fix what it reports, then resume.',
     });
   }
+  // With live keys the endpoint itself must have been probed; a practice run may skip it.
+  if (summary.skipped.includes('webhook.https') && ctx.state.target.keyEnvironment === 'live') {
+    throw new Failed({
+      code: 'webhook-not-probed',
+      message: 'the live webhook endpoint was not probed: no webhook URL is configured',
+      advice: 'Set webhook.url in golive.config.json (or pass --webhook-url) so golive can probe the endpoint, then resume.',
+    });
+  }
   const url = ctx.state.target.webhookUrl ?? 'your live webhook URL';
   if (!(await ctx.attest('preflight.webhookRegistered', `Is ${url} registered as the webhook URL with your MintCash account manager?`))) {
     throw new Failed({

@@ -32,7 +32,7 @@ export async function runSubscription(ctx: StepContext): Promise<void> {
   if (!rec.phase || rec.phase === 'start') {
     await ctx.typed(
       'subscription.confirm',
-      `golive will create a LIVE subscription of ${formatMinor(s.subscriptionAmount, s.currency)} every ${s.billingIntervalDays} days (externalId ${externalIdFor(ctx.state.id, 'subscription')}); it is cancelled at the end of the rehearsal.`,
+      `golive will create a ${ctx.moneyKind} subscription of ${formatMinor(s.subscriptionAmount, s.currency)} every ${s.billingIntervalDays} days (externalId ${externalIdFor(ctx.state.id, 'subscription')}); it is cancelled at the end of the rehearsal.`,
       'SUBSCRIBE',
     );
     await ctx.phase('confirmed');
