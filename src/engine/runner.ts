@@ -200,7 +200,8 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     if (!forced) {
       result.status = deriveStatus(result.findings);
     }
-    result.title = result.status === 'fail' || result.status === 'warn' || result.status === 'error' ? check.failureTitle : check.title;
+    // An erroring check proved nothing either way: it keeps its neutral title and says why in the summary.
+    result.title = result.status === 'fail' || result.status === 'warn' ? check.failureTitle : check.title;
     if (!result.summary) result.summary = defaultSummary(result);
     params.onCheckDone?.(result);
     return result;

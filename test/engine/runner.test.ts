@@ -84,6 +84,8 @@ describe('runner', () => {
     const by = Object.fromEntries(r.checks.map((c) => [c.id, c]));
     expect(by['credentials.throws']!.status).toBe('error');
     expect(by['credentials.throws']!.summary).toContain('boom');
+    // It proved nothing either way, so it keeps the neutral title.
+    expect(by['credentials.throws']!.title).toBe('ok title');
     expect(by['credentials.hangs']!.status).toBe('error');
     expect(by['credentials.hangs']!.summary).toContain('timed out');
     expect(by['credentials.garbage']!.status).toBe('error');
