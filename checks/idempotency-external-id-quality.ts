@@ -2,9 +2,7 @@
 // intent. Judges the shape the code index recorded (constant, customer id, timestamp, random...).
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import type { EvidenceMap } from '../src/evidence/types.js';
-
-type CodeIndex = EvidenceMap['code'];
+import type { CodeIndex } from './lib/code-index.js';
 
 type Kind = NonNullable<Extract<CodeIndex['calls'][number]['body'], { resolved: true }>['externalId']>['kind'];
 

@@ -1,11 +1,7 @@
 // idempotency.external-id: every POST /payments, /subscriptions and /payments/{id}/refund must
 // carry an externalId, MintCash's only idempotency key; without it a retry charges twice.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
-import type { EvidenceMap } from '../src/evidence/types.js';
-
-type CodeIndex = EvidenceMap['code'];
-
-type Language = CodeIndex['files'][number]['language'];
+import type { Language } from './lib/code-index.js';
 
 const EXAMPLE: Record<Language, string> = {
   js: '`externalId: order.id`',

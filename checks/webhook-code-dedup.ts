@@ -1,11 +1,7 @@
 // webhook.code-dedup: MintCash delivers at least once, so a handler must drop an eventId it has
 // already processed; the index records where the code looks an eventId up or stores it.
-import { defineCheck, type FindingInput } from '../src/engine/types.js';
-import type { EvidenceMap } from '../src/evidence/types.js';
-
-type CodeIndex = EvidenceMap['code'];
-
-type Language = CodeIndex['files'][number]['language'];
+import { defineCheck } from '../src/engine/types.js';
+import { judgeGuard, type Language } from './lib/code-index.js';
 
 const DEDUP: Record<Language, string> = {
   js: '`if (await processed.has(event.eventId)) return res.sendStatus(200);` and record it after handling',
@@ -28,23 +24,13 @@ export const webhookCodeDedup = defineCheck({
   defaultSeverity: 'warning',
   requires: ['code'],
   run({ evidence }) {
-    const code = evidence.code;
-    const handlers = code.handlers.filter((h) => !h.isTest);
-    if (handlers.length === 0) {
-      return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
-    }
-    if (handlers.some((h) => h.dedupChecks.length > 0) || code.dedupChecks.length > 0) {
-      const at = [...handlers.flatMap((h) => h.dedupChecks), ...code.dedupChecks][0]!;
-      return { summary: `The eventId is looked up or recorded at ${at.file}:${at.line}.` };
-    }
-    const findings: FindingInput[] = handlers.map((h) => ({
-      messageId: 'no-event-dedup',
-      message: `This webhook handler never looks up or records the event's \`eventId\`: drop repeats, e.g. ${DEDUP[h.language]}.`,
-      file: h.file, line: h.line, column: h.column,
-      fingerprintOf: h.file,
-      evidence: { language: h.language },
-    }));
-    return { findings };
+    return judgeGuard(
+      evidence.code,
+      'dedupChecks',
+      (at) => `The eventId is looked up or recorded at ${at.file}:${at.line}.`,
+      'no-event-dedup',
+      (h) => `This webhook handler never looks up or records the event's \`eventId\`: drop repeats, e.g. ${DEDUP[h.language]}.`,
+    );
   },
 });
 

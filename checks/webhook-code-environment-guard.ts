@@ -1,11 +1,7 @@
 // webhook.code-environment-guard: a live handler must refuse events whose `environment` is "test";
 // otherwise a sandbox event (or a replayed one) can trigger live fulfilment.
-import { defineCheck, type FindingInput } from '../src/engine/types.js';
-import type { EvidenceMap } from '../src/evidence/types.js';
-
-type CodeIndex = EvidenceMap['code'];
-
-type Language = CodeIndex['files'][number]['language'];
+import { defineCheck } from '../src/engine/types.js';
+import { judgeGuard, type Language } from './lib/code-index.js';
 
 const GUARD: Record<Language, string> = {
   js: "`if (event.environment !== 'live') return res.status(400).end();`",
@@ -28,24 +24,13 @@ export const webhookCodeEnvironmentGuard = defineCheck({
   defaultSeverity: 'warning',
   requires: ['code'],
   run({ evidence }) {
-    const code = evidence.code;
-    const handlers = code.handlers.filter((h) => !h.isTest);
-    if (handlers.length === 0) {
-      return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
-    }
-    // A handler may delegate to a service elsewhere in the repo; a guard there counts.
-    if (handlers.some((h) => h.environmentChecks.length > 0) || code.environmentChecks.length > 0) {
-      const at = [...handlers.flatMap((h) => h.environmentChecks), ...code.environmentChecks][0]!;
-      return { summary: `The event environment is compared at ${at.file}:${at.line}.` };
-    }
-    const findings: FindingInput[] = handlers.map((h) => ({
-      messageId: 'no-environment-guard',
-      message: `This webhook handler never compares the event's \`environment\`: refuse events for the other environment, e.g. ${GUARD[h.language]}.`,
-      file: h.file, line: h.line, column: h.column,
-      fingerprintOf: h.file,
-      evidence: { language: h.language },
-    }));
-    return { findings };
+    return judgeGuard(
+      evidence.code,
+      'environmentChecks',
+      (at) => `The event environment is compared at ${at.file}:${at.line}.`,
+      'no-environment-guard',
+      (h) => `This webhook handler never compares the event's \`environment\`: refuse events for the other environment, e.g. ${GUARD[h.language]}.`,
+    );
   },
 });
 

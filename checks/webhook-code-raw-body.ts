@@ -2,11 +2,7 @@
 // JSON parser that consumes the body before the webhook route) fails on real deliveries.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import type { EvidenceMap } from '../src/evidence/types.js';
-
-type CodeIndex = EvidenceMap['code'];
-
-type Language = CodeIndex['files'][number]['language'];
+import { atCode, noHandlerOutcome, productionHandlers, type Language } from './lib/code-index.js';
 
 const RAW_BODY: Record<Language, string> = {
   js: "compute the HMAC over the raw bytes: mount `express.raw({ type: 'application/json' })` on the webhook route (or keep `req.rawBody` with a `verify` hook), or use `await req.text()` in a route handler",
@@ -29,31 +25,19 @@ export const webhookCodeRawBody = defineCheck({
   defaultSeverity: 'warning',
   requires: ['code'],
   run({ evidence }) {
-    const handlers = evidence.code.handlers.filter((h) => !h.isTest);
-    if (handlers.length === 0) {
-      return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
-    }
+    const handlers = productionHandlers(evidence.code);
+    if (handlers.length === 0) return noHandlerOutcome();
     const findings: FindingInput[] = [];
     for (const h of handlers) {
       for (const input of h.hmacInputs) {
         if (input.kind !== 'reserialized') continue;
         const text = redactText(input.text);
-        findings.push({
-          messageId: 'hmac-over-reserialized-json',
-          message: `The HMAC is computed over re-serialised JSON (\`${text}\`), which never matches MintCash's bytes exactly: ${RAW_BODY[h.language]}.`,
-          file: input.file, line: input.line, column: input.column,
-          fingerprintOf: text,
-          evidence: { code: text, language: h.language },
-        });
+        const message = `The HMAC is computed over re-serialised JSON (\`${text}\`), which never matches MintCash's bytes exactly: ${RAW_BODY[h.language]}.`;
+        findings.push(atCode('hmac-over-reserialized-json', message, input, text, h.language));
       }
       for (const p of h.jsonParsers) {
-        findings.push({
-          messageId: 'json-parser-before-webhook',
-          message: `\`${p.text}\` parses the body before the webhook route and keeps no raw copy: ${RAW_BODY[h.language]}.`,
-          file: p.file, line: p.line, column: p.column,
-          fingerprintOf: p.text,
-          evidence: { code: p.text, language: h.language },
-        });
+        const message = `\`${p.text}\` parses the body before the webhook route and keeps no raw copy: ${RAW_BODY[h.language]}.`;
+        findings.push(atCode('json-parser-before-webhook', message, p, p.text, h.language));
       }
     }
     return { findings };

@@ -2,11 +2,7 @@
 // byte, how much of a forged signature is right. Reads the code index; never parses code itself.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import type { EvidenceMap } from '../src/evidence/types.js';
-
-type CodeIndex = EvidenceMap['code'];
-
-type Language = CodeIndex['files'][number]['language'];
+import { atCode, noHandlerOutcome, productionHandlers, type Language } from './lib/code-index.js';
 
 /** The constant-time compare in the merchant's own language. */
 export const SAFE_COMPARE: Record<Language, string> = {
@@ -30,10 +26,8 @@ export const webhookTimingSafeCompare = defineCheck({
   defaultSeverity: 'error',
   requires: ['code'],
   run({ evidence }) {
-    const handlers = evidence.code.handlers.filter((h) => !h.isTest);
-    if (handlers.length === 0) {
-      return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
-    }
+    const handlers = productionHandlers(evidence.code);
+    if (handlers.length === 0) return noHandlerOutcome();
     const findings: FindingInput[] = [];
     let compares = 0;
     for (const h of handlers) {
@@ -41,21 +35,11 @@ export const webhookTimingSafeCompare = defineCheck({
         compares++;
         const text = redactText(c.text);
         if (c.method === 'constant-time' && c.lengthGuarded === false) {
-          findings.push({
-            messageId: 'timing-safe-equal-without-length-guard',
-            message: `\`${c.operator}\` throws when the two values differ in length, so a short x-signature crashes the handler: ${SAFE_COMPARE[h.language]}.`,
-            file: c.file, line: c.line, column: c.column,
-            fingerprintOf: text,
-            evidence: { code: text, language: h.language },
-          });
+          const message = `\`${c.operator}\` throws when the two values differ in length, so a short x-signature crashes the handler: ${SAFE_COMPARE[h.language]}.`;
+          findings.push(atCode('timing-safe-equal-without-length-guard', message, c, text, h.language));
         } else if (c.method !== 'constant-time') {
-          findings.push({
-            messageId: 'non-constant-time-compare',
-            message: `The signature is compared with \`${c.operator}\`, which leaks timing: ${SAFE_COMPARE[h.language]}.`,
-            file: c.file, line: c.line, column: c.column,
-            fingerprintOf: text,
-            evidence: { code: text, language: h.language },
-          });
+          const message = `The signature is compared with \`${c.operator}\`, which leaks timing: ${SAFE_COMPARE[h.language]}.`;
+          findings.push(atCode('non-constant-time-compare', message, c, text, h.language));
         }
       }
     }

@@ -42,7 +42,8 @@ export interface CustomerRec {
   phone: string | null;
 }
 
-export interface PaymentRec {
+/** What payments and subscriptions share: one merchant's charge in one environment, keyed by externalId. */
+export interface OrderRec {
   id: string;
   merchantId: string;
   environment: Env;
@@ -51,19 +52,22 @@ export interface PaymentRec {
   status: string;
   amount: number;
   currency: string;
-  amountRefunded: number;
   customer: CustomerRec | null;
   returnUrl: string | null;
   redirectUrl: string | null;
   cardToken: string | null;
-  card: CardRec | null;
-  providerTransactionId: string | null;
-  failureCode: string | null;
-  failureMessage: string | null;
   description: string | null;
   metadata: unknown;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface PaymentRec extends OrderRec {
+  amountRefunded: number;
+  card: CardRec | null;
+  providerTransactionId: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
 }
 
 export interface RefundRec {
@@ -83,20 +87,8 @@ export interface RefundRec {
   settleAt: number;
 }
 
-export interface SubscriptionRec {
-  id: string;
-  merchantId: string;
-  environment: Env;
-  externalId: string;
-  requestHash: string;
-  status: string;
-  amount: number;
-  currency: string;
+export interface SubscriptionRec extends OrderRec {
   billingIntervalDays: number;
-  customer: CustomerRec | null;
-  returnUrl: string | null;
-  redirectUrl: string | null;
-  cardToken: string | null;
   currentPeriodStart: string | null;
   currentPeriodEnd: string | null;
   /** Emulator clock time (ms) of the next renewal or dunning attempt; null when none is due. */
@@ -105,10 +97,6 @@ export interface SubscriptionRec {
   failedAttempts: number;
   /** What the stored card does on the next renewals (a test hook can flip it). */
   renewalOutcome: Outcome;
-  description: string | null;
-  metadata: unknown;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface TokenRec {

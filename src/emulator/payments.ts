@@ -1,34 +1,15 @@
 // Payments and refunds (API-FACTS §4.2–4.3, §4.7, §7, §9): hosted-page and token flows, the payment
 // lifecycle with its webhooks, and refund arithmetic (partial and multiple refunds up to the original
 // amount, one in flight at a time).
-import { randomAlnum, type PaymentRec, type RefundRec, type TokenRec } from './model.js';
+import { randomAlnum, type PaymentRec, type RefundRec } from './model.js';
 import type { Caller, Core } from './core.js';
-import { BUILTIN_TOKENS, cardRecord, lookupCard } from './cards.js';
+import { cardRecord, lookupCard } from './cards.js';
+import { cardOrReturnUrl, chargeableToken, newOrder, ownedBy, saveCard } from './orders.js';
 import { paymentView, refundView } from './views.js';
-import {
-  EmuError,
-  amountOf,
-  asBody,
-  currencyOf,
-  customerOf,
-  externalIdOf,
-  invalid,
-  optString,
-  optUrl,
-} from './validate.js';
+import { EmuError, amountOf, asBody, currencyOf, customerOf, externalIdOf, optString } from './validate.js';
 import type { EventName } from '../mintcash/events.js';
 
 export const payIndex = (c: Caller, externalId: string) => `p:${c.merchant.id}:${c.environment}:${externalId}`;
-
-/** A token this merchant may charge in this environment: a built-in one or one saved by a hosted payment. */
-export function findToken(core: Core, c: Caller, token: string): TokenRec | undefined {
-  const builtin = BUILTIN_TOKENS[token];
-  if (builtin) {
-    return { token, merchantId: c.merchant.id, environment: c.environment, card: cardRecord(builtin.card), outcome: builtin.outcome };
-  }
-  const t = core.state.tokens[token];
-  return t && t.merchantId === c.merchant.id && t.environment === c.environment ? t : undefined;
-}
 
 function transition(core: Core, p: PaymentRec, status: string, event: EventName, data?: unknown): void {
   p.status = status;
@@ -42,40 +23,20 @@ export function createPayment(core: Core, c: Caller, raw: unknown) {
   const amount = amountOf(body.amount);
   const currency = currencyOf(body.currency);
   const customer = customerOf(body.customer, true);
-  const cardToken = optString(body, 'cardToken');
-  const returnUrl = optUrl(body, 'returnUrl');
-  if (!cardToken && !returnUrl) throw invalid('returnUrl is required for a hosted-page payment', 'missingReturnUrl');
+  const { cardToken, returnUrl } = cardOrReturnUrl(body, 'a hosted-page payment');
   const index = payIndex(c, externalId);
   const { existing, hash } = core.idempotent(index, body, (id) => core.state.payments[id]);
   if (existing) return paymentView(existing);
-  const token = cardToken ? findToken(core, c, cardToken) : undefined;
-  if (cardToken && !token) throw invalid('cardToken is unknown, inactive or not yours', 'invalidCardToken');
+  const token = chargeableToken(core, c, cardToken);
 
-  const now = core.nowIso();
   const p: PaymentRec = {
-    id: core.newId(),
-    merchantId: c.merchant.id,
-    environment: c.environment,
-    externalId,
-    requestHash: hash,
-    status: 'created',
-    amount,
-    currency,
+    ...newOrder(core, c, body, { externalId, requestHash: hash, amount, currency, customer, returnUrl, hosted: !token }),
     amountRefunded: 0,
-    customer,
-    returnUrl,
-    redirectUrl: null,
-    cardToken: null,
     card: null,
     providerTransactionId: null,
     failureCode: null,
     failureMessage: null,
-    description: optString(body, 'description'),
-    metadata: body.metadata ?? null,
-    createdAt: now,
-    updatedAt: now,
   };
-  if (!token) p.redirectUrl = `${core.baseUrl}/__emulator/pay/${p.id}`;
   core.state.payments[p.id] = p;
   core.state.idempotency[index] = p.id;
   core.emit('payment.created', 'payment', p.environment, paymentView(p));
@@ -100,11 +61,9 @@ function charge(core: Core, p: PaymentRec, outcome: 'succeed' | 'decline', card:
 }
 
 export function getPayment(core: Core, c: Caller, id: string): PaymentRec {
-  const p = core.state.payments[id];
   // Another merchant's or the other environment's payment is indistinguishable from a missing one.
-  if (!p || p.merchantId !== c.merchant.id || p.environment !== c.environment) {
-    throw new EmuError(404, 'not_found', 'payment not found');
-  }
+  const p = ownedBy(core.state.payments[id], c);
+  if (!p) throw new EmuError(404, 'not_found', 'payment not found');
   return p;
 }
 
@@ -113,11 +72,7 @@ export function completeHostedPayment(core: Core, p: PaymentRec, cardNumber: str
   if (p.status !== 'created' || p.cardToken) throw new EmuError(409, 'failed_precondition', 'payment is not waiting for the hosted page');
   const card = lookupCard(cardNumber);
   const rec = cardRecord(cardNumber);
-  let token: string | null = null;
-  if (card.outcome === 'succeed') {
-    token = `tok_${core.newId()}`;
-    core.state.tokens[token] = { token, merchantId: p.merchantId, environment: p.environment, card: rec, outcome: 'succeed' };
-  }
+  const token = card.outcome === 'succeed' ? saveCard(core, p, rec) : null;
   charge(core, p, card.outcome, rec, token, { code: card.failureCode, message: card.failureMessage });
   core.changed();
 }

@@ -3,20 +3,9 @@
 import type { SubscriptionRec } from './model.js';
 import type { Caller, Core } from './core.js';
 import { cardRecord, lookupCard } from './cards.js';
-import { findToken } from './payments.js';
+import { cardOrReturnUrl, chargeableToken, newOrder, ownedBy, saveCard } from './orders.js';
 import { subscriptionView } from './views.js';
-import {
-  EmuError,
-  amountOf,
-  asBody,
-  currencyOf,
-  customerOf,
-  externalIdOf,
-  intervalDaysOf,
-  invalid,
-  optString,
-  optUrl,
-} from './validate.js';
+import { EmuError, amountOf, asBody, currencyOf, customerOf, externalIdOf, intervalDaysOf } from './validate.js';
 import type { EventName } from '../mintcash/events.js';
 
 const DAY_MS = 86_400_000;
@@ -58,41 +47,21 @@ export function createSubscription(core: Core, c: Caller, raw: unknown) {
   const currency = currencyOf(body.currency);
   const billingIntervalDays = intervalDaysOf(body.billingIntervalDays);
   const customer = customerOf(body.customer, false);
-  const cardToken = optString(body, 'cardToken');
-  const returnUrl = optUrl(body, 'returnUrl');
-  if (!cardToken && !returnUrl) throw invalid('returnUrl is required for a hosted first charge', 'missingReturnUrl');
+  const { cardToken, returnUrl } = cardOrReturnUrl(body, 'a hosted first charge');
   const index = `s:${c.merchant.id}:${c.environment}:${externalId}`;
   const { existing, hash } = core.idempotent(index, body, (id) => core.state.subscriptions[id]);
   if (existing) return subscriptionView(existing);
-  const token = cardToken ? findToken(core, c, cardToken) : undefined;
-  if (cardToken && !token) throw invalid('cardToken is unknown, inactive or not yours', 'invalidCardToken');
+  const token = chargeableToken(core, c, cardToken);
 
-  const now = core.nowIso();
   const s: SubscriptionRec = {
-    id: core.newId(),
-    merchantId: c.merchant.id,
-    environment: c.environment,
-    externalId,
-    requestHash: hash,
-    status: 'created',
-    amount,
-    currency,
+    ...newOrder(core, c, body, { externalId, requestHash: hash, amount, currency, customer, returnUrl, hosted: !token }),
     billingIntervalDays,
-    customer,
-    returnUrl,
-    redirectUrl: null,
-    cardToken: null,
     currentPeriodStart: null,
     currentPeriodEnd: null,
     nextChargeAt: null,
     failedAttempts: 0,
     renewalOutcome: 'succeed',
-    description: optString(body, 'description'),
-    metadata: body.metadata ?? null,
-    createdAt: now,
-    updatedAt: now,
   };
-  if (!token) s.redirectUrl = `${core.baseUrl}/__emulator/pay/${s.id}`;
   core.state.subscriptions[s.id] = s;
   core.state.idempotency[index] = s.id;
   if (token) firstCharge(core, s, token.outcome === 'succeed', token.token);
@@ -101,21 +70,15 @@ export function createSubscription(core: Core, c: Caller, raw: unknown) {
 }
 
 export function getSubscription(core: Core, c: Caller, id: string): SubscriptionRec {
-  const s = core.state.subscriptions[id];
-  if (!s || s.merchantId !== c.merchant.id || s.environment !== c.environment) {
-    throw new EmuError(404, 'not_found', 'subscription not found');
-  }
+  const s = ownedBy(core.state.subscriptions[id], c);
+  if (!s) throw new EmuError(404, 'not_found', 'subscription not found');
   return s;
 }
 
 export function completeHostedSubscription(core: Core, s: SubscriptionRec, cardNumber: string): void {
   if (s.status !== 'created' || s.cardToken) throw new EmuError(409, 'failed_precondition', 'subscription is not waiting for the hosted page');
   const ok = lookupCard(cardNumber).outcome === 'succeed';
-  let token: string | null = null;
-  if (ok) {
-    token = `tok_${core.newId()}`;
-    core.state.tokens[token] = { token, merchantId: s.merchantId, environment: s.environment, card: cardRecord(cardNumber), outcome: 'succeed' };
-  }
+  const token = ok ? saveCard(core, s, cardRecord(cardNumber)) : null;
   firstCharge(core, s, ok, token);
   core.changed();
 }

@@ -37,12 +37,11 @@ export interface Customer {
   phone?: string;
 }
 
-/** Amounts are integer minor units, as MintCash wants them in requests (API-FACTS §3). */
-export interface CreatePaymentInput {
+/** What a payment and a subscription create share. Amounts are integer minor units, as MintCash wants them in requests (API-FACTS §3). */
+export interface CreateChargeInput {
   amount: number;
   currency: string;
   externalId: string;
-  customer: Customer;
   returnUrl?: string;
   cardToken?: string;
   billing?: Record<string, unknown>;
@@ -51,18 +50,13 @@ export interface CreatePaymentInput {
   metadata?: Record<string, unknown>;
 }
 
-export interface CreateSubscriptionInput {
-  amount: number;
-  currency: string;
+export interface CreatePaymentInput extends CreateChargeInput {
+  customer: Customer;
+}
+
+export interface CreateSubscriptionInput extends CreateChargeInput {
   billingIntervalDays: number;
-  externalId: string;
   customer?: Customer;
-  returnUrl?: string;
-  cardToken?: string;
-  billing?: Record<string, unknown>;
-  callbackUrl?: string;
-  description?: string;
-  metadata?: Record<string, unknown>;
 }
 
 export interface RefundInput {
@@ -179,6 +173,7 @@ export class MintcashClient {
     const headers: Record<string, string> = { authorization: this.auth, accept: 'application/json' };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
+    let text: string;
     try {
       res = await this.doFetch(`${this.baseUrl}${path}`, {
         method,
@@ -187,11 +182,7 @@ export class MintcashClient {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-    } catch (e) {
-      throw this.transportError(e, method, path);
-    }
-    let text: string;
-    try {
+      // The timeout covers the body too: a server that trickles it is a transport failure like any other.
       text = await readCapped(res);
     } catch (e) {
       throw this.transportError(e, method, path);

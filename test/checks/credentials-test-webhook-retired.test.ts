@@ -1,25 +1,15 @@
 // credentials.test-webhook-retired: the old test-mode URL is gone or only acknowledges.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { credentialsTestWebhookRetired } from '../../checks/credentials-test-webhook-retired.js';
 import { fakeWebhookSecret } from '../helpers/keys.js';
-import { makePki, type TestPki } from '../helpers/tls.js';
-import { collect, judge, refusedPort, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+import { useWebhookBench } from '../helpers/webhook-checks.js';
+import { collect, judge, refusedPort, type Behaviour } from '../helpers/webhook-servers.js';
 
-let pki: TestPki;
-const servers: RunningServer[] = [];
-const secret = fakeWebhookSecret('testurl');
-
-beforeAll(() => {
-  pki = makePki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const bench = useWebhookBench(fakeWebhookSecret('testurl'));
 
 async function run(behaviour: Behaviour) {
-  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret, environment: 'test' });
-  servers.push(s);
-  return judge(credentialsTestWebhookRetired, await collect({ testUrl: s.url, ca: [pki.ca.cert], secret }));
+  const s = await bench.start({ behaviour, environment: 'test' });
+  return judge(credentialsTestWebhookRetired, await collect({ testUrl: s.url, ca: [bench.pki.ca.cert], secret: bench.secret }));
 }
 
 describe('credentials.test-webhook-retired', () => {

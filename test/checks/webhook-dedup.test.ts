@@ -1,25 +1,14 @@
 // webhook.dedup: the same signed eventId twice must be acknowledged both times.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webhookDedup } from '../../checks/webhook-dedup.js';
 import { fakeWebhookSecret } from '../helpers/keys.js';
-import { makePki, type TestPki } from '../helpers/tls.js';
-import { collect, judge, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+import { useWebhookBench } from '../helpers/webhook-checks.js';
+import type { Behaviour } from '../helpers/webhook-servers.js';
 
-let pki: TestPki;
-const servers: RunningServer[] = [];
-const secret = fakeWebhookSecret('dedup');
-
-beforeAll(() => {
-  pki = makePki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const bench = useWebhookBench(fakeWebhookSecret('dedup'));
 
 async function run(behaviour: Behaviour, withSecret = true) {
-  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret });
-  servers.push(s);
-  return judge(webhookDedup, await collect({ url: s.url, ca: [pki.ca.cert], probes: { count: 1 }, ...(withSecret ? { secret } : {}) }));
+  return (await bench.probe(webhookDedup, behaviour, { withSecret })).out;
 }
 
 describe('webhook.dedup', () => {

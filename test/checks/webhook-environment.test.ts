@@ -1,26 +1,14 @@
 // webhook.environment: a correctly signed event from the other environment must be refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webhookEnvironment } from '../../checks/webhook-environment.js';
 import { fakeWebhookSecret } from '../helpers/keys.js';
-import { makePki, type TestPki } from '../helpers/tls.js';
-import { collect, judge, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+import { useWebhookBench } from '../helpers/webhook-checks.js';
+import type { Behaviour } from '../helpers/webhook-servers.js';
 
-let pki: TestPki;
-const servers: RunningServer[] = [];
-const secret = fakeWebhookSecret('env');
+const bench = useWebhookBench(fakeWebhookSecret('env'));
 
-beforeAll(() => {
-  pki = makePki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-
-async function run(behaviour: Behaviour, withSecret = true) {
-  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret });
-  servers.push(s);
-  const got = await collect({ url: s.url, ca: [pki.ca.cert], probes: { count: 1 }, ...(withSecret ? { secret } : {}) });
-  return { out: await judge(webhookEnvironment, got), server: s };
+function run(behaviour: Behaviour, withSecret = true) {
+  return bench.probe(webhookEnvironment, behaviour, { withSecret });
 }
 
 describe('webhook.environment', () => {

@@ -1,27 +1,17 @@
 // webhook.https against real certificates made at test time, plus synthetic facts for cases a
 // loopback server cannot show (TLS 1.0, plain http).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webhookHttps } from '../../checks/webhook-https.js';
 import type { WebhookEvidence } from '../../src/evidence/types.js';
 import { fakeWebhookSecret } from '../helpers/keys.js';
-import { makePki, type Pem, type TestPki } from '../helpers/tls.js';
-import { collect, judge, probeConfig, refusedPort, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+import type { Pem, TestPki } from '../helpers/tls.js';
+import { useWebhookBench } from '../helpers/webhook-checks.js';
+import { collect, judge, probeConfig, refusedPort, type Behaviour } from '../helpers/webhook-servers.js';
 
-let pki: TestPki;
-const servers: RunningServer[] = [];
-const secret = fakeWebhookSecret('https');
-
-beforeAll(() => {
-  pki = makePki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const bench = useWebhookBench(fakeWebhookSecret('https'));
 
 async function run(pem: (p: TestPki) => Pem, behaviour: Behaviour = 'correct', trustCa = true) {
-  const s = await startWebhookServer({ behaviour, pem: pem(pki), secret });
-  servers.push(s);
-  return judge(webhookHttps, await collect({ url: s.url, secret, probes: { count: 1 }, ...(trustCa ? { ca: [pki.ca.cert] } : {}) }));
+  return (await bench.probe(webhookHttps, behaviour, { pem: pem(bench.pki), trustCa })).out;
 }
 
 describe('webhook.https', () => {
@@ -61,9 +51,9 @@ describe('webhook.https', () => {
 
   it('fails a refused port and an unresolvable host as unreachable', async () => {
     const port = await refusedPort();
-    const refused = await judge(webhookHttps, await collect({ url: `https://127.0.0.1:${port}/h`, secret }));
+    const refused = await judge(webhookHttps, await collect({ url: `https://127.0.0.1:${port}/h`, secret: bench.secret }));
     expect(refused.ids).toEqual(['unreachable']);
-    const dns = await judge(webhookHttps, await collect({ url: 'https://nowhere.invalid/h', secret }));
+    const dns = await judge(webhookHttps, await collect({ url: 'https://nowhere.invalid/h', secret: bench.secret }));
     expect(dns.ids).toEqual(['unreachable']);
   });
 

@@ -1,26 +1,15 @@
 // webhook.latency: the 10 s budget is MintCash's contract, so tests shrink it through
 // webhook.probes.budgetMs / promptAckMs instead of waiting 10 s.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webhookLatency } from '../../checks/webhook-latency.js';
 import { fakeWebhookSecret } from '../helpers/keys.js';
-import { makePki, type TestPki } from '../helpers/tls.js';
-import { collect, judge, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+import { useWebhookBench } from '../helpers/webhook-checks.js';
+import type { Behaviour } from '../helpers/webhook-servers.js';
 
-let pki: TestPki;
-const servers: RunningServer[] = [];
-const secret = fakeWebhookSecret('latency');
-
-beforeAll(() => {
-  pki = makePki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const bench = useWebhookBench(fakeWebhookSecret('latency'));
 
 async function run(behaviour: Behaviour, delayMs: number, probes: Record<string, number>, withSecret = true) {
-  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret, delayMs });
-  servers.push(s);
-  return judge(webhookLatency, await collect({ url: s.url, ca: [pki.ca.cert], probes: { count: 3, ...probes }, ...(withSecret ? { secret } : {}) }));
+  return (await bench.probe(webhookLatency, behaviour, { delayMs, probes: { count: 3, ...probes }, withSecret })).out;
 }
 
 describe('webhook.latency', () => {

@@ -1,25 +1,14 @@
 // webhook.raw-body: a correctly signed, oddly formatted body must be accepted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webhookRawBody } from '../../checks/webhook-raw-body.js';
 import { fakeWebhookSecret } from '../helpers/keys.js';
-import { makePki, type TestPki } from '../helpers/tls.js';
-import { collect, judge, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+import { useWebhookBench } from '../helpers/webhook-checks.js';
+import type { Behaviour } from '../helpers/webhook-servers.js';
 
-let pki: TestPki;
-const servers: RunningServer[] = [];
-const secret = fakeWebhookSecret('raw');
-
-beforeAll(() => {
-  pki = makePki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const bench = useWebhookBench(fakeWebhookSecret('raw'));
 
 async function run(behaviour: Behaviour, withSecret = true) {
-  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret });
-  servers.push(s);
-  return judge(webhookRawBody, await collect({ url: s.url, ca: [pki.ca.cert], probes: { count: 1 }, ...(withSecret ? { secret } : {}) }));
+  return (await bench.probe(webhookRawBody, behaviour, { withSecret })).out;
 }
 
 describe('webhook.raw-body', () => {

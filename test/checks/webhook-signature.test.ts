@@ -1,25 +1,14 @@
 // webhook.signature against real handlers: each forged probe must get 4xx, a valid one 2xx.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webhookSignature } from '../../checks/webhook-signature.js';
 import { fakeWebhookSecret } from '../helpers/keys.js';
-import { makePki, type TestPki } from '../helpers/tls.js';
-import { collect, judge, startWebhookServer, type Behaviour, type RunningServer } from '../helpers/webhook-servers.js';
+import { useWebhookBench } from '../helpers/webhook-checks.js';
+import { collect, judge, type Behaviour } from '../helpers/webhook-servers.js';
 
-let pki: TestPki;
-const servers: RunningServer[] = [];
-const secret = fakeWebhookSecret('signature');
-
-beforeAll(() => {
-  pki = makePki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const bench = useWebhookBench(fakeWebhookSecret('signature'));
 
 async function run(behaviour: Behaviour, withSecret = true) {
-  const s = await startWebhookServer({ behaviour, pem: pki.valid, secret });
-  servers.push(s);
-  return judge(webhookSignature, await collect({ url: s.url, ca: [pki.ca.cert], probes: { count: 1 }, ...(withSecret ? { secret } : {}) }));
+  return (await bench.probe(webhookSignature, behaviour, { withSecret })).out;
 }
 
 describe('webhook.signature', () => {
@@ -70,9 +59,8 @@ describe('webhook.signature', () => {
   });
 
   it('skips with the reason when the certificate blocked probing', async () => {
-    const s = await startWebhookServer({ behaviour: 'correct', pem: pki.expired, secret });
-    servers.push(s);
-    const out = await judge(webhookSignature, await collect({ url: s.url, ca: [pki.ca.cert], secret }));
+    const s = await bench.start({ behaviour: 'correct', pem: bench.pki.expired });
+    const out = await judge(webhookSignature, await collect({ url: s.url, ca: [bench.pki.ca.cert], secret: bench.secret }));
     expect(out.verdict).toBe('skip');
     expect(out.summary).toContain('webhook.https');
   });

@@ -1,0 +1,60 @@
+// What the static code checks share: the code index's types, its production handlers, the two
+// places a finding can sit (a whole handler, or one quoted piece of code), and the judgement of a
+// guard every handler needs. Pure; no I/O.
+import type { CheckOutcome, FindingInput } from '../../src/engine/types.js';
+import type { EvidenceMap } from '../../src/evidence/types.js';
+
+export type CodeIndex = EvidenceMap['code'];
+export type Language = CodeIndex['files'][number]['language'];
+export type Handler = CodeIndex['handlers'][number];
+type Site = Pick<Handler, 'file' | 'line' | 'column'>;
+
+/** Handlers in test code are fixtures of the merchant's own tests, not what production runs. */
+export function productionHandlers(code: CodeIndex): Handler[] {
+  return code.handlers.filter((h) => !h.isTest);
+}
+
+export function noHandlerOutcome(): CheckOutcome {
+  return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
+}
+
+/** One finding per handler, placed at the handler: what is missing has no line of its own. */
+function atEachHandler(handlers: readonly Handler[], messageId: string, message: (h: Handler) => string): FindingInput[] {
+  return handlers.map((h) => ({
+    messageId,
+    message: message(h),
+    file: h.file, line: h.line, column: h.column,
+    fingerprintOf: h.file,
+    evidence: { language: h.language },
+  }));
+}
+
+/** A finding about one piece of code, fingerprinted by its (already redacted) text. */
+export function atCode(messageId: string, message: string, site: Site, text: string, language: Language): FindingInput {
+  return {
+    messageId,
+    message,
+    file: site.file, line: site.line, column: site.column,
+    fingerprintOf: text,
+    evidence: { code: text, language },
+  };
+}
+
+/**
+ * A guard every handler needs (environment compare, eventId dedup): passes at the first place it is
+ * found, else a finding at each handler. A handler may delegate to a service elsewhere in the repo,
+ * so a guard there counts.
+ */
+export function judgeGuard(
+  code: CodeIndex,
+  guard: 'environmentChecks' | 'dedupChecks',
+  found: (at: Site) => string,
+  messageId: string,
+  missing: (h: Handler) => string,
+): CheckOutcome {
+  const handlers = productionHandlers(code);
+  if (handlers.length === 0) return noHandlerOutcome();
+  const at = [...handlers.flatMap((h) => h[guard]), ...code[guard]][0];
+  if (at) return { summary: found(at) };
+  return { findings: atEachHandler(handlers, messageId, missing) };
+}
