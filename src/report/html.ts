@@ -77,7 +77,7 @@ function findingItem(f: Finding): string {
 function checkArticle(r: CheckResult): string {
   const parts = [
     `<article class="check ${r.status}" id="${escapeHtml(r.id)}">`,
-    `<h3><span class="sym s-${r.status}" title="${STATUS_LABELS[r.status]}">${STATUS_SYMBOLS[r.status]}</span>${escapeHtml(r.title)} <code>${escapeHtml(r.id)}</code></h3>`,
+    `<h3><span class="sym s-${r.status}" title="${STATUS_LABELS[r.status]}">${STATUS_SYMBOLS[r.status]}</span>${escapeHtml(r.title)} <code>${escapeHtml(r.id)}</code>${r.source ? ` <small class="plugin">plugin ${escapeHtml(r.source)}</small>` : ''}</h3>`,
     `<p class="summary">${escapeHtml(STATUS_LABELS[r.status])} · ${escapeHtml(r.summary)}</p>`,
   ];
   const shown = [...openFindings(r.findings), ...quietFindings(r.findings)];

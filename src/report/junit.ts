@@ -39,7 +39,9 @@ function findingsText(r: CheckResult): string {
 }
 
 function testcase(r: CheckResult, failOnWarning: boolean): { xml: string; failure: boolean; error: boolean; skipped: boolean } {
-  const open = `    <testcase classname="golive.${escapeAttr(r.section)}" name="${escapeAttr(`${r.id}: ${r.title}`)}" time="${seconds(r.durationMs)}"`;
+  // Plugin checks get their own class so CI dashboards group them apart from the built-in checklist.
+  const cls = r.source ? `golive.plugin.${r.section}` : `golive.${r.section}`;
+  const open = `    <testcase classname="${escapeAttr(cls)}" name="${escapeAttr(`${r.id}: ${r.title}`)}" time="${seconds(r.durationMs)}"`;
   const body = (inner: string) => `${open}>\n${inner}\n    </testcase>`;
   switch (r.status) {
     case 'pass': {

@@ -60,7 +60,8 @@ function findingItem(f: Finding): string {
 function checkBlock(r: CheckResult): string[] {
   const bad = r.status !== 'pass';
   const title = bad && r.status !== 'skip' ? `**${escapeMd(r.title)}**` : escapeMd(r.title);
-  const lines = [`- ${STATUS_EMOJI[r.status]} ${title} (${code(r.id)})${bad ? `: ${escapeMd(r.summary)}` : ''}`];
+  const from = r.source ? `, plugin ${code(r.source)}` : '';
+  const lines = [`- ${STATUS_EMOJI[r.status]} ${title} (${code(r.id)}${from})${bad ? `: ${escapeMd(r.summary)}` : ''}`];
   const open = openFindings(r.findings);
   const quiet = quietFindings(r.findings);
   const shown = [...open, ...quiet];

@@ -124,6 +124,7 @@ function checkLines(ctx: Ctx, list: readonly CheckResult[], i: number): void {
   const sym = STATUS_SYMBOLS[r.status];
   const head = wrap(r.title, ctx.width, `  ${sym} `, '    ');
   out.push(`  ${color(sym)} ${head[0]!.slice(3 + sym.length)}`, ...head.slice(1));
+  if (r.source) out.push(c.dim(clip(`    plugin ${r.source} (${r.id})`, ctx.width)));
   const open = openFindings(r.findings);
   const quiet = quietFindings(r.findings);
   const bad = r.status !== 'pass';

@@ -51,7 +51,11 @@ function rule(r: CheckResult): Record<string, unknown> {
     help: { text: `${r.help.why}\n\nHow to fix: ${r.help.fix}`, markdown: `${r.help.why}\n\n**How to fix:** ${r.help.fix}` },
     defaultConfiguration: { level, ...(r.severity === 'off' ? { enabled: false } : {}) },
     // "security" lets GitHub file these as security alerts and honour security-severity.
-    properties: { tags: ['security', r.section], ...(sev ? { 'security-severity': sev } : {}) },
+    properties: {
+      tags: ['security', r.section, ...(r.source ? ['plugin'] : [])],
+      ...(sev ? { 'security-severity': sev } : {}),
+      ...(r.source ? { source: r.source } : {}),
+    },
   };
 }
 

@@ -19,6 +19,21 @@ describe('renderReport', () => {
     await expect(text).toMatchFileSnapshot(`__snapshots__/sample.${EXTENSIONS[format]}`);
   });
 
+  it('marks plugin checks in every human and CI format', () => {
+    const report = reportOf([
+      check({ id: 'acme/lockfile-present', section: 'credentials', title: 'No lockfile', status: 'fail', source: 'golive-plugin-acme', findings: [finding({ message: 'commit one' })] }),
+      check({ id: 'credentials.live-keys', title: 'Keys ok', status: 'pass' }),
+    ]);
+    expect(renderReport(report, 'pretty')).toContain('plugin golive-plugin-acme (acme/lockfile-present)');
+    expect(renderReport(report, 'markdown')).toContain('plugin `golive-plugin-acme`');
+    expect(renderReport(report, 'html')).toContain('<small class="plugin">plugin golive-plugin-acme</small>');
+    const rules = JSON.parse(renderReport(report, 'sarif')).runs[0].tool.driver.rules;
+    expect(rules.find((r: { id: string }) => r.id === 'acme/lockfile-present').properties).toMatchObject({ source: 'golive-plugin-acme', tags: expect.arrayContaining(['plugin']) });
+    expect(rules.find((r: { id: string }) => r.id === 'credentials.live-keys').properties.tags).not.toContain('plugin');
+    expect(renderReport(report, 'junit')).toContain('classname="golive.plugin.credentials"');
+    expect(JSON.parse(renderReport(report, 'json')).checks[0].source).toBe('golive-plugin-acme');
+  });
+
   it('renders the sample annotations (file snapshot)', async () => {
     await expect(renderGithubAnnotations(sampleReport())).toMatchFileSnapshot('__snapshots__/sample.annotations.txt');
   });
