@@ -1,14 +1,9 @@
-// The commander program. Each command's module is imported only when it runs, so start-up stays
-// fast. main() never exits: it returns the exit code for bin/golive.js.
-import { Command, CommanderError } from 'commander';
+// The commander program. Commander and the command modules load only when a command is parsed,
+// and each command's heavy body only when it runs, so start-up stays fast. main() never exits: it
+// returns the exit code for bin/golive.js.
+import type { Command } from 'commander';
 import { GoliveError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { registerCheck } from './check.js';
-import { registerList } from './list.js';
-import { registerReport } from './report.js';
-import { registerEmulate } from './emulate.js';
-import { registerInit } from './init.js';
-import { registerRehearse } from './rehearse.js';
 
 export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -19,7 +14,16 @@ Exit codes:
   2    usage or config error, or tool failure
   130  interrupted (Ctrl-C)`;
 
-export function buildProgram(setCode: (code: number) => void): Command {
+export async function buildProgram(setCode: (code: number) => void): Promise<Command> {
+  const [{ Command }, check, list, report, init, emulate, rehearse] = await Promise.all([
+    import('commander'),
+    import('./check.js'),
+    import('./list.js'),
+    import('./report.js'),
+    import('./init.js'),
+    import('./emulate.js'),
+    import('./rehearse.js'),
+  ]);
   const program = new Command('golive')
     .description('Is your MintCash integration ready to go live? Executable go-live checklist, CI gate and dress rehearsal.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -35,15 +39,27 @@ Examples:
 ${EXIT_CODES_HELP}`);
   program.exitOverride();
 
-  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [registerCheck, registerList, registerReport, registerInit, registerEmulate, registerRehearse];
+  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [
+    check.registerCheck,
+    list.registerList,
+    report.registerReport,
+    init.registerInit,
+    emulate.registerEmulate,
+    rehearse.registerRehearse,
+  ];
   for (const register of commands) register(program, setCode);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // The version alone needs no command parser (the answer is the same one commander would print).
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   let code = 0;
-  const program = buildProgram((c) => (code = c));
   try {
+    const program = await buildProgram((c) => (code = c));
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
@@ -51,9 +67,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+interface CommanderLikeError {
+  code: string;
+  exitCode: number;
+}
+
+/** Commander's own errors (help, version, unknown option…), recognised without importing it. */
+function isCommanderError(e: unknown): e is CommanderLikeError {
+  const code = e instanceof Error ? (e as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('commander.');
+}
+
 /** Prints any error as one line plus its suggestion; maps it to an exit code. Never a stack. */
 export function handleError(e: unknown): number {
-  if (e instanceof CommanderError) {
+  if (isCommanderError(e)) {
     // Help and version "errors" are normal exits; commander already printed its message.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     return e.exitCode === 0 ? 0 : EXIT.usage;
