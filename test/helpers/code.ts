@@ -1,10 +1,10 @@
 // Test helpers for the code index: write sources into a real temp dir, index them with the real
 // collector code, and judge them with a real check.
+import { runCheck } from '../../src/testing/index.js';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { configSchema } from '../../src/config/schema.js';
-import { deriveStatus } from '../../src/engine/gate.js';
 import type { Check, CheckOutcome, RunOptions } from '../../src/engine/types.js';
 import { indexFiles } from '../../src/evidence/code/index.js';
 import type { CodeIndex } from '../../src/evidence/code/types.js';
@@ -52,13 +52,15 @@ export interface Verdict extends CheckOutcome {
   where: string[];
 }
 
+/** Judges through the plugin tester (the real runner), as a plugin author's tests would. */
 export async function judgeCode(check: Check<'code'>, code: CodeIndex): Promise<Verdict> {
-  const out = await check.run({ evidence: { code }, config: configSchema.parse({}), options: OPTIONS });
-  const findings = (out.findings ?? []).map((f) => ({ ...f, severity: f.severity ?? check.defaultSeverity }));
+  const r = await runCheck(check, { evidence: { code }, options: OPTIONS });
   return {
-    ...out,
-    verdict: out.status ?? deriveStatus(findings),
-    ids: findings.map((f) => f.messageId),
-    where: findings.map((f) => `${f.file}:${f.line} ${f.messageId}`),
+    findings: r.findings,
+    summary: r.summary,
+    ...(r.evidence ? { evidence: r.evidence } : {}),
+    verdict: r.status,
+    ids: r.findings.map((f) => f.messageId),
+    where: r.findings.map((f) => `${f.file}:${f.line} ${f.messageId}`),
   };
 }

@@ -2,6 +2,7 @@
 // (accepts everything, crashes on short signatures, re-serialises JSON, accepts test events,
 // crashes on a repeated eventId, slow, redirects, refuses unknown events) plus misbehaving
 // transports (reset mid-response, headers trickled forever, 50 MB body, never answers).
+import { runCheck } from '../../src/testing/index.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,7 +10,6 @@ import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Pem } from './tls.js';
 import { configSchema, type GoliveConfig } from '../../src/config/schema.js';
-import { deriveStatus } from '../../src/engine/gate.js';
 import type { Check, CheckOutcome, RunOptions, Status } from '../../src/engine/types.js';
 import type { WebhookEvidence } from '../../src/evidence/types.js';
 import { collectWebhookWith } from '../../src/evidence/webhook.js';
@@ -238,8 +238,7 @@ export interface Judged extends CheckOutcome {
 
 /** Runs one check on gathered evidence and derives its status as the runner would. */
 export async function judge(check: Check<'webhook'>, got: { evidence: WebhookEvidence; config: GoliveConfig; options: RunOptions }): Promise<Judged> {
-  const out = await check.run({ evidence: { webhook: got.evidence }, config: got.config, options: got.options });
-  const findings = (out.findings ?? []).map((f) => ({ ...f, severity: f.severity ?? check.defaultSeverity }));
-  const verdict = out.status ?? deriveStatus(findings);
-  return { ...out, verdict, ids: findings.map((f) => f.messageId) };
+  // Through the plugin tester, i.e. the real runner: time limit, status derivation, masking.
+  const r = await runCheck(check, { evidence: { webhook: got.evidence }, config: got.config as unknown as Record<string, unknown>, options: got.options });
+  return { findings: r.findings, summary: r.summary, ...(r.evidence ? { evidence: r.evidence } : {}), verdict: r.status, ids: r.findings.map((f) => f.messageId) };
 }
