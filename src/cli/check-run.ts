@@ -11,7 +11,7 @@ import { baselineFromReport, readReport } from '../report/load.js';
 import { appendStepSummary, writeFileAtomic, writeReportDir } from '../report/write.js';
 import { VERSION } from '../version.js';
 import type { CheckFlags } from './check.js';
-import { assertReadable, loadProject, resolveTargetDir } from './shared.js';
+import { assertReadable, loadProject, resolveTargetDir, terminalWidth } from './shared.js';
 import { startProgress } from './progress.js';
 
 export interface CliIO {
@@ -62,7 +62,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
 
   const toFile = Boolean(flags.output);
   const color = !toFile && format === 'pretty' && io.color(io.stdout, io.env);
-  const rendered = renderReport(report, format, { color, verbose: Boolean(flags.verbose) });
+  const rendered = renderReport(report, format, { color, verbose: Boolean(flags.verbose), width: terminalWidth(toFile ? undefined : io.stdout) });
   if (flags.output) {
     await writeFileAtomic(flags.output, rendered);
   } else {

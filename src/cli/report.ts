@@ -1,7 +1,7 @@
 // `golive report <run.json>`: re-render a saved JSON report in any format.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { oneOf, useColor } from './shared.js';
+import { oneOf, terminalWidth, useColor } from './shared.js';
 
 const FORMAT_NAMES = ['pretty', 'json', 'markdown', 'html', 'sarif', 'junit'] as const;
 
@@ -30,7 +30,7 @@ export function registerReport(program: Command, setCode: (code: number) => void
       ]);
       const report = await readReport(file);
       const color = !flags.output && flags.format === 'pretty' && useColor(process.stdout, process.env);
-      const out = renderReport(report, flags.format, { color, verbose: Boolean(flags.verbose) });
+      const out = renderReport(report, flags.format, { color, verbose: Boolean(flags.verbose), width: terminalWidth(flags.output ? undefined : process.stdout) });
       if (flags.output) await writeFileAtomic(flags.output, out);
       else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
       // The exit code reflects the saved gate, so a re-render can still gate a pipeline.

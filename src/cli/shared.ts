@@ -37,6 +37,12 @@ export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): bo
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
+/** The terminal's width for pretty output (60–120 columns); 80 when not writing to a terminal. */
+export function terminalWidth(stream: NodeJS.WriteStream | undefined): number {
+  if (!stream?.isTTY || !stream.columns) return 80;
+  return Math.min(Math.max(stream.columns, 60), 120);
+}
+
 export async function resolveTargetDir(dir: string): Promise<string> {
   const abs = path.resolve(dir);
   const st = await stat(abs).catch(() => undefined);
