@@ -15,6 +15,7 @@ import {
   staleWaivers,
   STATUS_LABELS,
   displayReport,
+  flattenEvidence,
 } from './common.js';
 
 export const STATUS_EMOJI: Record<Status, string> = {
@@ -65,14 +66,19 @@ function checkBlock(r: CheckResult): string[] {
   const open = openFindings(r.findings);
   const quiet = quietFindings(r.findings);
   const shown = [...open, ...quiet];
-  if (shown.length === 0 && r.status !== 'fail' && r.status !== 'warn') return lines;
+  const facts = flattenEvidence(r.evidence);
+  // The proof behind a network check (probe answers, timings, certificate) even when it passed.
+  const evidence = facts.length > 0 && r.kind === 'network' && r.status !== 'skip'
+    ? ['  <details><summary>evidence</summary>', '', ...facts.slice(0, MAX_FINDINGS * 2).map(([k, v]) => `  - ${code(k)}: ${escapeMd(v)}`), '', '  </details>', '']
+    : [];
+  if (shown.length === 0 && r.status !== 'fail' && r.status !== 'warn') return evidence.length ? [...lines, '', ...evidence] : lines;
   const label = quiet.length > 0 ? `${plural(open.length, 'finding')}, ${quiet.length} accepted` : plural(open.length, 'finding');
   lines.push('', `  <details${r.status === 'fail' ? ' open' : ''}><summary>${label}</summary>`, '');
   for (const f of shown.slice(0, MAX_FINDINGS)) lines.push(findingItem(f));
   if (shown.length > MAX_FINDINGS) lines.push(`  - … and ${shown.length - MAX_FINDINGS} more (see the full report)`);
   if (r.status === 'fail' || r.status === 'warn') lines.push('', `  **How to fix:** ${escapeMd(r.help.fix)}`);
   lines.push('', '  </details>', '');
-  return lines;
+  return [...lines, ...evidence];
 }
 
 function sectionStatus(checks: CheckResult[]): string {

@@ -130,7 +130,9 @@ function checkLines(ctx: Ctx, list: readonly CheckResult[], i: number): void {
   const bad = r.status !== 'pass';
   // In a run of same-reason skips, only the last check prints the shared reason.
   const deferred = !ctx.verbose && sameSkip(r, next);
-  if ((bad || quiet.length > 0 || ctx.verbose) && !deferred) {
+  // A pass shows what it saw (its proof), unless that is only the generic "No problems found."
+  const proof = r.status === 'pass' && !/^No problems found/.test(r.summary);
+  if ((bad || quiet.length > 0 || ctx.verbose || proof) && !deferred) {
     let run = 1;
     while (!ctx.verbose && sameSkip(list[i - run], r)) run++;
     const shared = run > 1 ? `(these ${run}) ` : '';
@@ -148,6 +150,7 @@ function checkLines(ctx: Ctx, list: readonly CheckResult[], i: number): void {
   if (ctx.verbose) evidenceLines(ctx, r.evidence, '    ');
   else if (bad && r.status !== 'skip') compactEvidenceLines(ctx, r.evidence, '    ');
 }
+
 
 function footerLines(ctx: Ctx, report: RunReport): void {
   const { c, out } = ctx;
