@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { describeError } from '../errors.js';
 import type { SeveritySetting } from '../config/schema.js';
-import type { Check } from '../engine/types.js';
+import type { Check, CheckContext, EvidenceKey } from '../engine/types.js';
+import { PLUGIN_TIMEOUT_MS, runInWorker } from './sandbox.js';
 import { PLUGIN_API_VERSION } from './api-version.js';
 
 export interface LoadedPlugin {
@@ -122,7 +123,12 @@ function shapeOf(loaded: Record<string, unknown>): PluginShape {
   return { apiVersion: mod.apiVersion, namespace: mod.namespace, checks, preset: mod.preset };
 }
 
-export async function loadPlugins(specs: readonly string[], baseDir: string): Promise<PluginLoadResult> {
+/**
+ * With `sandbox` (the default) every plugin check runs in a worker thread (see sandbox.ts); the
+ * worker itself loads the plugin with `sandbox: false` to run the check directly.
+ */
+export async function loadPlugins(specs: readonly string[], baseDir: string, opts: { sandbox?: boolean } = {}): Promise<PluginLoadResult> {
+  const sandbox = opts.sandbox ?? true;
   const plugins: LoadedPlugin[] = [];
   const problems: string[] = [];
   for (const spec of specs) {
@@ -165,7 +171,9 @@ export async function loadPlugins(specs: readonly string[], baseDir: string): Pr
         say(`check id "${id}" must be in the plugin's namespace "${namespace}/"`);
         continue;
       }
-      checks.push({ ...c, id, source: spec });
+      const timeoutMs = typeof c.timeoutMs === 'number' ? c.timeoutMs : PLUGIN_TIMEOUT_MS;
+      const isolated = { spec, baseDir, id: String(id), timeoutMs };
+      checks.push({ ...c, id, source: spec, timeoutMs, ...(sandbox && typeof c.run === 'function' ? { run: (ctx: CheckContext<EvidenceKey>) => runInWorker(isolated, ctx) } : {}) });
     }
     const preset: Record<string, SeveritySetting> = {};
     if (shape.preset !== undefined) {

@@ -38,6 +38,8 @@ beforeAll(async () => {
   await write('plugins/local.js', `export default { apiVersion: 1, namespace: 'mine', checks: [
     ${check('throws', `() => { throw new Error('plugin bug') }`)},
     ${check('hangs', `() => new Promise(() => {})`, 'timeoutMs: 100,')},
+    ${check('spins', `() => { for (;;) {} }`, 'timeoutMs: 300,')},
+    ${check('sees', `(ctx) => ({ findings: Object.keys(ctx.evidence).map((k) => ({ messageId: 'saw', message: k })) })`)},
     ${check('garbage', `() => 'nonsense'`)},
     ${check('fine', `({ evidence }) => ({ summary: evidence.repo.files.length + ' files' })`)},
   ] };\n`);
@@ -63,6 +65,11 @@ describe('plugins', () => {
     expect(by['mine/throws'].summary).toContain('plugin bug');
     expect(by['mine/hangs'].status).toBe('error');
     expect(by['mine/garbage'].status).toBe('error');
+    // A synchronous infinite loop is stopped too: plugin checks run in a worker thread.
+    expect(by['mine/spins'].status).toBe('error');
+    expect(by['mine/spins'].summary).toContain('timed out');
+    // It sees only the evidence it declared.
+    expect(by['mine/sees'].findings.map((f: { message: string }) => f.message)).toEqual(['repo']);
     expect(by['mine/fine'].status).toBe('pass');
     // npm install wrote a package-lock.json; the preset made the check a warning.
     expect(by['acme/lockfile-present']).toMatchObject({ status: 'pass', severity: 'warning' });
