@@ -1,6 +1,7 @@
 // `golive check [dir]`: run the checklist over a merchant repository and act as a CI gate.
 // Never prompts. The exit code is the verdict: 0 pass, 1 fail, 2 usage/config/tool error.
 import type { Command } from 'commander';
+import { FORMATS } from '../report/formats.js';
 import { Option } from 'commander';
 import { collectList, oneOf, parseUrlOption, useColor } from './shared.js';
 
@@ -21,7 +22,6 @@ export interface CheckFlags {
   verbose?: boolean;
 }
 
-const FORMAT_NAMES = ['pretty', 'json', 'markdown', 'html', 'sarif', 'junit'] as const;
 
 export function registerCheck(program: Command, setCode: (code: number) => void): void {
   program
@@ -29,7 +29,7 @@ export function registerCheck(program: Command, setCode: (code: number) => void)
     .description('run the go-live checklist over a merchant repository (never prompts)')
     .argument('[dir]', 'the merchant repository', '.')
     .option('-c, --config <file>', 'config file (default: golive.config.{json,yaml,yml} in dir)')
-    .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMAT_NAMES, '--format')))
+    .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMATS, '--format')))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--report-dir <dir>', 'also write json, md, html, sarif and junit reports into dir')
     .option('--offline', 'no network: network checks become skip')

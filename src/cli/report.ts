@@ -1,9 +1,9 @@
 // `golive report <run.json>`: re-render a saved JSON report in any format.
 import type { Command } from 'commander';
+import { FORMATS } from '../report/formats.js';
 import { Option } from 'commander';
 import { oneOf, terminalWidth, useColor } from './shared.js';
 
-const FORMAT_NAMES = ['pretty', 'json', 'markdown', 'html', 'sarif', 'junit'] as const;
 
 export function registerReport(program: Command, setCode: (code: number) => void): void {
   program
@@ -11,11 +11,11 @@ export function registerReport(program: Command, setCode: (code: number) => void
     .description('re-render a saved JSON report (from `golive check --format json`)')
     .argument('<file>', 'a JSON report, or with --verify a rehearsal sign-off (.json, .md or .html)')
     .option('--verify', 'check a rehearsal sign-off against its SHA-256 digest: exit 0 if intact, 1 if edited')
-    .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMAT_NAMES, '--format')).default('pretty'))
+    .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMATS, '--format')).default('pretty'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('-v, --verbose', 'show evidence and notes for every check')
     .addHelpText('after', '\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown\n  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json')
-    .action(async (file: string, flags: { format: (typeof FORMAT_NAMES)[number]; output?: string; verbose?: boolean; verify?: boolean }) => {
+    .action(async (file: string, flags: { format: (typeof FORMATS)[number]; output?: string; verbose?: boolean; verify?: boolean }) => {
       if (flags.verify) {
         const { verifySignOffFile } = await import('../rehearsal/verify.js');
         const r = await verifySignOffFile(file);

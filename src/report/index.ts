@@ -8,17 +8,9 @@ import { renderMarkdown } from './markdown.js';
 import { renderPretty } from './pretty.js';
 import { renderSarif } from './sarif.js';
 
-export const FORMATS = ['pretty', 'json', 'markdown', 'html', 'sarif', 'junit'] as const;
-export type Format = (typeof FORMATS)[number];
+import { FORMATS, type Format } from './formats.js';
 
-export const EXTENSIONS: Record<Format, string> = {
-  pretty: 'txt',
-  json: 'json',
-  markdown: 'md',
-  html: 'html',
-  sarif: 'sarif',
-  junit: 'xml',
-};
+export { EXTENSIONS, FORMATS, type Format } from './formats.js';
 
 export interface RenderOptions {
   /** ANSI colour in `pretty`; the CLI decides from TTY, NO_COLOR and FORCE_COLOR. */

@@ -1,32 +1,26 @@
 // End to end: the built CLI over real git repositories in temp dirs.
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempRepo, type TempRepo } from '../helpers/git.js';
 import { fakeKey, fakeWebhookSecret } from '../helpers/keys.js';
 import { cleanEnv, golive } from './cli.js';
 
+let repo: TempRepo;
 let dir: string;
 
-async function git(...args: string[]) {
-  await execa('git', args, { cwd: dir, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e.x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e.x' } });
-}
-
 async function commitFile(file: string, content: string, message = `add ${file}`) {
-  await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-  await writeFile(path.join(dir, file), content);
-  await git('add', '-A');
-  await git('commit', '-qm', message);
+  await repo.write({ [file]: content });
+  await repo.commit(message);
 }
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'golive-e2e-'));
-  await git('init', '-q', '-b', 'main');
+  repo = await tempRepo('golive-e2e-');
+  dir = repo.dir;
   await commitFile('README.md', '# shop\n');
 });
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await repo.cleanup();
 });
 
 describe('golive check (end to end)', () => {
@@ -125,8 +119,7 @@ describe('golive check (end to end)', () => {
     await symlink('loop-b', path.join(dir, 'loop-a'));
     await symlink('loop-a', path.join(dir, 'loop-b'));
     await symlink('missing-target', path.join(dir, 'dangling'));
-    await git('add', '-A');
-    await git('commit', '-qm', 'hostile');
+    await repo.commit('hostile');
     const r = await golive(['check', dir, '--offline', '--format', 'json']);
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout);

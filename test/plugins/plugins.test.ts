@@ -1,15 +1,15 @@
 // Plugins end to end: local TS and JS files, an npm package installed into a temp project, every
 // failure mode reported at once with exit 2, isolation of broken checks, and list/explain/report.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { golive } from '../e2e/cli.js';
+import { tempDir, type TempDir } from '../helpers/git.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLE = path.join(REPO, 'examples/plugins/acme-policy/index.ts');
+let tmp: TempDir;
 let dir: string;
 
 const check = (id: string, body: string, extra = '') => `{
@@ -19,8 +19,7 @@ const check = (id: string, body: string, extra = '') => `{
 }`;
 
 async function write(rel: string, content: string) {
-  await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-  await writeFile(path.join(dir, rel), content);
+  await tmp.write({ [rel]: content });
 }
 
 async function config(plugins: string[], extra: object = {}) {
@@ -28,7 +27,8 @@ async function config(plugins: string[], extra: object = {}) {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'golive-plugins-'));
+  tmp = await tempDir('golive-plugins-');
+  dir = tmp.dir;
   await write('README.md', '# shop\n');
   // A plugin package, installed into the temp project by npm as a user would.
   await write('pkg/package.json', JSON.stringify({ name: 'golive-plugin-zeta', version: '1.0.0', type: 'module', exports: { '.': { import: './main.js' } } }));
@@ -47,7 +47,7 @@ beforeAll(async () => {
   await write('plugins/ts-helper.ts', `export const helper = (): string => 'from TypeScript';\n`);
 }, 60_000);
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await tmp.cleanup();
 });
 
 describe('plugins', () => {
