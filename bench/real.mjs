@@ -17,7 +17,7 @@ const SHOW = 40;
 const args = process.argv.slice(2);
 const binAt = args.indexOf('--bin');
 const bin = binAt >= 0 ? path.resolve(args[binAt + 1] ?? '') : path.join(ROOT, 'bin', 'golive.js');
-const target = args.filter((_, i) => i !== binAt && i !== binAt + 1)[0];
+const target = args.filter((_, i) => binAt < 0 || (i !== binAt && i !== binAt + 1))[0];
 if (!target) {
   process.stderr.write('usage: npm run bench:real -- <path to a checkout> [--bin <golive.js>]\n');
   process.exit(2);

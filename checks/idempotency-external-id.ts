@@ -28,7 +28,8 @@ export const idempotencyExternalId = defineCheck({
   requires: ['code'],
   run({ evidence }) {
     const calls = evidence.code.calls.filter((c) => !c.isTest);
-    if (calls.length === 0) return { status: 'skip', summary: NO_CALLS };
+    const elsewhere = evidence.code.otherCalls?.length ?? 0;
+    if (calls.length === 0) return { status: 'skip', summary: elsewhere > 0 ? `${NO_CALLS} ${elsewhere} create-shaped call(s) go to other APIs (not a MintCash host, api.baseUrl or client), e.g. ${evidence.code.otherCalls[0]!.file}:${evidence.code.otherCalls[0]!.line}.` : NO_CALLS };
     const findings: FindingInput[] = [];
     const unresolved: string[] = [];
     for (const c of calls) {
@@ -48,7 +49,7 @@ export const idempotencyExternalId = defineCheck({
         evidence: { endpoint: ENDPOINT[c.endpoint], client: c.client, keys: c.body.keys },
       });
     }
-    const out = { findings, evidence: { calls: calls.length, unresolved } };
+    const out = { findings, evidence: { calls: calls.length, unresolved, via: [...new Set(calls.map((c) => c.via).filter(Boolean))].slice(0, 5), otherApis: elsewhere } };
     if (findings.length === 0) {
       const tail = unresolved.length > 0 ? ` ${unresolved.length} call(s) build the body in a way golive could not follow, so they were not judged.` : '';
       return { ...out, summary: `${calls.length - unresolved.length} of ${calls.length} create call(s) checked; all send externalId.${tail}` };

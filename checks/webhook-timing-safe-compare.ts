@@ -2,7 +2,7 @@
 // byte, how much of a forged signature is right. Reads the code index; never parses code itself.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import { atCode, noHandlerOutcome, productionHandlers, type Language } from './lib/code-index.js';
+import { atCode, noHandlerOutcome, productionHandlers, senderOf, signatureOf, type Language } from './lib/code-index.js';
 
 /** The constant-time compare in the merchant's own language. */
 export const SAFE_COMPARE: Record<Language, string> = {
@@ -21,7 +21,7 @@ export const webhookTimingSafeCompare = defineCheck({
   kind: 'static',
   title: 'Webhook signatures are compared in constant time',
   failureTitle: 'Webhook signatures are compared with a timing leak',
-  why: 'An ordinary string compare stops at the first differing byte, so response times tell an attacker how much of a forged x-signature is right. MintCash requires a constant-time compare; Node\'s timingSafeEqual also throws on unequal lengths, turning a short signature into a 500.',
+  why: 'An ordinary string compare stops at the first differing byte, so response times tell an attacker how much of a forged x-signature (or any provider\'s HMAC signature) is right. MintCash requires a constant-time compare; Node\'s timingSafeEqual also throws on unequal lengths, turning a short signature into a 500. golive judges every HMAC verification in your code, whoever sends the webhook.',
   fix: 'Compare the x-signature header with the HMAC you computed using your language\'s constant-time compare (crypto.timingSafeEqual after a length check, hmac.compare_digest, hmac.Equal, hash_equals, Rack::Utils.secure_compare, MessageDigest.isEqual).',
   defaultSeverity: 'error',
   requires: ['code'],
@@ -35,10 +35,10 @@ export const webhookTimingSafeCompare = defineCheck({
         compares++;
         const text = redactText(c.text);
         if (c.method === 'constant-time' && c.lengthGuarded === false) {
-          const message = `\`${c.operator}\` throws when the two values differ in length, so a short x-signature crashes the handler: ${SAFE_COMPARE[h.language]}.`;
+          const message = `\`${c.operator}\` throws when the two values differ in length, so a short ${signatureOf(h)} crashes the handler (a 5xx instead of a 4xx): ${SAFE_COMPARE[h.language]}.`;
           findings.push(atCode('timing-safe-equal-without-length-guard', message, c, text, h.language));
         } else if (c.method !== 'constant-time') {
-          const message = `The signature is compared with \`${c.operator}\`, which leaks timing: ${SAFE_COMPARE[h.language]}.`;
+          const message = `The ${senderOf(h) === 'the sender' ? 'webhook' : senderOf(h)} signature is compared with \`${c.operator}\`, which leaks timing: ${SAFE_COMPARE[h.language]}.`;
           findings.push(atCode('non-constant-time-compare', message, c, text, h.language));
         }
       }

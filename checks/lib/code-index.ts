@@ -18,6 +18,35 @@ export function noHandlerOutcome(): CheckOutcome {
   return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
 }
 
+/** Who signs what a handler verifies: `MintCash`, `GitHub`, ... or `the sender` when unknown. */
+export function senderOf(h: Handler): string {
+  return h.attribution?.label ?? 'MintCash';
+}
+
+/** The signature as the handler's provider calls it: "x-signature", "x-hub-signature-256", "signature". */
+export function signatureOf(h: Handler): string {
+  return h.attribution?.header ?? (h.attribution && h.attribution.provider !== 'mintcash' ? 'signature' : 'x-signature');
+}
+
+/** Production handlers that verify MintCash's webhooks (not GitHub's, Shopify's, ...). */
+export function mintcashHandlers(code: CodeIndex): Handler[] {
+  return productionHandlers(code).filter((h) => (h.attribution?.provider ?? 'mintcash') === 'mintcash');
+}
+
+/**
+ * No MintCash handler, but maybe other providers' handlers: the same outcome as no handler at all,
+ * with a summary that says which handlers were left alone and why.
+ */
+export function noMintCashHandlerOutcome(code: CodeIndex): CheckOutcome {
+  const others = productionHandlers(code);
+  if (others.length === 0) return noHandlerOutcome();
+  const list = others.slice(0, 5).map((h) => `${h.file} (${senderOf(h)}: ${h.attribution?.reasons[0] ?? 'not MintCash'})`).join(', ');
+  return {
+    ...noHandlerOutcome(),
+    summary: `No MintCash webhook handler found; ${others.length} handler(s) of other providers are not judged by this MintCash-only check: ${list}${others.length > 5 ? ', ...' : ''}.`,
+  };
+}
+
 /** One finding per handler, placed at the handler: what is missing has no line of its own. */
 function atEachHandler(handlers: readonly Handler[], messageId: string, message: (h: Handler) => string): FindingInput[] {
   return handlers.map((h) => ({
@@ -25,7 +54,7 @@ function atEachHandler(handlers: readonly Handler[], messageId: string, message:
     message: message(h),
     file: h.file, line: h.line, column: h.column,
     fingerprintOf: h.file,
-    evidence: { language: h.language },
+    evidence: { language: h.language, provider: senderOf(h), why: h.attribution?.reasons ?? [] },
   }));
 }
 
@@ -52,8 +81,8 @@ export function judgeGuard(
   messageId: string,
   missing: (h: Handler) => string,
 ): CheckOutcome {
-  const handlers = productionHandlers(code);
-  if (handlers.length === 0) return noHandlerOutcome();
+  const handlers = mintcashHandlers(code);
+  if (handlers.length === 0) return noMintCashHandlerOutcome(code);
   const at = [...handlers.flatMap((h) => h[guard]), ...code[guard]][0];
   if (at) return { summary: found(at) };
   return { findings: atEachHandler(handlers, messageId, missing) };

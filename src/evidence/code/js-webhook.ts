@@ -1,7 +1,8 @@
 // Finds webhook-handler facts in JS/TS: signature compares (and whether they are constant-time),
 // what the HMAC is computed over, JSON body parsers mounted ahead of the route, and the places
 // that compare `environment` or look up `eventId`.
-import { Bindings, isFunction, lastSegment, pathOf, propOf, someNode, unwrap, type Node } from './js-ast.js';
+import { Bindings, isFunction, lastSegment, pathOf, someNode, unwrap, type Node } from './js-ast.js';
+import { isJsonParser } from './js-express.js';
 import type { Site } from './parser-js.js';
 import { CONSTANT_TIME, LineMap, LOGGING_CALLEE, SIGNATURE_NAME } from './shared.js';
 import type { CodeLocation, HmacInput, ScanContext, SignatureCompare, WebhookHandler } from './types.js';
@@ -10,8 +11,13 @@ export interface JsSites {
   binaries: Site[];
   calls: Site[];
   signatureHeaders: Node[];
+  /** TryStatement nodes. */
   tries: Node[];
   switches: Node[];
+  /** Local name -> module specifier, from `import` and `require`. */
+  imports: Map<string, string>;
+  /** Some object in the file sets `bodyParser: false` (Next.js pages-router config). */
+  bodyParserOff: boolean;
 }
 
 const EQUALITY = new Set(['==', '===', '!=', '!==']);
@@ -31,17 +37,43 @@ function isTrivial(n: Node | undefined): boolean {
   return false;
 }
 
-function isSignatureish(n: Node | undefined, source: string): boolean {
+/** A header whose name says it carries a signature: `x-hub-signature-256`, `X-Shopify-Hmac-Sha256`. */
+const SIGNATURE_HEADER = /signature|hmac|verif-hash|-sig$/i;
+const DIGESTING = /\.digest\(|createHmac|x-signature|subtle\.sign/i;
+
+interface Scope {
+  b: Bindings;
+  fns: readonly Node[];
+}
+
+/**
+ * Does this operand hold a signature or a digest? By name, by what it calls, by the header it reads,
+ * or (for a variable named `hash` or `a`) by what it was assigned: `const hash = createHmac(...)`.
+ */
+function isSignatureish(n: Node | undefined, source: string, scope?: Scope, depth = 0): boolean {
   const u = unwrap(n);
-  if (!u) return false;
+  if (!u || depth > 3) return false;
+  const rec = (x: Node | undefined): boolean => isSignatureish(x, source, scope, depth + 1);
   const p = pathOf(u);
   if (p && SIGNATURE_NAME.test(lastSegment(p))) return true;
   if (p && /x-signature/i.test(p)) return true;
-  if (u.type === 'CallExpression' || u.type === 'TemplateLiteral') {
+  if (p && /(^|\.)headers\.[^.]+$/i.test(p) && SIGNATURE_HEADER.test(lastSegment(p))) return true;
+  if (u.type === 'Identifier' && scope) {
+    const init = scope.b.lookup(u.name as string, scope.fns, u.start);
+    if (init && !isFunction(unwrap(init)) && rec(init)) return true;
+  }
+  if (u.type === 'CallExpression' || u.type === 'NewExpression' || u.type === 'TemplateLiteral' || u.type === 'BinaryExpression') {
     const text = source.slice(u.start, u.end);
-    // `Buffer.from(signature)` wraps the signature.
-    if (u.type === 'CallExpression' && (u.arguments as Node[]).some((a) => isSignatureish(a, source))) return true;
-    return /\.digest\(|createHmac|x-signature/i.test(text) || (u.type === 'TemplateLiteral' && someNode(u, (x) => isSignatureish(x, source) && x !== u));
+    if (u.type === 'BinaryExpression') return u.operator === '+' && (rec(u.left) || rec(u.right));
+    if (u.type !== 'TemplateLiteral') {
+      // `Buffer.from(signature)` wraps the signature; `req.get('X-Hub-Signature')` reads one.
+      const args = u.arguments as Node[];
+      if (args.some((a) => rec(a))) return true;
+      if (args.some((a) => typeof unwrap(a)?.value === 'string' && SIGNATURE_HEADER.test(String(unwrap(a)!.value))) && /(get|header|getHeader)$/i.test(pathOf(u.callee) ?? '')) return true;
+      const callee = unwrap(u.callee);
+      if (callee?.type === 'MemberExpression' && rec(callee.object)) return true;
+    }
+    return DIGESTING.test(text) || (u.type === 'TemplateLiteral' && (u.expressions as Node[]).some((x) => rec(x)));
   }
   return false;
 }
@@ -69,10 +101,28 @@ function isRequestBody(n: Node | undefined, b: Bindings, fns: readonly Node[], p
   return false;
 }
 
+/** `Buffer.from(x)`, `new Buffer(x)`, `encoder.encode(x)`, `x.toString()` carry x's bytes unchanged. */
+function unwrapBytes(n: Node | undefined, b: Bindings, site: Site, depth = 0): Node | undefined {
+  let u = unwrap(n);
+  if (u?.type === 'Identifier' && depth < 3) {
+    const init = unwrap(b.lookup(u.name as string, site.fns, u.start));
+    if (init && (init.type === 'CallExpression' || init.type === 'NewExpression')) {
+      const inner = unwrapBytes(init, b, site, depth + 1);
+      if (inner !== init) return inner;
+    }
+  }
+  for (let i = 0; i < 4 && (u?.type === 'CallExpression' || u?.type === 'NewExpression'); i++) {
+    const cp = pathOf(u.callee) ?? (unwrap(u.callee)?.type === 'MemberExpression' ? `?.${lastSegment(pathOf(unwrap(u.callee)!.property))}` : '');
+    if (/^(Buffer\.from|Buffer|Uint8Array\.from)$|(^|\.)encode$/.test(cp) && u.arguments.length > 0) u = unwrap(u.arguments[0]);
+    else break;
+  }
+  return u;
+}
+
 function hmacInput(arg: Node, site: Site, b: Bindings, source: string, lines: LineMap, file: string): HmacInput {
   const text = source.slice(arg.start, arg.end).slice(0, 160);
   const at = loc(file, lines, arg);
-  let u = unwrap(arg);
+  let u = unwrapBytes(arg, b, site);
   if (u?.type === 'Identifier') {
     const init = unwrap(b.lookup(u.name as string, site.fns, arg.start));
     if (init?.type === 'CallExpression' && pathOf(init.callee) === 'JSON.stringify') u = init;
@@ -84,11 +134,24 @@ function hmacInput(arg: Node, site: Site, b: Bindings, source: string, lines: Li
   return { ...at, kind: /raw|buf|text|bytes|body|payload/i.test(text) ? 'raw' : 'unknown', text };
 }
 
-/** Any `.length`/`.byteLength` comparison, or a try block, protecting a timingSafeEqual call. */
+/** A catch that rethrows or hands the error on (`next(err)`, `reject(e)`) still ends in a 5xx. */
+function passesErrorOn(handler: Node | undefined): boolean {
+  if (!handler) return true; // try/finally: the error escapes
+  const param = handler.param?.type === 'Identifier' ? (handler.param.name as string) : undefined;
+  return someNode(handler.body as Node, (x) => {
+    if (x.type === 'ThrowStatement') return true;
+    if (!param || x.type !== 'CallExpression') return false;
+    const cp = pathOf(x.callee) ?? '';
+    if (LOGGING_CALLEE.test(cp)) return false;
+    return (x.arguments as Node[]).some((a) => unwrap(a)?.type === 'Identifier' && unwrap(a)!.name === param);
+  });
+}
+
+/** Any `.length`/`.byteLength` comparison, or a try whose catch answers itself, protecting a timingSafeEqual call. */
 function lengthGuarded(site: Site, sites: JsSites, source: string): boolean {
   const fn = site.fns.at(-1);
   const scope = (n: Node): boolean => (fn ? within(n, fn) : true) && n.start < site.node.start;
-  if (sites.tries.some((t) => within(site.node, t))) return true;
+  if (sites.tries.some((t) => within(site.node, t.block as Node) && !passesErrorOn(t.handler as Node | undefined))) return true;
   for (const b of sites.binaries) {
     const n = b.node;
     if (!scope(n) || !['==', '===', '!=', '!==', '<', '>', '<=', '>='].includes(n.operator)) continue;
@@ -136,14 +199,17 @@ export function findJsWebhook(
     }
   }
 
-  const hmacCalls = sites.calls.filter((s) => lastSegment(pathOf(s.node.callee)) === 'createHmac');
+  // Web Crypto: `crypto.subtle.sign('HMAC', key, data)` computes, `subtle.verify(...)` compares in constant time.
+  const subtle = (s: Site): string | undefined => /(^|\.)subtle\.(sign|verify)$/.exec(pathOf(s.node.callee) ?? '')?.[2];
+  const hmacCalls = sites.calls.filter((s) => lastSegment(pathOf(s.node.callee)) === 'createHmac' || (subtle(s) && /HMAC/.test(source)));
   if (sites.signatureHeaders.length === 0 && hmacCalls.length === 0) return { environmentChecks, dedupChecks };
 
   const compares: SignatureCompare[] = [];
   for (const s of sites.binaries) {
     const n = s.node;
     if (!EQUALITY.has(n.operator) || isTrivial(n.left) || isTrivial(n.right)) continue;
-    if (!isSignatureish(n.left, source) && !isSignatureish(n.right, source)) continue;
+    const scope: Scope = { b, fns: s.fns };
+    if (!isSignatureish(n.left, source, scope) && !isSignatureish(n.right, source, scope)) continue;
     // `Buffer.compare(a, b) === 0` is reported at the compare call below.
     const operands = [n.left, n.right].map((x: Node) => source.slice(x.start, x.end));
     compares.push({ ...loc(file, lines, n), operator: n.operator, method: 'operator', operands, text: source.slice(n.start, n.end).slice(0, 160) });
@@ -159,7 +225,7 @@ export function findJsWebhook(
       compares.push({ ...loc(file, lines, n), operator: seg, method: 'constant-time', lengthGuarded: guarded, operands: args.map((a) => source.slice(a.start, a.end)), text });
     } else if ((seg === 'equals' || cp === 'Buffer.compare') && unwrap(n.callee)?.type === 'MemberExpression') {
       const parts = cp === 'Buffer.compare' ? args : [unwrap(n.callee)!.object as Node, ...args];
-      if (parts.length >= 2 && parts.some((p) => isSignatureish(p, source))) {
+      if (parts.length >= 2 && parts.some((p) => isSignatureish(p, source, { b, fns: s.fns }))) {
         compares.push({ ...loc(file, lines, n), operator: cp === 'Buffer.compare' ? 'Buffer.compare' : '.equals', method: 'equals-call', operands: parts.map((a) => source.slice(a.start, a.end)), text });
       }
     }
@@ -175,8 +241,18 @@ export function findJsWebhook(
       (obj?.type === 'Identifier' && lastSegment(pathOf(unwrap(b.lookup(obj.name as string, s.fns, s.node.start))?.callee)) === 'createHmac');
     if (fromHmac) hmacInputs.push(hmacInput(s.node.arguments[0] as Node, s, b, source, lines, file));
   }
+  for (const s of hmacCalls) {
+    const kind = subtle(s);
+    const data = kind === 'sign' ? s.node.arguments[2] : kind === 'verify' ? s.node.arguments[3] : undefined;
+    if (data) hmacInputs.push(hmacInput(data as Node, s, b, source, lines, file));
+  }
 
   const jsonParsers = findJsonParsers(sites, source, lines, file);
+  // Next.js pages router: API routes get a JSON-parsed body unless `config.api.bodyParser` is false.
+  if (/(^|\/)pages\/api\//.test(file) && !sites.bodyParserOff) {
+    const at = [...sites.signatureHeaders, ...hmacCalls.map((h) => h.node)].sort((x, y) => x.start - y.start)[0]!;
+    jsonParsers.push({ ...loc(file, lines, at), text: 'Next.js default API body parser', nextPages: true });
+  }
 
   const first = [...sites.signatureHeaders, ...hmacCalls.map((h) => h.node)].sort((x, y) => x.start - y.start)[0]!;
   const handler: WebhookHandler = {
@@ -203,16 +279,8 @@ function isTrivialUndefined(n: Node | undefined): boolean {
  * `app.use(express.json())` (or `bodyParser.json()`) with no `verify` hook, mounted before the
  * webhook route, or on the route itself: the HMAC can no longer see the raw bytes.
  */
-function findJsonParsers(sites: JsSites, source: string, lines: LineMap, file: string): (CodeLocation & { text: string })[] {
-  const out: (CodeLocation & { text: string })[] = [];
-  const isJsonParser = (x: Node | undefined): boolean => {
-    const u = unwrap(x);
-    if (u?.type !== 'CallExpression') return false;
-    const cp = pathOf(u.callee) ?? '';
-    if (!/^(express\.json|bodyParser\.json|json)$/.test(cp)) return false;
-    const opts = unwrap(u.arguments[0]);
-    return !propOf(opts, 'verify');
-  };
+function findJsonParsers(sites: JsSites, source: string, lines: LineMap, file: string): WebhookHandler["jsonParsers"] {
+  const out: WebhookHandler["jsonParsers"] = [];
   const routes = sites.calls.filter((s) => {
     const cp = pathOf(s.node.callee) ?? '';
     const path = unwrap(s.node.arguments[0]);

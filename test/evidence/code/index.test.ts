@@ -13,7 +13,7 @@ describe('code index', () => {
   it('turns a file that fails to parse into a note, not a crash', async () => {
     const code = await indexSources({
       'bad.ts': "const signature = req.headers['x-signature'];\nif (signature === ) {\n",
-      'good.js': "await client.post('/payments', { externalId: order.id });\n",
+      'good.js': "await mintcash.post('/payments', { externalId: order.id });\n",
     });
     expect(code.notes).toHaveLength(1);
     expect(code.notes[0]).toMatchObject({ source: 'code', file: 'bad.ts' });
