@@ -106,7 +106,9 @@ export function attributeHandler(source: string, hints: MintCashHints): { provid
   // send X-Hub-Signature like GitHub) yields to the provider the file names.
   const headed = PROVIDERS.map((p) => ({ p, m: p.header?.exec(source) })).find((x) => x.m);
   const named = PROVIDERS.map((p) => ({ p, m: p.name.exec(source) })).filter((x) => x.m);
-  const headerName = headed ? headed.m![0].toLowerCase().replace(/_/g, '-').replace(/^http-/, '') : xsig ? 'x-signature' : undefined;
+  // The whole header name, e.g. `X-Hub-Signature-256` from a match of `X-Hub-Signature`.
+  const whole = headed ? (/^[\w-]+/.exec(source.slice(headed.m!.index))?.[0] ?? headed.m![0]) : undefined;
+  const headerName = whole ? whole.toLowerCase().replace(/_/g, '-').replace(/^http-/, '') : xsig ? 'x-signature' : undefined;
   const pick = headed && (named.length === 0 || named.some((x) => x.p === headed.p)) ? headed : named[0];
   if (pick) {
     const reasons = [
