@@ -27,7 +27,10 @@ export const webhookTimingSafeCompare = defineCheck({
   requires: ['code'],
   run({ evidence }) {
     const handlers = productionHandlers(evidence.code);
-    if (handlers.length === 0) return noHandlerOutcome();
+    const { vendored, generated, minified } = evidence.code.skipped ?? { vendored: 0, generated: 0, minified: 0 };
+    // What the code checks left out as not the merchant's own code, so a reader can see it.
+    const notOwn = vendored + generated + minified > 0 ? { notOwnCode: { vendored, generated, minified, examples: evidence.code.skipped.examples.slice(0, 5) } } : {};
+    if (handlers.length === 0) return { ...noHandlerOutcome(), ...(Object.keys(notOwn).length > 0 ? { evidence: notOwn } : {}) };
     const findings: FindingInput[] = [];
     let compares = 0;
     for (const h of handlers) {
@@ -44,8 +47,9 @@ export const webhookTimingSafeCompare = defineCheck({
       }
     }
     const where = handlers.map((h) => h.file).join(', ');
-    if (compares === 0) return { summary: `Webhook code in ${where} compares no signature itself (verification may be delegated to a library).` };
-    return { findings, ...(findings.length === 0 ? { summary: `${compares} signature compare(s) in ${where} are constant-time.` } : {}) };
+    const evidence2 = { handlers: handlers.map((h) => `${h.file} (${senderOf(h)})`).slice(0, 20), ...notOwn };
+    if (compares === 0) return { summary: `Webhook code in ${where} compares no signature itself (verification may be delegated to a library).`, evidence: evidence2 };
+    return { findings, evidence: evidence2, ...(findings.length === 0 ? { summary: `${compares} signature compare(s) in ${where} are constant-time.` } : {}) };
   },
 });
 

@@ -119,7 +119,9 @@ export function attributeHandler(source: string, hints: MintCashHints): { provid
   }
   if (xsig) return mintcash(['reads the x-signature header']);
   if (ENVELOPE.test(source)) return mintcash(["reads MintCash's event envelope (eventId with environment or apiVersion)"]);
-  return { provider: 'unknown', label: 'the sender', reasons: ['no provider named: judged only as an HMAC verification'] };
+  // Unknown sender: still name the header it reads (`Dub-Signature`), so messages can quote it.
+  const generic = /(['"`])([A-Za-z][\w-]*(?:signature|hmac)[\w-]*)\1/i.exec(source)?.[2];
+  return { provider: 'unknown', label: 'the sender', ...(generic ? { header: generic.toLowerCase() } : {}), reasons: ['no provider named: judged only as an HMAC verification'] };
 }
 
 /**
