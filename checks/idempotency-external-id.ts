@@ -1,7 +1,7 @@
 // idempotency.external-id: every POST /payments, /subscriptions and /payments/{id}/refund must
 // carry an externalId, MintCash's only idempotency key; without it a retry charges twice.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
-import type { Language } from './lib/code-index.js';
+import { noCreateCallOutcome, type Language } from './lib/code-index.js';
 
 const EXAMPLE: Record<Language, string> = {
   js: '`externalId: order.id`',
@@ -14,7 +14,6 @@ const EXAMPLE: Record<Language, string> = {
 };
 
 const ENDPOINT = { payment: 'POST /payments', subscription: 'POST /subscriptions', refund: 'POST /payments/{id}/refund' } as const;
-const NO_CALLS = 'No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) found in the code.';
 
 export const idempotencyExternalId = defineCheck({
   id: 'idempotency.external-id',
@@ -26,10 +25,9 @@ export const idempotencyExternalId = defineCheck({
   fix: 'Send `externalId` in the body of every POST /payments, POST /subscriptions and refund call, set to your own id for that intent (order, invoice, refund request).',
   defaultSeverity: 'error',
   requires: ['code'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     const calls = evidence.code.calls.filter((c) => !c.isTest);
-    const elsewhere = evidence.code.otherCalls?.length ?? 0;
-    if (calls.length === 0) return { status: 'skip', summary: elsewhere > 0 ? `${NO_CALLS} ${elsewhere} create-shaped call(s) go to other APIs (not a MintCash host, api.baseUrl or client), e.g. ${evidence.code.otherCalls[0]!.file}:${evidence.code.otherCalls[0]!.line}.` : NO_CALLS };
+    if (calls.length === 0) return noCreateCallOutcome(options, evidence.code);
     const findings: FindingInput[] = [];
     const unresolved: string[] = [];
     for (const c of calls) {
@@ -49,7 +47,7 @@ export const idempotencyExternalId = defineCheck({
         evidence: { endpoint: ENDPOINT[c.endpoint], client: c.client, keys: c.body.keys },
       });
     }
-    const out = { findings, evidence: { calls: calls.length, unresolved, via: [...new Set(calls.map((c) => c.via).filter(Boolean))].slice(0, 5), otherApis: elsewhere } };
+    const out = { findings, evidence: { calls: calls.length, unresolved, via: [...new Set(calls.map((c) => c.via).filter(Boolean))].slice(0, 5), otherApis: evidence.code.otherCalls.length } };
     if (findings.length === 0) {
       const tail = unresolved.length > 0 ? ` ${unresolved.length} call(s) build the body in a way golive could not follow, so they were not judged.` : '';
       return { ...out, summary: `${calls.length - unresolved.length} of ${calls.length} create call(s) checked; all send externalId.${tail}` };

@@ -25,12 +25,12 @@ export const webhookTimingSafeCompare = defineCheck({
   fix: 'Compare the x-signature header with the HMAC you computed using your language\'s constant-time compare (crypto.timingSafeEqual after a length check, hmac.compare_digest, hmac.Equal, hash_equals, Rack::Utils.secure_compare, MessageDigest.isEqual).',
   defaultSeverity: 'error',
   requires: ['code'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     const handlers = productionHandlers(evidence.code);
     const { vendored, generated, minified } = evidence.code.skipped ?? { vendored: 0, generated: 0, minified: 0 };
     // What the code checks left out as not the merchant's own code, so a reader can see it.
     const notOwn = vendored + generated + minified > 0 ? { notOwnCode: { vendored, generated, minified, examples: evidence.code.skipped.examples.slice(0, 5) } } : {};
-    if (handlers.length === 0) return { ...noHandlerOutcome(), ...(Object.keys(notOwn).length > 0 ? { evidence: notOwn } : {}) };
+    if (handlers.length === 0) return noHandlerOutcome(options, Object.keys(notOwn).length > 0 ? notOwn : undefined);
     const findings: FindingInput[] = [];
     let compares = 0;
     for (const h of handlers) {

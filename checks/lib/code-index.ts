@@ -1,7 +1,8 @@
 // What the static code checks share: the code index's types, its production handlers, the two
 // places a finding can sit (a whole handler, or one quoted piece of code), and the judgement of a
 // guard every handler needs. Pure; no I/O.
-import type { CheckOutcome, FindingInput } from '../../src/engine/types.js';
+import type { CheckOutcome, FindingInput, RunOptions } from '../../src/engine/types.js';
+import { notYetProven } from '../../src/engine/outcomes.js';
 import type { EvidenceMap } from '../../src/evidence/types.js';
 
 export type CodeIndex = EvidenceMap['code'];
@@ -14,8 +15,27 @@ export function productionHandlers(code: CodeIndex): Handler[] {
   return code.handlers.filter((h) => !h.isTest);
 }
 
-export function noHandlerOutcome(): CheckOutcome {
-  return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
+/** No handler to judge: out of scope in a narrowed run; in a full run the item is not proven. */
+export function noHandlerOutcome(options: Pick<RunOptions, 'scoped'>, evidence?: Record<string, unknown>): CheckOutcome {
+  return notYetProven(
+    options,
+    'No webhook handler was found in the code (nothing reads x-signature or computes an HMAC)',
+    'run golive in the repository (or service) that holds the webhook handler, or turn this check "off" in config if it lives elsewhere',
+    evidence,
+  );
+}
+
+/** No create call to judge: out of scope in a narrowed run; in a full run the item is not proven. */
+export function noCreateCallOutcome(options: Pick<RunOptions, 'scoped'>, code?: CodeIndex): CheckOutcome {
+  // Create-shaped calls to other APIs (another PSP, the platform's own /payments) are named, not judged.
+  const others = code?.otherCalls ?? [];
+  const elsewhere = others.length > 0 ? `; ${others.length} create-shaped call(s) go to other APIs (not a MintCash host, api.baseUrl or a client built with them), e.g. ${others[0]!.file}:${others[0]!.line}` : '';
+  return notYetProven(
+    options,
+    `No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) was found in the code${elsewhere}`,
+    'run golive in the repository (or service) that calls MintCash, or turn this check "off" in config if it lives elsewhere',
+    others.length > 0 ? { otherApis: others.slice(0, 10).map((c) => `${c.file}:${c.line} ${c.url}`) } : undefined,
+  );
 }
 
 /** Who signs what a handler verifies: `MintCash`, `GitHub`, ... or `the sender` when unknown. */
@@ -37,14 +57,16 @@ export function mintcashHandlers(code: CodeIndex): Handler[] {
  * No MintCash handler, but maybe other providers' handlers: the same outcome as no handler at all,
  * with a summary that says which handlers were left alone and why.
  */
-export function noMintCashHandlerOutcome(code: CodeIndex): CheckOutcome {
+export function noMintCashHandlerOutcome(code: CodeIndex, options: Pick<RunOptions, 'scoped'>): CheckOutcome {
   const others = productionHandlers(code);
-  if (others.length === 0) return noHandlerOutcome();
+  if (others.length === 0) return noHandlerOutcome(options);
   const list = others.slice(0, 5).map((h) => `${h.file} (${senderOf(h)}: ${h.attribution?.reasons[0] ?? 'not MintCash'})`).join(', ');
-  return {
-    ...noHandlerOutcome(),
-    summary: `No MintCash webhook handler found; ${others.length} handler(s) of other providers are not judged by this MintCash-only check: ${list}${others.length > 5 ? ', ...' : ''}.`,
-  };
+  return notYetProven(
+    options,
+    `No MintCash webhook handler was found in the code; ${others.length} handler(s) of other providers are not judged by this MintCash-only check: ${list}${others.length > 5 ? ', ...' : ''}`,
+    'run golive in the repository (or service) that holds the MintCash webhook handler, or turn this check "off" in config if it lives elsewhere',
+    { otherHandlers: others.slice(0, 20).map((h) => ({ file: h.file, provider: senderOf(h), why: h.attribution?.reasons ?? [] })) },
+  );
 }
 
 /** One finding per handler, placed at the handler: what is missing has no line of its own. */
@@ -80,9 +102,10 @@ export function judgeGuard(
   found: (at: Site) => string,
   messageId: string,
   missing: (h: Handler) => string,
+  options: Pick<RunOptions, 'scoped'>,
 ): CheckOutcome {
   const handlers = mintcashHandlers(code);
-  if (handlers.length === 0) return noMintCashHandlerOutcome(code);
+  if (handlers.length === 0) return noMintCashHandlerOutcome(code, options);
   const at = [...handlers.flatMap((h) => h[guard]), ...code[guard]][0];
   if (at) return { summary: found(at) };
   return { findings: atEachHandler(handlers, messageId, missing) };
