@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CODE = /^(webhook\.(timing-safe-compare|code-)|idempotency\.)/;
 const KEYS = /^credentials\.(live-keys|no-secrets-in-source|no-test-keys-in-prod)$/;
-/** Findings printed per check; the counts always cover all of them. */
-const SHOW = 40;
+/** Findings printed per check (GOLIVE_REAL_SHOW caps it); the counts always cover all of them. */
+const SHOW = Number(process.env.GOLIVE_REAL_SHOW ?? Infinity);
 
 const args = process.argv.slice(2);
 const binAt = args.indexOf('--bin');

@@ -46,6 +46,8 @@ interface Provider {
   header?: RegExp;
   /** Its name as code spells it: SDK imports, env names, URLs. */
   name: RegExp;
+  /** Also signs with an `X-Signature` header, so its name outweighs that MintCash cue. */
+  xSignature?: boolean;
 }
 
 // Headers are matched in any case and with `-` or `_` (PHP/Rack spell them HTTP_X_HUB_SIGNATURE).
@@ -54,7 +56,7 @@ const PROVIDERS: Provider[] = [
   { id: 'shopify', label: 'Shopify', header: /x[-_]shopify[-_]hmac/i, name: /shopify/i },
   { id: 'stripe', label: 'Stripe', header: /\bstripe[-_]signature/i, name: /\bstripe/i },
   { id: 'paystack', label: 'Paystack', header: /x[-_]paystack[-_]signature/i, name: /paystack/i },
-  { id: 'lemonsqueezy', label: 'Lemon Squeezy', name: /lemon[-_ ]?squeezy|lmsqueezy/i },
+  { id: 'lemonsqueezy', label: 'Lemon Squeezy', name: /lemon[-_ ]?squeezy|lmsqueezy/i, xSignature: true },
   { id: 'slack', label: 'Slack', header: /x[-_]slack[-_]signature/i, name: /\bslack/i },
   { id: 'twilio', label: 'Twilio', header: /x[-_]twilio[-_]signature/i, name: /twilio/i },
   { id: 'svix', label: 'Svix', header: /\b(svix|webhook)[-_]signature/i, name: /\bsvix|\bclerk|\bresend/i },
@@ -109,7 +111,10 @@ export function attributeHandler(source: string, hints: MintCashHints): { provid
   // The whole header name, e.g. `X-Hub-Signature-256` from a match of `X-Hub-Signature`.
   const whole = headed ? (/^[\w-]+/.exec(source.slice(headed.m!.index))?.[0] ?? headed.m![0]) : undefined;
   const headerName = whole ? whole.toLowerCase().replace(/_/g, '-').replace(/^http-/, '') : xsig ? 'x-signature' : undefined;
-  const pick = headed && (named.length === 0 || named.some((x) => x.p === headed.p)) ? headed : named[0];
+  // With x-signature read, only a provider that also uses that header takes it from MintCash: a
+  // MintCash handler that notifies Slack or mentions Stripe is still MintCash's.
+  const candidates = xsig && !headed ? named.filter((x) => x.p.xSignature) : named;
+  const pick = headed && (candidates.length === 0 || candidates.some((x) => x.p === headed.p)) ? headed : candidates[0];
   if (pick) {
     const reasons = [
       ...(pick === headed ? [`reads ${pick.p.label}'s signature header ${pick.m![0]}`] : [`names ${pick.p.label} (\`${pick.m![0]}\`)`]),
@@ -117,7 +122,7 @@ export function attributeHandler(source: string, hints: MintCashHints): { provid
     ];
     return { provider: pick.p.id, label: pick.p.label, ...(headerName ? { header: headerName } : {}), reasons };
   }
-  if (xsig) return mintcash(['reads the x-signature header']);
+  if (xsig) return mintcash(['reads the x-signature header', ...named.slice(0, 1).map((x) => `also names ${x.p.label}, which does not sign with x-signature`)]);
   if (ENVELOPE.test(source)) return mintcash(["reads MintCash's event envelope (eventId with environment or apiVersion)"]);
   // Unknown sender: still name the header it reads (`Dub-Signature`), so messages can quote it.
   const generic = /(['"`])([A-Za-z][\w-]*(?:signature|hmac)[\w-]*)\1/i.exec(source)?.[2];

@@ -18,6 +18,7 @@ describe('attributeHandler', () => {
     ['Shopify header in PHP spelling', "$h = $_SERVER['HTTP_X_SHOPIFY_HMAC_SHA256'];", 'shopify', /Shopify/],
     ['Intercom shares GitHub\'s header', "// Intercom\nconst s = req.get('X-Hub-Signature');", 'intercom', /names Intercom/],
     ['Lemon Squeezy uses x-signature too', "const s = req.headers['x-signature']; const k = process.env.LEMONSQUEEZY_WEBHOOK_SECRET;", 'lemonsqueezy', /other providers use too/],
+    ['x-signature with a Slack notifier stays MintCash', "import { notifySlack } from './slack';\nconst s = req.headers['x-signature'];", 'mintcash', /also names Slack/],
     ['nothing named', 'const mac = createHmac("sha256", k).update(raw);', 'unknown', /only as an HMAC/],
   ])('%s', (_name, source, provider, why) => {
     const a = attributeHandler(source, configured);
