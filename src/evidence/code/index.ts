@@ -8,10 +8,10 @@ import type { RunNote } from '../../engine/types.js';
 import type { Collector, RepoFile } from '../types.js';
 import { classifier, type Attributes } from './linguist.js';
 import { scanJs } from './parser-js.js';
-import { attributeHandler, callReachesMintCash, DEFAULT_HINTS, hintsFrom, type MintCashHints } from './provider.js';
+import { attributeHandler, callReachesMintCash, DEFAULT_HINTS, hintsFrom, mintcashCue, type MintCashHints } from './provider.js';
 import { scanTokens } from './scan-tokens.js';
-import { linkExpressParsers } from './express-mounts.js';
-import type { CodeFile, CodeIndex, CodeLanguage, FileFacts, ScanContext } from './types.js';
+import { linkExpressParsers, resolveSpec } from './express-mounts.js';
+import type { CodeFile, CodeIndex, CodeLanguage, FileFacts, MintCashCall, ScanContext } from './types.js';
 
 export type { CodeIndex } from './types.js';
 
@@ -75,6 +75,8 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   });
   const note = (message: string, file: string): RunNote => ({ source: 'code', message, file });
   const express: { file: string; facts: NonNullable<FileFacts['express']> }[] = [];
+  /** Calls through a client imported from another module: MintCash's if that module builds it with MintCash. */
+  const viaImport: { call: MintCashCall; target: string }[] = [];
 
   const read = (f: RepoFile, entry: CodeFile): string | undefined => {
     if (f.size > MAX_SOURCE_BYTES) {
@@ -111,7 +113,9 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
     }
     for (const call of facts.calls) {
       const via = callReachesMintCash(call.url, call.client, source, hints);
+      const target = !via && call.clientFrom && !/^[a-z]+:\/\//i.test(call.url) ? resolveSpec(f.path, call.clientFrom) : undefined;
       if (via) index.calls.push({ ...call, via });
+      else if (target) viaImport.push({ call, target });
       else if (!call.isTest) index.otherCalls.push({ file: call.file, line: call.line, column: call.column, url: call.url });
     }
     if (facts.handler) index.handlers.push({ ...facts.handler, attribution: attributeHandler(source, hints) });
@@ -155,6 +159,25 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   }
 
   linkExpressParsers(index.handlers, express);
+  if (viaImport.length > 0) {
+    const byModule = new Map(todo.map((f) => [f.path.replace(/\.(?:[cm]?[jt]sx?)$/, '').replace(/\/index$/, ''), f]));
+    const cue = new Map<string, string | undefined>();
+    for (const { call, target } of viaImport) {
+      const mod = byModule.get(target);
+      if (mod && !cue.has(target)) {
+        let text: string | undefined;
+        try {
+          text = readFileSync(path.join(root, mod.path), 'utf8');
+        } catch {
+          text = undefined;
+        }
+        cue.set(target, text === undefined ? undefined : mintcashCue(text, hints));
+      }
+      const why = cue.get(target);
+      if (why && mod) index.calls.push({ ...call, via: `the client comes from ${mod.path}, which ${why}` });
+      else if (!call.isTest) index.otherCalls.push({ file: call.file, line: call.line, column: call.column, url: call.url });
+    }
+  }
 
   // Deterministic order whatever the read order was.
   const byLoc = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }): number =>

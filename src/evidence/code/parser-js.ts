@@ -109,7 +109,10 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
   });
 
   const lines = new LineMap(source);
-  facts.calls = findJsCalls(ctx, source, lines, calls, bindings);
+  facts.calls = findJsCalls(ctx, source, lines, calls, bindings).map((c) => {
+    const from = sites.imports.get(c.client.split('.')[0] ?? '');
+    return from ? { ...c, clientFrom: from } : c;
+  });
   const web = findJsWebhook(ctx, source, lines, sites, bindings);
   facts.handler = web.handler;
   facts.environmentChecks = web.environmentChecks;

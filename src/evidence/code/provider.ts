@@ -90,12 +90,12 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The strongest reason to say this source is about MintCash, or undefined. */
 export function mintcashCue(source: string, hints: MintCashHints): string | undefined {
-  const word = MINTCASH_WORD.exec(source);
-  if (word) return `names MintCash (\`${word[0]}\`)`;
+  // Most specific first, so the recorded reason says the most.
   for (const h of hints.hosts) if (source.includes(h)) return `uses the MintCash host ${h}`;
   for (const e of hints.envNames) if (new RegExp(`\\b${escape(e)}\\b`).test(source)) return `reads ${e}`;
   if (hints.webhookPath && new RegExp(`(['"\`])${escape(hints.webhookPath)}/?\\1`).test(source)) return `serves the configured webhook path ${hints.webhookPath}`;
-  return undefined;
+  const word = MINTCASH_WORD.exec(source);
+  return word ? `names MintCash (\`${word[0]}\`)` : undefined;
 }
 
 /** Decides whose webhooks the code in `source` verifies (one handler per file). */

@@ -44,6 +44,8 @@ export interface MintCashCall extends CodeLocation {
   endpoint: Endpoint;
   /** Why this call reaches MintCash (its host, the configured api.baseUrl, a MintCash client). */
   via?: string;
+  /** JS/TS: the module the client object is imported from (`api.post` with `import { api } from './lib/api'`). */
+  clientFrom?: string;
   /** The HTTP client as written, e.g. `fetch`, `axios.post`, `requests.post`. */
   client: string;
   method?: string;

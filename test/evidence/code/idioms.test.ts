@@ -59,6 +59,8 @@ const ng: [string, Expect][] = [
   ['ts-next-pages-router', { raw: ['pages/api/webhooks/mintcash.ts:7 json-parser-before-webhook'] }],
   // Idempotency: a MintCash client built with its base URL; another PSP's /payments is not judged.
   ['js-mintcash-client-call', { ext: ['src/billing.js:7 missing-external-id'] }],
+  // A client built with MintCash's host in another module and imported where the call is made.
+  ['js-client-from-module', { ext: ['src/checkout.ts:5 missing-external-id'] }],
 ];
 
 const ok = [
@@ -70,6 +72,8 @@ const ok = [
   'js-github-handler', 'py-lemonsqueezy-handler',
   // A platform SDK posting to its own /admin/payments/{id}/refund is no MintCash create call.
   'ts-sdk-not-mintcash',
+  // The same call through a client built for the merchant's own order service.
+  'js-client-from-module-other',
 ];
 
 async function where(dir: string): Promise<Record<string, string[]>> {
@@ -116,7 +120,9 @@ describe('provider attribution', () => {
   it('counts a create-shaped call to another API without judging it', async () => {
     const code = await indexDir(path.join(FIXTURES, 'js-mintcash-client-call'));
     expect(code.calls.map((c) => c.file)).toEqual(['src/billing.js']);
-    expect(code.calls[0]?.via).toMatch(/^the file names MintCash/);
+    expect(code.calls[0]?.via).toBe('the file reads MINTCASH_SECRET_KEY');
     expect(code.otherCalls.map((c) => c.file)).toEqual(['src/other-psp.js']);
+    const imported = await indexDir(path.join(FIXTURES, 'js-client-from-module'));
+    expect(imported.calls[0]?.via).toBe('the client comes from src/lib/api.ts, which uses the MintCash host api.mintcash.me');
   });
 });

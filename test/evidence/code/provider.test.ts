@@ -37,7 +37,7 @@ describe('callReachesMintCash', () => {
     ['the sandbox', 'https://sandbox.mintcash.me/payments', 'fetch', '', DEFAULT_HINTS, /sandbox/],
     ['the configured api.baseUrl', 'https://payments-proxy.shop.example/payments', 'requests.post', '', configured, /payments-proxy/],
     ['a MintCash client', '/payments', 'mintcash.post', '', DEFAULT_HINTS, /MintCash client/],
-    ['a file built on MintCash env', '{}/payments', 'fetch', 'const BASE = process.env.MINTCASH_SECRET_KEY;', DEFAULT_HINTS, /the file names MintCash/],
+    ['a file built on MintCash env', '{}/payments', 'fetch', 'const BASE = process.env.MINTCASH_SECRET_KEY;', DEFAULT_HINTS, /the file reads MINTCASH_SECRET_KEY/],
     ['the emulator on loopback in a MintCash file', 'http://localhost:4010/payments', 'fetch', '// MintCash emulator', DEFAULT_HINTS, /names MintCash/],
   ])('reaches MintCash: %s', (_n, url, client, source, hints, why) => {
     expect(callReachesMintCash(url, client, source, hints)).toMatch(why);
