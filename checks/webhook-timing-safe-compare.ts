@@ -47,9 +47,9 @@ export const webhookTimingSafeCompare = defineCheck({
       }
     }
     const where = handlers.map((h) => h.file).join(', ');
-    const evidence2 = { handlers: handlers.map((h) => `${h.file} (${senderOf(h)})`).slice(0, 20), ...notOwn };
-    if (compares === 0) return { summary: `Webhook code in ${where} compares no signature itself (verification may be delegated to a library).`, evidence: evidence2 };
-    return { findings, evidence: evidence2, ...(findings.length === 0 ? { summary: `${compares} signature compare(s) in ${where} are constant-time.` } : {}) };
+    const seen = { handlers: handlers.map((h) => `${h.file} (${senderOf(h)})`).slice(0, 20), ...notOwn };
+    if (compares === 0) return { summary: `Webhook code in ${where} compares no signature itself (verification may be delegated to a library).`, evidence: seen };
+    return { findings, evidence: seen, ...(findings.length === 0 ? { summary: `${compares} signature compare(s) in ${where} are constant-time.` } : {}) };
   },
 });
 
