@@ -14,6 +14,7 @@ import type { Waiter, WebhookCheckSummary } from '../rehearsal/context.js';
 import { runRehearsal } from '../rehearsal/engine.js';
 import { writeSignOff } from '../rehearsal/files.js';
 import { plannedCalls, renderPlan } from '../rehearsal/plan.js';
+import { loadOrCreateOperatorKey, operatorKeyPath, type OperatorKey } from '../rehearsal/signing.js';
 import { isFinished, listStates, newRehearsalId, saveState } from '../rehearsal/store.js';
 import { STEP_IDS, emptyStep, type RehearsalSettings, type RehearsalState } from '../rehearsal/types.js';
 import { VERSION } from '../version.js';
@@ -93,6 +94,17 @@ async function webhookChecks(root: string, project: Project, env: NodeJS.Process
   };
 }
 
+/** The operator's signing key; the first run creates it and says how to pin it. */
+async function operatorKey(flags: RehearseFlags, project: Project, io: RehearseIO, root: string, out: (s: string) => void): Promise<OperatorKey> {
+  const key = await loadOrCreateOperatorKey(operatorKeyPath(flags.keyFile ?? project.config.rehearsal?.keyFile, io.env), root);
+  if (key.created) {
+    out(`Created your operator signing key ${key.file} (Ed25519, mode 0600); it signs your sign-offs.`);
+    out(`  Fingerprint ${key.fingerprint}. To have golive accept your sign-offs, add this to rehearsal.signers in golive.config.json:`);
+    out(`  {"name": "<your name>", "publicKey": "${key.publicKey}"}`);
+  }
+  return key;
+}
+
 export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: RehearseIO): Promise<number> {
   const now = io.now ?? (() => new Date());
   const out = (s: string) => io.stdout.write(`${s}\n`);
@@ -103,10 +115,11 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
 
   const { states, problems } = await listStates(root);
   for (const p of problems) io.stderr.write(`golive: skipped ${p}\n`);
+  const signingKey = () => operatorKey(flags, project, io, root, out);
   if (flags.report) {
     const latest = states[0];
     if (!latest) throw new GoliveError('USAGE', `no rehearsal found in ${path.join(root, '.golive', 'rehearsals')}`, { suggestion: 'Start one with `golive rehearse`.' });
-    const { files } = await writeSignOff(reportDir, latest, VERSION, now());
+    const { files } = await writeSignOff(reportDir, latest, VERSION, now(), await signingKey());
     out(`${latest.status === 'completed' ? 'Sign-off' : `Partial sign-off (${latest.status})`} for rehearsal ${latest.id} written:\n${files.map((f) => `  ${f}`).join('\n')}`);
     return 0;
   }
@@ -146,6 +159,8 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     ask = askerFromPrompter(inquirerPrompter());
   }
 
+  // Before any question or request: a key that cannot be created must not strand a paid rehearsal.
+  const key = await signingKey();
   const unfinished = states.filter((s) => !isFinished(s));
   let state: RehearsalState | undefined;
   if (!flags.new && unfinished[0]) {
@@ -230,7 +245,7 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     out(`\n${outcome.message}`);
     if (outcome.suggestion) out(`  ${outcome.suggestion}`);
     if (outcome.status === 'completed') {
-      const { files } = await writeSignOff(reportDir, st, VERSION, now());
+      const { files } = await writeSignOff(reportDir, st, VERSION, now(), key);
       out(`Sign-off written:\n${files.map((f) => `  ${f}`).join('\n')}\nVerify it any time with \`golive report --verify ${files[0]}\`.`);
     }
     return outcome.status === 'completed' || outcome.status === 'paused' ? 0 : 1;

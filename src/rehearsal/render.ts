@@ -3,7 +3,7 @@
 // visible text or to the embedded data is caught either way.
 import { formatMinor } from '../mintcash/amounts.js';
 import { CANONICAL_RULE } from './canonical.js';
-import { verifyDocument, type SignOff, type SignOffStep, type VerifyResult } from './signoff.js';
+import { verifyDocument, type SignerPin, type SignOff, type SignOffStep, type VerifyResult } from './signoff.js';
 
 const MD_MARK = 'golive-signoff:';
 const STATUS_WORD: Record<string, string> = { done: 'done', waiting: 'waiting', failed: 'FAILED', in_progress: 'in progress', not_started: 'not started' };
@@ -25,12 +25,15 @@ function stepLines(s: SignOffStep): string[] {
   return out;
 }
 
+export const PRACTICE_BANNER = 'PRACTICE: test keys or a sandbox/emulator target. No real money moved; this does not prove the live integration.';
+
 function header(doc: SignOff): string[] {
   const r = doc.rehearsal;
   return [
-    `Rehearsal ${r.id}: ${doc.complete ? 'COMPLETE' : `PARTIAL (${r.status})`}`,
+    ...(doc.practice ? [PRACTICE_BANNER] : []),
+    `Rehearsal ${r.id}: ${doc.practice ? 'PRACTICE ' : ''}${doc.complete ? 'COMPLETE' : `PARTIAL (${r.status})`}`,
     `Target: ${r.target.baseUrl} (${r.target.baseUrlKind}, ${r.target.keyEnvironment} keys, public key ${r.target.publicKey})`,
-    `Operator: ${doc.operator.name} (user ${doc.operator.username} on ${doc.operator.hostname})`,
+    `Operator: ${doc.operator.name} (user ${doc.operator.username} on ${doc.operator.hostname}); signed with Ed25519 key ${doc.signer.fingerprint}`,
     `Started ${r.createdAt}; last updated ${r.updatedAt}; report generated ${doc.generatedAt} by golive ${doc.tool.version}`,
     `Amount ${formatMinor(r.settings.amount, r.settings.currency)} (cap ${formatMinor(r.settings.amountCap, r.settings.currency)}); subscription ${formatMinor(r.settings.subscriptionAmount, r.settings.currency)} every ${r.settings.billingIntervalDays} days`,
   ];
@@ -49,7 +52,17 @@ export function renderSignOffMarkdown(doc: SignOff): string {
   for (const x of doc.sessions) lines.push(`- ${mdEscape(`${x.startedAt} → ${x.endedAt ?? '…'} ${x.username}@${x.hostname}: ${x.outcome ?? 'interrupted'}`)}`);
   lines.push('', '## First-week monitoring plan', '');
   for (const m of doc.monitoring) lines.push(`### ${m.title}`, '', `- Watch: ${mdEscape(m.watch)}`, `- Suggested alert: ${mdEscape(m.alert)}`, '');
-  lines.push('## Integrity', '', `- Digest (sha256): \`${doc.digest.value}\``, `- Rule: ${mdEscape(CANONICAL_RULE)}`, '- Verify with `golive report --verify <this file>`.', '', `<!-- ${MD_MARK}${embed(doc)} -->`, '');
+  lines.push(
+    '## Integrity',
+    '',
+    `- Digest (sha256): \`${doc.digest.value}\``,
+    `- Signed by ${mdEscape(doc.signer.name)}, Ed25519 key ${mdEscape(doc.signer.fingerprint)}: \`${doc.signature.value}\``,
+    `- Rule: ${mdEscape(CANONICAL_RULE)}`,
+    '- Verify with `golive report --verify <this file>`; add `--online` to re-read every id at MintCash.',
+    '',
+    `<!-- ${MD_MARK}${embed(doc)} -->`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -72,7 +85,7 @@ ${steps}
 <h2>First-week monitoring plan</h2>
 <table><tr><th>What</th><th>Watch</th><th>Suggested alert</th></tr>
 ${plan}</table>
-<h2>Integrity</h2><p>Digest (sha256): <code>${esc(doc.digest.value)}</code></p><p>${esc(CANONICAL_RULE)} Verify with <code>golive report --verify &lt;file&gt;</code>.</p>
+<h2>Integrity</h2><p>Digest (sha256): <code>${esc(doc.digest.value)}</code></p><p>Signed by ${esc(doc.signer.name)}, Ed25519 key <code>${esc(doc.signer.fingerprint)}</code>: <code>${esc(doc.signature.value)}</code></p><p>${esc(CANONICAL_RULE)} Verify with <code>golive report --verify &lt;file&gt;</code>; add <code>--online</code> to re-read every id at MintCash.</p>
 <div class="sign"><div>Operator signature</div><div>Date</div></div>
 <script type="application/json" id="golive-signoff">${embed(doc)}</script>
 </body></html>
@@ -80,7 +93,7 @@ ${plan}</table>
 }
 
 /** Verifies a sign-off given as JSON, Markdown or HTML text. */
-export function verifySignOffText(text: string): VerifyResult {
+export function verifySignOffText(text: string, pins: readonly SignerPin[] = []): VerifyResult {
   const trimmed = text.trimStart();
   let doc: unknown;
   let render: ((d: SignOff) => string) | undefined;
@@ -100,7 +113,7 @@ export function verifySignOffText(text: string): VerifyResult {
     }
     render = text.includes('<!-- golive-signoff:') ? renderSignOffMarkdown : renderSignOffHtml;
   }
-  const result = verifyDocument(doc);
+  const result = verifyDocument(doc, pins);
   if (!result.ok || !render) return result;
   // The visible text must be exactly what the signed content renders to.
   if (render(doc as SignOff) !== text) return { ok: false, reason: 'the visible text was edited: it no longer matches the signed content' };

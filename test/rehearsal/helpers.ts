@@ -31,6 +31,9 @@ export const HAPPY_ANSWERS: Record<string, unknown> = {
 export interface World {
   emu: Emulator;
   dir: string;
+  /** The operator's signing key, outside the repository (as it must be). */
+  keyFile: string;
+  keyDir: string;
   env: Record<string, string>;
   /** Card the hosted pages are paid with, by kind. */
   cards: { payment: string; subscription: string };
@@ -42,11 +45,15 @@ export interface World {
 export async function world(opts: { refundSettleMs?: number } = {}): Promise<World> {
   const emu = await startEmulator({ refundSettleMs: opts.refundSettleMs ?? 30 });
   const dir = await mkdtemp(path.join(tmpdir(), 'golive-rehearse-'));
-  await writeFile(path.join(dir, 'golive.config.json'), JSON.stringify({ environment: 'test', api: { baseUrl: emu.url } }));
+  const keyDir = await mkdtemp(path.join(tmpdir(), 'golive-operator-'));
+  const keyFile = path.join(keyDir, 'operator-ed25519.pem');
+  await writeFile(path.join(dir, 'golive.config.json'), JSON.stringify({ environment: 'test', api: { baseUrl: emu.url }, rehearsal: { keyFile } }));
   const c = emu.credentials('test');
   const w: World = {
     emu,
     dir,
+    keyFile,
+    keyDir,
     env: { MINTCASH_PUBLIC_KEY: c.publicKey, MINTCASH_SECRET_KEY: c.secretKey, MINTCASH_WEBHOOK_SECRET: emu.webhookSecret },
     cards: { payment: '4242424242424242', subscription: '4242424242424242' },
     paying: true,
@@ -54,6 +61,7 @@ export async function world(opts: { refundSettleMs?: number } = {}): Promise<Wor
       clearInterval(timer);
       await emu.close();
       await rm(dir, { recursive: true, force: true });
+      await rm(keyDir, { recursive: true, force: true });
     },
   };
   // The customer: pays every hosted page that is waiting, through the emulator's test hook.
@@ -86,6 +94,17 @@ export function ledger(emu: Emulator) {
 
 export async function advanceDays(emu: Emulator, days: number): Promise<void> {
   await fetch(`${emu.url}/__emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: days }) });
+}
+
+/** Pins the operator key in the world's config (what an organisation does once it trusts it). */
+export async function pinOperator(w: World, extra: Record<string, unknown> = {}): Promise<string> {
+  const { loadOrCreateOperatorKey } = await import('../../src/rehearsal/signing.js');
+  const key = await loadOrCreateOperatorKey(w.keyFile, w.dir);
+  const { readFile } = await import('node:fs/promises');
+  const config = JSON.parse(await readFile(path.join(w.dir, 'golive.config.json'), 'utf8')) as { rehearsal: Record<string, unknown> };
+  config.rehearsal = { ...config.rehearsal, signers: [{ name: 'Ada', publicKey: key.publicKey }], ...extra };
+  await writeFile(path.join(w.dir, 'golive.config.json'), JSON.stringify(config));
+  return key.publicKey;
 }
 
 export async function rehearse(w: World, answers: Record<string, unknown>, flags: RehearseFlags = {}, extraEnv: Record<string, string> = {}) {
