@@ -24,6 +24,8 @@ export interface SignOff {
   complete: boolean;
   /** True for test keys or a sandbox/emulator target: no real money moved, proves nothing for live. */
   practice: boolean;
+  /** True when any answer came from an answers file rather than a person at a terminal. */
+  scripted: boolean;
   rehearsal: Pick<RehearsalState, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'target' | 'settings'>;
   operator: RehearsalState['operator'];
   sessions: RehearsalState['sessions'];
@@ -48,6 +50,7 @@ export function buildSignOff(state: RehearsalState, version: string, generatedAt
     generatedAt,
     complete: state.status === 'completed',
     practice: isPractice(state.target),
+    scripted: Object.values(state.steps).some((s) => Object.values(s.provenance ?? {}).some((p) => p.via === 'answers-file')),
     rehearsal: {
       id: state.id,
       status: state.status,

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { runRehearseCommand } from '../../src/cli/rehearse-run.js';
-import type { RehearseFlags } from '../../src/cli/rehearse.js';
 import { askerFromMap } from '../../src/rehearsal/asker.js';
+import type { RehearseFlags } from '../../src/cli/rehearse.js';
 
 export const HAPPY_ANSWERS: Record<string, unknown> = {
   resume: 'resume',
@@ -107,21 +107,24 @@ export async function pinOperator(w: World, extra: Record<string, unknown> = {})
   return key.publicKey;
 }
 
-export async function rehearse(w: World, answers: Record<string, unknown>, flags: RehearseFlags = {}, extraEnv: Record<string, string> = {}) {
+export async function rehearse(w: World, answers: Record<string, unknown>, flags: RehearseFlags = {}, extraEnv: Record<string, string> = {}, opts: { unchecked?: boolean } = {}) {
   let stdout = '';
   let stderr = '';
   const stdoutStream = { isTTY: false, write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream;
   const stderrStream = { isTTY: false, write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WriteStream;
   let code: number;
   let error: unknown;
+  // Through a real answers file, as a script would: validated up front, recorded as scripted.
+  const answersFile = path.join(w.keyDir, 'answers.json');
+  await writeFile(answersFile, JSON.stringify(answers));
   try {
-    code = await runRehearseCommand(w.dir, { pollInterval: 10, pollMax: 300, ...flags }, {
+    code = await runRehearseCommand(w.dir, { pollInterval: 10, pollMax: 300, ...(opts.unchecked ? {} : { answers: answersFile }), ...flags }, {
       env: { ...w.env, ...extraEnv },
       stdout: stdoutStream,
       stderr: stderrStream,
       stdin: { isTTY: false },
       onInterrupt: () => () => undefined,
-      asker: askerFromMap(answers),
+      ...(opts.unchecked ? { asker: askerFromMap(answers) } : {}),
     });
   } catch (e) {
     error = e;
