@@ -136,6 +136,9 @@ describe('golive rehearse (built CLI)', () => {
     await waitFor('Type 1.00 USD to confirm');
     type('1.00 USD\r');
     await waitFor('Did your system receive payment.succeeded');
+    // No default: Enter alone does not confirm receipt.
+    type('\r');
+    await waitFor('type yes or no');
     type('\x03');
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     const r = await child;
@@ -148,5 +151,44 @@ describe('golive rehearse (built CLI)', () => {
     expect(state?.steps.charge.phase).toBe('paid');
     expect(state?.sessions.at(-1)?.outcome).toBe('interrupted (Ctrl-C)');
     expect(ledger(w.emu).charges).toBe(1);
+    expect(seen).toContain('PRACTICE');
+    expect(seen).toMatch(/Payment succeeded: 1\.00 USD, visa ····4242, MintCash payment/);
+  });
+
+  it('Ctrl-C while the spinner waits for the hosted page saves, prints the resume command and exits 130', { timeout: 60_000 }, async () => {
+    const which = await execa('which', ['script'], { reject: false });
+    if (which.exitCode !== 0) return;
+    w = await world();
+    w.paying = false;
+    const cmd = `stty cols 120 rows 40; node ${BIN} rehearse ${w.dir} --poll-interval 50`;
+    const child = execa('script', ['-qefc', cmd, '/dev/null'], { env: cleanEnv({ ...w.env, TERM: 'xterm' }), extendEnv: false, reject: false, timeout: 50_000, stdin: 'pipe' });
+    let seen = '';
+    child.stdout?.on('data', (d: Buffer) => (seen += d.toString('utf8')));
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 2000 && !seen.includes(text); i++) await new Promise((r) => setTimeout(r, 10));
+      if (!seen.includes(text)) throw new Error(`never saw "${text}" in:\n${seen}`);
+      await new Promise((r) => setTimeout(r, 50));
+    };
+    const type = (s: string) => child.stdin?.write(s);
+    await waitFor('Your name');
+    type('Pat Terminal\r');
+    await waitFor('registered as the webhook URL');
+    type('yes\r');
+    await waitFor('IP allow list');
+    type('no\r');
+    await waitFor('How do you want to make');
+    type('\r');
+    await waitFor('Type 1.00 USD to confirm');
+    type('1.00 USD\r');
+    await waitFor('(check ');
+    type('\x03');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const r = await child;
+    clearTimeout(killer);
+    expect(r.exitCode, seen).toBe(130);
+    expect(seen).toMatch(/Interrupted: rehearsal \d{8}-[a-z0-9]{6} is saved\. Resume with: golive rehearse /);
+    const [state] = (await listStates(w.dir)).states;
+    expect(state?.steps.charge.phase).toBe('created');
+    expect(state?.sessions.at(-1)?.outcome).toBe('interrupted (Ctrl-C)');
   });
 });
