@@ -12,7 +12,7 @@ import { createClient } from '../mintcash/client.js';
 import { askerFromPrompter, loadAnswers, type AnswersFile, type Asker } from '../rehearsal/asker.js';
 import { validateAnswers } from '../rehearsal/questions.js';
 import { isPractice } from '../rehearsal/signoff.js';
-import { openSummary, readableStatus, when } from '../rehearsal/screen.js';
+import { PRACTICE_SCREEN_BANNER, openSummary, readableStatus, when } from '../rehearsal/screen.js';
 import type { Waiter, WebhookCheckSummary } from '../rehearsal/context.js';
 import { runRehearsal } from '../rehearsal/engine.js';
 import { writeSignOff } from '../rehearsal/files.js';
@@ -99,7 +99,8 @@ async function webhookChecks(root: string, project: Project, env: NodeJS.Process
   return {
     counts,
     failing: report.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => c.id),
-    skipped: report.checks.filter((c) => c.status === 'skip').map((c) => c.id),
+    // Not proven either way: scoped out (skip) or not configured (pending).
+    skipped: report.checks.filter((c) => c.status === 'skip' || c.status === 'pending').map((c) => c.id),
     results: report.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary })),
   };
 }
@@ -157,6 +158,8 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     });
   }
 
+  const practiceRun = keyEnvs[0] !== 'live' || ['sandbox', 'loopback'].includes(classifyBaseUrl(baseUrl));
+  if (practiceRun) out(PRACTICE_SCREEN_BANNER);
   let ask = io.asker;
   let answersFile: AnswersFile | undefined;
   if (!ask && flags.answers) {

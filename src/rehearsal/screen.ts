@@ -50,7 +50,8 @@ export function stepTitle(def: StepDef, practice: boolean): string {
 
 /** "Settlement (waiting), Renewal (waiting), Cancel (not started)". */
 export function openSummary(s: RehearsalState): string {
-  const open = STEPS.filter((d) => s.steps[d.id].status !== 'done').map((d) => `${d.title} (${readableStepStatus(s.steps[d.id].status)})`);
+  const practice = s.target.keyEnvironment !== 'live' || s.target.baseUrlKind === 'sandbox' || s.target.baseUrlKind === 'loopback';
+  const open = STEPS.filter((d) => s.steps[d.id].status !== 'done').map((d) => `${stepTitle(d, practice)} (${readableStepStatus(s.steps[d.id].status)})`);
   return open.length ? open.join(', ') : 'nothing';
 }
 

@@ -57,10 +57,11 @@ export async function runCharge(ctx: StepContext): Promise<void> {
       ],
       default: 'create',
     });
-    rec.answers['charge.mode'] = mode;
+    ctx.answered('charge.mode', mode);
     if (mode === 'existing') {
       const id = await ctx.deps.ask.input('charge.paymentId', { message: 'Payment id of the payment you made:', validate: (v) => (v.trim() ? true : 'enter the payment id') });
       rec.ids.paymentId = id.trim();
+      ctx.answered('charge.paymentId', id.trim());
       await ctx.phase('created');
     } else {
       await ctx.typed('charge.confirm', `golive will create a ${ctx.moneyKind} payment of ${formatMinor(s.amount, s.currency)} (externalId ${externalIdFor(ctx.state.id, 'charge')}).`, formatMinor(s.amount, s.currency));

@@ -58,7 +58,16 @@ export async function runPreflight(ctx: StepContext): Promise<void> {
     ctx.deps.waiter.stop();
   }
   const mark: Record<string, string> = { pass: '✔', fail: '✖', error: '✖', warn: '!', skip: '–', pending: '…' };
-  for (const r of summary.results) ctx.out(`  ${mark[r.status] ?? '·'} ${r.id} ${r.status}: ${r.summary}`);
+  // One line per distinct result: eleven identical "no URL configured" lines would bury the point.
+  const groups = new Map<string, string[]>();
+  for (const r of summary.results) {
+    const k = `${r.status}\u0000${r.summary}`;
+    groups.set(k, [...(groups.get(k) ?? []), r.id]);
+  }
+  for (const [k, ids] of groups) {
+    const [status, text] = k.split('\u0000') as [string, string];
+    ctx.out(`  ${mark[status] ?? '·'} ${ids.join(', ')} ${status}: ${text}`);
+  }
   rec.facts.webhookChecks = summary.counts;
   if (summary.skipped.length) rec.facts.webhookChecksSkipped = summary.skipped;
   if (summary.failing.length) {
