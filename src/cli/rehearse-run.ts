@@ -252,6 +252,7 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
   };
   await persist('start');
   const waiter = spinner(io);
+  let lastRequestId: string | undefined;
   const resumeCmd = ['golive rehearse', ...(dir !== '.' ? [dir] : []), ...(flags.apiBaseUrl ? ['--api-base-url', flags.apiBaseUrl] : []), ...(flags.answers ? ['--answers', flags.answers] : [])].join(' ');
   // Ctrl-C while a spinner waits (a signal, not a prompt): save, say how to resume, exit 130.
   const off = io.onInterrupt(async () => {
@@ -265,7 +266,8 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
   try {
     const outcome = await runRehearsal({
       state: st,
-      client: createClient({ baseUrl, publicKey, secretKey }),
+      client: createClient({ baseUrl, publicKey, secretKey, onResponse: (r) => (lastRequestId = r.requestId ?? undefined) }),
+      lastRequestId: () => lastRequestId,
       ask,
       out,
       waiter,

@@ -39,6 +39,8 @@ export interface RehearsalDeps {
   webhookChecks: (progress: (text: string) => void) => Promise<WebhookCheckSummary>;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /** The `x-request-id` of the last successful API response, if MintCash sent one. */
+  lastRequestId?: () => string | undefined;
 }
 
 /** The step must wait (days, maybe): the state says what for; the next run picks it up. */
@@ -88,6 +90,12 @@ export class StepContext {
   async phase(phase: string): Promise<void> {
     this.rec.phase = phase;
     await this.deps.persist(`${this.id}:${phase}`);
+  }
+
+  /** Keeps MintCash's request id of the call that just succeeded next to the object it made. */
+  recordRequestId(key: string): void {
+    const rid = this.deps.lastRequestId?.();
+    if (rid) this.rec.ids[key] = rid;
   }
 
   observe(what: string, status: string, detail?: string): void {

@@ -79,6 +79,7 @@ export async function runCharge(ctx: StepContext): Promise<void> {
       throw apiFailure(e, 'charge-refused', 'MintCash refused to create the payment: check the currency and amount are enabled for your account.');
     }
     ctx.deps.afterSend?.('charge:sent');
+    ctx.recordRequestId('createRequestId');
     rec.ids.paymentId = p.id;
     if (p.redirectUrl) rec.facts.hostedPageUrl = p.redirectUrl;
     ctx.observe('POST /payments', p.status);
@@ -159,6 +160,7 @@ export async function runRefund(ctx: StepContext): Promise<void> {
     if (rec.phase === 'confirmed') {
       const r = await read();
       ctx.deps.afterSend?.('refund:sent');
+      ctx.recordRequestId('refundRequestId');
       rec.ids.refundId = r.id;
       ctx.observe('POST /payments/{id}/refund', r.status);
       await ctx.phase('requested');

@@ -53,6 +53,7 @@ export async function runSubscription(ctx: StepContext): Promise<void> {
       throw apiFailure(e, 'subscription-refused', 'MintCash refused to create the subscription: check amount, currency and interval, or configure rehearsal.subscriptionPlan.');
     }
     ctx.deps.afterSend?.('subscription:sent');
+    ctx.recordRequestId('createRequestId');
     rec.ids.subscriptionId = sub.id;
     if (sub.redirectUrl) rec.facts.hostedPageUrl = sub.redirectUrl;
     ctx.observe('POST /subscriptions', sub.status);
@@ -124,6 +125,7 @@ export async function runCancel(ctx: StepContext): Promise<void> {
       try {
         const after = await ctx.api(() => client.cancelSubscription(id));
         ctx.observe(`DELETE /subscriptions/${id}`, after.status);
+        ctx.recordRequestId('cancelRequestId');
       } catch (e) {
         if (e instanceof Stopped) throw e;
         throw apiFailure(e, 'cancel-refused', 'MintCash refused the cancel: the subscription may already be failed or cancelled; check it with your account manager.');

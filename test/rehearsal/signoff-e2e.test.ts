@@ -38,6 +38,11 @@ describe('sign-off, end to end', () => {
     expect(charge.provenance['charge.webhookReceived']).toMatchObject({ via: 'answers-file', file: 'answers.json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), observed: { what: `GET /payments/${charge.ids.paymentId}`, status: 'succeeded' } });
     const refund = doc.steps.find((s: { id: string }) => s.id === 'refund');
     expect(refund.provenance['refund.moneyReturned'].observed.status).toBe('refunded');
+    // The ids MintCash returned, request ids included.
+    expect(charge.ids).toMatchObject({ paymentId: expect.any(String), createRequestId: expect.stringMatching(/^req_/) });
+    expect(refund.ids).toMatchObject({ refundId: expect.any(String), refundRequestId: expect.stringMatching(/^req_/) });
+    const cancel = doc.steps.find((s: { id: string }) => s.id === 'cancel');
+    expect(cancel.ids.cancelRequestId).toMatch(/^req_/);
     const md = await readFile(json.replace(/\.json$/, '.md'), 'utf8');
     expect(md).toContain('Answers: SCRIPTED');
     expect(md).toContain('PRACTICE: test keys or a sandbox/emulator target');
