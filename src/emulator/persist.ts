@@ -148,6 +148,8 @@ function batch(): Batch {
 /** Appends marked records to the log and fsyncs them, in groups. */
 export class Journal {
   private readonly dirty = new Map<Tracked, Set<string>>();
+  /** The small untracked part (clock, keys, merchants) changed. */
+  private metaDirty = false;
   private open: Batch | undefined;
   private writing: Batch | undefined;
   private running: Promise<void> | undefined;
@@ -168,6 +170,11 @@ export class Journal {
     return new Journal(file, state, fh);
   }
 
+  /** Something outside the tracked collections changed (the clock, a key, the merchant). */
+  touch(): void {
+    this.metaDirty = true;
+  }
+
   mark(coll: Tracked, id: string): void {
     let set = this.dirty.get(coll);
     if (!set) this.dirty.set(coll, (set = new Set()));
@@ -179,7 +186,7 @@ export class Journal {
    * never shows what a crash could still take back.
    */
   commit(): Promise<void> {
-    if (this.dirty.size > 0) {
+    if (this.dirty.size > 0 || this.metaDirty) {
       this.open ??= batch();
       this.open.text += `${JSON.stringify(this.line())}\n`;
     }
@@ -198,6 +205,7 @@ export class Journal {
       set[coll] = out;
     }
     this.dirty.clear();
+    this.metaDirty = false;
     const { clockOffsetMs, keys, merchants, webhookSecret } = this.state;
     return { set, meta: { clockOffsetMs, keys, merchants, webhookSecret } };
   }

@@ -40,6 +40,7 @@ async function spawnEmulator(dir: string, extra: string[] = [], env: Record<stri
   const live = parseEnv(await readFile(join(dir, 'creds', 'live.env'), 'utf8'));
   return {
     url,
+    liveUrl: `${url}/live`,
     test: { publicKey: test.MINTCASH_PUBLIC_KEY as string, secretKey: test.MINTCASH_SECRET_KEY as string },
     live: { publicKey: live.MINTCASH_PUBLIC_KEY as string, secretKey: live.MINTCASH_SECRET_KEY as string, baseUrl: live.MINTCASH_BASE_URL as string },
     webhookSecret: test.MINTCASH_WEBHOOK_SECRET as string,
@@ -87,7 +88,17 @@ describe('emulator durability', () => {
     await b.kill9();
     const c = await spawnEmulator(dir);
     expect((await call(c.url, 'GET', `/payments/${last.json.id}`, c.test)).json.status).toBe('succeeded');
+    // Changes outside the records (the clock, a revoked key) are just as durable.
+    expect((await call(c.url, 'POST', '/__emulator/clock', undefined, { advanceDays: 3 })).status).toBe(200);
+    const rotated = await call(c.url, 'POST', '/__emulator/keys', undefined, { environment: 'live' });
+    expect((await call(c.url, 'POST', '/__emulator/keys/revoke', undefined, { publicKey: c.live.publicKey })).status).toBe(200);
     await c.kill9();
+    const d = await spawnEmulator(dir);
+    expect((await call(d.url, 'GET', '/__emulator/clock')).json.offsetMs).toBe(3 * 86_400_000);
+    expect((await call(d.liveUrl, 'GET', '/merchant/api-keys', c.live)).status).toBe(401);
+    expect(d.live.publicKey).toBe(rotated.json.publicKey);
+    expect((await call(d.liveUrl, 'GET', '/merchant/api-keys', d.live)).status).toBe(200);
+    await d.kill9();
   });
 
   it('webhook retries that were due, and the delivery log, survive a kill -9 and restart', { timeout: 60_000 }, async () => {
@@ -95,7 +106,8 @@ describe('emulator durability', () => {
     const secret = `whsec_${Date.now()}durable`;
     // The merchant's endpoint fails the first attempt, then works.
     const rx = await receiver(secret, [500, 200]);
-    const args = ['--retry-scale', '0.01', '--webhook-url', rx.url, '--webhook-secret-env', 'EMU_SECRET'];
+    // Attempt 2 is due 1.5 s after the first: after the kill, before or just after the restart.
+    const args = ['--retry-scale', '0.05', '--webhook-url', rx.url, '--webhook-secret-env', 'EMU_SECRET'];
     try {
       const a = await spawnEmulator(dir, args, { EMU_SECRET: secret });
       await call(a.url, 'POST', '/payments', a.test, hosted('o1'));
