@@ -18,7 +18,8 @@ const COMPACT_BYTES = 64 * 1024 * 1024;
 
 interface WalLine {
   set: Partial<Record<Tracked, Record<string, unknown>>>;
-  meta: Pick<EmulatorState, 'clockOffsetMs' | 'keys' | 'merchants' | 'webhookSecret'>;
+  /** Present when the clock, keys, merchants or webhook secret changed since the last line. */
+  meta?: Pick<EmulatorState, 'clockOffsetMs' | 'keys' | 'merchants' | 'webhookSecret'>;
 }
 
 async function readText(file: string): Promise<string | undefined> {
@@ -63,8 +64,8 @@ export async function loadState(file: string): Promise<EmulatorState | undefined
       // Only the last line can be torn (killed mid-append), and its request was never answered.
       break;
     }
-    state ??= upgrade({ version: 1, ...rec.meta, payments: {}, refunds: {}, subscriptions: {}, tokens: {}, idempotency: {} } as unknown as EmulatorState);
-    Object.assign(state, rec.meta);
+    state ??= upgrade({ version: 1, clockOffsetMs: 0, keys: [], merchants: {}, webhookSecret: '', payments: {}, refunds: {}, subscriptions: {}, tokens: {}, idempotency: {} } as unknown as EmulatorState);
+    if (rec.meta) Object.assign(state, rec.meta);
     for (const coll of TRACKED) {
       const target = state[coll] as Record<string, unknown>;
       for (const [id, value] of Object.entries(rec.set[coll] ?? {})) {
@@ -148,8 +149,8 @@ function batch(): Batch {
 /** Appends marked records to the log and fsyncs them, in groups. */
 export class Journal {
   private readonly dirty = new Map<Tracked, Set<string>>();
-  /** The small untracked part (clock, keys, merchants) changed. */
-  private metaDirty = false;
+  /** The small untracked part (clock, keys, merchants) as last logged: logged again only when it differs. */
+  private lastMeta = '';
   private open: Batch | undefined;
   private writing: Batch | undefined;
   private running: Promise<void> | undefined;
@@ -170,11 +171,6 @@ export class Journal {
     return new Journal(file, state, fh);
   }
 
-  /** Something outside the tracked collections changed (the clock, a key, the merchant). */
-  touch(): void {
-    this.metaDirty = true;
-  }
-
   mark(coll: Tracked, id: string): void {
     let set = this.dirty.get(coll);
     if (!set) this.dirty.set(coll, (set = new Set()));
@@ -186,7 +182,7 @@ export class Journal {
    * never shows what a crash could still take back.
    */
   commit(): Promise<void> {
-    if (this.dirty.size > 0 || this.metaDirty) {
+    if (this.dirty.size > 0 || this.metaText() !== this.lastMeta) {
       this.open ??= batch();
       this.open.text += `${JSON.stringify(this.line())}\n`;
     }
@@ -205,9 +201,15 @@ export class Journal {
       set[coll] = out;
     }
     this.dirty.clear();
-    this.metaDirty = false;
+    const meta = this.metaText();
+    if (meta === this.lastMeta) return { set };
+    this.lastMeta = meta;
+    return { set, meta: JSON.parse(meta) as WalLine['meta'] };
+  }
+
+  private metaText(): string {
     const { clockOffsetMs, keys, merchants, webhookSecret } = this.state;
-    return { set, meta: { clockOffsetMs, keys, merchants, webhookSecret } };
+    return JSON.stringify({ clockOffsetMs, keys, merchants, webhookSecret });
   }
 
   private kick(): void {

@@ -63,10 +63,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const j = journal;
   const state = j ? trackChanges(raw, (coll, id) => j.mark(coll, id)) : raw;
   // Changes made outside a request (a retry, a renewal on the clock) are saved right away.
-  const background = () => {
-    j?.touch();
-    void j?.commit().catch(() => undefined);
-  };
+  const background = () => void j?.commit().catch(() => undefined);
   const deliverer = new Deliverer({
     urls: { ...(opts.webhookUrl ? { test: opts.webhookUrl } : {}), ...(opts.liveWebhookUrl ? { live: opts.liveWebhookUrl } : {}) },
     secret: raw.webhookSecret,
