@@ -77,7 +77,9 @@ export async function runEmulate(
     const dir = opts.credentialsDir ? resolve(opts.credentialsDir) : await mkdtemp(join(tmpdir(), 'golive-emulator-'));
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const files: Record<string, string> = {};
-    for (const env of ['test', 'live'] as const) {
+    // An environment whose keys were all revoked (a restored state) has no credentials to hand out.
+    const envs = (['test', 'live'] as const).filter((env) => emu.core.activeKey(env));
+    for (const env of envs) {
       const c = emu.credentials(env);
       const file = join(dir, `${env}.env`);
       const text = [
@@ -102,13 +104,13 @@ export async function runEmulate(
       `  live base URL    ${emu.liveUrl}  (live keys only)`,
       '',
       ...(['test', 'live'] as const).map((env) => {
+        if (!envs.includes(env)) return `  ${env}  no active key (all revoked): POST /__emulator/keys {"environment":"${env}"} issues one`;
         const c = emu.credentials(env);
         return `  ${env}  public ${c.publicKey}  secret ${maskSecret(c.secretKey)}`;
       }),
       '',
-      `  Credentials (mode 0600): ${files.test}`,
-      `                           ${files.live}`,
-      `  Load the test pair:      set -a; . ${files.test}; set +a`,
+      `  Credentials (mode 0600): ${Object.values(files).join('\n                           ')}`,
+      ...(files.test ? [`  Load the test pair:      set -a; . ${files.test}; set +a`] : []),
       `  Test webhooks:           ${hooks('test')}`,
       `  Live webhooks:           ${hooks('live')}`,
       `  Event log:               GET /__emulator/events, deliveries: GET /__emulator/deliveries`,

@@ -25,7 +25,7 @@ afterEach(async () => {
 const parseEnv = (text: string) => Object.fromEntries(text.split('\n').filter((l) => l.includes('=') && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 
 /** Starts `golive emulate` on a state file; resolves once it prints its URL. */
-async function spawnEmulator(dir: string, extra: string[] = [], env: Record<string, string> = {}) {
+async function spawnEmulator(dir: string, extra: string[] = [], env: Record<string, string> = {}, fresh = true) {
   const child = execa('node', [BIN, 'emulate', '--port', '0', '--state', join(dir, 'emu.json'), '--credentials-dir', join(dir, 'creds'), ...extra], {
     env: cleanEnv(env),
     extendEnv: false,
@@ -37,13 +37,15 @@ async function spawnEmulator(dir: string, extra: string[] = [], env: Record<stri
   await until(() => out.includes('Ctrl-C'), 'the emulator to start', 20_000);
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] as string;
   const test = parseEnv(await readFile(join(dir, 'creds', 'test.env'), 'utf8'));
-  const live = parseEnv(await readFile(join(dir, 'creds', 'live.env'), 'utf8'));
+  // A stale live.env from an earlier start is never read when this start wrote none.
+  const live = fresh ? parseEnv(await readFile(join(dir, 'creds', 'live.env'), 'utf8')) : {};
   return {
     url,
     liveUrl: `${url}/live`,
     test: { publicKey: test.MINTCASH_PUBLIC_KEY as string, secretKey: test.MINTCASH_SECRET_KEY as string },
     live: { publicKey: live.MINTCASH_PUBLIC_KEY as string, secretKey: live.MINTCASH_SECRET_KEY as string, baseUrl: live.MINTCASH_BASE_URL as string },
     webhookSecret: test.MINTCASH_WEBHOOK_SECRET as string,
+    output: () => out,
     async kill9() {
       child.kill('SIGKILL');
       const r = await child;
@@ -98,7 +100,12 @@ describe('emulator durability', () => {
     expect((await call(d.liveUrl, 'GET', '/merchant/api-keys', c.live)).status).toBe(401);
     expect(d.live.publicKey).toBe(rotated.json.publicKey);
     expect((await call(d.liveUrl, 'GET', '/merchant/api-keys', d.live)).status).toBe(200);
+    // Every live key revoked: the emulator still starts, and says how to get one.
+    expect((await call(d.url, 'POST', '/__emulator/keys/revoke', undefined, { publicKey: d.live.publicKey })).status).toBe(200);
     await d.kill9();
+    const e = await spawnEmulator(dir, [], {}, false);
+    expect(e.output()).toContain('live  no active key (all revoked)');
+    await e.kill9();
   });
 
   it('webhook retries that were due, and the delivery log, survive a kill -9 and restart', { timeout: 60_000 }, async () => {
