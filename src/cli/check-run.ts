@@ -23,7 +23,7 @@ export interface CliIO {
 
 export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO): Promise<number> {
   const root = await resolveTargetDir(dir);
-  const { config, registry } = await loadProject(root, flags.config);
+  const { config, registry } = await loadProject(root, flags.config, { verbose: Boolean(flags.verbose) });
   const selected = selectChecks(registry, flags.only, flags.skip).filter(
     // Rehearsal items only count when the gate asks for them.
     (c) => c.section !== 'rehearsal' || flags.requireRehearsal,

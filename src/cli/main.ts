@@ -4,6 +4,8 @@
 import type { Command } from 'commander';
 import { GoliveError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { addSecrets, safeLine, secretsFromEnv } from '../engine/sanitise.js';
+import { runCleanups } from '../cleanup.js';
 
 export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -29,7 +31,7 @@ export async function buildProgram(setCode: (code: number) => void): Promise<Com
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (str, write) => write(str) })
+    .configureOutput({ outputError: (str, write) => write(`${str.split('\n').filter(Boolean).map(safeLine).join('\n')}\n`) })
     .addHelpText('after', `
 Examples:
   $ npx golive check                          check the current repository
@@ -57,6 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  // Secrets in the environment are known from the start, so even a usage error masks them.
+  addSecrets(secretsFromEnv(process.env));
   let code = 0;
   try {
     const program = await buildProgram((c) => (code = c));
@@ -64,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     return handleError(e);
+  } finally {
+    await runCleanups();
   }
 }
 
@@ -85,14 +91,15 @@ export function handleError(e: unknown): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     return e.exitCode === 0 ? 0 : EXIT.usage;
   }
+  // Every line passes the output boundary: secrets masked, control characters made visible.
   if (e instanceof GoliveError) {
-    process.stderr.write(`golive: ${e.message}\n`);
-    for (const d of e.details) process.stderr.write(`  - ${d}\n`);
-    if (e.suggestion) process.stderr.write(`  ${e.suggestion}\n`);
+    process.stderr.write(`golive: ${safeLine(e.message)}\n`);
+    for (const d of e.details) process.stderr.write(/^\s{4}/.test(d) ? `    ${safeLine(d.trim())}\n` : `  - ${safeLine(d)}\n`);
+    if (e.suggestion) process.stderr.write(`  ${safeLine(e.suggestion)}\n`);
     return e.exitCode;
   }
-  process.stderr.write(`golive: internal error: ${describeError(e)}\n  Please report this with the command you ran.\n`);
-  if (process.env.GOLIVE_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.stderr.write(`golive: internal error: ${safeLine(describeError(e))}\n  Please report this with the command you ran.\n`);
+  if (process.env.GOLIVE_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack.split('\n').map(safeLine).join('\n')}\n`);
   return EXIT.usage;
 }
 

@@ -65,7 +65,7 @@ export interface Project {
  * Config, plugins and the registry of a target directory. Plugin paths are relative to the config
  * file's directory. Every problem (config, plugin loading, ids) is reported at once: exit 2.
  */
-export async function loadProject(dir: string, configPath?: string): Promise<Project> {
+export async function loadProject(dir: string, configPath?: string, opts: { verbose?: boolean } = {}): Promise<Project> {
   const [{ builtinChecks }, { createRegistry, checkProblems }, { loadConfig, checkRefProblems, configInvalid }] = await Promise.all([
     import('../../checks/index.js'),
     import('../engine/registry.js'),
@@ -75,7 +75,7 @@ export async function loadProject(dir: string, configPath?: string): Promise<Pro
   let checks = builtinChecks;
   if (config.plugins.length > 0) {
     const { loadPlugins } = await import('../plugins/load.js');
-    const { plugins, problems } = await loadPlugins(config.plugins, file ? path.dirname(file) : dir);
+    const { plugins, problems } = await loadPlugins(config.plugins, file ? path.dirname(file) : dir, { root: dir, ...(opts.verbose ? { verbose: true } : {}) });
     checks = [...builtinChecks, ...plugins.flatMap((p) => p.checks)];
     const all = [...problems, ...checkProblems(checks)];
     if (all.length > 0) {

@@ -6,7 +6,8 @@ import type { CollectContext, EvidenceMap } from '../evidence/types.js';
 import { describeError } from '../errors.js';
 import type { GoliveConfig } from '../config/schema.js';
 import { fingerprint } from './fingerprint.js';
-import { redactDeep } from './mask.js';
+import { parseOutcome } from './outcome.js';
+import { addSecrets, sanitiseDeep, secretsFromEnv, secretsInEvidence } from './sanitise.js';
 import { applyWaivers, type Baseline } from './waivers.js';
 import { decideGate, deriveStatus, sortFindings } from './gate.js';
 import type {
@@ -60,20 +61,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-function isOutcome(v: unknown): v is CheckOutcome {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
-  const o = v as CheckOutcome;
-  if (o.findings !== undefined && !Array.isArray(o.findings)) return false;
-  return (o.findings ?? []).every(
-    (f) => f && typeof f === 'object' && typeof f.messageId === 'string' && typeof f.message === 'string',
-  );
-}
 
-/** Secret values from the environment, so the final sweep can mask them wherever they appear. */
-function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv): string[] {
-  return [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]
-    .map((name) => env[name])
-    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+/** Every secret value this run knows of (environment, env file, config files, the key scan). */
+function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv, gathered: Map<EvidenceKey, unknown>): string[] {
+  return [
+    ...secretsFromEnv(env, [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]),
+    ...secretsInEvidence(Object.fromEntries(gathered)),
+  ];
 }
 
 export async function runChecks(params: RunParams): Promise<RunReport> {
@@ -134,8 +128,9 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
         Promise.resolve().then(() => check.run({ evidence: evidence as EvidenceMap, config, options })),
         timeout,
       );
-      if (!isOutcome(value)) throw new Error('the check returned something that is not a result');
-      outcome = value;
+      const parsed = parseOutcome(value);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      outcome = parsed.outcome;
     } catch (e) {
       outcome = { status: 'error', summary: `Could not run: ${describeError(e)}` };
     }
@@ -238,7 +233,10 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     waivers,
     notes,
   };
-  return redactDeep(report, secretValues(config, params.env));
+  const secrets = secretValues(config, params.env, gathered);
+  // The output boundary learns them too, so later errors and annotations are masked as well.
+  addSecrets(secrets);
+  return sanitiseDeep(report, secrets);
 }
 
 function defaultSummary(r: CheckResult): string {
