@@ -62,8 +62,9 @@ export function mask(text: string, extra: readonly string[] = []): string {
   return maskUrlCredentials(redactText(text, [...extra, ...knownSecrets()].sort((a, b) => b.length - a.length)));
 }
 
-// C0 controls, DEL, C1 controls (matching them is the point here)
-// eslint-disable-next-line no-control-regex, line/paragraph separators and bidirectional overrides.
+// C0 controls, DEL, C1 controls, line/paragraph separators and bidirectional overrides (matching
+// control characters is the point here).
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL_KEEP_NL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
