@@ -3,6 +3,7 @@
 // worker thread, which the sandbox forbids). `mintcash-golive` is bundled from this very
 // installation; any other package stays external at its resolved absolute path, so native modules
 // and the plugin's own dependencies load as installed. Nothing of the plugin runs here.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
@@ -36,8 +37,11 @@ let tempDir: string | undefined;
 /** One private temp directory per golive process for every bundle; removed by removeBundles(). */
 async function bundleDir(): Promise<string> {
   if (!tempDir) {
-    tempDir = await mkdtemp(path.join(os.tmpdir(), 'golive-plugins-'));
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'golive-plugins-'));
+    tempDir = dir;
     onCleanup(removeBundles);
+    // The safety net for hosts that never run golive's cleanups (a test runner using the tester).
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   return tempDir;
 }

@@ -105,7 +105,7 @@ function errorOutcome(e: unknown): CheckOutcome {
 }
 
 /** The check as the runner sees it: metadata from the child, `run` a request to the child. */
-function proxyCheck(meta: Record<string, unknown>, id: string, spec: string, proc: PluginProcess, timeoutMs: number, backstopMs: number): Check {
+export function proxyCheck(meta: Record<string, unknown>, id: string, spec: string, proc: PluginProcess, timeoutMs: number, backstopMs: number): Check {
   const index = meta.index as number;
   return {
     ...(meta as unknown as Check),
