@@ -32,7 +32,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   const baseline = flags.baseline ? baselineFromReport(await readReport(flags.baseline), flags.baseline) : undefined;
 
   const format: Format = (flags.format as Format | undefined) ?? 'pretty';
-  const progress = startProgress(io.stderr, io.env, selected.length);
+  const progress = startProgress(io.stderr, io.env, selected.length, { quiet: Boolean(flags.quiet) });
   let report: RunReport;
   try {
     report = await runChecks({
@@ -55,6 +55,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
       suppressions: (files) => loadSuppressions(root, files),
       onCheckStart: (c) => progress.started(c.id),
       onCheckDone: (r) => progress.done(r.id),
+      onProgress: (kind, n) => progress.count(kind, n),
     });
   } finally {
     progress.stop();

@@ -7,14 +7,15 @@ import { VERSION } from '../version.js';
 import { addSecrets, safeLine, secretsFromEnv } from '../engine/sanitise.js';
 import { runCleanups } from '../cleanup.js';
 
-export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0    gate passed
   1    gate failed (a check failed, errored or is pending)
   2    usage or config error, or tool failure
-  130  interrupted (Ctrl-C)`;
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)`;
 
 export async function buildProgram(setCode: (code: number) => void): Promise<Command> {
   const [{ Command }, check, list, report, init, emulate, rehearse] = await Promise.all([
@@ -113,11 +114,16 @@ export function onInterrupt(hook: InterruptHook): () => void {
   return () => interruptHooks.delete(hook);
 }
 
-/** Called by bin/golive.js on SIGINT; hooks get at most 2 s. Returns the exit code (130 unless a hook says otherwise). */
-export async function runInterruptHooks(): Promise<number> {
+/**
+ * Called by bin/golive.js on SIGINT (130) or SIGTERM (143); hooks get at most 2 s, then every
+ * cleanup runs (plugin processes and git stopped and awaited, temp files removed, spinner
+ * cleared). Returns the exit code: `signalCode` unless every hook says otherwise.
+ */
+export async function runInterruptHooks(signalCode: number = EXIT.interrupted): Promise<number> {
   const hooks = [...interruptHooks];
   const all = Promise.allSettled(hooks.map((h) => Promise.resolve().then(h)));
   const settled = await Promise.race([all, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000).unref())]);
   const codes = (settled ?? []).flatMap((s) => (s.status === 'fulfilled' && typeof s.value === 'number' ? [s.value] : []));
-  return codes.length > 0 && codes.length === hooks.length ? Math.max(...codes) : EXIT.interrupted;
+  await runCleanups();
+  return codes.length > 0 && codes.length === hooks.length ? Math.max(...codes) : signalCode;
 }

@@ -120,9 +120,9 @@ export function suggestIds(input: string, ids: Iterable<string>): string[] {
 /** A file the user named must exist and be readable: a clear usage error otherwise. */
 export async function assertReadable(file: string, flag: string): Promise<void> {
   const st = await stat(file).catch(() => undefined);
-  if (!st || !st.isFile()) {
-    throw new GoliveError('IO', `${flag}: file not found: ${file}`, { suggestion: `Check the path given to ${flag}.` });
-  }
+  if (!st) throw new GoliveError('IO', `${flag}: file not found: ${file}`, { suggestion: `Check the path given to ${flag}.` });
+  // A FIFO or device would block or stream forever: only regular files are read.
+  if (!st.isFile()) throw new GoliveError('IO', `${flag}: ${file} is not a regular file`, { suggestion: `Pass ${flag} a regular file.` });
   await access(file, constants.R_OK).catch(() => {
     throw new GoliveError('IO', `${flag}: cannot read ${file} (permission denied)`, { suggestion: 'Check the file permissions.' });
   });

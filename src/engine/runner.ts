@@ -39,6 +39,8 @@ export interface RunParams {
   evidence?: Partial<EvidenceMap>;
   onCheckStart?: (check: Check) => void;
   onCheckDone?: (result: CheckResult) => void;
+  /** Collectors' work counters (files, commits, probes), for progress off a terminal. */
+  onProgress?: CollectContext['progress'];
   now?: Date;
 }
 
@@ -84,6 +86,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     config,
     options,
     env: params.env,
+    ...(params.onProgress ? { progress: params.onProgress } : {}),
     get<K extends EvidenceKey>(key: K): Promise<EvidenceMap[K]> {
       let p = memo.get(key) as Promise<EvidenceMap[K]> | undefined;
       if (!p) {

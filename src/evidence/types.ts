@@ -182,8 +182,15 @@ export interface CollectContext {
   config: GoliveConfig;
   options: RunOptions;
   env: NodeJS.ProcessEnv;
+  /**
+   * Reports work done, for the progress line of a long run (files scanned, commits read, probes
+   * sent). Cheap to call per item; absent when nobody listens.
+   */
+  progress?: (kind: ProgressKind, n?: number) => void;
   /** Another piece of evidence; each is gathered once per run. */
   get<K extends keyof EvidenceMap>(key: K): Promise<EvidenceMap[K]>;
 }
+
+export type ProgressKind = 'files' | 'commits' | 'probes';
 
 export type Collector<K extends keyof EvidenceMap> = (ctx: CollectContext) => Promise<EvidenceMap[K]>;
