@@ -31,6 +31,14 @@ function forbiddenKeyProblems(value: unknown, at: PropertyKey[] = []): string[] 
   return out;
 }
 
+/** V8 says `Unexpected token 's', ..."cretKey": sk_l"... is not valid JSON`: find that excerpt. */
+function snippetPosition(text: string, message: string): string {
+  const m = /Unexpected token '(.)', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  if (!m) return '';
+  const at = text.indexOf(m[2]!);
+  return at === -1 ? '' : ` at ${lineCol(text, at + Math.max(0, m[2]!.indexOf(m[1]!)))}`;
+}
+
 /** Where a JSON error is, when JSON.parse does not say: the YAML parser (JSON is YAML) usually can. */
 function yamlPosition(text: string): string {
   try {
@@ -59,7 +67,7 @@ function parseText(file: string, text: string): unknown {
     if (e instanceof YAMLParseError && e.linePos) where = ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
     else {
       const pos = /position (\d+)/.exec(describeError(e));
-      where = pos ? ` at ${lineCol(text, Number(pos[1]))}` : yamlPosition(text);
+      where = pos ? ` at ${lineCol(text, Number(pos[1]))}` : snippetPosition(text, describeError(e)) || yamlPosition(text);
     }
     throw new GoliveError('CONFIG_PARSE', `${path.basename(file)} is not valid ${isJson ? 'JSON' : 'YAML'}${where}`, {
       suggestion: 'Fix the syntax, or run `golive init` to write a fresh config.',
