@@ -65,10 +65,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 
 /** Every secret value this run knows of (environment, env file, config files, the key scan). */
-function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv, gathered: Map<EvidenceKey, unknown>): string[] {
+function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv, evidence: Record<string, unknown>): string[] {
   return [
     ...secretsFromEnv(env, [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]),
-    ...secretsInEvidence(Object.fromEntries(gathered)),
+    ...secretsInEvidence(evidence),
   ];
 }
 
@@ -236,7 +236,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     waivers,
     notes,
   };
-  const secrets = secretValues(config, params.env, gathered);
+  const secrets = secretValues(config, params.env, { ...params.evidence, ...Object.fromEntries(gathered) });
   // The output boundary learns them too, so later errors and annotations are masked as well.
   addSecrets(secrets);
   return sanitiseDeep(report, secrets);
