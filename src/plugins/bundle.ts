@@ -46,6 +46,16 @@ async function bundleDir(): Promise<string> {
   return tempDir;
 }
 
+let esbuildStarted = false;
+
+/** esbuild's long-lived service process goes too, so nothing outlives golive. */
+async function stopEsbuild(): Promise<void> {
+  if (!esbuildStarted) return;
+  esbuildStarted = false;
+  const { stop } = await import('esbuild');
+  await stop();
+}
+
 export async function removeBundles(): Promise<void> {
   const dir = tempDir;
   tempDir = undefined;
@@ -56,6 +66,10 @@ let counter = 0;
 
 export async function bundlePlugin(entry: string): Promise<Bundle> {
   const { build } = await import('esbuild');
+  if (!esbuildStarted) {
+    esbuildStarted = true;
+    onCleanup(stopEsbuild);
+  }
   const externals = new Set<string>();
   const resolveBare: Plugin = {
     name: 'golive-externals',
