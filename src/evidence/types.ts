@@ -181,7 +181,8 @@ export interface CollectContext {
   root: string;
   config: GoliveConfig;
   options: RunOptions;
-  env: NodeJS.ProcessEnv;
+  /** The process environment (a plain map, so the public types need no @types/node). */
+  env: Record<string, string | undefined>;
   /**
    * Reports work done, for the progress line of a long run (files scanned, commits read, probes
    * sent). Cheap to call per item; absent when nobody listens.

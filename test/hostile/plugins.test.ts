@@ -105,3 +105,24 @@ describe('plugin namespaces', () => {
     expect(JSON.parse(r.stdout).checks.map((c: { id: string }) => c.id)).toEqual(['evil/one', 'evil/two']);
   });
 });
+
+describe('plugins in a CommonJS project (npm init -y)', () => {
+  it('a TypeScript plugin importing mintcash-golive and a .cjs plugin requiring it both load', async () => {
+    const cj = await tempDir('golive-cjs-');
+    try {
+      const meta = "section: 'idempotency', kind: 'static', defaultSeverity: 'error', title: 't', failureTitle: 'f', why: 'w', fix: 'x', requires: ['repo']";
+      await cj.write({
+        'package.json': JSON.stringify({ name: 'shop', version: '1.0.0', type: 'commonjs' }),
+        'golive/ts-plugin.ts': `import { defineCheck, definePlugin, PLUGIN_API_VERSION } from 'mintcash-golive';\nconst c = defineCheck({ id: 'typed', ${meta}, run: ({ evidence }) => ({ summary: evidence.repo.files.length + ' files' }) });\nexport default definePlugin({ apiVersion: PLUGIN_API_VERSION, namespace: 'tsco', checks: [c] });\n`,
+        'golive/req.cjs': `const { defineCheck, PLUGIN_API_VERSION } = require('mintcash-golive');\nmodule.exports = { apiVersion: PLUGIN_API_VERSION, namespace: 'cjs', checks: [defineCheck({ id: 'required', ${meta}, run: () => ({}) })] };\n`,
+        'golive.config.json': JSON.stringify({ plugins: ['./golive/ts-plugin.ts', './golive/req.cjs'] }),
+      });
+      const r = await golive(['check', cj.dir, '--offline', '--format', 'json', '--only', 'tsco,cjs'], { env: cleanEnv() });
+      expect(r.stderr).toBe('');
+      const by = Object.fromEntries(JSON.parse(r.stdout).checks.map((c: { id: string; status: string }) => [c.id, c.status]));
+      expect(by).toEqual({ 'tsco/typed': 'pass', 'cjs/required': 'pass' });
+    } finally {
+      await cj.cleanup();
+    }
+  });
+});
