@@ -90,6 +90,21 @@ describe('a hostile plugin check', () => {
   });
 });
 
+describe('one process per plugin', () => {
+  it("a plugin's checks share one started process; two plugins get two", async () => {
+    const pid = "() => ({ summary: 'pid ' + process.pid })";
+    await tmp.write({
+      'p.mjs': plugin([check('a', pid), check('b', pid), check('c', pid)]),
+      'q.mjs': `export default { apiVersion: 1, namespace: 'other', checks: [${check('d', pid)}] };`,
+      'golive.config.json': JSON.stringify({ plugins: ['./p.mjs', './q.mjs'] }),
+    });
+    const r = await golive(['check', tmp.dir, '--offline', '--format', 'json', '--only', 'evil,other'], { env: cleanEnv() });
+    const pids = JSON.parse(r.stdout).checks.map((c: { summary: string }) => c.summary);
+    expect(new Set(pids.slice(0, 3)).size).toBe(1);
+    expect(pids[3]).not.toBe(pids[0]);
+  });
+});
+
 describe('plugin namespaces', () => {
   it('refuses a local plugin without a namespace and a reserved one, naming field and value', async () => {
     await tmp.write({ 'a.mjs': `export const apiVersion = 1; export const checks = [${check('a', '() => ({})')}];`, 'b.mjs': `export default { apiVersion: 1, namespace: 'credentials', checks: [${check('b', '() => ({})')}] };`, 'golive.config.json': JSON.stringify({ plugins: ['./a.mjs', './b.mjs'] }) });
