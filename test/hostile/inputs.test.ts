@@ -57,6 +57,14 @@ describe('config values', () => {
     expect(r.stderr).not.toMatch(/hunter2|abcdef123456/);
   });
 
+  it('an unknown key that holds a key is masked in the error', async () => {
+    const key = fakeKey('sk', 'live');
+    const r = await check({ [key]: 1, checks: { [key]: 'off' } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/sk_live_….{4}: unknown key/);
+    expect(r.stderr).not.toContain(key);
+  });
+
   it('a leap day is a real date', async () => {
     const r = await check({ waivers: [waiver({ expires: '2028-02-29' })] });
     expect(r.exitCode).toBe(0);

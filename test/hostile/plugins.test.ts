@@ -27,11 +27,13 @@ describe('a hostile plugin at import', () => {
     ['an infinite loop', 'for (;;) {}', /did not finish loading within 10 s/],
     ['a top-level await that never settles', 'await new Promise(() => {});', /did not finish loading within 10 s|exited with code 13 while loading/],
     ['a thrown error', "throw new Error('boom');", /cannot be loaded: boom/],
+    ['a thrown error quoting a key and a newline', "throw new Error('bad sk_' + 'live_' + 'Zx9Yw8Vu7Ts6Rq5Po4Nm\\n::error::x');", /cannot be loaded: bad sk_live_…o4Nm$/m],
   ])('%s is a plugin error with exit 2', async (_name, top, message) => {
     const r = await run({ 'p.mjs': plugin([check('a', '() => ({})')], top) });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/^::|Zx9Yw8/m);
   }, 40_000);
 });
 
