@@ -12,7 +12,12 @@ import { onCleanup } from '../cleanup.js';
 /** How long a plugin may take to import (start the process and evaluate its top level). */
 export const PLUGIN_IMPORT_TIMEOUT_MS = 10_000;
 
-const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+// The compiled child script. From the sources (a test runner importing src/ directly) it is the
+// build's copy: the sandbox runs plain JavaScript only.
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const CHILD = HERE.includes(`${path.sep}dist${path.sep}`)
+  ? path.join(HERE, 'child.js')
+  : path.resolve(HERE, '../../dist/src/plugins/child.js');
 // golive's own compiled files (the child script and what it imports).
 const DIST = path.resolve(path.dirname(CHILD), '..');
 

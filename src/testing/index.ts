@@ -13,7 +13,9 @@ import { bundlePlugin } from '../plugins/bundle.js';
 import { PluginProcess } from '../plugins/host.js';
 import { PLUGIN_TIMEOUT_MS, proxyCheck } from '../plugins/load.js';
 
-const GOLIVE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// The package root, whether this runs from dist/src/testing or (in golive's own tests) src/testing.
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const GOLIVE_ROOT = HERE.includes(`${path.sep}dist${path.sep}`) ? path.resolve(HERE, '../../..') : path.resolve(HERE, '../..');
 const BUILTIN_DIRS = [path.join(GOLIVE_ROOT, 'checks'), path.join(GOLIVE_ROOT, 'dist', 'checks')];
 const started = new Map<string, Promise<PluginProcess>>();
 
