@@ -45,5 +45,22 @@ describe('golive check on a repository with a pathological file', () => {
     // The ordinary file was still read: its create call without externalId is found.
     const ext = report.checks.find((c: { id: string }) => c.id === 'idempotency.external-id');
     expect(ext.findings.map((f: { file: string }) => f.file)).toContain('src/pay.js');
+    // …and the check says which files it could not read.
+    expect(ext.summary).toMatch(/Could not read 2 files it is responsible for: src\/arrows\.js \(nesting deeper/);
+  });
+
+  it('with nothing else to judge, the code checks are errors naming the file, never a pass or a skip', async () => {
+    const only = await tempDir('golive-hostile-parser-only-');
+    try {
+      await only.write({ 'src/deep.js': deep.parens });
+      const r = await golive(['check', only.dir, '--offline', '--format', 'json', '--only', 'idempotency']);
+      expect(r.exitCode).toBe(1);
+      for (const c of JSON.parse(r.stdout).checks) {
+        expect(c.status).toBe('error');
+        expect(c.summary).toContain('src/deep.js (nesting deeper than 1000 levels');
+      }
+    } finally {
+      await only.cleanup();
+    }
   });
 });
