@@ -90,3 +90,19 @@ describe('the runner sweep', () => {
     expect(msg).toBe('value …6Hb1 in\\nfile');
   });
 });
+
+describe('golive report on a hostile saved report', () => {
+  it('re-renders through the same boundary: no workflow command, no raw key', async () => {
+    const key = fakeKey('sk', 'live');
+    const first = await golive(['check', repo.dir, '--offline', '--only', 'credentials.no-secrets-in-source', '--format', 'json'], { env: cleanEnv() });
+    const saved = JSON.parse(first.stdout);
+    const c = saved.checks[0];
+    c.findings.push({ messageId: 'x', message: `leak ${key}`, severity: 'error', file: 'a\n::error file=y::owned.js', line: 1 });
+    await repo.write({ 'saved.json': JSON.stringify(saved) });
+    for (const format of ['pretty', 'markdown', 'sarif']) {
+      const r = await golive(['report', path.join(repo.dir, 'saved.json'), '--format', format], { env: cleanEnv({ GITHUB_ACTIONS: 'true' }) });
+      expect(r.stdout).not.toMatch(/^\s*::error file=y/m);
+      expect(r.stdout).not.toContain(key);
+    }
+  });
+});
