@@ -24,7 +24,7 @@ export interface CliIO {
 
 export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO): Promise<number> {
   const root = await resolveTargetDir(dir);
-  const { config, registry } = await loadProject(root, flags.config);
+  const { config, registry } = await loadProject(root, flags.config, { verbose: Boolean(flags.verbose) });
   // The rehearsal items always run: without --require-rehearsal they tell the verdict whether the
   // live dress rehearsal is done, but do not block the gate (decideGate).
   const selected = selectChecks(registry, flags.only, flags.skip);
@@ -34,7 +34,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   const baseline = flags.baseline ? baselineFromReport(await readReport(flags.baseline), flags.baseline) : undefined;
 
   const format: Format = (flags.format as Format | undefined) ?? 'pretty';
-  const progress = startProgress(io.stderr, io.env, selected.length);
+  const progress = startProgress(io.stderr, io.env, selected.length, { quiet: Boolean(flags.quiet) });
   let report: RunReport;
   try {
     report = await runChecks({
@@ -58,6 +58,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
       suppressions: (files) => loadSuppressions(root, files),
       onCheckStart: (c) => progress.started(c.id),
       onCheckDone: (r) => progress.done(r.id),
+      onProgress: (kind, n) => progress.count(kind, n),
     });
   } finally {
     progress.stop();

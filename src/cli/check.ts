@@ -20,6 +20,7 @@ export interface CheckFlags {
   baseline?: string;
   envFile?: string;
   verbose?: boolean;
+  quiet?: boolean;
 }
 
 
@@ -42,6 +43,7 @@ export function registerCheck(program: Command, setCode: (code: number) => void)
     .option('--baseline <report.json>', 'a previous JSON report: only new findings fail')
     .option('--env-file <path>', 'a rendered production env file to read keys from')
     .option('-v, --verbose', 'show evidence and notes for every check')
+    .option('-q, --quiet', 'no progress output on stderr (the report and errors still print)')
     .addHelpText('after', `
 Secrets come only from the environment: MINTCASH_PUBLIC_KEY, MINTCASH_SECRET_KEY,
 MINTCASH_WEBHOOK_SECRET (names configurable), or --env-file.

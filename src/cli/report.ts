@@ -28,12 +28,14 @@ export function registerReport(program: Command, setCode: (code: number) => void
         setCode(await runVerifyCommand(file, config, { online: flags.online, ...(flags.apiBaseUrl ? { apiBaseUrl: flags.apiBaseUrl } : {}) }, io));
         return;
       }
-      const [{ readReport }, { renderReport }, { writeFileAtomic }] = await Promise.all([
+      const [{ readReport }, { renderReport }, { writeFileAtomic }, { sanitiseDeep }] = await Promise.all([
         import('../report/load.js'),
         import('../report/index.js'),
         import('../report/write.js'),
+        import('../engine/sanitise.js'),
       ]);
-      const report = await readReport(file);
+      // A saved report is untrusted input too: it passes the output boundary like a fresh run.
+      const report = sanitiseDeep(await readReport(file));
       const color = !flags.output && flags.format === 'pretty' && useColor(process.stdout, process.env);
       const out = renderReport(report, flags.format, { color, verbose: Boolean(flags.verbose), width: terminalWidth(flags.output ? undefined : process.stdout) });
       if (flags.output) await writeFileAtomic(flags.output, out);

@@ -65,7 +65,7 @@ export interface Project {
  * Config, plugins and the registry of a target directory. Plugin paths are relative to the config
  * file's directory. Every problem (config, plugin loading, ids) is reported at once: exit 2.
  */
-export async function loadProject(dir: string, configPath?: string): Promise<Project> {
+export async function loadProject(dir: string, configPath?: string, opts: { verbose?: boolean } = {}): Promise<Project> {
   const [{ builtinChecks }, { createRegistry, checkProblems }, { loadConfig, checkRefProblems, configInvalid }] = await Promise.all([
     import('../../checks/index.js'),
     import('../engine/registry.js'),
@@ -75,7 +75,7 @@ export async function loadProject(dir: string, configPath?: string): Promise<Pro
   let checks = builtinChecks;
   if (config.plugins.length > 0) {
     const { loadPlugins } = await import('../plugins/load.js');
-    const { plugins, problems } = await loadPlugins(config.plugins, file ? path.dirname(file) : dir);
+    const { plugins, problems } = await loadPlugins(config.plugins, file ? path.dirname(file) : dir, { root: dir, ...(opts.verbose ? { verbose: true } : {}) });
     checks = [...builtinChecks, ...plugins.flatMap((p) => p.checks)];
     const all = [...problems, ...checkProblems(checks)];
     if (all.length > 0) {
@@ -120,9 +120,9 @@ export function suggestIds(input: string, ids: Iterable<string>): string[] {
 /** A file the user named must exist and be readable: a clear usage error otherwise. */
 export async function assertReadable(file: string, flag: string): Promise<void> {
   const st = await stat(file).catch(() => undefined);
-  if (!st || !st.isFile()) {
-    throw new GoliveError('IO', `${flag}: file not found: ${file}`, { suggestion: `Check the path given to ${flag}.` });
-  }
+  if (!st) throw new GoliveError('IO', `${flag}: file not found: ${file}`, { suggestion: `Check the path given to ${flag}.` });
+  // A FIFO or device would block or stream forever: only regular files are read.
+  if (!st.isFile()) throw new GoliveError('IO', `${flag}: ${file} is not a regular file`, { suggestion: `Pass ${flag} a regular file.` });
   await access(file, constants.R_OK).catch(() => {
     throw new GoliveError('IO', `${flag}: cannot read ${file} (permission denied)`, { suggestion: 'Check the file permissions.' });
   });

@@ -1,10 +1,10 @@
 // Finds, parses and validates the config file; reports every problem at once with its path.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { GoliveError, describeError } from '../errors.js';
 import { configSchema, type GoliveConfig } from './schema.js';
+import { readRegularFile } from './read.js';
 
 export const CONFIG_NAMES = ['golive.config.json', 'golive.config.yaml', 'golive.config.yml'];
 
@@ -15,14 +15,45 @@ export interface LoadedConfig {
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'EISDIR') throw new GoliveError('CONFIG_PARSE', `${file} is a directory, not a config file`);
-    throw new GoliveError('IO', `cannot read ${file}: ${describeError(e)}`);
+  return readRegularFile(file, file, 'A config file must be a regular JSON or YAML file; see `golive init`.');
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Keys that would reach an object's prototype instead of the config: every path that has one. */
+function forbiddenKeyProblems(value: unknown, at: PropertyKey[] = []): string[] {
+  if (!value || typeof value !== 'object') return [];
+  const out: string[] = [];
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) out.push(`${formatPath([...at, key])}: the key "${key}" is not allowed`);
+    else out.push(...forbiddenKeyProblems((value as Record<string, unknown>)[key], [...at, Array.isArray(value) ? Number(key) : key]));
   }
+  return out;
+}
+
+/** V8 says `Unexpected token 's', ..."cretKey": sk_l"... is not valid JSON`: find that excerpt. */
+function snippetPosition(text: string, message: string): string {
+  const m = /Unexpected token '(.)', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  if (!m) return '';
+  const at = text.indexOf(m[2]!);
+  return at === -1 ? '' : ` at ${lineCol(text, at + Math.max(0, m[2]!.indexOf(m[1]!)))}`;
+}
+
+/** Where a JSON error is, when JSON.parse does not say: the YAML parser (JSON is YAML) usually can. */
+function yamlPosition(text: string): string {
+  try {
+    parseYaml(text);
+  } catch (e) {
+    if (e instanceof YAMLParseError && e.linePos) return ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
+  }
+  return '';
+}
+
+/** `line 3, column 14` for a character offset. */
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
 function parseText(file: string, text: string): unknown {
@@ -30,8 +61,15 @@ function parseText(file: string, text: string): unknown {
   try {
     return isJson ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line})` : '';
-    throw new GoliveError('CONFIG_PARSE', `${path.basename(file)} is not valid ${isJson ? 'JSON' : 'YAML'}${where}: ${describeError(e).split('\n')[0]}`, {
+    // Only the position: the parser's own message quotes the text around the error, which may be
+    // a secret someone pasted into the config.
+    let where = '';
+    if (e instanceof YAMLParseError && e.linePos) where = ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
+    else {
+      const pos = /position (\d+)/.exec(describeError(e));
+      where = pos ? ` at ${lineCol(text, Number(pos[1]))}` : snippetPosition(text, describeError(e)) || yamlPosition(text);
+    }
+    throw new GoliveError('CONFIG_PARSE', `${path.basename(file)} is not valid ${isJson ? 'JSON' : 'YAML'}${where}`, {
       suggestion: 'Fix the syntax, or run `golive init` to write a fresh config.',
     });
   }
@@ -59,8 +97,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 /** Validates a parsed object against the schema; throws CONFIG_INVALID listing every problem. */
 export function validateConfig(raw: unknown, label: string, knownCheckIds?: ReadonlySet<string>): GoliveConfig {
+  const forbidden = forbiddenKeyProblems(raw);
   const result = configSchema.safeParse(raw ?? {});
-  const problems = result.success ? [] : formatIssues(result.error.issues);
+  const problems = [...forbidden, ...(result.success ? [] : formatIssues(result.error.issues))];
   if (knownCheckIds) {
     // Check ids are judged even when the schema failed, so every problem shows at once. Plugin ids
     // (`ns/name`) are judged later, once the plugins are loaded.
@@ -68,6 +107,7 @@ export function validateConfig(raw: unknown, label: string, knownCheckIds?: Read
     problems.push(...checkRefProblems(refs, knownCheckIds, { builtinOnly: true }));
   }
   if (problems.length > 0 || !result.success) throw configInvalid(label, [...new Set(problems)]);
+  if (forbidden.length > 0) throw configInvalid(label, forbidden);
   return result.data;
 }
 

@@ -91,8 +91,29 @@ export interface Check<K extends EvidenceKey = EvidenceKey> extends CheckMeta {
   run(ctx: CheckContext<K>): CheckOutcome | Promise<CheckOutcome>;
 }
 
+/** Where defineCheck was called: the tester runs a plugin's check from that module, sandboxed. */
+export const CHECK_MODULE = Symbol.for('golive.checkModule');
+
+function callerFile(): string | undefined {
+  const original = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_e, frames) => frames;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, defineCheck);
+    const name = holder.stack?.[0]?.getFileName() ?? undefined;
+    return name?.startsWith('file://') ? new URL(name).pathname : name;
+  } catch {
+    return undefined;
+  } finally {
+    Error.prepareStackTrace = original;
+  }
+}
+
 /** Type helper for authoring a check; the registry validates it at load. */
 export function defineCheck<const K extends EvidenceKey>(check: Check<K>): Check<K> {
+  const file = callerFile();
+  // Not enumerable: it never travels with a spread, a clone or a report.
+  if (file && check && typeof check === 'object' && !(CHECK_MODULE in check)) Object.defineProperty(check, CHECK_MODULE, { value: file, enumerable: false });
   return check;
 }
 

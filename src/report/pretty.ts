@@ -81,6 +81,8 @@ function compactEvidenceLines(ctx: Ctx, evidence: Record<string, unknown> | unde
   if (!evidence) return;
   const line = (text: string) => ctx.out.push(ctx.c.dim(clip(`${indent}${text.replace(/\s+/g, ' ')}`, ctx.width)));
   for (const [k, v] of Object.entries(evidence)) {
+    // A plugin's stack is for --verbose only.
+    if (k === 'stack') continue;
     if (k === 'probes' && v && typeof v === 'object' && !Array.isArray(v)) {
       for (const [name, p] of Object.entries(v as Record<string, Record<string, unknown>>)) {
         if (!p || typeof p !== 'object') continue;

@@ -43,4 +43,18 @@ describe('the packed tarball', () => {
     expect(api.stdout.trim()).toBe('function 1 function');
     expect(await readdir(path.join(work, 'node_modules/mintcash-golive'))).not.toContain('test');
   });
+
+  it('works from CommonJS: require() of the API and the tester (a default `npm init -y` project)', async () => {
+    await writeFile(path.join(work, 'plugin.cjs'), "const { defineCheck, PLUGIN_API_VERSION } = require('mintcash-golive');\nconst { runCheck } = require('mintcash-golive/testing');\nconsole.log(typeof defineCheck, PLUGIN_API_VERSION, typeof runCheck);\n");
+    const r = await execa('node', ['plugin.cjs'], { cwd: work });
+    expect(r.stdout.trim()).toBe('function 1 function');
+  });
+
+  it('its types compile without @types/node (the public API needs nothing beyond zod)', async () => {
+    await writeFile(path.join(work, 'plugin.ts'), "import { defineCheck, definePlugin, PLUGIN_API_VERSION, type CollectContext } from 'mintcash-golive';\nimport { runCheck } from 'mintcash-golive/testing';\nexport const c = defineCheck({ id: 'x', section: 'credentials', kind: 'static', title: 't', failureTitle: 'f', why: 'w', fix: 'x', defaultSeverity: 'error', requires: ['keys'], run: ({ evidence }) => ({ summary: String(evidence.keys.items.length) }) });\nexport default definePlugin({ apiVersion: PLUGIN_API_VERSION, namespace: 'acme', checks: [c] });\nexport type Env = CollectContext['env'];\nvoid runCheck;\n");
+    await writeFile(path.join(work, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: [], skipLibCheck: false }, files: ['plugin.ts'] }));
+    const r = await execa(path.join(REPO, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: work, reject: false });
+    expect(r.stdout).toBe('');
+    expect(r.exitCode).toBe(0);
+  });
 });
