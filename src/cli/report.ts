@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { FORMATS } from '../report/formats.js';
 import { Option } from 'commander';
-import { oneOf, terminalWidth, useColor } from './shared.js';
+import { linkOptions, oneOf, terminalWidth, useColor } from './shared.js';
 
 
 export function registerReport(program: Command, setCode: (code: number) => void): void {
@@ -30,7 +30,8 @@ export function registerReport(program: Command, setCode: (code: number) => void
       ]);
       const report = await readReport(file);
       const color = !flags.output && flags.format === 'pretty' && useColor(process.stdout, process.env);
-      const out = renderReport(report, flags.format, { color, verbose: Boolean(flags.verbose), width: terminalWidth(flags.output ? undefined : process.stdout) });
+      const links = linkOptions(process.env);
+      const out = renderReport(report, flags.format, { color, verbose: Boolean(flags.verbose), width: terminalWidth(flags.output ? undefined : process.stdout), ...(links ? { links } : {}) });
       if (flags.output) await writeFileAtomic(flags.output, out);
       else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
       // The exit code reflects the saved gate, so a re-render can still gate a pipeline.

@@ -19,6 +19,8 @@ export interface RenderOptions {
   verbose?: boolean;
   /** Terminal width for `pretty` (default 80). */
   width?: number;
+  /** Link findings to the file and line at this commit (GitHub Actions: server/repo/blob/sha/). */
+  links?: { blobBase: string };
 }
 
 export function isFormat(value: string): value is Format {
@@ -32,7 +34,7 @@ export function renderReport(report: RunReport, format: Format, opts: RenderOpti
     case 'json':
       return renderJson(report);
     case 'markdown':
-      return renderMarkdown(report);
+      return renderMarkdown(report, opts);
     case 'html':
       return renderHtml(report);
     case 'sarif':

@@ -4,7 +4,7 @@ import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GoliveError, describeError } from '../errors.js';
 import type { RunReport } from '../engine/types.js';
-import { EXTENSIONS, renderReport, type Format } from './index.js';
+import { EXTENSIONS, renderReport, type Format, type RenderOptions } from './index.js';
 
 /** Writes atomically (temp file + rename) so a crash never leaves half a report. */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
@@ -21,19 +21,19 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
 export const REPORT_DIR_FORMATS: Format[] = ['json', 'markdown', 'html', 'sarif', 'junit'];
 
 /** Writes golive-report.{json,md,html,sarif,xml} into dir; returns the paths written. */
-export async function writeReportDir(dir: string, report: RunReport): Promise<string[]> {
+export async function writeReportDir(dir: string, report: RunReport, opts: RenderOptions = {}): Promise<string[]> {
   const written: string[] = [];
   for (const format of REPORT_DIR_FORMATS) {
     const file = path.join(dir, `golive-report.${EXTENSIONS[format]}`);
-    await writeFileAtomic(file, renderReport(report, format));
+    await writeFileAtomic(file, renderReport(report, format, opts));
     written.push(file);
   }
   return written;
 }
 
-export async function appendStepSummary(file: string, report: RunReport): Promise<void> {
+export async function appendStepSummary(file: string, report: RunReport, opts: RenderOptions = {}): Promise<void> {
   try {
-    await appendFile(file, `${renderReport(report, 'markdown')}\n`, 'utf8');
+    await appendFile(file, `${renderReport(report, 'markdown', opts)}\n`, 'utf8');
   } catch (e) {
     throw new GoliveError('IO', `cannot append to GITHUB_STEP_SUMMARY (${file}): ${describeError(e)}`);
   }
