@@ -12,6 +12,7 @@ import { renderGithubAnnotations } from '../report/annotations.js';
 import { baselineFromReport, readReport } from '../report/load.js';
 import { appendStepSummary, writeFileAtomic, writeReportDir } from '../report/write.js';
 import { VERSION } from '../version.js';
+import { verdictText } from '../report/verdict.js';
 import type { CheckFlags } from './check.js';
 import { repoContext } from './repo-context.js';
 import { assertReadable, linkOptions, loadProject, resolveTargetDir, terminalWidth } from './shared.js';
@@ -88,10 +89,11 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   const envFile = flags.dotenv ?? flags.envFile;
   const root = await resolveTargetDir(dir);
   const { config, configFile, webhookUrlLine, registry } = await loadProject(root, flags.config);
-  const selected = selectChecks(registry, flags.only, flags.skip).filter(
-    // Rehearsal items only count when the gate asks for them.
-    (c) => c.section !== 'rehearsal' || flags.requireRehearsal,
-  );
+  // The rehearsal items always run: without --require-rehearsal they tell the verdict whether the
+  // live dress rehearsal is done, but do not block the gate (decideGate).
+  const selected = selectChecks(registry, flags.only, flags.skip);
+  const chosen = new Set(selected.map((c) => c.id));
+  const notSelected = registry.checks.filter((c) => !chosen.has(c.id)).map((c) => c.id);
   if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');
   const baseline = flags.baseline ? baselineFromReport(await readReport(flags.baseline), flags.baseline) : undefined;
 
@@ -115,6 +117,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
       ...(flags.only ? { only: flags.only } : {}),
       ...(flags.skip ? { skip: flags.skip } : {}),
       ...(baseline ? { baseline } : {}),
+      ...(notSelected.length > 0 ? { notSelected } : {}),
       suppressions: (files) => loadSuppressions(root, files),
       onCheckStart: (c) => progress.started(c.id),
       onCheckDone: (r) => progress.done(r.id),
@@ -152,7 +155,8 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   }
   const written = [...plan.flatMap((p) => (p.file ? [p.file] : [])), ...(flags.reportDir ? [flags.reportDir] : [])];
   if (written.length > 0 && !flags.quiet) {
-    io.stderr.write(`golive: gate ${report.summary.gate}; report written to ${written.join(' and ')}\n`);
+    io.stderr.write(`golive: ${verdictText(report).headline}; report written to ${written.join(' and ')}
+`);
   }
   return report.summary.gate === 'pass' ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 // <details>. Inline CSS, no scripts, no external URLs (a CSP meta tag forbids loading anything);
 // repository-relative paths only; every piece of report text is HTML-escaped, and `code` spans in
 // messages are rendered as code.
+import { verdictText } from './verdict.js';
 import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
 import {
@@ -35,6 +36,7 @@ body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:0 .25em;border-radius:3px;word-break:break-all}
 header{border-left:6px solid var(--fail);padding:.5rem 1rem;margin-bottom:1.5rem}
 header.pass{border-color:var(--pass)}
+header.partial{border-color:var(--pending)}
 h1{margin:.2rem 0;font-size:1.6rem}
 h2{display:flex;justify-content:space-between;border-bottom:1px solid var(--line);padding-bottom:.2rem;margin-top:1.5rem}
 .next{font-weight:600;margin:.4rem 0 0}
@@ -111,12 +113,6 @@ function checkArticle(r: CheckResult): string {
 /** Blocking first by how sure the problem is: failed, then could not run, then not yet proven. */
 const BLOCKING_ORDER: Status[] = ['fail', 'error', 'pending', 'warn'];
 
-/** The headline. Only a passing gate may say "ready to go live". */
-function verdictOf(report: RunReport, blocking: number): string {
-  if (report.summary.gate === 'pass') return `${STATUS_SYMBOLS.pass} Ready to go live: gate passed`;
-  return `${STATUS_SYMBOLS.fail} Not ready: ${plural(blocking, 'check')} ${blocking === 1 ? 'blocks' : 'block'} the gate`;
-}
-
 /** A path as the report may show it: repository-relative, never the runner's absolute path. */
 function shownPath(p: string): string {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) ? (p.split(/[\\/]/).filter(Boolean).pop() ?? p) : p;
@@ -129,10 +125,13 @@ function group(title: string, cls: string, checks: CheckResult[]): string[] {
 
 export function renderHtml(input: RunReport): string {
   const report = displayReport(input);
-  const pass = report.summary.gate === 'pass';
+  const v = verdictText(report);
+  const verdict = `${v.passed ? STATUS_SYMBOLS.pass : STATUS_SYMBOLS.fail} ${v.headline}`;
   const blocking = blockingChecks(report).sort((a, b) => BLOCKING_ORDER.indexOf(a.status) - BLOCKING_ORDER.indexOf(b.status));
   const isBlocking = new Set(blocking);
   const warnings = report.checks.filter((c) => c.status === 'warn' && !isBlocking.has(c));
+  // In scope but not proven, without blocking this gate (the rehearsal without --require-rehearsal).
+  const unproven = report.checks.filter((c) => (c.status === 'pending' || c.status === 'error') && !isBlocking.has(c));
   const passed = report.checks.filter((c) => c.status === 'pass');
   const skipped = report.checks.filter((c) => c.status === 'skip');
   const groups = groupBySection(report);
@@ -149,19 +148,22 @@ export function renderHtml(input: RunReport): string {
     report.options.baseline ? `baseline <code>${escapeHtml(shownPath(report.options.baseline))}</code>` : '',
   ].filter(Boolean);
   const body: string[] = [
-    `<header class="${pass ? 'pass' : 'fail'}">`,
-    `<h1>${escapeHtml(verdictOf(report, blocking.length))}</h1>`,
+    `<header class="${v.verdict === 'ready' ? 'pass' : v.passed ? 'partial' : 'fail'}" data-verdict="${v.verdict}">`,
+    `<h1>${escapeHtml(verdict)}</h1>`,
+    ...v.details.map((d) => `<p class="meta">${inlineHtml(d)}</p>`),
     `<p class="meta">${escapeHtml(`${plural(report.summary.total, 'check')}: ${countsLine(report)}`)}</p>`,
     `<p class="meta">${meta.join(' · ')}</p>`,
   ];
   const first = blocking[0];
   if (first) body.push(`<p class="next">Next: fix the checks below, first <code>${escapeHtml(first.id)}</code>; <code>golive explain ${escapeHtml(first.id)}</code> shows how.</p>`);
+  else if (v.next) body.push(`<p class="next">Next: ${inlineHtml(v.next)}</p>`);
   body.push('</header>');
   body.push(
     `<p class="legend">${(['pass', 'fail', 'warn', 'error', 'pending', 'skip'] as Status[]).map((s) => `<span class="sym s-${s}">${STATUS_SYMBOLS[s]}</span>${STATUS_LABELS[s]}`).join(' ')}</p>`,
   );
   body.push(...group('Blocks the gate', 'blocking', blocking));
   body.push(...group('Warnings', 'warnings', warnings));
+  body.push(...group('Not proven yet (does not block this gate)', 'unproven', unproven));
   body.push(...group('Passed', 'passed', passed));
   if (skipped.length > 0) {
     body.push(`<details class="skipped"><summary>Skipped or off: ${skipped.length} (not judged in this run)</summary>`, ...skipped.map(checkArticle), '</details>');
@@ -201,7 +203,7 @@ export function renderHtml(input: RunReport): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    `<title>${escapeHtml(`golive: ${pass ? 'ready to go live' : 'not ready'}`)}</title>`,
+    `<title>${escapeHtml(`golive: ${v.headline.split(':')[0]!.toLowerCase()}`)}</title>`,
     `<style>${CSS}\n</style>`,
     '</head>',
     '<body>',

@@ -4,6 +4,7 @@
 // work; the check's neutral title is a suite property. Times are the run's own: a suite lasts from
 // its first check's start to its last check's end (checks run concurrently, so never the sum).
 // Everything is XML-escaped and characters XML 1.0 cannot carry are replaced.
+import { verdictText } from './verdict.js';
 import { redactDeep, redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport } from '../engine/types.js';
 import { groupBySection, locationOf, openFindings, quietFindings, quietReason } from './common.js';
@@ -42,7 +43,7 @@ function findingsText(r: CheckResult): string {
   return lines.join('\n');
 }
 
-function testcase(r: CheckResult, failOnWarning: boolean): { xml: string; failure: boolean; error: boolean; skipped: boolean } {
+function testcase(r: CheckResult, failOnWarning: boolean, blocking: boolean): { xml: string; failure: boolean; error: boolean; skipped: boolean } {
   const open = `    <testcase classname="${escapeAttr(r.section)}" name="${escapeAttr(r.id)}" time="${seconds(r.durationMs)}"`;
   const body = (inner: string) => `${open}>\n${inner}\n    </testcase>`;
   switch (r.status) {
@@ -61,9 +62,14 @@ function testcase(r: CheckResult, failOnWarning: boolean): { xml: string; failur
       return { xml: body(`      <system-out>${escapeXml(`warning: ${findingsText(r)}`)}</system-out>`), failure: false, error: false, skipped: false };
     case 'error':
       return { xml: body(`      <error message="${escapeAttr(r.summary)}" type="error">${escapeXml(r.summary)}</error>`), failure: false, error: true, skipped: false };
-    case 'skip':
     case 'pending':
+      // An unproven item that blocks the gate fails the test, so the dashboard matches the exit code.
+      if (blocking) {
+        return { xml: body(`      <failure message="${escapeAttr(`pending: ${r.summary}`)}" type="pending">${escapeXml(r.summary)}</failure>`), failure: true, error: false, skipped: false };
+      }
       // The Jenkins XSD gives <skipped> text content only, no attributes.
+      return { xml: body(`      <skipped>${escapeXml(`${r.status}: ${r.summary}`)}</skipped>`), failure: false, error: false, skipped: true };
+    case 'skip':
       return { xml: body(`      <skipped>${escapeXml(`${r.status}: ${r.summary}`)}</skipped>`), failure: false, error: false, skipped: true };
   }
 }
@@ -86,13 +92,20 @@ export function suiteMs(checks: readonly CheckResult[], runMs: number): number {
 export function renderJunit(input: RunReport): string {
   const report = redactDeep(input);
   const failOnWarning = report.options.failOn === 'warning';
+  const blocking = new Set(report.summary.blocking);
+  const verdict = verdictText(report);
+  const verdictProps = [
+    `      <property name="golive.verdict" value="${escapeAttr(verdict.verdict)}"/>`,
+    `      <property name="golive.verdictText" value="${escapeAttr(verdict.headline)}"/>`,
+    `      <property name="golive.gate" value="${escapeAttr(report.summary.gate)}"/>`,
+  ];
   const suites: string[] = [];
   // The JUnit XSD wants a local ISO time without zone or fraction; the report's is UTC.
   const stamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.exec(report.startedAt)?.[0];
   const timestamp = stamp ? ` timestamp="${stamp}"` : '';
   const totals = { tests: 0, failures: 0, errors: 0 };
   for (const g of groupBySection(report)) {
-    const cases = g.checks.map((c) => testcase(c, failOnWarning));
+    const cases = g.checks.map((c) => testcase(c, failOnWarning, blocking.has(c.id)));
     const n = {
       tests: cases.length,
       failures: cases.filter((c) => c.failure).length,
@@ -106,6 +119,7 @@ export function renderJunit(input: RunReport): string {
     suites.push(
       `  <testsuite name="${escapeAttr(g.title)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${seconds(suiteMs(g.checks, report.durationMs))}"${timestamp}>`,
       '    <properties>',
+      ...verdictProps,
       ...props,
       '    </properties>',
       ...cases.map((c) => c.xml),

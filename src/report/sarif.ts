@@ -3,6 +3,7 @@
 // notifications. Every result has a location, relative to the repository root: a finding with no
 // file of its own (a webhook probe, an API answer) points at the config line that sets the URL,
 // the config file, or a stable file at the target, with the URL in its message.
+import { verdictText } from './verdict.js';
 import { redactDeep, redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RepoContext, RunReport, Severity } from '../engine/types.js';
 import { HOMEPAGE } from '../version.js';
@@ -196,7 +197,16 @@ export function buildSarif(input: RunReport): Record<string, unknown> {
           },
         ],
         results,
-        properties: { gate: report.summary.gate, counts: report.summary.counts, environment: report.target.environment, target: target || '.' },
+        properties: {
+          gate: report.summary.gate,
+          verdict: report.summary.verdict,
+          verdictText: verdictText(report).headline,
+          proven: report.summary.proven,
+          inScope: report.summary.inScope,
+          counts: report.summary.counts,
+          environment: report.target.environment,
+          target: target || '.',
+        },
       },
     ],
   };

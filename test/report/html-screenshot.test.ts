@@ -1,5 +1,5 @@
 // The HTML report in a real browser: headless Chromium renders it under its own CSP and we read
-// the screenshot's pixels. The verdict banner is the failing or passing colour, and skipped
+// the screenshot's pixels. The verdict banner has the verdict's colour, and skipped
 // checks are folded away (their grey cards appear only when the <details> is opened). Runs when
 // `chromium` is installed (.ci/run installs it and sets GOLIVE_REQUIRE_CHROMIUM=1, so CI never
 // skips it silently).
@@ -59,6 +59,7 @@ function runs(img: PNG, colour: string, minLen: number, maxY = img.height): Arra
 const FAIL = '#cf222e';
 const PASS = '#1a7f37';
 const SKIP = '#6e7781';
+const PENDING = '#0969da';
 
 describe.skipIf(!available && !required)('the HTML report in headless Chromium', { timeout: 120_000 }, () => {
   it('is installed when CI requires it', () => {
@@ -75,10 +76,14 @@ describe.skipIf(!available && !required)('the HTML report in headless Chromium',
     expect(runs(img, PASS, 40, 250)).toEqual([]);
   });
 
-  it('a passing run opens on a green banner', async () => {
-    const img = await screenshot('pass', renderHtml(passingReport()), 600);
-    expect(runs(img, PASS, 60, 250).length).toBeGreaterThan(0);
-    expect(runs(img, FAIL, 20, 250)).toEqual([]);
+  it('a run ready for the rehearsal opens on a blue banner; only "ready to go live" is green', async () => {
+    const rehearsal = await screenshot('rehearsal', renderHtml(passingReport()), 600);
+    expect(runs(rehearsal, PENDING, 60, 250).length).toBeGreaterThan(0);
+    expect(runs(rehearsal, PASS, 40, 250)).toEqual([]);
+    expect(runs(rehearsal, FAIL, 20, 250)).toEqual([]);
+    const base = passingReport();
+    const ready = await screenshot('ready', renderHtml({ ...base, summary: { ...base.summary, verdict: 'ready' } }), 600);
+    expect(runs(ready, PASS, 60, 250).length).toBeGreaterThan(0);
   });
 
   it('folds skipped checks away; opening the <details> shows their grey cards (the probe is not vacuous)', async () => {

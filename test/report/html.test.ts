@@ -13,7 +13,7 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|src=|href=|@import|url\(/i);
   });
 
-  it('reads in order: verdict, blocking checks (failed, error, pending), warnings, passes, then skipped folded in one <details>', () => {
+  it('reads in order: verdict, blocking checks (failed, then error), warnings, unproven, passes, then skipped folded in one <details>', () => {
     const html = renderHtml(sampleReport());
     const at = (s: string) => {
       const i = html.indexOf(s);
@@ -21,16 +21,17 @@ describe('renderHtml', () => {
       return i;
     };
     const order = [
-      '<h1>✖ Not ready: 5 checks block the gate</h1>',
+      '<h1>✖ Not ready: 4 checks block the gate</h1>',
       '<p class="legend">',
-      '<h2>Blocks the gate <small>5</small></h2>',
+      '<h2>Blocks the gate <small>4</small></h2>',
       'id="credentials.no-secrets-in-source"',
       'id="webhook.signature"',
       'id="idempotency.external-id"',
       'id="credentials.keys-verified"',
-      'id="rehearsal.charge"',
       '<h2>Warnings <small>1</small></h2>',
       'id="credentials.test-webhook-retired"',
+      '<h2>Not proven yet (does not block this gate) <small>1</small></h2>',
+      'id="rehearsal.charge"',
       '<h2>Passed <small>3</small></h2>',
       'id="credentials.live-keys"',
       '<details class="skipped"><summary>Skipped or off: 2',
@@ -78,7 +79,7 @@ describe('renderHtml', () => {
     const html = renderHtml(sampleReport());
     expect(html).toContain('<code>config/app.ts:12:18</code>');
     expect(html).toContain('<li class="quiet"><code>docs/setup.md:40:1</code>');
-    expect(renderHtml(passingReport())).toContain('<h1>✔ Ready to go live: gate passed</h1>');
+    expect(renderHtml(passingReport())).toContain('<h1>✔ Ready for the live dress rehearsal: credentials, webhook and idempotency are proven</h1>');
   });
 
   it('escapes a <script> in any report text', () => {

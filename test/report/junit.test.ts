@@ -60,6 +60,10 @@ function parseXml(xml: string): El {
 const cases = (doc: El) => doc.children.flatMap((s) => s.children.filter((c) => c.name === 'testcase'));
 const caseOf = (doc: El, id: string) => cases(doc).find((c) => c.attrs.name === id)!;
 
+/** The suite property that carries a check's neutral title. */
+const titleProp = (doc: El, id: string) =>
+  doc.children.flatMap((s) => s.children.filter((c) => c.name === 'properties').flatMap((p) => p.children)).find((p) => p.attrs.name === id)?.attrs;
+
 describe('renderJunit', () => {
   it('is well-formed with one suite per section and totals that add up', () => {
     const doc = parseXml(renderJunit(sampleReport()));
@@ -67,10 +71,13 @@ describe('renderJunit', () => {
     expect(doc.children.map((s) => s.attrs.name)).toEqual(['Credentials', 'Webhook endpoint', 'Idempotency', 'Dress rehearsal']);
     expect(doc.attrs).toEqual({ name: 'golive', tests: '11', failures: '3', errors: '1', time: '1.234' });
     for (const s of doc.children) expect(Number(s.attrs.tests)).toBe(s.children.filter((c) => c.name === 'testcase').length);
+    // Every suite carries the run's verdict, so a dashboard can show it beside the tests.
+    const props = doc.children[0]!.children.find((c) => c.name === 'properties')!;
+    expect(props.children.map((p) => [p.attrs.name, p.attrs.value])).toContainEqual(['golive.verdict', 'not-ready']);
     expect(doc.children[0]!.attrs.timestamp).toBe('2025-03-01T10:00:00');
   });
 
-  it('maps statuses: fail → failure, error → error, skip/pending → skipped, warn → pass with system-out', () => {
+  it('maps statuses: fail → failure, error → error, skip and non-blocking pending → skipped, warn → pass with system-out', () => {
     const doc = parseXml(renderJunit(sampleReport()));
     const secrets = caseOf(doc, 'credentials.no-secrets-in-source');
     expect(secrets.attrs).toEqual({ classname: 'credentials', name: 'credentials.no-secrets-in-source', time: '0.003' });
@@ -80,6 +87,10 @@ describe('renderJunit', () => {
     expect(caseOf(doc, 'credentials.keys-verified').children[0]!.name).toBe('error');
     expect(caseOf(doc, 'webhook.latency').children[0]).toMatchObject({ name: 'skipped', attrs: {}, text: 'skip: Skipped: --offline.' });
     expect(caseOf(doc, 'rehearsal.charge').children[0]!.text).toMatch(/^pending: /);
+    // With --require-rehearsal the pending step blocks the gate, so the dashboard shows a failure.
+    const strict = sampleReport();
+    const required = parseXml(renderJunit(reportOf(strict.checks, { options: { ...strict.options, requireRehearsal: true } })));
+    expect(caseOf(required, 'rehearsal.charge').children[0]).toMatchObject({ name: 'failure', attrs: { type: 'pending' } });
     const warn = caseOf(doc, 'credentials.test-webhook-retired');
     expect(warn.children.map((c) => c.name)).toEqual(['system-out']);
     expect(warn.children[0]!.text).toMatch(/^warning: 1 problem found\./);
@@ -101,7 +112,7 @@ describe('renderJunit', () => {
     const c = caseOf(doc, 'webhook.dedup');
     const clean = 'a<b>&"c\'\uFFFD\uFFFD\uFFFD[31m\uFFFD \uFFFD ok 😀\nnext\ttab';
     expect(c.attrs.name).toBe('webhook.dedup');
-    expect(doc.children[0]!.children[0]!.children[0]!.attrs).toEqual({ name: 'webhook.dedup', value: clean });
+    expect(titleProp(doc, 'webhook.dedup')).toEqual({ name: 'webhook.dedup', value: clean });
     expect(c.children[0]!.attrs.message).toBe(clean);
     expect(c.children[0]!.text).toContain(`x<y>.ts:1  ${clean}`);
   });
@@ -126,7 +137,7 @@ describe('renderJunit', () => {
     const ids = (xml: string) => cases(parseXml(xml)).map((c) => `${c.attrs.classname}/${c.attrs.name}`);
     expect(ids(renderJunit(pass))).toEqual(['idempotency/idempotency.external-id']);
     expect(ids(renderJunit(fail))).toEqual(ids(renderJunit(pass)));
-    const prop = (xml: string) => parseXml(xml).children[0]!.children[0]!.children[0]!.attrs;
+    const prop = (xml: string) => titleProp(parseXml(xml), 'idempotency.external-id');
     expect(prop(renderJunit(fail))).toEqual({ name: 'idempotency.external-id', value: 'Every create call sends an externalId' });
     expect(prop(renderJunit(fail))).toEqual(prop(renderJunit(pass)));
   });
