@@ -1,6 +1,7 @@
 // The report formats and one entry point to render a RunReport in any of them. Every renderer is
 // a pure function of the report and its options: no fs, no env, no clock.
 import type { RunReport } from '../engine/types.js';
+import { renderCodeQuality } from './codequality.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -41,6 +42,8 @@ export function renderReport(report: RunReport, format: Format, opts: RenderOpti
       return renderSarif(report);
     case 'junit':
       return renderJunit(report);
+    case 'codequality':
+      return renderCodeQuality(report);
   }
 }
 

@@ -94,20 +94,20 @@ function inRepo(ctx: RepoContext | undefined, file: string): string {
 }
 
 /** The URL a check without files is about, for the message of a result placed elsewhere. */
-function urlOf(r: CheckResult, report: RunReport): string | undefined {
+export function urlOf(r: CheckResult, report: RunReport): string | undefined {
   const urls = report.target.urls;
   if (r.id === 'credentials.test-webhook-retired') return urls?.testWebhook;
   if (r.id === 'credentials.keys-verified') return urls?.api;
   return r.section === 'webhook' && r.kind === 'network' ? urls?.webhook : undefined;
 }
 
-interface Place {
+export interface Place {
   uri: string;
   line?: number;
   column?: number;
 }
 
-function placeOf(r: CheckResult, f: Finding, report: RunReport): Place {
+export function placeOf(r: CheckResult, f: Finding, report: RunReport): Place {
   const ctx = report.target.repo;
   if (f.file) return { uri: inRepo(ctx, f.file), ...(f.line !== undefined ? { line: f.line } : {}), ...(f.column !== undefined ? { column: f.column } : {}) };
   const config = ctx?.configFile && !ctx.configFile.startsWith('../') && !ctx.configFile.startsWith('/') ? ctx.configFile : undefined;

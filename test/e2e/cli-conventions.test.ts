@@ -74,7 +74,7 @@ describe('outputs', () => {
       [['--output', 'a.json', '--output', 'b.json'], /--output given 2 times/],
       [['--format', 'json', '-o', '-', '--format', 'sarif', '-o', '-'], /more than one report would go to stdout/],
       [['--format', 'json', '-o', 'x.out', '--format', 'sarif', '-o', 'x.out'], /two reports would be written to x\.out/],
-      [['--format', 'yaml'], /--format must be one of pretty, json, markdown, html, sarif, junit/],
+      [['--format', 'yaml'], /--format must be one of pretty, json, markdown, html, sarif, junit, codequality/],
     ];
     for (const [args, message] of cases) {
       const r = await golive(['check', '.', '--offline', ...args], { cwd: repo.dir });
@@ -115,7 +115,7 @@ describe('terminal conventions', () => {
   it('check --help lists the formats, the output pairing and the exit codes', async () => {
     const h = await golive(['check', '--help']);
     expect(h.exitCode).toBe(0);
-    expect(h.stdout).toContain('Formats (--format): pretty, json, markdown, html, sarif, junit');
+    expect(h.stdout).toContain('Formats (--format): pretty, json, markdown, html, sarif, junit, codequality');
     expect(h.stdout).toMatch(/Exit codes:\n\s+0\s+gate passed\n\s+1\s+gate failed.*\n\s+2\s+usage.*\n\s+130\s+interrupted/);
     expect(h.stdout).toContain('"-o -" is stdout');
     for (const flag of ['--color', '--no-color', '--quiet', '--dotenv']) expect(h.stdout).toContain(flag);
