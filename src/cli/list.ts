@@ -47,8 +47,8 @@ export function renderList(checks: readonly Check[]): string {
 /** How SARIF scores the check (src/report/risk.ts), so the score is documented where the check is. */
 function riskLine(c: Check): string {
   const r = riskOf(c.id);
-  const score = r.kind === 'security' ? `, \`security-severity\` ${scoreFor(c.id, 'error')} as an error, ${scoreFor(c.id, 'warning')} as a warning` : '';
-  return `- **Code scanning:** ${r.kind}${score} (${r.why})`;
+  const score = r.kind === 'security' ? `, \`security-severity\` ${scoreFor(c.id, 'error')} (error) or ${scoreFor(c.id, 'warning')} (warning)` : '';
+  return `- **Code scanning:** ${r.kind}${score}: ${r.why}.`;
 }
 
 /** The catalogue as Markdown, one heading per id (the anchors docs/checks.md links resolve to). */
