@@ -18,7 +18,7 @@ export const webhookDedup = defineCheck({
     const valid = ev.probes.valid;
     const first = ev.probes['duplicate-first'];
     const second = ev.probes['duplicate-second'];
-    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, [valid, first, second], options);
+    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, [valid, first, second]);
     if (early) return early;
     const evidence_ = probeEvidence(ev, [valid, first, second]);
     const findings: FindingInput[] = [];

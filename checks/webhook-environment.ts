@@ -17,7 +17,7 @@ export const webhookEnvironment = defineCheck({
     const ev = evidence.webhook;
     const valid = ev.probes.valid;
     const wrong = ev.probes['wrong-environment'];
-    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, [valid, wrong], options);
+    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, [valid, wrong]);
     if (early) return early;
     const evidence_ = probeEvidence(ev, [valid, wrong]);
     const findings: FindingInput[] = [];

@@ -16,7 +16,7 @@ export const webhookLatency = defineCheck({
   requires: ['webhook'],
   run({ evidence, config, options }) {
     const ev = evidence.webhook;
-    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, ev.latency.slice(0, 1), options);
+    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, ev.latency.slice(0, 1));
     if (early) return early;
     const { budgetMs, promptAckMs, timeoutMs } = config.webhook.probes;
     const sent = ev.latency.filter((s) => s.ran && s.result);

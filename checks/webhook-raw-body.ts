@@ -18,7 +18,7 @@ export const webhookRawBody = defineCheck({
     const ev = evidence.webhook;
     const valid = ev.probes.valid;
     const odd = ev.probes['non-canonical'];
-    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, [valid, odd], options);
+    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, [valid, odd]);
     if (early) return early;
     const evidence_ = probeEvidence(ev, [valid, odd]);
     const findings: FindingInput[] = [];

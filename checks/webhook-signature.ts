@@ -66,7 +66,7 @@ export const webhookSignature = defineCheck({
     if (!valid?.ran) {
       // Without the secret a forged event that gets 2xx or 5xx is still a definite failure.
       if (findings.length > 0) return { findings, evidence: evidence_ };
-      const unproven = unsentOutcome(ev, [valid], options)!;
+      const unproven = unsentOutcome(ev, [valid])!;
       return { ...unproven, summary: `${unproven.summary} Forged signatures got ${negatives.map(([, r]) => describeAnswer(r)).join(', ')}.`, evidence: evidence_ };
     }
     const validClass = classOf(valid);
@@ -88,7 +88,7 @@ export const webhookSignature = defineCheck({
       });
     }
     // Every forged variant must have been tried before the endpoint can be said to refuse them all.
-    const unsent = findings.length === 0 ? unsentOutcome(ev, negatives.map(([, r]) => r), options) : undefined;
+    const unsent = findings.length === 0 ? unsentOutcome(ev, negatives.map(([, r]) => r)) : undefined;
     if (unsent) return { ...unsent, evidence: evidence_ };
     const summary = findings.length === 0 ? `Valid signature got HTTP ${status}; every forged one got a 4xx.` : undefined;
     return { findings, evidence: evidence_, ...(summary ? { summary } : {}) };

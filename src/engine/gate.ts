@@ -52,11 +52,14 @@ export function decideGate(checks: readonly CheckResult[], opts: GateOptions): R
   const considered = checks.filter((c) => !isOff(c));
   const allProven = (list: readonly CheckResult[]) => list.length > 0 && list.every(isProven);
   const core = considered.filter((c) => c.section !== 'rehearsal');
+  // The rehearsal must be in the run to be proven; turned "off" in config it is the user's
+  // choice, listed under the verdict like any other check turned off.
+  const rehearsalRan = checks.some((c) => c.section === 'rehearsal');
   const rehearsal = considered.filter((c) => c.section === 'rehearsal');
   let verdict: Verdict;
   if (gate === 'fail') verdict = 'not-ready';
   else if (opts.scoped || !allProven(core)) verdict = 'no-blockers';
-  else if (rehearsal.length > 0 && allProven(rehearsal)) verdict = 'ready';
+  else if (rehearsalRan && rehearsal.every(isProven)) verdict = 'ready';
   else verdict = 'ready-for-rehearsal';
   return { gate, verdict, counts, total: checks.length, proven, inScope, blocking, off };
 }

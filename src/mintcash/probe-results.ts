@@ -55,15 +55,16 @@ export function blockedOutcome(ev: WebhookEvidence, options: Pick<RunOptions, 's
 
 /**
  * When any of the given probes was not sent. Without the webhook secret nothing valid can be
- * signed: the item is not proven yet. Any other reason (the endpoint stopped answering, the time
- * budget) means golive tried and could not prove it.
+ * signed: the endpoint is there to judge, so the item is pending even in a scoped run (only an
+ * absent subject, like no URL at all, is out of scope there). Any other reason (the endpoint
+ * stopped answering, the time budget) means golive tried and could not prove it: error.
  */
-export function unsentOutcome(ev: WebhookEvidence, recs: Array<ProbeRecord | undefined>, options: Pick<RunOptions, 'scoped'>): CheckOutcome | undefined {
+export function unsentOutcome(ev: WebhookEvidence, recs: Array<ProbeRecord | undefined>): CheckOutcome | undefined {
   const missing = recs.find((r) => !r?.ran);
   if (!missing) return undefined;
   const evidence = probeEvidence(ev, recs);
   if (!ev.secretAvailable) {
-    return notYetProven(options, `${ev.secretVar} is not set, so no validly signed event could be sent`, `export ${ev.secretVar} (the endpoint's signing secret) and run again`, evidence);
+    return notYetProven({ scoped: false }, `${ev.secretVar} is not set, so no validly signed event could be sent`, `export ${ev.secretVar} (the endpoint's signing secret) and run again`, evidence);
   }
   const reason = (missing?.reason ?? 'not sent').replace(/^not sent: /, '');
   return couldNotProve(`Not proven: a probe was not sent (${reason}).`, evidence);

@@ -4,6 +4,24 @@ import type { RunReport, Verdict } from '../engine/types.js';
 import { plural, SECTION_TITLES } from './common.js';
 import { sectionOf } from '../engine/registry.js';
 
+/** What each verdict means: `golive list --format markdown` (docs/checks.md) and the README say the same. */
+export const VERDICT_MEANINGS: ReadonlyArray<readonly [string, string]> = [
+  ['Ready to go live', 'every checklist item passed: credentials, webhook, idempotency and the dress rehearsal with a verified sign-off (exit 0). Checks turned "off" in config are listed under it.'],
+  ['Ready for the live dress rehearsal', 'everything but the rehearsal is proven; the next step is `golive rehearse` (exit 0, or 1 with --require-rehearsal).'],
+  ['No blockers in the N checks that ran; not a go-live verdict', 'a scoped run (--offline, --only, --skip) found nothing blocking; it lists what was not checked and why (exit 0).'],
+  ['Not ready', 'a check failed, errored or is pending, or the run proved nothing at all (exit 1).'],
+];
+
+/** What each status means (GUIDE §2). */
+export const STATUS_MEANINGS: ReadonlyArray<readonly [string, string]> = [
+  ['pass', 'proven, having looked at everything the check is responsible for.'],
+  ['warn', 'proven, with findings below the gate\'s level (--fail-on warning makes them block).'],
+  ['fail', 'a finding at the gate\'s level: blocks.'],
+  ['pending', 'in scope but not proven yet (no webhook URL, no keys, no handler found, rehearsal not done): blocks, and says what to do.'],
+  ['error', 'could not run, a prerequisite failed (endpoint unreachable, TLS failed), or not everything could be examined: blocks, and says how to fix it.'],
+  ['skip', 'out of scope by your choice: --offline, --only/--skip, "off" in config, or nothing of its kind in a scoped run.'],
+];
+
 export interface VerdictText {
   verdict: Verdict;
   /** Whether the gate let the run through: decides the exit code and the colour. */
