@@ -65,7 +65,7 @@ describe('action.yml', () => {
     }
     const upload = (action.runs.steps as Obj[]).find((s) => String(s.uses).startsWith('github/codeql-action/upload-sarif@'));
     expect(upload?.if).toContain("inputs.upload-sarif == 'true'");
-    expect(upload?.with.category).toBe('golive/${{ inputs.path }}');
+    expect(upload?.with).toEqual({ sarif_file: '${{ steps.golive.outputs.sarif }}' }); // the category comes from automationDetails.id
   });
 
   it('runs: reports written and valid, job summary appended, exit code out; the step itself does not fail', async () => {
