@@ -37,6 +37,13 @@ export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): bo
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
+/** Blob links for Markdown findings when running in GitHub Actions (server, repository and commit known). */
+export function linkOptions(env: NodeJS.ProcessEnv): { blobBase: string } | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
+  if (!server || !repo || !sha || !/^https?:\/\//.test(server) || !/^[\w.-]+\/[\w.-]+$/.test(repo) || !/^[0-9a-f]{7,64}$/i.test(sha)) return undefined;
+  return { blobBase: `${server.replace(/\/+$/, '')}/${repo}/blob/${sha}/` };
+}
+
 /** The terminal's width for pretty output (60–120 columns); 80 when not writing to a terminal. */
 export function terminalWidth(stream: NodeJS.WriteStream | undefined): number {
   if (!stream?.isTTY || !stream.columns) return 80;
@@ -58,6 +65,8 @@ export async function resolveTargetDir(dir: string): Promise<string> {
 export interface Project {
   config: GoliveConfig;
   configFile?: string;
+  /** The line of the config file that sets webhook.url. */
+  webhookUrlLine?: number;
   registry: Registry;
 }
 
@@ -71,7 +80,7 @@ export async function loadProject(dir: string, configPath?: string, opts: { verb
     import('../engine/registry.js'),
     import('../config/load.js'),
   ]);
-  const { config, file } = await loadConfig(dir, configPath, new Set(builtinChecks.map((c) => c.id)));
+  const { config, file, webhookUrlLine } = await loadConfig(dir, configPath, new Set(builtinChecks.map((c) => c.id)));
   let checks = builtinChecks;
   if (config.plugins.length > 0) {
     const { loadPlugins } = await import('../plugins/load.js');
@@ -90,7 +99,7 @@ export async function loadProject(dir: string, configPath?: string, opts: { verb
   const registry = createRegistry(checks);
   const refProblems = checkRefProblems(config, registry.ids);
   if (refProblems.length > 0) throw configInvalid(file ? path.basename(file) : 'config', refProblems);
-  return { config, ...(file ? { configFile: file } : {}), registry };
+  return { config, ...(file ? { configFile: file } : {}), ...(webhookUrlLine ? { webhookUrlLine } : {}), registry };
 }
 
 

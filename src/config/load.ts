@@ -1,6 +1,9 @@
 // Finds, parses and validates the config file; reports every problem at once with its path.
+// Discovery is ESLint-style: the nearest golive.config.* from the target directory up to the
+// repository root (the git top level), so running from a subfolder never silently drops it.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isMap, LineCounter, parseDocument, parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { GoliveError, describeError } from '../errors.js';
 import { configSchema, type GoliveConfig } from './schema.js';
@@ -12,6 +15,66 @@ export interface LoadedConfig {
   config: GoliveConfig;
   /** Absolute path of the file, or undefined when defaults apply. */
   file?: string;
+  /** The line of the file that sets `webhook.url`, to point findings about the endpoint at it. */
+  webhookUrlLine?: number;
+}
+
+/**
+ * The repository root above dir: the nearest directory holding `.git` (a directory, or a file in a
+ * worktree or submodule). Undefined outside git.
+ */
+export async function findRepoRoot(dir: string): Promise<string | undefined> {
+  let cur = path.resolve(dir);
+  for (;;) {
+    if (await stat(path.join(cur, '.git')).catch(() => undefined)) return cur;
+    const up = path.dirname(cur);
+    if (up === cur) return undefined;
+    cur = up;
+  }
+}
+
+/**
+ * The config file for dir: the nearest directory from dir up to the repository root that holds a
+ * golive.config.*; outside git only dir itself (a config in a home directory must not leak in).
+ * Two candidates in one directory are an error naming both: which one wins would be a guess.
+ */
+export async function discoverConfig(dir: string): Promise<string | undefined> {
+  const start = path.resolve(dir);
+  const root = (await findRepoRoot(start)) ?? start;
+  let cur = start;
+  for (;;) {
+    const found: string[] = [];
+    for (const name of CONFIG_NAMES) {
+      const st = await stat(path.join(cur, name)).catch(() => undefined);
+      if (st) found.push(path.join(cur, name));
+    }
+    if (found.length > 1) {
+      const rel = found.map((f) => path.relative(process.cwd(), f) || f);
+      throw new GoliveError('CONFIG_INVALID', `two config files in one directory: ${rel.join(' and ')}`, {
+        suggestion: 'Keep one of them (merge the settings into it and delete the other), or name one with --config.',
+      });
+    }
+    if (found.length === 1) return found[0];
+    if (cur === root) return undefined;
+    const up = path.dirname(cur);
+    if (up === cur) return undefined;
+    cur = up;
+  }
+}
+
+/** The 1-based line of `webhook.url` in a JSON or YAML config text (JSON is parsed as YAML 1.2 here). */
+export function webhookUrlLine(text: string): number | undefined {
+  try {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter });
+    const webhook = doc.get('webhook', true);
+    if (!isMap(webhook)) return undefined;
+    const pair = webhook.items.find((p) => (p.key as { value?: unknown } | null)?.value === 'url');
+    const range = (pair?.key as { range?: [number, number, number] } | null)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -138,22 +201,26 @@ export function configInvalid(label: string, problems: string[]): GoliveError {
   });
 }
 
-/** Loads `--config <file>` or the first config file found in dir; defaults when there is none. */
+function loaded(file: string, text: string, knownCheckIds?: ReadonlySet<string>): LoadedConfig {
+  const config = validateConfig(parseText(file, text), path.basename(file), knownCheckIds);
+  const line = config.webhook.url ? webhookUrlLine(text) : undefined;
+  return { config, file, ...(line ? { webhookUrlLine: line } : {}) };
+}
+
+/** Loads `--config <file>`, or the config discovered from dir upward; defaults when there is none. */
 export async function loadConfig(dir: string, explicit?: string, knownCheckIds?: ReadonlySet<string>): Promise<LoadedConfig> {
   if (explicit) {
     const file = path.resolve(explicit);
     const text = await readIfExists(file);
     if (text === undefined) {
       throw new GoliveError('CONFIG_NOT_FOUND', `config file not found: ${explicit}`, {
-        suggestion: 'Check the path given to --config, or omit it to use golive.config.json in the target directory.',
+        suggestion: 'Check the path given to --config, or omit it to use the golive.config.* nearest the target directory.',
       });
     }
-    return { config: validateConfig(parseText(file, text), path.basename(file), knownCheckIds), file };
+    return loaded(file, text, knownCheckIds);
   }
-  for (const name of CONFIG_NAMES) {
-    const file = path.join(dir, name);
-    const text = await readIfExists(file);
-    if (text !== undefined) return { config: validateConfig(parseText(file, text), name, knownCheckIds), file };
-  }
+  const file = await discoverConfig(dir);
+  const text = file ? await readIfExists(file) : undefined;
+  if (file && text !== undefined) return loaded(file, text, knownCheckIds);
   return { config: validateConfig({}, 'defaults', knownCheckIds) };
 }

@@ -117,6 +117,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     }
     params.onCheckStart?.(check);
     const t0 = performance.now();
+    const startMs = Math.max(0, Math.round(Date.now() - started));
     let outcome: CheckOutcome;
     try {
       const evidence: Partial<EvidenceMap> = {};
@@ -163,6 +164,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
       status: outcome.status ?? 'pass',
       summary: outcome.summary ?? '',
       durationMs: Math.round(performance.now() - t0),
+      startMs,
       findings,
     };
     if (outcome.evidence) result.evidence = outcome.evidence;
@@ -203,6 +205,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     }
     // An erroring check proved nothing either way: it keeps its neutral title and says why in the summary.
     result.title = result.status === 'fail' || result.status === 'warn' ? check.failureTitle : check.title;
+    result.checkTitle = check.title;
     if (!result.summary) result.summary = defaultSummary(result);
     params.onCheckDone?.(result);
     return result;

@@ -151,6 +151,10 @@ export interface CheckResult {
   help: { why: string; fix: string };
   /** Where the check came from: "builtin" or a plugin name. */
   source?: string;
+  /** The check's own (passing) title whatever its status: a label that stays the same between runs. */
+  checkTitle?: string;
+  /** When the check started, in ms after the run started (checks run concurrently). */
+  startMs?: number;
 }
 
 export interface WaiverReport {
@@ -169,6 +173,21 @@ export interface RunNote {
   source: string;
   message: string;
   file?: string;
+}
+
+/**
+ * Where the target sits in its repository (the git top level; outside git, the target itself), so
+ * reports can name repository-relative paths and place findings that have no file of their own.
+ */
+export interface RepoContext {
+  /** The target directory relative to the repository root, with `/`; '' when it is the root. */
+  path: string;
+  /** The config file golive used, relative to the repository root (`../…` when outside it). */
+  configFile?: string;
+  /** The line of that file that sets `webhook.url`. */
+  webhookUrlLine?: number;
+  /** A file that exists in the repository (relative to its root) to place findings with no file. */
+  anchor?: string;
 }
 
 export type StatusCounts = Record<Status, number>;
@@ -203,7 +222,13 @@ export interface RunSummary {
 export interface RunReport {
   schemaVersion: 1;
   tool: { name: 'golive'; version: string };
-  target: { dir: string; environment: 'live' | 'test' };
+  target: {
+    dir: string;
+    environment: 'live' | 'test';
+    repo?: RepoContext;
+    /** The endpoints network checks talk to (credentials stripped), for findings without a file. */
+    urls?: { webhook?: string; testWebhook?: string; api?: string };
+  };
   startedAt: string;
   durationMs: number;
   options: { failOn: Severity; offline: boolean; history: boolean; requireRehearsal?: boolean; only?: string[]; skip?: string[]; baseline?: string };

@@ -200,7 +200,9 @@ export function renderPretty(input: RunReport, opts: RenderOptions = {}): string
     out: [],
   };
   const { c, out } = ctx;
-  out.push(...wrap(`golive ${report.tool.version} · environment ${report.target.environment} · ${report.target.dir}`, ctx.width, '', '  ').map((l) => c.dim(l)));
+  const repo = report.target.repo;
+  const config = repo ? (repo.configFile ? ` · config ${repo.configFile}` : ' · no config file (defaults)') : '';
+  out.push(...wrap(`golive ${report.tool.version} · environment ${report.target.environment} · ${report.target.dir}${config}`, ctx.width, '', '  ').map((l) => c.dim(l)));
   for (const g of groupBySection(report)) {
     const tally = `${g.passed}/${g.total} passed`;
     const pad = Math.max(2, ctx.width - g.title.length - tally.length);

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { GoliveError, describeError } from '../errors.js';
 import type { RunReport } from '../engine/types.js';
 import { onCleanup } from '../cleanup.js';
-import { EXTENSIONS, renderReport, type Format } from './index.js';
+import { EXTENSIONS, renderReport, type Format, type RenderOptions } from './index.js';
 
 const suggestion = 'Check that the directory exists and is writable, and that the path names a file.';
 
@@ -73,23 +73,23 @@ export async function writeFileAtomic(file: string, content: string, stdout: Nod
 export const REPORT_DIR_FORMATS: Format[] = ['json', 'markdown', 'html', 'sarif', 'junit'];
 
 /** Writes golive-report.{json,md,html,sarif,xml} into dir; returns the paths written. */
-export async function writeReportDir(dir: string, report: RunReport): Promise<string[]> {
+export async function writeReportDir(dir: string, report: RunReport, opts: RenderOptions = {}): Promise<string[]> {
   const written: string[] = [];
   for (const format of REPORT_DIR_FORMATS) {
     const file = path.join(dir, `golive-report.${EXTENSIONS[format]}`);
-    await writeFileAtomic(file, renderReport(report, format));
+    await writeFileAtomic(file, renderReport(report, format, opts));
     written.push(file);
   }
   return written;
 }
 
-export async function appendStepSummary(file: string, report: RunReport): Promise<void> {
+export async function appendStepSummary(file: string, report: RunReport, opts: RenderOptions = {}): Promise<void> {
   try {
     const st = await stat(file).catch(() => undefined);
     if (st && !st.isFile() && !st.isFIFO()) throw new Error('it is not a regular file');
     const handle = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o644);
     try {
-      await handle.writeFile(`${renderReport(report, 'markdown')}\n`, 'utf8');
+      await handle.writeFile(`${renderReport(report, 'markdown', opts)}\n`, 'utf8');
     } finally {
       await handle.close();
     }
