@@ -218,6 +218,7 @@ async function otherBenches(sections) {
     ['webhook', './webhook.mjs', 'runWebhookBench'],
     ['emulator', './emulator.mjs', 'runEmulatorBench'],
     ['code', './code-index.mjs', 'runCodeIndexBench'],
+    ['plugins', './plugins.mjs', 'runPluginBench'],
   ];
   for (const [name, file, fn] of others) {
     if (!sections.has(name)) continue;
@@ -238,8 +239,8 @@ function printTable() {
   for (const r of rows) log(`${r.name.padEnd(w[0])}  ${r.value.padEnd(w[1])}  ${r.target.padEnd(w[2])}  ${r.verdict}`);
 }
 
-// `node bench/run.mjs [scan] [webhook] [emulator] [code]` runs only those sections; default: all.
-const ALL = ['scan', 'webhook', 'emulator', 'code'];
+// `node bench/run.mjs [scan] [webhook] [emulator] [code] [plugins]` runs only those sections; default: all.
+const ALL = ['scan', 'webhook', 'emulator', 'code', 'plugins'];
 const asked = process.argv.slice(2).filter((a) => ALL.includes(a));
 const sections = new Set(asked.length ? asked : ALL);
 // Every failure is reported, never thrown: the benchmark always exits 0 so it never gates anything.

@@ -3,6 +3,7 @@
 // that added it, and marked `removed` when it is no longer anywhere in the working tree.
 import { execa } from 'execa';
 import { describeError } from '../errors.js';
+import { onCleanup } from '../cleanup.js';
 import type { RunNote } from '../engine/types.js';
 import { findKeyHits, type RawHit } from './keymatch.js';
 import { configIgnoreMatcher } from './repo.js';
@@ -146,6 +147,12 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
   // --relative: paths relative to the target, and only changes under it, like the tree scan.
   const args = ['-c', 'core.quotepath=off', 'log', '--all', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--relative', FORMAT];
   const sub = execa('git', args, { cwd: root, reject: false, stdin: 'ignore', buffer: { stdout: false, stderr: true }, encoding: 'buffer' });
+  // Killed and awaited if golive is interrupted: git must not outlive it.
+  const forget = onCleanup(async () => {
+    sub.kill('SIGKILL');
+    await sub.catch(() => undefined);
+  });
+  let reported = 0;
   let total = 0;
   let cut = false;
   let pending: Buffer[] = [];
@@ -169,6 +176,10 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
         start = nl + 1;
         nl = chunk.indexOf(0x0a, start);
       }
+      if (parser.commitsScanned > reported) {
+        ctx.progress?.('commits', parser.commitsScanned - reported);
+        reported = parser.commitsScanned;
+      }
       if (total > maxBytes) {
         cut = true;
         pendingLen = 0; // a line cut by the bound is not parsed
@@ -186,6 +197,7 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
     notes.push(note(`reading git history failed: ${describeError(e)}`));
   }
   const result = await sub;
+  forget();
   if (cut) notes.push(note(`git history is larger than ${formatBytes(maxBytes)} of diffs; the scan stopped there and older commits were not scanned`));
   else if (result.exitCode !== 0 && parser.commitsScanned === 0) {
     const why = Buffer.from(result.stderr ?? '').toString('utf8').trim().split('\n')[0] ?? '';

@@ -109,6 +109,7 @@ export const collectSecrets: Collector<'secrets'> = async (ctx) => {
   let batchBytes = 0;
   for (const f of repo.files) {
     results.push(scanFile(repo.root, f, reader, notes));
+    ctx.progress?.('files');
     if (++batchFiles >= BATCH_FILES || (batchBytes += f.size) >= BATCH_BYTES) {
       batchFiles = 0;
       batchBytes = 0;

@@ -11,6 +11,7 @@ import { findJsCalls } from './js-calls.js';
 import { findExpressFacts } from './js-express.js';
 import { findJsWebhook, type JsSites } from './js-webhook.js';
 import { LineMap } from './shared.js';
+import { MAX_NESTING, nestingDepth } from './nesting.js';
 import type { FileFacts, ScanContext } from './types.js';
 
 export interface Site {
@@ -32,6 +33,11 @@ const RELEVANT = /payments|subscriptions|signature|hmac|environment|eventid|refu
 export function scanJs(ctx: ScanContext, source: string): FileFacts {
   const facts: FileFacts = { calls: [], environmentChecks: [], dedupChecks: [] };
   if (!RELEVANT.test(source)) return facts;
+  // The native parser crashes the whole process on extreme nesting: refuse such a file up front.
+  if (nestingDepth(source) > MAX_NESTING) {
+    facts.error = `nesting deeper than ${MAX_NESTING} levels, not parsed (it would crash the parser)`;
+    return facts;
+  }
   let program: Node;
   try {
     const res = parseSync(ctx.file, source, {
