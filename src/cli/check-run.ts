@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import type { CheckFlags } from './check.js';
 import { assertReadable, loadProject, resolveTargetDir, terminalWidth } from './shared.js';
 import { startProgress } from './progress.js';
+import { onInterrupt } from './main.js';
 
 export interface CliIO {
   env: NodeJS.ProcessEnv;
@@ -33,6 +34,8 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
 
   const format: Format = (flags.format as Format | undefined) ?? 'pretty';
   const progress = startProgress(io.stderr, io.env, selected.length);
+  // On Ctrl-C, stop git (a `git log` over a big history can run for minutes) and wait for it.
+  const unhook = onInterrupt(async () => (await import('../evidence/git.js')).stopGitChildren());
   let report: RunReport;
   try {
     report = await runChecks({
@@ -58,6 +61,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
     });
   } finally {
     progress.stop();
+    unhook();
   }
 
   const toFile = Boolean(flags.output);

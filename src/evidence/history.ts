@@ -1,10 +1,12 @@
-// Git history scan (--history): one streaming `git log --all -p` over every commit, looking for
-// MintCash keys in added lines. A key is reported once per (value, file), at the oldest commit
-// that added it, and marked `removed` when it is no longer anywhere in the working tree.
-import { execa } from 'execa';
+// Git history scan (--history): one streaming `git log -p` over every commit of every ref and
+// every stash, looking for MintCash keys in added lines and in commit messages. A key is reported
+// once per (value, file), at the oldest commit that added it, and marked `removed` when it is no
+// longer anywhere in the working tree. The scan says when it did not see all of history (a
+// shallow or partial clone, a log that failed or stopped early): `incomplete`, never a quiet pass.
 import { describeError } from '../errors.js';
 import type { RunNote } from '../engine/types.js';
 import { findKeyHits, type RawHit } from './keymatch.js';
+import { git, gitMessage, gitStream } from './git.js';
 import { configIgnoreMatcher } from './repo.js';
 import type { CollectContext, Collector, HistoryKeyMatch, HistoryScan, KeyEnv, KeyKind } from './types.js';
 
@@ -16,7 +18,10 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
 // Commit header line. It starts with \x01, which no diff line can start with (they start with
 // a space, +, -, @, \ or a header word), so it can never be confused with file content.
 const MARK = 0x01;
-const FORMAT = '--format=%x01%H %ct %aI';
+// The message follows the header and ends at a line holding only \x02, so its lines (which may
+// start with + or @) are never read as diff lines.
+const MSG_END = 0x02;
+const FORMAT = '--format=%x01%H %ct %aI%n%B%n%x02';
 
 const note = (message: string, file?: string): RunNote => (file ? { source: 'history', message, file } : { source: 'history', message });
 
@@ -60,6 +65,9 @@ class LogParser {
   private file: string | undefined;
   private inHunk = false;
   private newLine = 0;
+  private inMessage = false;
+  private messageLine = 0;
+  private readonly seen = new Set<string>();
 
   constructor(private readonly skipFile: (file: string) => boolean) {}
 
@@ -72,7 +80,16 @@ class LogParser {
       this.date = date;
       this.file = undefined;
       this.inHunk = false;
-      this.commitsScanned++;
+      this.inMessage = true;
+      this.messageLine = 0;
+      // A commit reached from two revisions (a ref and a stash entry) is listed once by git.
+      if (!this.seen.has(sha)) this.commitsScanned++;
+      this.seen.add(sha);
+      return;
+    }
+    if (this.inMessage) {
+      if (first === MSG_END && buf.length === 1) this.inMessage = false;
+      else this.messageKeys(buf, ++this.messageLine);
       return;
     }
     if (this.inHunk && first === 0x2b /* + */) {
@@ -106,46 +123,94 @@ class LogParser {
     }
   }
 
+  private messageKeys(content: Buffer, line: number): void {
+    const hits: RawHit[] = [];
+    findKeyHits(content, hits);
+    for (const h of hits) this.record('', line, h, content, true);
+  }
+
   private added(content: Buffer, line: number): void {
     const hits: RawHit[] = [];
     findKeyHits(content, hits);
-    for (const h of hits) {
-      const value = content.toString('latin1', h.start, h.end);
-      const file = this.file as string;
-      const id = `${value}\0${file}`;
-      const prev = this.found.get(id);
-      // git log lists newest first, so a later sighting with an equal time is the older commit.
-      // Within one commit the first (lowest) line wins.
-      if (prev && (prev.commit === this.commit || prev.time < this.time)) continue;
-      const m: Found = { file, line, kind: h.kind as KeyKind, env: h.env as KeyEnv, value, commit: this.commit, removed: false, time: this.time };
-      if (this.date) m.date = this.date;
-      this.found.set(id, m);
-    }
+    for (const h of hits) this.record(this.file as string, line, h, content, false);
+  }
+
+  private record(file: string, line: number, h: RawHit, content: Buffer, inMessage: boolean): void {
+    const value = content.toString('latin1', h.start, h.end);
+    const id = `${value}\0${file}`;
+    const prev = this.found.get(id);
+    // git log lists newest first, so a later sighting with an equal time is the older commit.
+    // Within one commit the first (lowest) line wins.
+    if (prev && (prev.commit === this.commit || prev.time < this.time)) return;
+    const m: Found = { file, line, kind: h.kind as KeyKind, env: h.env as KeyEnv, value, commit: this.commit, removed: false, time: this.time };
+    if (inMessage) m.inMessage = true;
+    if (this.date) m.date = this.date;
+    this.found.set(id, m);
   }
 }
 
-async function isWorkTree(root: string): Promise<boolean> {
+interface Repository {
+  bare: boolean;
+  shallow: boolean;
+  /** The promisor remote of a partial clone (objects left out at clone time), if any. */
+  partial?: string;
+}
+
+/** What kind of repository root is in; undefined outside one, or git's complaint when it refuses. */
+async function inspectRepository(root: string): Promise<Repository | string | undefined> {
+  let r;
   try {
-    const r = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, reject: false, stdin: 'ignore' });
-    return r.exitCode === 0 && r.stdout.trim() === 'true';
+    r = await git(['rev-parse', '--is-bare-repository', '--is-shallow-repository'], root);
   } catch (_e) {
-    return false; // git missing
+    return undefined; // git is not installed
   }
+  if (r.code !== 0) return /not a git repository/i.test(r.stderr) ? undefined : gitMessage(r);
+  const [bare, shallow] = r.stdout.toString('utf8').trim().split('\n');
+  const cfg = await git(['config', '--get-regexp', '^(extensions\\.partialclone|remote\\..*\\.promisor)$'], root).catch(() => undefined);
+  const partial = cfg?.code === 0 ? (cfg.stdout.toString('utf8').trim().split('\n')[0] ?? '').split(' ')[0] : undefined;
+  return { bare: bare === 'true', shallow: shallow === 'true', ...(partial ? { partial } : {}) };
+}
+
+/** Every stash entry (refs/stash and its reflog); `--all` alone reaches only the latest. */
+async function stashes(root: string): Promise<string[]> {
+  const r = await git(['reflog', 'show', '--format=%H', 'refs/stash', '--'], root).catch(() => undefined);
+  if (!r || r.code !== 0) return [];
+  return r.stdout.toString('latin1').split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l));
 }
 
 export const collectHistory: Collector<'history'> = (ctx) => scanHistory(ctx, MAX_HISTORY_BYTES);
+
+// Merge commits: `git log -p` shows no diff for a merge, so a key that only ever existed in a merge
+// resolution would be missed. MERGE_DIFF picks how a merge's own changes are shown; see the
+// measurements in bench/README.md ("History: merge diffs").
+export const MERGE_DIFF = '--diff-merges=first-parent';
 
 /** The collector with its output bound as a parameter, so the cut-off can be tested. */
 export async function scanHistory(ctx: CollectContext, maxBytes: number): Promise<HistoryScan> {
   if (!ctx.options.history) return disabled('run with --history to scan every commit');
   const root = ctx.root;
-  if (!(await isWorkTree(root))) return disabled('not a git repository: there is no history to scan');
-
+  const repo = await inspectRepository(root);
+  if (repo === undefined) return disabled('not a git repository: there is no history to scan');
   const notes: RunNote[] = [];
+  if (typeof repo === 'string') {
+    return { enabled: true, keys: [], commitsScanned: 0, notes, incomplete: `git could not read the repository (${repo}); fix that and run again` };
+  }
+  const gaps: string[] = [];
+  if (repo.shallow) {
+    gaps.push('this is a shallow clone, so older commits are not here to scan; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout) and run again');
+  }
+  if (repo.partial) {
+    gaps.push(`this is a partial clone (remote "${repo.partial}" holds objects left out at clone time), so some file versions are not here to scan; clone without --filter (actions/checkout without \`filter:\`) and run again`);
+  }
+
+  const stash = await stashes(root);
+  const revs = ['--all', ...stash];
   const parser = new LogParser(configIgnoreMatcher(ctx.config.ignore ?? []));
   // --relative: paths relative to the target, and only changes under it, like the tree scan.
-  const args = ['-c', 'core.quotepath=off', 'log', '--all', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--relative', FORMAT];
-  const sub = execa('git', args, { cwd: root, reject: false, stdin: 'ignore', buffer: { stdout: false, stderr: true }, encoding: 'buffer' });
+  const args = ['log', ...revs, '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--relative', MERGE_DIFF, '--src-prefix=a/', '--dst-prefix=b/', FORMAT];
+  // Counted alongside, so a log that ends early without saying so is still caught.
+  const expected = git(['rev-list', '--count', ...revs, '--'], root).catch(() => undefined);
+  const sub = gitStream(args, root);
   let total = 0;
   let cut = false;
   let pending: Buffer[] = [];
@@ -183,20 +248,30 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
     }
     if (pendingLen > 0) parser.line(Buffer.concat(pending));
   } catch (e) {
-    notes.push(note(`reading git history failed: ${describeError(e)}`));
+    gaps.push(`reading git history failed after ${parser.commitsScanned} commits (${describeError(e)})`);
   }
-  const result = await sub;
-  if (cut) notes.push(note(`git history is larger than ${formatBytes(maxBytes)} of diffs; the scan stopped there and older commits were not scanned`));
-  else if (result.exitCode !== 0 && parser.commitsScanned === 0) {
-    const why = Buffer.from(result.stderr ?? '').toString('utf8').trim().split('\n')[0] ?? '';
+  const result = await sub.done.catch((e: unknown) => ({ code: -1, signal: null, stderr: describeError(e) }));
+  const count = await expected;
+  const want = count?.code === 0 ? Number(count.stdout.toString('latin1').trim()) : undefined;
+  if (cut) {
+    gaps.push(`git history is larger than ${formatBytes(maxBytes)} of diffs; the scan stopped there and older commits were not scanned`);
+  } else if (result.code !== 0) {
+    const why = gitMessage(result);
     // A repository with no commits yet is not a failure: there is simply nothing to scan.
-    if (!/does not have any commits|bad default revision/.test(why)) notes.push(note(`git log failed: ${why || `exit code ${result.exitCode}`}`));
+    if (!(parser.commitsScanned === 0 && /does not have any commits|bad default revision|unknown revision/.test(why))) {
+      gaps.push(`git log failed after ${parser.commitsScanned}${want ? ` of ${want}` : ''} commits: ${why}; repair the repository (e.g. \`git fsck\`, or clone it again) and run again`);
+    }
+  } else if (want !== undefined && parser.commitsScanned < want) {
+    gaps.push(`git log stopped after ${parser.commitsScanned} of ${want} commits without an error; run again, or clone the repository again`);
   }
+  if (repo.bare) notes.push(note('bare repository: there is no work tree, so only history was scanned'));
 
   const current = new Set((await ctx.get('secrets')).keys.map((k) => k.value));
   const keys: HistoryKeyMatch[] = [...parser.found.values()].map(({ time: _t, ...k }) => ({ ...k, removed: !current.has(k.value) }));
   keys.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)));
-  return { enabled: true, keys, commitsScanned: parser.commitsScanned, notes };
+  const out: HistoryScan = { enabled: true, keys, commitsScanned: parser.commitsScanned, notes };
+  if (gaps.length > 0) out.incomplete = gaps.join('; ');
+  return out;
 }
 
 function formatBytes(n: number): string {
