@@ -167,7 +167,10 @@ async function inspectRepository(root: string): Promise<Repository | string | un
   if (r.code !== 0) return /not a git repository/i.test(r.stderr) ? undefined : gitMessage(r);
   const [bare, shallow] = r.stdout.toString('utf8').trim().split('\n');
   const cfg = await git(['config', '--get-regexp', '^(extensions\\.partialclone|remote\\..*\\.promisor)$'], root).catch(() => undefined);
-  const partial = cfg?.code === 0 ? (cfg.stdout.toString('utf8').trim().split('\n')[0] ?? '').split(' ')[0] : undefined;
+  // `extensions.partialclone <remote>` or `remote.<remote>.promisor true`: either names the remote.
+  const line = cfg?.code === 0 ? (cfg.stdout.toString('utf8').trim().split('\n')[0] ?? '') : '';
+  const [key = '', value = ''] = line.split(' ');
+  const partial = key.toLowerCase() === 'extensions.partialclone' ? value : key.replace(/^remote\.(.*)\.promisor$/i, '$1') || undefined;
   return { bare: bare === 'true', shallow: shallow === 'true', ...(partial ? { partial } : {}) };
 }
 
