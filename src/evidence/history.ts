@@ -71,10 +71,11 @@ class LogParser {
 
   constructor(private readonly skipFile: (file: string) => boolean) {}
 
-  line(buf: Buffer): void {
-    const first = buf[0];
+  /** One line, buf[s, e) without its newline. `mayHold` is false when no key can be in it. */
+  line(buf: Buffer, s: number, e: number, mayHold = true): void {
+    const first = buf[s];
     if (first === MARK) {
-      const [sha = '', time = '0', date] = buf.toString('latin1', 1).split(' ');
+      const [sha = '', time = '0', date] = buf.toString('latin1', s + 1, e).split(' ');
       this.commit = sha;
       this.time = Number(time);
       this.date = date;
@@ -88,18 +89,21 @@ class LogParser {
       return;
     }
     if (this.inMessage) {
-      if (first === MSG_END && buf.length === 1) this.inMessage = false;
-      else this.messageKeys(buf, ++this.messageLine);
+      if (first === MSG_END && e - s === 1) this.inMessage = false;
+      else {
+        this.messageLine++;
+        if (mayHold) this.keysIn(buf.subarray(s, e), '', this.messageLine, true);
+      }
       return;
     }
     if (this.inHunk && first === 0x2b /* + */) {
-      if (this.file !== undefined) this.added(buf.subarray(1), this.newLine);
+      if (mayHold && this.file !== undefined) this.keysIn(buf.subarray(s + 1, e), this.file, this.newLine, false);
       this.newLine++;
       return;
     }
     if (first === 0x40 /* @ */) {
       // @@ -a,b +c,d @@: added lines are numbered from c.
-      const m = /^@@ -\d+(?:,\d+)? \+(\d+)/.exec(buf.toString('latin1', 0, 64));
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)/.exec(buf.toString('latin1', s, Math.min(e, s + 64)));
       if (m) {
         this.inHunk = true;
         this.newLine = Number(m[1]);
@@ -112,27 +116,21 @@ class LogParser {
     }
     // Anything else is a file header: `diff --git`, `index`, `---`, `+++ b/path`, `new file`…
     this.inHunk = false;
-    if (first === 0x64 /* d */ && buf.toString('latin1', 0, 11) === 'diff --git ') {
+    if (first === 0x64 /* d */ && buf.toString('latin1', s, s + 11) === 'diff --git ') {
       this.file = undefined;
-    } else if (first === 0x2b && buf.toString('latin1', 0, 4) === '+++ ') {
+    } else if (first === 0x2b && buf.toString('latin1', s, s + 4) === '+++ ') {
       // git ends the name with a TAB when it contains a space (so patch(1) can parse it).
-      const name = unquoteGitPath(buf.toString('utf8', 4).replace(/\t$/, ''));
+      const name = unquoteGitPath(buf.toString('utf8', s + 4, e).replace(/\t$/, ''));
       // `+++ /dev/null` is a deletion: nothing was added.
       this.file = name === '/dev/null' ? undefined : name.replace(/^b\//, '');
       if (this.file !== undefined && this.skipFile(this.file)) this.file = undefined;
     }
   }
 
-  private messageKeys(content: Buffer, line: number): void {
+  private keysIn(content: Buffer, file: string, line: number, inMessage: boolean): void {
     const hits: RawHit[] = [];
     findKeyHits(content, hits);
-    for (const h of hits) this.record('', line, h, content, true);
-  }
-
-  private added(content: Buffer, line: number): void {
-    const hits: RawHit[] = [];
-    findKeyHits(content, hits);
-    for (const h of hits) this.record(this.file as string, line, h, content, false);
+    for (const h of hits) this.record(file, line, h, content, inMessage);
   }
 
   private record(file: string, line: number, h: RawHit, content: Buffer, inMessage: boolean): void {
@@ -223,16 +221,24 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
       // Past the bound only the complete lines before it are parsed, then git is stopped.
       const chunk = total + whole.length > maxBytes ? whole.subarray(0, Math.max(0, maxBytes - total)) : whole;
       total += whole.length;
+      // Keys are rare: one native search over the chunk says which lines can hold one, so most
+      // lines cost only a newline search and a look at their first byte.
+      const hits: RawHit[] = [];
+      findKeyHits(chunk, hits);
+      hits.sort((a, b) => a.start - b.start);
+      let hi = 0;
       let start = 0;
       let nl = chunk.indexOf(0x0a);
       while (nl !== -1) {
         if (pendingLen > 0) {
           pending.push(chunk.subarray(start, nl));
-          parser.line(Buffer.concat(pending));
+          const whole = Buffer.concat(pending);
+          parser.line(whole, 0, whole.length);
           pending = [];
           pendingLen = 0;
         } else {
-          parser.line(chunk.subarray(start, nl));
+          while (hi < hits.length && (hits[hi] as RawHit).start < start) hi++;
+          parser.line(chunk, start, nl, hi < hits.length && (hits[hi] as RawHit).start < nl);
         }
         start = nl + 1;
         nl = chunk.indexOf(0x0a, start);
@@ -249,7 +255,10 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
         pendingLen += Math.min(chunk.length - start, MAX_LINE_BYTES - pendingLen);
       }
     }
-    if (pendingLen > 0) parser.line(Buffer.concat(pending));
+    if (pendingLen > 0) {
+      const whole = Buffer.concat(pending);
+      parser.line(whole, 0, whole.length);
+    }
   } catch (e) {
     gaps.push(`reading git history failed after ${parser.commitsScanned} commits (${describeError(e)})`);
   }
