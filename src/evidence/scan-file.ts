@@ -3,7 +3,7 @@
 // reported by byte offset). Files are read in windows of WINDOW bytes that overlap by OVERLAP, so
 // memory stays bounded whatever the file or line length and a key across a window edge is found.
 // Used on the main thread for small repositories and inside the scan workers for big ones.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { findKeyHits, findSandboxHits, positionHits, type RawHit } from './keymatch.js';
 import type { KeyMatch, SandboxUrlMatch, TextEncoding } from './types.js';
@@ -16,6 +16,7 @@ export const WINDOW = 4 * 1024 * 1024;
 export const OVERLAP = 4 * 1024;
 
 const NL = 0x0a;
+const NONE = Object.freeze([]) as unknown as never[];
 // O_NONBLOCK: a FIFO put in place of a listed file must not hang the scan.
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
 
@@ -89,23 +90,30 @@ class Utf16Transcoder {
 export class FileScanner {
   private buf = Buffer.allocUnsafe(WINDOW + OVERLAP);
   private raw: Buffer | undefined;
+  private readonly prefix: string;
 
-  constructor(private readonly root: string) {}
+  constructor(root: string) {
+    this.prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  }
 
   scan(rel: string): FileScanResult {
-    const out: FileScanResult = { keys: [], sandboxUrls: [], bytes: 0 };
+    // Most files hold nothing: they share empty arrays and cost one small object.
+    const out: FileScanResult = { keys: NONE, sandboxUrls: NONE, bytes: 0 };
     let fd: number;
     try {
-      fd = openSync(path.join(this.root, rel), OPEN_FLAGS);
+      fd = openSync(this.prefix + rel, OPEN_FLAGS);
     } catch (e) {
       return { ...out, ...openProblem(e) };
     }
     try {
-      const st = fstatSync(fd);
-      if (st.isDirectory()) return { ...out, skipped: 'directory listed by git (a submodule?), not scanned' };
-      if (!st.isFile()) return { ...out, skipped: 'not a regular file, skipped' };
+      // The inventory lists only regular files (git's index modes, lstat for the rest); no fstat
+      // here (it was ~10% of a worker's time): a directory or FIFO swapped in meanwhile fails the
+      // read below (EISDIR, EAGAIN) and is passed over.
       this.read(fd, rel, out);
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR') return { ...out, skipped: 'directory listed by git (a submodule?), not scanned' };
+      if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return { ...out, skipped: 'not a regular file, skipped' };
       out.unread = `read failed part-way: ${(e as Error).message}`;
     } finally {
       closeSync(fd);
@@ -130,6 +138,14 @@ export class FileScanner {
     let n = this.fill(fd, buf, 0);
     out.bytes = n;
     const kind = sniffEncoding(buf.subarray(0, Math.min(n, SNIFF_BYTES)));
+    if (kind === 'text' && n < cap) {
+      // The common case, a text file in one window: no window bookkeeping unless something is there.
+      const view = buf.subarray(0, n);
+      const hits: RawHit[] = [];
+      findKeyHits(view, hits);
+      findSandboxHits(view, hits);
+      if (hits.length === 0) return;
+    }
     if (kind !== 'text') out.encoding = kind;
     const windows = new WindowScan(rel, kind === 'binary', out);
     if (kind === 'text' || kind === 'binary') {
@@ -219,6 +235,8 @@ class WindowScan {
 
   private report(view: Buffer, hits: RawHit[]): void {
     const { file, out } = this;
+    if (out.keys === NONE) out.keys = [];
+    if (out.sandboxUrls === NONE) out.sandboxUrls = [];
     if (this.binary) {
       for (const h of hits.sort((a, b) => a.start - b.start)) {
         const offset = this.abs + h.start;

@@ -140,11 +140,20 @@ describe('files that cannot be read', () => {
     expect(new FileScanner(dir.dir).scan('gone.txt').unread).toMatch(/disappeared/);
   });
 
-  it('a FIFO in place of a file is passed over without hanging', async () => {
+  it('a FIFO swapped in for a listed file does not hang the scan (opened non-blocking, read as empty)', async () => {
     const dir = await tempDir();
     cleanups.push(dir);
     await execa('mkfifo', [path.join(dir.dir, 'pipe')]);
-    expect(new FileScanner(dir.dir).scan('pipe')).toMatchObject({ skipped: expect.stringMatching(/not a regular file/) });
+    const r = new FileScanner(dir.dir).scan('pipe');
+    expect(r).toMatchObject({ keys: [], bytes: 0 });
+    expect(r.unread).toBeUndefined();
+  });
+
+  it('a directory swapped in for a listed file is passed over', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    await dir.write({ 'sub/x.txt': 'x' });
+    expect(new FileScanner(dir.dir).scan('sub')).toMatchObject({ skipped: expect.stringMatching(/directory/) });
   });
 
   it('the collector lists what it could not read in `unread`', async () => {
