@@ -93,6 +93,20 @@ describe('history sees every place a key can be committed', () => {
     expect(h.keys.map((k) => [k.file, k.line, k.value, k.commit, k.removed])).toEqual([['conf.txt', 1, key, merge, true]]);
   });
 
+  it('a key slipped into a clean merge (no conflict, an "evil merge") is found at the merge, with its line', async () => {
+    const key = fakeKey('sk', 'test', 'evil');
+    const repo = await repoWith([{ 'a.txt': 'a\n', 'cfg.txt': 'one\ntwo\nthree\n' }]);
+    await repo.git('checkout', '-q', '-b', 'side');
+    await repo.write({ 'b.txt': 'b\n' });
+    await repo.commit('side', '2024-03-01T10:00:00Z');
+    await repo.git('checkout', '-q', 'main');
+    await repo.git('merge', '-q', '--no-ff', '--no-commit', 'side');
+    await repo.write({ 'cfg.txt': `one\ntwo\nk=${key}\nthree\n` });
+    const merge = await repo.commit('merge side', '2024-03-02T10:00:00Z');
+    const h = await history(repo.dir);
+    expect(h.keys.map((k) => [k.file, k.line, k.commit])).toEqual([['cfg.txt', 3, merge]]);
+  });
+
   it('keys in stashes are found: the latest, an older one in the reflog, and untracked files stashed with -u', async () => {
     const older = fakeKey('sk', 'live', 'stash-old');
     const latest = fakeKey('sk', 'test', 'stash-new');
