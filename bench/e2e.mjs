@@ -47,6 +47,7 @@ export function timed(cmd, args, cwd, env = {}) {
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const PLANT_VERSION = 2;
 const fakeKey = (seed) => {
   let s = '';
   let x = seed * 2654435761;
@@ -67,7 +68,7 @@ export function plantedCopy(src, log) {
   const man = `${dir}.json`;
   if (existsSync(man)) {
     const m = JSON.parse(readFileSync(man, 'utf8'));
-    if (m.commit === commit && existsSync(dir)) return m;
+    if (m.commit === commit && m.version === PLANT_VERSION && existsSync(dir)) return m;
   }
   log(`copying ${src} to ${path.relative(ROOT, dir)} and planting keys (one-off)…`);
   rmSync(dir, { recursive: true, force: true });
@@ -104,7 +105,9 @@ export function plantedCopy(src, log) {
   add('golive-bench/app.sqlite', db, { offset: 100_000, value: k(2) });
   add('golive-bench/huge.log', `${'request ok 200\n'.repeat(700_000)}token ${k(3)}\n`, { line: 700_001, value: k(3) });
   add('golive-bench/bundle.min.js', `${'var a=1;'.repeat(400_000)}k="${k(4)}";`, { line: 1, value: k(4) });
-  const m = { dir, commit, planted };
+  // Tracked, so the checkout's .gitignore (e.g. `*.log`) cannot hide them from either tool's listing.
+  spawnSync('git', ['add', '-f', '--', ...new Set(planted.map((p) => p.file))], { cwd: dir });
+  const m = { version: PLANT_VERSION, dir, commit, planted };
   writeFileSync(man, JSON.stringify(m, null, 1));
   return m;
 }

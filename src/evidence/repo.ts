@@ -232,28 +232,30 @@ export const collectRepo: Collector<'repo'> = async (ctx) => {
   const unread: UnreadFile[] = [];
   const ignoredByConfig = configIgnoreMatcher(ctx.config.ignore ?? []);
 
-  // Three listings at once: the index (fast), tracked files deleted from the work tree (git
-  // lstat()s in C), and the untracked walk (the slow one: git reads every directory).
-  const [fromIndex, deleted, others] = await Promise.all([
+  // Two listings at once: the index (fast), and one walk that yields both the tracked files deleted
+  // from the work tree ("R") and the untracked ones ("?"), the slow part: git reads every directory.
+  const [fromIndex, walked] = await Promise.all([
     trackedFiles(ctx),
-    git(['ls-files', '-z', '--deleted'], root).catch(() => undefined),
-    git(['ls-files', '-z', '--others', '--exclude-standard'], root).catch(() => undefined),
+    git(['ls-files', '-z', '-t', '--deleted', '--others', '--exclude-standard'], root).catch(() => undefined),
   ]);
   // A bare repository has history but no work tree: nothing to list (the history scan reads it).
-  if (others && others.code !== 0 && /must be run in a work tree/.test(others.stderr)) {
+  if (walked && walked.code !== 0 && /must be run in a work tree/.test(walked.stderr)) {
     return { root, isGit: true, files: [], notes: [note('bare repository: no work tree to scan (pass --history to scan its commits)')], unread };
   }
+  const tagged = walked?.code === 0 ? zList(walked.stdout) : [];
+  const deleted = { code: walked?.code ?? 1, paths: tagged.filter((t) => t.startsWith('R ')).map((t) => t.slice(2)) };
+  const others = walked ? { code: walked.code, paths: tagged.filter((t) => t.startsWith('? ')).map((t) => t.slice(2)) } : undefined;
   let files: RepoFile[];
   let isGit = fromIndex !== undefined && others?.code === 0;
   if (isGit && fromIndex && others) {
-    const gone = new Set(deleted?.code === 0 ? zList(deleted.stdout) : []);
+    const gone = new Set(deleted.code === 0 ? deleted.paths : []);
     files = [];
     for (const f of fromIndex.files) {
       if (gone.has(f.path)) notes.push(note('listed by git but missing from the work tree, skipped', f.path));
       else files.push(f);
     }
     notes.push(...fromIndex.notes);
-    for (const rel of zList(others.stdout)) {
+    for (const rel of others.paths) {
       if (ignoredByConfig(rel)) continue;
       const f = inspect(root, rel, notes, unread);
       if (f) files.push(f);
