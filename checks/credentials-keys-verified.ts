@@ -1,7 +1,9 @@
 // credentials.keys-verified: the configured key pair authenticates against MintCash
 // (`GET /merchant/api-keys`) and its public key is listed active for the target environment.
 // Pure judgement of the `mintcash` evidence; the collector made the call (or refused to).
-import { defineCheck, type CheckOutcome, type FindingInput } from '../src/engine/types.js';
+import { defineCheck, type CheckOutcome, type FindingInput, type RunOptions } from '../src/engine/types.js';
+import type { GoliveConfig } from '../src/config/schema.js';
+import { notYetProven } from '../src/engine/outcomes.js';
 import type { MintcashFacts } from '../src/evidence/types.js';
 import { maskSecret } from '../src/engine/mask.js';
 import { normaliseEnvironment } from '../src/mintcash/environments.js';
@@ -16,7 +18,7 @@ function ref(f: MintcashFacts): string {
   return f.requestId ? ` (requestId ${f.requestId}; quote it to MintCash support)` : '';
 }
 
-function judge(f: MintcashFacts): CheckOutcome {
+function judge(f: MintcashFacts, options: RunOptions, names: GoliveConfig['env']): CheckOutcome {
   const pk = f.publicKey ?? '';
   const masked = pk ? maskSecret(pk) : undefined;
   const evidence: Record<string, unknown> = { baseUrl: f.baseUrl, environment: f.environment };
@@ -27,7 +29,7 @@ function judge(f: MintcashFacts): CheckOutcome {
 
   if (f.skippedReason === 'offline') return { status: 'skip', summary: 'Offline: the key pair was not verified against MintCash.' };
   if (f.skippedReason === 'no-keys') {
-    return { status: 'skip', summary: 'No MintCash key pair configured: export the public and secret key (see env.publicKey / env.secretKey) to verify them.' };
+    return notYetProven(options, 'No MintCash key pair is configured', `export ${names.publicKey} and ${names.secretKey} (or pass --env-file) so golive can verify the pair`);
   }
   if (f.skippedReason === 'bad-base-url') {
     return { status: 'error', summary: `api.baseUrl ${f.baseUrl} is not usable${f.errorMessage ? `: ${f.errorMessage}` : ''}.`, evidence };
@@ -110,8 +112,8 @@ export const credentialsKeysVerified = defineCheck({
   fix: 'Deploy the current live pair from your account manager, point api.baseUrl at https://api.mintcash.me, and run the check from an IP on the key\'s allow list.',
   defaultSeverity: 'error',
   requires: ['mintcash'],
-  run({ evidence }) {
-    return judge(evidence.mintcash);
+  run({ evidence, options, config }) {
+    return judge(evidence.mintcash, options, config.env);
   },
 });
 

@@ -1,6 +1,7 @@
 // credentials.live-keys: every key the deployment will use has the target environment's prefix,
 // the public/secret variables hold the right kind, pk and sk come from one environment, nothing is
 // malformed, and the webhook secret is neither an API key nor the secret key.
+import { notYetProven } from '../src/engine/outcomes.js';
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { maskSecret } from '../src/engine/mask.js';
 import type { CredentialItem, KeyEnv } from '../src/evidence/types.js';
@@ -110,7 +111,7 @@ export default defineCheck({
   fix: 'Set the public-key variable to pk_live_…, the secret-key variable to sk_live_… from the same live pair (no quotes or spaces), and the webhook secret to the signing secret.',
   defaultSeverity: 'error',
   requires: ['keys'],
-  run({ evidence, config }) {
+  run({ evidence, config, options }) {
     const target = config.environment;
     const { items } = evidence.keys;
     const candidates: Candidate[] = items
@@ -122,10 +123,7 @@ export default defineCheck({
     const hooks = items.filter((i) => i.role === 'webhookSecret');
     if (candidates.length === 0 && hooks.length === 0) {
       const { publicKey, secretKey, webhookSecret } = config.env;
-      return {
-        status: 'skip',
-        summary: `No MintCash credentials found: export ${publicKey}, ${secretKey} and ${webhookSecret}, or pass --env-file <rendered production env file>.`,
-      };
+      return notYetProven(options, 'No MintCash credentials were found', `export ${publicKey}, ${secretKey} and ${webhookSecret}, or pass --env-file <rendered production env file>`);
     }
     const findings = candidates.flatMap((c) => shapeFindings(c, target));
     const groups = new Map<string, Candidate[]>();

@@ -1,5 +1,6 @@
 // credentials.test-webhook-retired: the old test-mode webhook URL (webhook.testUrl) must be gone
 // (404/410/unreachable) or only acknowledge, so nothing there still acts on events once live.
+import { notYetProven } from '../src/engine/outcomes.js';
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { classOf, describeAnswer, probeEvidence } from '../src/mintcash/probe-results.js';
 
@@ -20,7 +21,9 @@ export const credentialsTestWebhookRetired = defineCheck({
     const ev = evidence.webhook;
     if (options.offline) return { status: 'skip', summary: 'Offline: the test-mode URL was not probed.' };
     const t = ev.testUrl;
-    if (!t) return { status: 'skip', summary: 'No webhook.testUrl configured: set it to the old test-mode URL to check that it is retired.' };
+    if (!t) {
+      return notYetProven(options, 'No webhook.testUrl is configured', 'set webhook.testUrl to the test-mode URL registered with MintCash, or turn this check "off" in config if there never was one');
+    }
     const evidence_ = { ...probeEvidence(ev, [t.probe]), url: t.url, addresses: t.dns?.addresses.map((a) => a.address) ?? [] };
     const findings: FindingInput[] = [];
     if (!t.probe.ran) {

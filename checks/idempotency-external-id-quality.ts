@@ -2,7 +2,8 @@
 // intent. Judges the shape the code index recorded (constant, customer id, timestamp, random...).
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import type { CodeIndex } from './lib/code-index.js';
+import { noCreateCallOutcome, type CodeIndex } from './lib/code-index.js';
+import { notYetProven } from '../src/engine/outcomes.js';
 
 type Kind = NonNullable<Extract<CodeIndex['calls'][number]['body'], { resolved: true }>['externalId']>['kind'];
 
@@ -32,11 +33,13 @@ export const idempotencyExternalIdQuality = defineCheck({
   fix: 'Use one externalId per intent (order, invoice, refund request), created before the first attempt and reused on every retry.',
   defaultSeverity: 'warning',
   requires: ['code'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     const calls = evidence.code.calls.filter((c) => !c.isTest);
-    if (calls.length === 0) return { status: 'skip', summary: 'No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) found in the code.' };
+    if (calls.length === 0) return noCreateCallOutcome(options);
     const valued = calls.flatMap((c) => (c.body.resolved && c.body.externalId ? [{ call: c, id: c.body.externalId }] : []));
-    if (valued.length === 0) return { status: 'skip', summary: 'No externalId value could be read at a create call, so there is nothing to judge.' };
+    if (valued.length === 0) {
+      return notYetProven(options, 'No externalId value could be read at any create call', 'send an externalId at each create call (see idempotency.external-id), written where golive can read it');
+    }
     const findings: FindingInput[] = [];
     for (const { call, id } of valued) {
       const problem = PROBLEM[id.kind];

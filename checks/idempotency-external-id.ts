@@ -1,7 +1,7 @@
 // idempotency.external-id: every POST /payments, /subscriptions and /payments/{id}/refund must
 // carry an externalId, MintCash's only idempotency key; without it a retry charges twice.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
-import type { Language } from './lib/code-index.js';
+import { noCreateCallOutcome, type Language } from './lib/code-index.js';
 
 const EXAMPLE: Record<Language, string> = {
   js: '`externalId: order.id`',
@@ -14,7 +14,6 @@ const EXAMPLE: Record<Language, string> = {
 };
 
 const ENDPOINT = { payment: 'POST /payments', subscription: 'POST /subscriptions', refund: 'POST /payments/{id}/refund' } as const;
-const NO_CALLS = 'No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) found in the code.';
 
 export const idempotencyExternalId = defineCheck({
   id: 'idempotency.external-id',
@@ -26,9 +25,9 @@ export const idempotencyExternalId = defineCheck({
   fix: 'Send `externalId` in the body of every POST /payments, POST /subscriptions and refund call, set to your own id for that intent (order, invoice, refund request).',
   defaultSeverity: 'error',
   requires: ['code'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     const calls = evidence.code.calls.filter((c) => !c.isTest);
-    if (calls.length === 0) return { status: 'skip', summary: NO_CALLS };
+    if (calls.length === 0) return noCreateCallOutcome(options);
     const findings: FindingInput[] = [];
     const unresolved: string[] = [];
     for (const c of calls) {

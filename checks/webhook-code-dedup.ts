@@ -23,13 +23,14 @@ export const webhookCodeDedup = defineCheck({
   fix: 'Store each processed eventId (a unique index works); when a delivery carries an eventId already stored, answer 200 and do nothing.',
   defaultSeverity: 'warning',
   requires: ['code'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     return judgeGuard(
       evidence.code,
       'dedupChecks',
       (at) => `The eventId is looked up or recorded at ${at.file}:${at.line}.`,
       'no-event-dedup',
       (h) => `This webhook handler never looks up or records the event's \`eventId\`: drop repeats, e.g. ${DEDUP[h.language]}.`,
+      options,
     );
   },
 });

@@ -23,13 +23,14 @@ export const webhookCodeEnvironmentGuard = defineCheck({
   fix: 'Right after verifying the signature, compare the event\'s `environment` with the deployment\'s ("live" in production) and refuse a mismatch.',
   defaultSeverity: 'warning',
   requires: ['code'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     return judgeGuard(
       evidence.code,
       'environmentChecks',
       (at) => `The event environment is compared at ${at.file}:${at.line}.`,
       'no-environment-guard',
       (h) => `This webhook handler never compares the event's \`environment\`: refuse events for the other environment, e.g. ${GUARD[h.language]}.`,
+      options,
     );
   },
 });

@@ -24,9 +24,9 @@ export const webhookCodeRawBody = defineCheck({
   fix: 'Verify the x-signature over the raw request body, before any JSON parsing; parse the same bytes afterwards.',
   defaultSeverity: 'warning',
   requires: ['code'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     const handlers = productionHandlers(evidence.code);
-    if (handlers.length === 0) return noHandlerOutcome();
+    if (handlers.length === 0) return noHandlerOutcome(options);
     const findings: FindingInput[] = [];
     for (const h of handlers) {
       for (const input of h.hmacInputs) {

@@ -13,12 +13,12 @@ export const webhookDedup = defineCheck({
   fix: 'Record each processed eventId; when it is already recorded, answer 200 and do nothing. Make the insert and the side effects idempotent.',
   defaultSeverity: 'error',
   requires: ['webhook'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     const ev = evidence.webhook;
     const valid = ev.probes.valid;
     const first = ev.probes['duplicate-first'];
     const second = ev.probes['duplicate-second'];
-    const early = blockedOutcome(ev) ?? unsentOutcome(ev, [valid, first, second]);
+    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, [valid, first, second]);
     if (early) return early;
     const evidence_ = probeEvidence(ev, [valid, first, second]);
     const findings: FindingInput[] = [];

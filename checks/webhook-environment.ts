@@ -13,11 +13,11 @@ export const webhookEnvironment = defineCheck({
   fix: 'After verifying the signature, compare the event\'s `environment` to the deployment\'s (live) and refuse a mismatch with a 4xx before acting.',
   defaultSeverity: 'error',
   requires: ['webhook'],
-  run({ evidence, config }) {
+  run({ evidence, config, options }) {
     const ev = evidence.webhook;
     const valid = ev.probes.valid;
     const wrong = ev.probes['wrong-environment'];
-    const early = blockedOutcome(ev) ?? unsentOutcome(ev, [valid, wrong]);
+    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, [valid, wrong]);
     if (early) return early;
     const evidence_ = probeEvidence(ev, [valid, wrong]);
     const findings: FindingInput[] = [];

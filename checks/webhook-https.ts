@@ -16,9 +16,9 @@ export const webhookHttps = defineCheck({
   fix: 'Serve the webhook URL over HTTPS (TLS 1.2+) with a certificate from a public CA covering the exact host, renew it before it expires, and register the final URL so it answers without a redirect.',
   defaultSeverity: 'error',
   requires: ['webhook'],
-  run({ evidence, config }) {
+  run({ evidence, config, options }) {
     const ev = evidence.webhook;
-    const skip = notProbed(ev);
+    const skip = notProbed(ev, options);
     if (skip) return skip;
     const findings: FindingInput[] = [];
     const url = ev.url ?? '';
@@ -70,11 +70,13 @@ export const webhookHttps = defineCheck({
       if (tls.protocol && !MODERN.has(tls.protocol)) {
         findings.push({ messageId: 'old-tls', message: `The endpoint negotiated ${tls.protocol}: enable TLS 1.2 or 1.3 and disable older versions.`, fingerprintOf: tls.protocol });
       }
-      const warnDays = config.webhook.probes.certExpiryWarnDays;
-      if (leaf && !expired && leaf.daysLeft < warnDays) {
+      // Within the fail window a launch would outlive the certificate: that blocks; beyond it, warn.
+      const { certExpiryWarnDays: warnDays, certExpiryFailDays: failDays } = config.webhook.probes;
+      if (leaf && !expired && leaf.daysLeft < Math.max(warnDays, failDays)) {
+        const blocking = leaf.daysLeft < failDays;
         findings.push({
-          messageId: 'cert-expiring',
-          severity: 'warning',
+          messageId: blocking ? 'cert-expiring-soon' : 'cert-expiring',
+          severity: blocking ? 'error' : 'warning',
           message: `The certificate for ${ev.host} expires in ${leaf.daysLeft} day${leaf.daysLeft === 1 ? '' : 's'} (${leaf.validTo.slice(0, 10)}): renew it, or automate renewal.`,
           fingerprintOf: leaf.fingerprint256,
         });

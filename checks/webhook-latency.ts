@@ -1,6 +1,7 @@
 // webhook.latency: MintCash waits 10 s for a 2xx and retries anything slower, so every signed
 // probe must be answered well inside that budget; p95 above the prompt-ack budget is a warning.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
+import { couldNotProve } from '../src/engine/outcomes.js';
 import { blockedOutcome, describeAnswer, percentile, unsentOutcome } from '../src/mintcash/probe-results.js';
 
 export const webhookLatency = defineCheck({
@@ -13,9 +14,9 @@ export const webhookLatency = defineCheck({
   fix: 'Verify the signature, store the event and return 2xx at once; do the heavy work (emails, fulfilment, API calls) asynchronously from a queue.',
   defaultSeverity: 'error',
   requires: ['webhook'],
-  run({ evidence, config }) {
+  run({ evidence, config, options }) {
     const ev = evidence.webhook;
-    const early = blockedOutcome(ev) ?? unsentOutcome(ev, ev.latency.slice(0, 1));
+    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, ev.latency.slice(0, 1));
     if (early) return early;
     const { budgetMs, promptAckMs, timeoutMs } = config.webhook.probes;
     const sent = ev.latency.filter((s) => s.ran && s.result);
@@ -61,6 +62,14 @@ export const webhookLatency = defineCheck({
       timings: timingRows,
       ...(ev.latency.length > sent.length ? { notSent: ev.latency.length - sent.length } : {}),
     };
+    // A sample that was never sent could have been the slow one: without all of them, nothing is proven.
+    const unsent = ev.latency.filter((s) => !s.ran);
+    if (unsent.length > 0 && findings.length === 0) {
+      return couldNotProve(
+        `Not proven: only ${sent.length} of ${ev.latency.length} latency samples were sent (${(unsent[0]!.reason ?? 'not sent').replace(/^not sent: /, '')}). Check that the endpoint answers every probe, then run again.`,
+        evidence_,
+      );
+    }
     const summary = stats && findings.length === 0
       ? `${sent.length} signed probes: p50 ${Math.round(stats.p50)} ms, p95 ${Math.round(stats.p95)} ms, max ${Math.round(stats.max)} ms.`
       : undefined;

@@ -51,9 +51,9 @@ export const webhookPublic = defineCheck({
   fix: 'Register a URL whose DNS name resolves only to public addresses (check A and AAAA records). For a staging endpoint on a private network, set webhook.allowPrivateNetwork: true.',
   defaultSeverity: 'error',
   requires: ['webhook'],
-  run({ evidence, config }) {
+  run({ evidence, config, options }) {
     const ev = evidence.webhook;
-    const skip = notProbed(ev);
+    const skip = notProbed(ev, options);
     if (skip) return skip;
     const findings: FindingInput[] = [];
     const host = ev.host ?? '';

@@ -14,11 +14,11 @@ export const webhookRawBody = defineCheck({
   fix: 'Read the raw request body (e.g. express.raw({ type: "application/json" }), request.body() as bytes) and compute the HMAC over it before parsing.',
   defaultSeverity: 'error',
   requires: ['webhook'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     const ev = evidence.webhook;
     const valid = ev.probes.valid;
     const odd = ev.probes['non-canonical'];
-    const early = blockedOutcome(ev) ?? unsentOutcome(ev, [valid, odd]);
+    const early = blockedOutcome(ev, options) ?? unsentOutcome(ev, [valid, odd]);
     if (early) return early;
     const evidence_ = probeEvidence(ev, [valid, odd]);
     const findings: FindingInput[] = [];

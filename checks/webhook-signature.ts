@@ -6,7 +6,7 @@
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import type { ProbeName, ProbeRecord } from '../src/evidence/types.js';
 import { PROBE_DESCRIPTIONS } from '../src/mintcash/probe-events.js';
-import { blockedOutcome, classOf, describeAnswer, probeEvidence } from '../src/mintcash/probe-results.js';
+import { blockedOutcome, classOf, describeAnswer, probeEvidence, unsentOutcome } from '../src/mintcash/probe-results.js';
 
 const NEGATIVES = ['missing-signature', 'wrong-secret', 'wrong-length', 'tampered-body'] as const satisfies readonly ProbeName[];
 
@@ -50,9 +50,9 @@ export const webhookSignature = defineCheck({
   fix: 'Compute HMAC-SHA256 over the raw request body with the webhook secret, compare it to x-signature in constant time after a length check, and answer 401 on mismatch before parsing or acting.',
   defaultSeverity: 'error',
   requires: ['webhook'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     const ev = evidence.webhook;
-    const early = blockedOutcome(ev);
+    const early = blockedOutcome(ev, options);
     if (early) return early;
     const valid = ev.probes.valid;
     const negatives = NEGATIVES.map((n) => [n, ev.probes[n]] as const);
@@ -66,7 +66,8 @@ export const webhookSignature = defineCheck({
     if (!valid?.ran) {
       // Without the secret a forged event that gets 2xx or 5xx is still a definite failure.
       if (findings.length > 0) return { findings, evidence: evidence_ };
-      return { status: 'skip', summary: `Not judged: ${ev.secretVar} is not set, so no valid signature could be sent (bad signatures got ${negatives.map(([, r]) => describeAnswer(r)).join(', ')}).`, evidence: evidence_ };
+      const unproven = unsentOutcome(ev, [valid])!;
+      return { ...unproven, summary: `${unproven.summary} Forged signatures got ${negatives.map(([, r]) => describeAnswer(r)).join(', ')}.`, evidence: evidence_ };
     }
     const validClass = classOf(valid);
     const status = valid.result?.status;
@@ -86,6 +87,9 @@ export const webhookSignature = defineCheck({
         fingerprintOf: `valid-${describeAnswer(valid)}`,
       });
     }
+    // Every forged variant must have been tried before the endpoint can be said to refuse them all.
+    const unsent = findings.length === 0 ? unsentOutcome(ev, negatives.map(([, r]) => r)) : undefined;
+    if (unsent) return { ...unsent, evidence: evidence_ };
     const summary = findings.length === 0 ? `Valid signature got HTTP ${status}; every forged one got a 4xx.` : undefined;
     return { findings, evidence: evidence_, ...(summary ? { summary } : {}) };
   },

@@ -25,9 +25,9 @@ export const webhookTimingSafeCompare = defineCheck({
   fix: 'Compare the x-signature header with the HMAC you computed using your language\'s constant-time compare (crypto.timingSafeEqual after a length check, hmac.compare_digest, hmac.Equal, hash_equals, Rack::Utils.secure_compare, MessageDigest.isEqual).',
   defaultSeverity: 'error',
   requires: ['code'],
-  run({ evidence }) {
+  run({ evidence, options }) {
     const handlers = productionHandlers(evidence.code);
-    if (handlers.length === 0) return noHandlerOutcome();
+    if (handlers.length === 0) return noHandlerOutcome(options);
     const findings: FindingInput[] = [];
     let compares = 0;
     for (const h of handlers) {

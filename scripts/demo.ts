@@ -156,7 +156,7 @@ async function main(): Promise<number> {
   const bad = await runCheck(shops[1]!, env);
 
   rule('What you saw');
-  say(`  shop        exit ${good}  ${good === 0 ? chalk.green('gate passed: ready to go live') : chalk.red('unexpected: should pass')}`);
+  say(`  shop        exit ${good}  ${good === 0 ? chalk.green('gate passed: ready for the live dress rehearsal (next: golive rehearse)') : chalk.red('unexpected: should pass')}`);
   say(`  leaky-shop  exit ${bad}  ${bad === 1 ? chalk.red('gate failed: each finding names the file, line and fix') : chalk.red('unexpected: should fail')}`);
   say(`\n  Reports (json, md, html, sarif, junit): ${path.relative(process.cwd(), REPORT_ROOT) || '.'}/{shop,leaky-shop}/`);
   say('  Next: in your own repository run `npx mintcash-golive check`, or `golive explain <id>` for any check.');

@@ -1,7 +1,8 @@
 // What the static code checks share: the code index's types, its production handlers, the two
 // places a finding can sit (a whole handler, or one quoted piece of code), and the judgement of a
 // guard every handler needs. Pure; no I/O.
-import type { CheckOutcome, FindingInput } from '../../src/engine/types.js';
+import type { CheckOutcome, FindingInput, RunOptions } from '../../src/engine/types.js';
+import { notYetProven } from '../../src/engine/outcomes.js';
 import type { EvidenceMap } from '../../src/evidence/types.js';
 
 export type CodeIndex = EvidenceMap['code'];
@@ -14,8 +15,22 @@ export function productionHandlers(code: CodeIndex): Handler[] {
   return code.handlers.filter((h) => !h.isTest);
 }
 
-export function noHandlerOutcome(): CheckOutcome {
-  return { status: 'skip', summary: 'No webhook handler found in the code (nothing reads x-signature or computes an HMAC).' };
+/** No handler to judge: out of scope in a narrowed run; in a full run the item is not proven. */
+export function noHandlerOutcome(options: Pick<RunOptions, 'scoped'>): CheckOutcome {
+  return notYetProven(
+    options,
+    'No webhook handler was found in the code (nothing reads x-signature or computes an HMAC)',
+    'run golive in the repository (or service) that holds the webhook handler, or turn this check "off" in config if it lives elsewhere',
+  );
+}
+
+/** No create call to judge: out of scope in a narrowed run; in a full run the item is not proven. */
+export function noCreateCallOutcome(options: Pick<RunOptions, 'scoped'>): CheckOutcome {
+  return notYetProven(
+    options,
+    'No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) was found in the code',
+    'run golive in the repository (or service) that calls MintCash, or turn this check "off" in config if it lives elsewhere',
+  );
 }
 
 /** One finding per handler, placed at the handler: what is missing has no line of its own. */
@@ -51,9 +66,10 @@ export function judgeGuard(
   found: (at: Site) => string,
   messageId: string,
   missing: (h: Handler) => string,
+  options: Pick<RunOptions, 'scoped'>,
 ): CheckOutcome {
   const handlers = productionHandlers(code);
-  if (handlers.length === 0) return noHandlerOutcome();
+  if (handlers.length === 0) return noHandlerOutcome(options);
   const at = [...handlers.flatMap((h) => h[guard]), ...code[guard]][0];
   if (at) return { summary: found(at) };
   return { findings: atEachHandler(handlers, messageId, missing) };

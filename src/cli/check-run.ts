@@ -10,6 +10,7 @@ import { renderGithubAnnotations } from '../report/annotations.js';
 import { baselineFromReport, readReport } from '../report/load.js';
 import { appendStepSummary, writeFileAtomic, writeReportDir } from '../report/write.js';
 import { VERSION } from '../version.js';
+import { verdictText } from '../report/verdict.js';
 import type { CheckFlags } from './check.js';
 import { assertReadable, loadProject, resolveTargetDir, terminalWidth } from './shared.js';
 import { startProgress } from './progress.js';
@@ -25,10 +26,11 @@ export interface CliIO {
 export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO): Promise<number> {
   const root = await resolveTargetDir(dir);
   const { config, registry } = await loadProject(root, flags.config);
-  const selected = selectChecks(registry, flags.only, flags.skip).filter(
-    // Rehearsal items only count when the gate asks for them.
-    (c) => c.section !== 'rehearsal' || flags.requireRehearsal,
-  );
+  // The rehearsal items always run: without --require-rehearsal they tell the verdict whether the
+  // live dress rehearsal is done, but do not block the gate (decideGate).
+  const selected = selectChecks(registry, flags.only, flags.skip);
+  const chosen = new Set(selected.map((c) => c.id));
+  const notSelected = registry.checks.filter((c) => !chosen.has(c.id)).map((c) => c.id);
   if (flags.envFile) await assertReadable(flags.envFile, '--env-file');
   const baseline = flags.baseline ? baselineFromReport(await readReport(flags.baseline), flags.baseline) : undefined;
 
@@ -55,6 +57,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
       ...(flags.only ? { only: flags.only } : {}),
       ...(flags.skip ? { skip: flags.skip } : {}),
       ...(baseline ? { baseline } : {}),
+      ...(notSelected.length > 0 ? { notSelected } : {}),
       suppressions: (files) => loadSuppressions(root, files),
       onCheckStart: (c) => progress.started(c.id),
       onCheckDone: (r) => progress.done(r.id),
@@ -82,7 +85,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   }
   if (flags.output || flags.reportDir) {
     const where = [flags.output, flags.reportDir].filter(Boolean).join(' and ');
-    io.stderr.write(`golive: gate ${report.summary.gate}; report written to ${where}\n`);
+    io.stderr.write(`golive: ${verdictText(report).headline}; report written to ${where}\n`);
   }
   return report.summary.gate === 'pass' ? 0 : 1;
 }

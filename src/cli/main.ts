@@ -8,9 +8,15 @@ import { VERSION } from '../version.js';
 export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130 } as const;
 
 const EXIT_CODES_HELP = `
+Verdicts (golive check):
+  Ready to go live                      every item proven, the dress rehearsal included (exit 0)
+  Ready for the live dress rehearsal    all but the rehearsal proven; next: golive rehearse (exit 0)
+  No blockers in the N checks that ran  a scoped run (--offline/--only/--skip): not a go-live verdict (exit 0)
+  Not ready                             something blocks, or nothing was proven (exit 1)
+
 Exit codes:
   0    gate passed
-  1    gate failed (a check failed, errored or is pending)
+  1    gate failed (a check failed, errored or is pending, or nothing was proven)
   2    usage or config error, or tool failure
   130  interrupted (Ctrl-C)`;
 

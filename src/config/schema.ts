@@ -40,6 +40,8 @@ export const probesSchema = z.strictObject({
   promptAckMs: z.number().int().min(1).max(10000).default(2000),
   /** Warn when the certificate expires within this many days. */
   certExpiryWarnDays: z.number().int().min(0).max(365).default(21),
+  /** Fail when the certificate expires within this many days: the launch would outlive it. */
+  certExpiryFailDays: z.number().int().min(0).max(365).default(7),
   /** Probes in flight at once. */
   concurrency: z.number().int().min(1).max(8).default(2),
   /** MintCash's delivery budget: slower answers count as timeouts and are retried (API-FACTS §10). */

@@ -1,5 +1,5 @@
 // Status derivation and the gate: pure functions of findings and results.
-import { STATUSES, type CheckResult, type Finding, type RunReport, type Severity, type Status, type StatusCounts } from './types.js';
+import { STATUSES, type CheckResult, type Finding, type RunSummary, type Severity, type Status, type StatusCounts, type Verdict } from './types.js';
 
 /** Findings that still count: not waived, not in the baseline, not suppressed inline. */
 export function openFindings(findings: readonly Finding[]): Finding[] {
@@ -13,12 +13,55 @@ export function deriveStatus(findings: readonly Finding[]): Status {
   return 'pass';
 }
 
-/** Gate: a failing, erroring or pending check fails it; with --fail-on warning, so does a warning. */
-export function decideGate(checks: readonly CheckResult[], failOn: Severity): RunReport['summary'] {
+export interface GateOptions {
+  failOn: Severity;
+  /** The rehearsal section blocks only when the gate asks for it (--require-rehearsal). */
+  requireRehearsal: boolean;
+  /** --offline, --only or --skip narrowed the run: its verdict cannot be a go-live verdict. */
+  scoped: boolean;
+}
+
+/** A check the user turned off in config: out of scope, listed under the verdict. */
+export function isOff(c: Pick<CheckResult, 'severity'>): boolean {
+  return c.severity === 'off';
+}
+
+/** A check that proved its item: passed, possibly with warnings below the gate's level. */
+export function isProven(c: Pick<CheckResult, 'status'>): boolean {
+  return c.status === 'pass' || c.status === 'warn';
+}
+
+/** Fail, error and pending block; so does a warning under --fail-on warning. Rehearsal steps block only on request. */
+export function blocks(c: Pick<CheckResult, 'status' | 'section'>, opts: Pick<GateOptions, 'failOn' | 'requireRehearsal'>): boolean {
+  if (c.section === 'rehearsal' && !opts.requireRehearsal) return false;
+  return c.status === 'fail' || c.status === 'error' || c.status === 'pending' || (c.status === 'warn' && opts.failOn === 'warning');
+}
+
+/**
+ * The gate and the verdict. The verdict says only what was proven: a run that proved nothing is
+ * never a pass, a scoped run is never a go-live verdict, and "ready" needs the rehearsal too.
+ */
+export function decideGate(checks: readonly CheckResult[], opts: GateOptions): RunSummary {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
   for (const c of checks) counts[c.status]++;
-  const blocking = counts.fail + counts.error + counts.pending + (failOn === 'warning' ? counts.warn : 0);
-  return { gate: blocking > 0 ? 'fail' : 'pass', counts, total: checks.length };
+  const blocking = checks.filter((c) => blocks(c, opts)).map((c) => c.id);
+  const off = checks.filter(isOff).map((c) => c.id);
+  const proven = checks.filter(isProven).length;
+  const inScope = checks.filter((c) => !isOff(c) && c.status !== 'skip').length;
+  const gate = blocking.length > 0 || proven === 0 ? 'fail' : 'pass';
+  const considered = checks.filter((c) => !isOff(c));
+  const allProven = (list: readonly CheckResult[]) => list.length > 0 && list.every(isProven);
+  const core = considered.filter((c) => c.section !== 'rehearsal');
+  // The rehearsal must be in the run to be proven; turned "off" in config it is the user's
+  // choice, listed under the verdict like any other check turned off.
+  const rehearsalRan = checks.some((c) => c.section === 'rehearsal');
+  const rehearsal = considered.filter((c) => c.section === 'rehearsal');
+  let verdict: Verdict;
+  if (gate === 'fail') verdict = 'not-ready';
+  else if (opts.scoped || !allProven(core)) verdict = 'no-blockers';
+  else if (rehearsalRan && rehearsal.every(isProven)) verdict = 'ready';
+  else verdict = 'ready-for-rehearsal';
+  return { gate, verdict, counts, total: checks.length, proven, inScope, blocking, off };
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -32,6 +32,8 @@ export interface RunParams {
   only?: string[];
   skip?: string[];
   baseline?: Baseline;
+  /** Ids --only/--skip left out, so the verdict can say what was not checked. */
+  notSelected?: string[];
   /** Loads inline `golive-ignore` directives for the files that have findings. */
   suppressions?: (files: string[]) => Promise<Map<string, Suppression[]>>;
   /** Evidence already gathered (the plugin tester's tables); anything else is collected. */
@@ -78,7 +80,8 @@ function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv): string[] {
 
 export async function runChecks(params: RunParams): Promise<RunReport> {
   const started = Date.now();
-  const { config, options } = params;
+  const { config } = params;
+  const options: RunOptions = { ...params.options, scoped: isScoped(params) };
   const memo = new Map<EvidenceKey, Promise<unknown>>();
   const gathered = new Map<EvidenceKey, unknown>();
   for (const [key, value] of Object.entries(params.evidence ?? {})) {
@@ -218,7 +221,12 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   }
   notes.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.message.localeCompare(b.message));
 
-  const summary = decideGate(checks, params.failOn);
+  const summary = decideGate(checks, {
+    failOn: params.failOn,
+    requireRehearsal: options.requireRehearsal,
+    scoped: isScoped(params),
+  });
+  if (params.notSelected?.length) summary.notSelected = params.notSelected;
   const report: RunReport = {
     schemaVersion: 1,
     tool: { name: 'golive', version: params.version },
@@ -229,6 +237,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
       failOn: params.failOn,
       offline: options.offline,
       history: options.history,
+      ...(options.requireRehearsal ? { requireRehearsal: true } : {}),
       ...(params.only?.length ? { only: params.only } : {}),
       ...(params.skip?.length ? { skip: params.skip } : {}),
       ...(params.baseline ? { baseline: params.baseline.file } : {}),
@@ -239,6 +248,11 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     notes,
   };
   return redactDeep(report, secretValues(config, params.env));
+}
+
+/** --offline, --only or --skip: the user narrowed the run, so it cannot prove readiness. */
+export function isScoped(p: Pick<RunParams, 'options' | 'only' | 'skip'>): boolean {
+  return Boolean(p.options.scoped || p.options.offline || p.only?.length || p.skip?.length);
 }
 
 function defaultSummary(r: CheckResult): string {

@@ -52,6 +52,11 @@ export interface RunOptions {
   offline: boolean;
   history: boolean;
   requireRehearsal: boolean;
+  /**
+   * The user narrowed the run (--offline, --only, --skip). A check with nothing of its kind to
+   * judge is then `skip`; in a full run the same gap is `pending`, since readiness was not proven.
+   */
+  scoped?: boolean;
   webhookUrl?: string;
   envFile?: string;
 }
@@ -147,14 +152,41 @@ export interface RunNote {
 
 export type StatusCounts = Record<Status, number>;
 
+/**
+ * What the run proved, in four stages (GUIDE §2). Only `ready` may say "ready to go live".
+ * - ready: every checklist item passed, the dress rehearsal with a verified sign-off included;
+ * - ready-for-rehearsal: everything but the rehearsal is proven; next is `golive rehearse`;
+ * - no-blockers: a scoped run (or one with checks that could not apply) found nothing blocking;
+ * - not-ready: something blocks, or nothing at all was proven.
+ */
+export const VERDICTS = ['ready', 'ready-for-rehearsal', 'no-blockers', 'not-ready'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface RunSummary {
+  gate: 'pass' | 'fail';
+  verdict: Verdict;
+  counts: StatusCounts;
+  total: number;
+  /** Checks that passed (pass or warn): what the run proved. */
+  proven: number;
+  /** Checks in scope: neither skipped by the user's choice nor turned off in config. */
+  inScope: number;
+  /** Ids of the checks that fail the gate. */
+  blocking: string[];
+  /** Ids turned off in config: listed under the verdict. */
+  off: string[];
+  /** Ids left out by --only/--skip: the run did not look at them. */
+  notSelected?: string[];
+}
+
 export interface RunReport {
   schemaVersion: 1;
   tool: { name: 'golive'; version: string };
   target: { dir: string; environment: 'live' | 'test' };
   startedAt: string;
   durationMs: number;
-  options: { failOn: Severity; offline: boolean; history: boolean; only?: string[]; skip?: string[]; baseline?: string };
-  summary: { gate: 'pass' | 'fail'; counts: StatusCounts; total: number };
+  options: { failOn: Severity; offline: boolean; history: boolean; requireRehearsal?: boolean; only?: string[]; skip?: string[]; baseline?: string };
+  summary: RunSummary;
   checks: CheckResult[];
   waivers: WaiverReport[];
   notes: RunNote[];

@@ -117,8 +117,11 @@ async function runProbes(ev: WebhookEvidence, url: URL, secret: string | undefin
   }
   const noSecret = `not sent: ${ev.secretVar} is not set, so golive cannot sign a valid event`;
   let stop: string | undefined;
-  // Hard cap on the whole probe phase, on top of the per-probe timeout and the breaker.
-  const deadline = performance.now() + Math.max(60_000, 4 * cfg.timeoutMs);
+  // Hard cap on the whole probe phase, derived from the probe settings so that an endpoint that
+  // answers each probe within timeoutMs always gets every probe: the valid one alone, the others
+  // `concurrency` at a time (the duplicate pair back to back), then the latency samples. A hidden
+  // shorter budget would leave samples unsent and the slow handler unproven.
+  const deadline = performance.now() + probePhaseBudgetMs(names.length, cfg);
 
   const send = async (name: ProbeRecord['name'], req: ProbeRequest): Promise<ProbeRecord> => {
     if (stop) return skipped(name, `not sent: ${stop}`);
@@ -180,6 +183,14 @@ async function runProbes(ev: WebhookEvidence, url: URL, secret: string | undefin
   }
   await pool(more, cfg.concurrency);
   ev.latency = samples;
+}
+
+/** The longest the probe phase can take when every probe uses its whole timeout, plus slack. */
+export function probePhaseBudgetMs(probeNames: number, cfg: ProbeCfg): number {
+  // valid alone; the other probes as tasks (the duplicate pair is one task of two probes).
+  const tasks = probeNames - 2;
+  const rounds = 1 + Math.ceil(tasks / cfg.concurrency) + 1 + Math.ceil((cfg.count - 1) / cfg.concurrency);
+  return rounds * cfg.timeoutMs + 5_000;
 }
 
 /** The retired test-mode URL gets one harmless, unsigned test-environment probe. */

@@ -1,7 +1,8 @@
 // Pure helpers the webhook checks share to read probe records: when a check cannot judge (not
 // configured, offline, endpoint unreachable, no secret), how a response is classed, and the
 // masked per-probe evidence shown in reports. No I/O; no verdicts beyond "could this run".
-import type { CheckOutcome } from '../engine/types.js';
+import { couldNotProve, notYetProven } from '../engine/outcomes.js';
+import type { CheckOutcome, RunOptions } from '../engine/types.js';
 import type { ProbeRecord, WebhookEvidence } from '../evidence/types.js';
 
 export type ResponseClass = '2xx' | '3xx' | '4xx' | '5xx' | 'other' | 'no-answer';
@@ -28,31 +29,45 @@ export function describeAnswer(rec: ProbeRecord | undefined): string {
   return `HTTP ${r.status}`;
 }
 
-/** The skip/error outcome when the collector sent nothing a check could judge; else undefined. */
-export function notProbed(ev: WebhookEvidence): CheckOutcome | undefined {
-  if (ev.state === 'not-configured') return { status: 'skip', summary: 'Not configured: set webhook.url in golive.config.json or pass --webhook-url.' };
+/**
+ * When the collector sent nothing a check could judge: offline is the user's choice (`skip`); a
+ * missing URL is not proven yet (`pending`, or `skip` in a scoped run); a bad URL is an `error`.
+ */
+export function notProbed(ev: WebhookEvidence, options: Pick<RunOptions, 'scoped'>): CheckOutcome | undefined {
   if (ev.state === 'offline') return { status: 'skip', summary: 'Offline: the endpoint was not probed.' };
-  if (ev.state === 'invalid-url') return { status: 'error', summary: ev.reason ?? 'The webhook URL is not an http(s) URL.' };
+  if (ev.state === 'not-configured') {
+    return notYetProven(options, 'No webhook URL is configured', 'set webhook.url in golive.config.json or pass --webhook-url <deployed URL>');
+  }
+  if (ev.state === 'invalid-url') return couldNotProve(ev.reason ?? 'The webhook URL is not an http(s) URL.');
   return undefined;
 }
 
 /**
- * For checks that need the endpoint to answer: skip when webhook.https / webhook.public already
- * explain why no probe was sent, so one broken certificate is reported once, by the right check.
+ * For checks that need the endpoint to answer. When webhook.https / webhook.public explain why no
+ * probe was sent, this item was not proven either: `error` pointing there, never `skip`.
  */
-export function blockedOutcome(ev: WebhookEvidence): CheckOutcome | undefined {
-  const first = notProbed(ev);
+export function blockedOutcome(ev: WebhookEvidence, options: Pick<RunOptions, 'scoped'>): CheckOutcome | undefined {
+  const first = notProbed(ev, options);
   if (first) return first;
-  if (ev.blocked) return { status: 'skip', summary: `Not probed: ${ev.blocked} (see webhook.https).`, evidence: endpointEvidence(ev) };
+  if (ev.blocked) return couldNotProve(`Not proven: no probe was sent because ${ev.blocked} (see webhook.https); fix that first.`, endpointEvidence(ev));
   return undefined;
 }
 
-/** Skip when any of the given probes was not sent (no secret, breaker, budget), with its reason. */
+/**
+ * When any of the given probes was not sent. Without the webhook secret nothing valid can be
+ * signed: the endpoint is there to judge, so the item is pending even in a scoped run (only an
+ * absent subject, like no URL at all, is out of scope there). Any other reason (the endpoint
+ * stopped answering, the time budget) means golive tried and could not prove it: error.
+ */
 export function unsentOutcome(ev: WebhookEvidence, recs: Array<ProbeRecord | undefined>): CheckOutcome | undefined {
   const missing = recs.find((r) => !r?.ran);
   if (!missing) return undefined;
-  const reason = missing?.reason ?? 'not sent';
-  return { status: 'skip', summary: `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`, evidence: probeEvidence(ev, recs) };
+  const evidence = probeEvidence(ev, recs);
+  if (!ev.secretAvailable) {
+    return notYetProven({ scoped: false }, `${ev.secretVar} is not set, so no validly signed event could be sent`, `export ${ev.secretVar} (the endpoint's signing secret) and run again`, evidence);
+  }
+  const reason = (missing?.reason ?? 'not sent').replace(/^not sent: /, '');
+  return couldNotProve(`Not proven: a probe was not sent (${reason}).`, evidence);
 }
 
 export function endpointEvidence(ev: WebhookEvidence): Record<string, unknown> {

@@ -47,11 +47,10 @@ export function groupBySection(report: RunReport): SectionGroup[] {
   }).filter((g) => g.total > 0);
 }
 
-/** Checks that fail the gate, mirroring decideGate: fail, error, pending, and warn under --fail-on warning. */
+/** Checks that fail the gate, as decideGate listed them. */
 export function blockingChecks(report: RunReport): CheckResult[] {
-  return report.checks.filter(
-    (c) => c.status === 'fail' || c.status === 'error' || c.status === 'pending' || (c.status === 'warn' && report.options.failOn === 'warning'),
-  );
+  const ids = new Set(report.summary.blocking);
+  return report.checks.filter((c) => ids.has(c.id));
 }
 
 /** Findings accepted by a waiver, the baseline or an inline comment: shown, never counted. */

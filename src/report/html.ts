@@ -1,5 +1,6 @@
 // A single self-contained, printable HTML report: inline CSS, no scripts, no external URLs (a CSP
 // meta tag forbids loading anything). Every piece of report text is HTML-escaped.
+import { verdictText } from './verdict.js';
 import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport } from '../engine/types.js';
 import {
@@ -32,6 +33,7 @@ body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:0 .25em;border-radius:3px;word-break:break-all}
 header{border-left:6px solid var(--fail);padding:.5rem 1rem;margin-bottom:1.5rem}
 header.pass{border-color:var(--pass)}
+header.partial{border-color:var(--pending)}
 h1{margin:.2rem 0;font-size:1.6rem}
 h2{display:flex;justify-content:space-between;border-bottom:1px solid var(--line);padding-bottom:.2rem;margin-top:2rem}
 h2 small{font-weight:normal;color:var(--skip)}
@@ -95,20 +97,20 @@ function checkArticle(r: CheckResult): string {
 
 export function renderHtml(input: RunReport): string {
   const report = displayReport(input);
-  const pass = report.summary.gate === 'pass';
   const blocking = blockingChecks(report);
-  const verdict = pass
-    ? `${STATUS_SYMBOLS.pass} Ready to go live: gate passed`
-    : `${STATUS_SYMBOLS.fail} Not ready: ${plural(blocking.length, 'check')} ${blocking.length === 1 ? 'blocks' : 'block'} the gate`;
+  const v = verdictText(report);
+  const verdict = `${v.passed ? STATUS_SYMBOLS.pass : STATUS_SYMBOLS.fail} ${v.headline}`;
   const groups = groupBySection(report);
   const body: string[] = [
-    `<header class="${pass ? 'pass' : 'fail'}">`,
+    `<header class="${v.verdict === 'ready' ? 'pass' : v.passed ? 'partial' : 'fail'}" data-verdict="${v.verdict}">`,
     `<h1>${escapeHtml(verdict)}</h1>`,
+    ...v.details.map((d) => `<p class="meta">${escapeHtml(d)}</p>`),
     `<p class="meta">${escapeHtml(`${plural(report.summary.total, 'check')}: ${countsLine(report)}`)}</p>`,
     `<p class="meta">Target <code>${escapeHtml(report.target.dir)}</code> · environment <code>${escapeHtml(report.target.environment)}</code> · started ${escapeHtml(report.startedAt)} · ${escapeHtml((report.durationMs / 1000).toFixed(1))} s · fail on ${escapeHtml(report.options.failOn)}${report.options.baseline ? ` · baseline <code>${escapeHtml(report.options.baseline)}</code>` : ''}</p>`,
   ];
   const first = blocking.find((b) => b.status === 'fail') ?? blocking[0];
   if (first) body.push(`<p class="meta">Next: fix the checks below; <code>golive explain ${escapeHtml(first.id)}</code> shows how.</p>`);
+  else if (v.next) body.push(`<p class="meta">Next: ${escapeHtml(v.next)}</p>`);
   body.push('</header>');
   if (groups.length > 0) {
     body.push('<table><thead><tr><th>Section</th><th>Passed</th><th>Checks</th></tr></thead><tbody>');
@@ -148,7 +150,7 @@ export function renderHtml(input: RunReport): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
-    `<title>${escapeHtml(`golive: ${pass ? 'ready to go live' : 'not ready'}`)}</title>`,
+    `<title>${escapeHtml(`golive: ${v.headline.split(':')[0]!.toLowerCase()}`)}</title>`,
     `<style>${CSS}\n</style>`,
     '</head>',
     '<body>',

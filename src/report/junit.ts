@@ -1,5 +1,6 @@
 // JUnit XML for CI test dashboards: one <testsuite> per checklist section, one <testcase> per check.
 // Everything is XML-escaped and characters XML 1.0 cannot carry are replaced.
+import { verdictText } from './verdict.js';
 import { redactDeep, redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport } from '../engine/types.js';
 import { groupBySection, locationOf, openFindings, quietFindings, quietReason } from './common.js';
@@ -38,7 +39,7 @@ function findingsText(r: CheckResult): string {
   return lines.join('\n');
 }
 
-function testcase(r: CheckResult, failOnWarning: boolean): { xml: string; failure: boolean; error: boolean; skipped: boolean } {
+function testcase(r: CheckResult, failOnWarning: boolean, blocking: boolean): { xml: string; failure: boolean; error: boolean; skipped: boolean } {
   // Plugin checks get their own class so CI dashboards group them apart from the built-in checklist.
   const cls = r.source ? `golive.plugin.${r.section}` : `golive.${r.section}`;
   const open = `    <testcase classname="${escapeAttr(cls)}" name="${escapeAttr(`${r.id}: ${r.title}`)}" time="${seconds(r.durationMs)}"`;
@@ -59,8 +60,13 @@ function testcase(r: CheckResult, failOnWarning: boolean): { xml: string; failur
       return { xml: body(`      <system-out>${escapeXml(`warning: ${findingsText(r)}`)}</system-out>`), failure: false, error: false, skipped: false };
     case 'error':
       return { xml: body(`      <error message="${escapeAttr(r.summary)}" type="error">${escapeXml(r.summary)}</error>`), failure: false, error: true, skipped: false };
-    case 'skip':
     case 'pending':
+      // An unproven item that blocks the gate fails the test, so the dashboard matches the exit code.
+      if (blocking) {
+        return { xml: body(`      <failure message="${escapeAttr(`pending: ${r.summary}`)}" type="pending">${escapeXml(r.summary)}</failure>`), failure: true, error: false, skipped: false };
+      }
+      return { xml: body(`      <skipped message="${escapeAttr(`${r.status}: ${r.summary}`)}"/>`), failure: false, error: false, skipped: true };
+    case 'skip':
       return { xml: body(`      <skipped message="${escapeAttr(`${r.status}: ${r.summary}`)}"/>`), failure: false, error: false, skipped: true };
   }
 }
@@ -68,13 +74,22 @@ function testcase(r: CheckResult, failOnWarning: boolean): { xml: string; failur
 export function renderJunit(input: RunReport): string {
   const report = redactDeep(input);
   const failOnWarning = report.options.failOn === 'warning';
+  const blocking = new Set(report.summary.blocking);
+  const verdict = verdictText(report);
+  const properties = [
+    '    <properties>',
+    `      <property name="golive.verdict" value="${escapeAttr(verdict.verdict)}"/>`,
+    `      <property name="golive.verdictText" value="${escapeAttr(verdict.headline)}"/>`,
+    `      <property name="golive.gate" value="${escapeAttr(report.summary.gate)}"/>`,
+    '    </properties>',
+  ];
   const suites: string[] = [];
   // The JUnit XSD wants a local ISO time without zone or fraction; the report's is UTC.
   const stamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.exec(report.startedAt)?.[0];
   const timestamp = stamp ? ` timestamp="${stamp}"` : '';
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
   for (const g of groupBySection(report)) {
-    const cases = g.checks.map((c) => testcase(c, failOnWarning));
+    const cases = g.checks.map((c) => testcase(c, failOnWarning, blocking.has(c.id)));
     const n = {
       tests: cases.length,
       failures: cases.filter((c) => c.failure).length,
@@ -89,6 +104,7 @@ export function renderJunit(input: RunReport): string {
     totals.ms += n.ms;
     suites.push(
       `  <testsuite name="${escapeAttr(g.title)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${seconds(n.ms)}"${timestamp}>`,
+      ...properties,
       ...cases.map((c) => c.xml),
       '  </testsuite>',
     );

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { GoliveError, describeError } from '../errors.js';
 import { baselineKey, type Baseline } from '../engine/waivers.js';
-import { SECTIONS, SEVERITIES, STATUSES, type RunReport } from '../engine/types.js';
+import { SECTIONS, SEVERITIES, STATUSES, VERDICTS, type CheckResult, type RunReport } from '../engine/types.js';
+import { decideGate } from '../engine/gate.js';
 
 const SUGGESTION = 'Pass a file written by `golive check --format json` (or the golive-report.json of --report-dir).';
 
@@ -55,12 +56,18 @@ const reportSchema = z.looseObject({
       failOn: z.enum(SEVERITIES).default('error'),
       offline: z.boolean().default(false),
       history: z.boolean().default(false),
+      requireRehearsal: z.boolean().optional(),
       only: z.array(z.string()).optional(),
       skip: z.array(z.string()).optional(),
       baseline: z.string().optional(),
     })
     .default({ failOn: 'error', offline: false, history: false }),
-  summary: z.looseObject({ gate: z.enum(['pass', 'fail']), counts, total: z.number().int().nonnegative().optional() }),
+  summary: z.looseObject({
+    gate: z.enum(['pass', 'fail']),
+    verdict: z.enum(VERDICTS).optional(),
+    counts,
+    total: z.number().int().nonnegative().optional(),
+  }),
   checks: z.array(check),
   waivers: z
     .array(
@@ -120,6 +127,15 @@ export function parseReport(value: unknown, label: string): RunReport {
     for (const f of c.findings) f.severity ??= c.severity === 'off' ? 'warning' : c.severity;
   }
   data.summary.total ??= data.checks.length;
+  if (!data.summary.verdict) {
+    // A report from before verdicts: derive the staged verdict from its checks, as the runner would.
+    const o = data.options;
+    Object.assign(data.summary, decideGate(data.checks as CheckResult[], {
+      failOn: o.failOn,
+      requireRehearsal: Boolean(o.requireRehearsal),
+      scoped: Boolean(o.offline || o.only?.length || o.skip?.length),
+    }));
+  }
   return inFileOrder(value, data) as RunReport;
 }
 

@@ -1,6 +1,7 @@
 // GitHub-flavoured markdown summary for $GITHUB_STEP_SUMMARY and PR comments: verdict, a table of
 // sections, then every check with its findings and fix. All report text is escaped (it may hold
 // `|`, HTML or markdown syntax from a merchant's code).
+import { verdictText } from './verdict.js';
 import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
 import {
@@ -94,17 +95,13 @@ export function renderMarkdown(input: RunReport): string {
   const report = displayReport(input);
   const out: string[] = [];
   const blocking = blockingChecks(report);
-  if (report.summary.gate === 'pass') {
-    out.push(`## ${STATUS_EMOJI.pass} golive: ready to go live`, '');
-    out.push(`**Gate passed.** ${escapeMd(countsLine(report))} · golive ${escapeMd(report.tool.version)} · environment ${code(report.target.environment)}`);
-  } else {
-    out.push(`## ${STATUS_EMOJI.fail} golive: not ready to go live`, '');
-    const ids = blocking.slice(0, 5).map((c) => code(c.id)).join(', ') + (blocking.length > 5 ? ', …' : '');
-    out.push(
-      `**${plural(blocking.length, 'check')} ${blocking.length === 1 ? 'blocks' : 'block'} the gate:** ${ids}. ` +
-        `${escapeMd(countsLine(report))} · golive ${escapeMd(report.tool.version)} · environment ${code(report.target.environment)}`,
-    );
-  }
+  const v = verdictText(report);
+  const emoji = v.verdict === 'ready' ? STATUS_EMOJI.pass : v.passed ? '🟡' : STATUS_EMOJI.fail;
+  out.push(`## ${emoji} golive: ${escapeMd(v.headline)}`, '');
+  const ids = blocking.slice(0, 5).map((c) => code(c.id)).join(', ') + (blocking.length > 5 ? ', …' : '');
+  const gate = v.passed ? '**Gate passed.**' : blocking.length > 0 ? `**Gate failed:** ${ids}.` : '**Gate failed.**';
+  out.push(`${gate} ${escapeMd(countsLine(report))} · golive ${escapeMd(report.tool.version)} · environment ${code(report.target.environment)}`);
+  for (const d of v.details) out.push('', `- ${escapeMd(d)}`);
   const groups = groupBySection(report);
   if (groups.length > 0) {
     out.push('', '| Section | Passed | Status |', '| --- | ---: | --- |');
@@ -135,5 +132,6 @@ export function renderMarkdown(input: RunReport): string {
   }
   const first = blocking.find((b) => b.status === 'fail') ?? blocking[0];
   if (first) out.push('', `Next: run ${code(`golive explain ${first.id}`)} for how to fix it.`);
+  else if (v.next) out.push('', `Next: ${escapeMd(v.next)}`);
   return redactText(`${out.join('\n')}\n`);
 }

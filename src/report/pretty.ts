@@ -1,10 +1,10 @@
 // The terminal report: the checklist by section, what is wrong and where, how to fix it, and a
 // verdict. Written for 80 columns; colour only when the caller asks for it.
+import { verdictText } from './verdict.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
 import {
-  blockingChecks,
   countsLine,
   flattenEvidence,
   groupBySection,
@@ -110,9 +110,10 @@ function findingLines(ctx: Ctx, f: Finding, indent: string, dim: boolean): void 
   if (ctx.verbose) evidenceLines(ctx, f.evidence, `${indent}  `);
 }
 
-/** Skipped checks in a row that skip for the same reason share one summary line. */
+/** Skipped or pending checks in a row with the same reason share one summary line. */
 function sameSkip(a: CheckResult | undefined, b: CheckResult | undefined): boolean {
-  return !!a && !!b && a.status === 'skip' && b.status === 'skip' && a.summary === b.summary && a.findings.length === 0 && b.findings.length === 0;
+  const quiet = (r: CheckResult) => (r.status === 'skip' || r.status === 'pending') && r.findings.length === 0 && !r.evidence;
+  return !!a && !!b && a.status === b.status && quiet(a) && quiet(b) && a.summary === b.summary;
 }
 
 function checkLines(ctx: Ctx, list: readonly CheckResult[], i: number): void {
@@ -177,18 +178,14 @@ function footerLines(ctx: Ctx, report: RunReport): void {
 
   const seconds = (report.durationMs / 1000).toFixed(1);
   out.push('', ...wrap(`${plural(report.summary.total, 'check')}: ${countsLine(report)} (${seconds} s)`, ctx.width, '', '  ').map((l) => c.dim(l)));
-  const blocking = blockingChecks(report);
-  if (report.summary.gate === 'pass') {
-    out.push(c.green.bold(`${STATUS_SYMBOLS.pass} Ready to go live: gate passed`));
-    const warns = report.summary.counts.warn ?? 0;
-    if (warns > 0) out.push(...wrap(`${plural(warns, 'warning')} worth a look before launch.`, ctx.width, '  ', '  '));
-  } else {
-    const n = blocking.length;
-    out.push(c.red.bold(`${STATUS_SYMBOLS.fail} Not ready: ${plural(n, 'check')} ${n === 1 ? 'blocks' : 'block'} the gate`));
-    // Point at a real failure first: an error or a pending step usually has a plainer cause.
-    const first = blocking.find((b) => b.status === 'fail') ?? blocking[0];
-    if (first) out.push(...wrap(`Next: fix the items above; \`golive explain ${first.id}\` shows how.`, ctx.width, '  ', '  ').map((l) => c.cyan(l)));
-  }
+  const v = verdictText(report);
+  const symbol = v.passed ? STATUS_SYMBOLS.pass : STATUS_SYMBOLS.fail;
+  const tone = v.verdict === 'ready' ? c.green.bold : v.passed ? c.bold : c.red.bold;
+  out.push(...wrap(`${symbol} ${v.headline}`, ctx.width, '', '  ').map((l) => tone(l)));
+  for (const d of v.details) out.push(...wrap(d, ctx.width, '  ', '    '));
+  const warns = report.summary.counts.warn ?? 0;
+  if (v.passed && warns > 0) out.push(...wrap(`${plural(warns, 'warning')} worth a look before launch.`, ctx.width, '  ', '  '));
+  if (v.next) out.push(...wrap(`Next: ${v.next}`, ctx.width, '  ', '  ').map((l) => c.cyan(l)));
 }
 
 export function renderPretty(input: RunReport, opts: RenderOptions = {}): string {

@@ -1,5 +1,6 @@
 // SARIF 2.1.0 for code-scanning uploads: one rule per check, one result per finding of a judged
 // check (accepted findings carry `suppressions`), erroring checks as tool notifications.
+import { verdictText } from './verdict.js';
 import { redactDeep, redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport } from '../engine/types.js';
 import { openFindings } from './common.js';
@@ -127,7 +128,15 @@ export function buildSarif(input: RunReport): Record<string, unknown> {
           },
         ],
         results,
-        properties: { gate: report.summary.gate, counts: report.summary.counts, environment: report.target.environment },
+        properties: {
+          gate: report.summary.gate,
+          verdict: report.summary.verdict,
+          verdictText: verdictText(report).headline,
+          proven: report.summary.proven,
+          inScope: report.summary.inScope,
+          counts: report.summary.counts,
+          environment: report.target.environment,
+        },
       },
     ],
   };

@@ -60,7 +60,7 @@ describe('credentials.keys-verified judgement', () => {
     ['live keys at sandbox', { ...base, attempted: false, skippedReason: 'env-mismatch', mismatch: 'live-keys-sandbox' }, 'fail', ['live-keys-sandbox']],
     ['live keys at the emulator', { ...base, attempted: false, skippedReason: 'env-mismatch', mismatch: 'live-keys-loopback' }, 'fail', ['live-keys-loopback']],
     ['offline', { ...base, attempted: false, skippedReason: 'offline' }, 'skip', []],
-    ['no keys', { ...base, attempted: false, skippedReason: 'no-keys', publicKey: undefined }, 'skip', []],
+    ['no keys', { ...base, attempted: false, skippedReason: 'no-keys', publicKey: undefined }, 'pending', []],
   ])('%s -> %s', async (_name, facts, verdict, ids) => {
     const r = await judge(facts);
     expect(r.verdict).toBe(verdict);

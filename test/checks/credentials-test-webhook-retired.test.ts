@@ -35,10 +35,13 @@ describe('credentials.test-webhook-retired', () => {
     expect(dns.summary).toContain('does not resolve');
   });
 
-  it('skips when no testUrl is configured, or offline', async () => {
+  it('is pending when no testUrl is configured (skipped in a scoped run), skipped offline', async () => {
     const none = await judge(credentialsTestWebhookRetired, await collect({}));
-    expect(none.verdict).toBe('skip');
+    expect(none.verdict).toBe('pending');
     expect(none.summary).toContain('webhook.testUrl');
+    const got = await collect({});
+    const scoped = await judge(credentialsTestWebhookRetired, { ...got, options: { ...got.options, scoped: true } });
+    expect(scoped.verdict).toBe('skip');
     const off = await judge(credentialsTestWebhookRetired, await collect({ testUrl: 'https://old.example.com/x', offline: true }));
     expect(off.verdict).toBe('skip');
   });

@@ -30,8 +30,8 @@ describe('webhook.dedup', () => {
     expect(probes['duplicate-second']?.status).toBe(500);
   });
 
-  it('skips without the secret', async () => {
+  it('is pending without the secret (nothing valid can be signed)', async () => {
     const out = await run('correct', false);
-    expect(out.verdict).toBe('skip');
+    expect(out.verdict).toBe('pending');
   });
 });

@@ -28,8 +28,8 @@ describe('webhook.environment', () => {
     expect(server.requests.some((r) => JSON.parse(r.body).environment === 'test')).toBe(true);
   });
 
-  it('skips without the secret', async () => {
+  it('is pending without the secret (nothing valid can be signed)', async () => {
     const { out } = await run('correct', false);
-    expect(out.verdict).toBe('skip');
+    expect(out.verdict).toBe('pending');
   });
 });

@@ -20,7 +20,10 @@ describe('webhook.https', () => {
     ['expired certificate', (p) => p.expired, 'fail', ['cert-expired']],
     ['wrong host', (p) => p.wrongHost, 'fail', ['hostname-mismatch']],
     ['untrusted CA', (p) => p.untrusted, 'fail', ['untrusted-chain']],
-    ['expiring in 5 days', (p) => p.expiringSoon, 'warn', ['cert-expiring']],
+    // Inside certExpiryFailDays (7) a launch would outlive the certificate: that blocks.
+    ['expiring in 5 days', (p) => p.expiringSoon, 'fail', ['cert-expiring-soon']],
+    ['expiring tomorrow', (p) => p.expiresTomorrow, 'fail', ['cert-expiring-soon']],
+    ['expiring in 14 days', (p) => p.expiresInTwoWeeks, 'warn', ['cert-expiring']],
   ])('%s -> %s', async (_name, pem, verdict, ids) => {
     const out = await run(pem);
     expect(out.verdict).toBe(verdict);
@@ -74,9 +77,11 @@ describe('webhook.https', () => {
     expect(out.ids).toEqual(ids);
   });
 
-  it('skips when nothing is configured or offline', async () => {
+  it('is pending when nothing is configured (skipped in a scoped run), skipped offline', async () => {
     const none = await judge(webhookHttps, await collect({}));
-    expect(none.verdict).toBe('skip');
+    expect(none.verdict).toBe('pending');
+    const got = await collect({});
+    expect((await judge(webhookHttps, { ...got, options: { ...got.options, scoped: true } })).verdict).toBe('skip');
     expect(none.summary).toMatch(/webhook\.url.*--webhook-url/);
     const off = await judge(webhookHttps, await collect({ url: 'https://shop.example.com/h', offline: true }));
     expect(off.verdict).toBe('skip');

@@ -28,9 +28,9 @@ describe('webhook.raw-body', () => {
     expect(out.findings?.[0]?.message).toMatch(/re-serialises JSON.*raw request bytes/);
   });
 
-  it('skips without the secret', async () => {
+  it('is pending without the secret (nothing valid can be signed)', async () => {
     const out = await run('correct', false);
-    expect(out.verdict).toBe('skip');
+    expect(out.verdict).toBe('pending');
     expect(out.summary).toContain('MINTCASH_WEBHOOK_SECRET');
   });
 });

@@ -41,9 +41,9 @@ describe('webhook.signature', () => {
     expect(unknown.findings?.[0]?.message).toContain('acknowledge event types you do not handle with 2xx');
   });
 
-  it('without the secret: skips a well-behaved endpoint but still fails one that accepts forgeries', async () => {
+  it('without the secret: a well-behaved endpoint is pending, one that accepts forgeries still fails', async () => {
     const ok = await run('correct', false);
-    expect(ok.verdict).toBe('skip');
+    expect(ok.verdict).toBe('pending');
     expect(ok.summary).toContain('MINTCASH_WEBHOOK_SECRET');
     const bad = await run('accepts-everything', false);
     expect(bad.verdict).toBe('fail');
@@ -58,10 +58,10 @@ describe('webhook.signature', () => {
     expect(probes['missing-signature']?.signature).toBeUndefined();
   });
 
-  it('skips with the reason when the certificate blocked probing', async () => {
+  it('is an error, never a skip, with the reason when the certificate blocked probing', async () => {
     const s = await bench.start({ behaviour: 'correct', pem: bench.pki.expired });
     const out = await judge(webhookSignature, await collect({ url: s.url, ca: [bench.pki.ca.cert], secret: bench.secret }));
-    expect(out.verdict).toBe('skip');
+    expect(out.verdict).toBe('error');
     expect(out.summary).toContain('webhook.https');
   });
 });

@@ -62,10 +62,10 @@ describe('golive check --only webhook (built CLI)', () => {
     }
   });
 
-  it('without the CA the chain is untrusted and the probes are skipped, not sent', async () => {
+  it('without the CA the chain is untrusted and the probes are not sent: the items they prove are errors, not skips', async () => {
     const { exitCode, report, server } = await check('correct', { MINTCASH_WEBHOOK_SECRET: secret });
     expect(report.checks.find((c) => c.id === 'webhook.https')?.findings.map((f) => f.messageId)).toEqual(['untrusted-chain']);
-    expect(statuses(report)['webhook.signature']).toBe('skip');
+    expect(statuses(report)['webhook.signature']).toBe('error');
     expect(server.requests).toHaveLength(0);
     expect(exitCode).toBe(1);
   });

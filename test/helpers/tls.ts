@@ -82,6 +82,10 @@ export interface TestPki {
   expired: Pem;
   wrongHost: Pem;
   expiringSoon: Pem;
+  /** Expires in 1 day: inside the default 7-day fail window. */
+  expiresTomorrow: Pem;
+  /** Expires in 14 days: inside the 21-day warning window only. */
+  expiresInTwoWeeks: Pem;
   /** Signed by a CA nobody trusts. */
   untrusted: Pem;
 }
@@ -96,6 +100,8 @@ export function makePki(): TestPki {
     expired: ca.issue({ notBeforeDays: -90, notAfterDays: -2 }),
     wrongHost: ca.issue({ hosts: ['shop.example.com'] }),
     expiringSoon: ca.issue({ notAfterDays: 5 }),
+    expiresTomorrow: ca.issue({ notAfterDays: 1 }),
+    expiresInTwoWeeks: ca.issue({ notAfterDays: 14 }),
     untrusted: rogue.issue(),
   };
 }

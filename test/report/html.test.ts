@@ -15,11 +15,11 @@ describe('renderHtml', () => {
 
   it('shows the verdict, sections and findings', () => {
     const html = renderHtml(sampleReport());
-    expect(html).toContain('<h1>✖ Not ready: 5 checks block the gate</h1>');
+    expect(html).toContain('<h1>✖ Not ready: 4 checks block the gate</h1>');
     expect(html).toContain('<h2>Webhook endpoint <small>1/3 passed</small></h2>');
     expect(html).toContain('<code>config/app.ts:12:18</code>');
     expect(html).toContain('<li class="quiet"><code>docs/setup.md:40:1</code>');
-    expect(renderHtml(passingReport())).toContain('<h1>✔ Ready to go live: gate passed</h1>');
+    expect(renderHtml(passingReport())).toContain('<h1>✔ Ready for the live dress rehearsal: credentials, webhook and idempotency are proven</h1>');
   });
 
   it('escapes a <script> in any report text', () => {

@@ -56,7 +56,7 @@ function parseXml(xml: string): El {
   return root.children[0]!;
 }
 
-const cases = (doc: El) => doc.children.flatMap((s) => s.children);
+const cases = (doc: El) => doc.children.flatMap((s) => s.children.filter((c) => c.name === 'testcase'));
 const caseOf = (doc: El, id: string) => cases(doc).find((c) => c.attrs.name!.startsWith(`${id}: `))!;
 
 describe('renderJunit', () => {
@@ -65,11 +65,14 @@ describe('renderJunit', () => {
     expect(doc.name).toBe('testsuites');
     expect(doc.children.map((s) => s.attrs.name)).toEqual(['Credentials', 'Webhook endpoint', 'Idempotency', 'Dress rehearsal']);
     expect(doc.attrs).toMatchObject({ tests: '11', failures: '3', errors: '1', skipped: '3', time: '1.234' });
-    for (const s of doc.children) expect(Number(s.attrs.tests)).toBe(s.children.length);
+    for (const s of doc.children) expect(Number(s.attrs.tests)).toBe(s.children.filter((c) => c.name === 'testcase').length);
+    // Every suite carries the run's verdict, so a dashboard can show it beside the tests.
+    const props = doc.children[0]!.children.find((c) => c.name === 'properties')!;
+    expect(props.children.map((p) => [p.attrs.name, p.attrs.value])).toContainEqual(['golive.verdict', 'not-ready']);
     expect(doc.children[0]!.attrs.timestamp).toBe('2025-03-01T10:00:00');
   });
 
-  it('maps statuses: fail → failure, error → error, skip/pending → skipped, warn → pass with system-out', () => {
+  it('maps statuses: fail → failure, error → error, skip and non-blocking pending → skipped, warn → pass with system-out', () => {
     const doc = parseXml(renderJunit(sampleReport()));
     const secrets = caseOf(doc, 'credentials.no-secrets-in-source');
     expect(secrets.attrs).toMatchObject({ classname: 'golive.credentials', time: '0.003' });
@@ -78,7 +81,11 @@ describe('renderJunit', () => {
     expect(secrets.children[0]!.text).toContain('How to fix: Fix credentials.no-secrets-in-source like this.');
     expect(caseOf(doc, 'credentials.keys-verified').children[0]!.name).toBe('error');
     expect(caseOf(doc, 'webhook.latency').children[0]).toMatchObject({ name: 'skipped', attrs: { message: 'skip: Skipped: --offline.' } });
-    expect(caseOf(doc, 'rehearsal.charge').children[0]!.attrs.message).toMatch(/^pending: /);
+    expect(caseOf(doc, 'rehearsal.charge').children[0]).toMatchObject({ name: 'skipped', attrs: { message: expect.stringMatching(/^pending: /) } });
+    // With --require-rehearsal the pending step blocks the gate, so the dashboard shows a failure.
+    const strict = sampleReport();
+    const required = parseXml(renderJunit(reportOf(strict.checks, { options: { ...strict.options, requireRehearsal: true } })));
+    expect(caseOf(required, 'rehearsal.charge').children[0]).toMatchObject({ name: 'failure', attrs: { type: 'pending' } });
     const warn = caseOf(doc, 'credentials.test-webhook-retired');
     expect(warn.children.map((c) => c.name)).toEqual(['system-out']);
     expect(warn.children[0]!.text).toMatch(/^warning: 1 problem found\./);

@@ -53,7 +53,17 @@ describe('readReport', () => {
     const r = await readReport(await save('min.json', `\uFEFF${JSON.stringify(minimal)}`));
     expect((r as unknown as { future: unknown }).future).toEqual({ anything: true });
     expect(r.tool).toEqual({ version: '0.0.9', name: 'golive' });
-    expect(r.summary).toEqual({ gate: 'fail', counts: { pass: 0, fail: 1, warn: 0, skip: 0, error: 0, pending: 0 }, total: 1 });
+    // A report from before verdicts gets its staged verdict derived from its checks.
+    expect(r.summary).toEqual({
+      gate: 'fail',
+      verdict: 'not-ready',
+      counts: { pass: 0, fail: 1, warn: 0, skip: 0, error: 0, pending: 0 },
+      total: 1,
+      proven: 0,
+      inScope: 1,
+      blocking: ['webhook.dedup'],
+      off: [],
+    });
     expect(r.options).toEqual({ failOn: 'error', offline: false, history: false });
     expect(r.waivers).toEqual([]);
     expect(r.notes).toEqual([]);

@@ -6,11 +6,11 @@ import { check, finding, passingReport, reportOf, sampleReport } from './fixture
 describe('renderMarkdown', () => {
   it('opens with the verdict and a table of sections with passed/total', () => {
     const md = renderMarkdown(sampleReport());
-    expect(md.split('\n')[0]).toBe('## ❌ golive: not ready to go live');
+    expect(md.split('\n')[0]).toBe('## ❌ golive: Not ready: 4 checks block the gate');
     expect(md).toContain('| Section | Passed | Status |');
     expect(md).toContain('| Credentials | 1/4 | ❌ 1 failed, ❗ 1 error, ⚠️ 1 warning |');
     expect(md).toContain('| Dress rehearsal | 0/2 | ⏳ 1 pending, ⏭️ 1 skipped |');
-    expect(renderMarkdown(passingReport()).split('\n')[0]).toBe('## ✅ golive: ready to go live');
+    expect(renderMarkdown(passingReport()).split('\n')[0]).toBe('## 🟡 golive: Ready for the live dress rehearsal: credentials, webhook and idempotency are proven');
   });
 
   it('lists findings of failing checks with file:line and the fix, accepted ones struck through', () => {

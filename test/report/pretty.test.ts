@@ -16,10 +16,11 @@ describe('renderPretty', () => {
       check({ id: 'webhook.dedup', kind: 'network', title: 'Dedup', status: 'skip', summary: 'Offline.' }),
     ]);
     const out = renderPretty(report, { width: 200 });
-    expect(out.match(/Not configured/g)).toHaveLength(1);
+    // Once in the check list (the verdict names the skipped ids with the short reason only).
+    expect(out.match(/Not configured: set/g)).toHaveLength(1);
     expect(out).toContain('(these 3) Not configured: set webhook.url.');
     expect(out).toContain('Offline.');
-    expect(renderPretty(report, { width: 200, verbose: true }).match(/Not configured/g)).toHaveLength(3);
+    expect(renderPretty(report, { width: 200, verbose: true }).match(/Not configured: set/g)).toHaveLength(3);
   });
 
   it('has no ANSI codes when colour is off (default) and some when on', () => {
@@ -92,16 +93,35 @@ describe('renderPretty', () => {
     expect(renderPretty(sampleReport(), { verbose: true, width: 200 })).toContain('repo: assets/logo.png: skipped: binary file');
   });
 
-  it('ends with a failing verdict and what to do next', () => {
+  it('ends with a failing verdict, what was turned off, and what to do next', () => {
     const out = renderPretty(sampleReport(), { width: 120 }).trimEnd().split('\n');
-    expect(out.at(-2)).toBe('✖ Not ready: 5 checks block the gate');
+    // The pending rehearsal step does not block without --require-rehearsal.
+    expect(out.at(-3)).toBe('✖ Not ready: 4 checks block the gate');
+    expect(out.at(-2)).toBe('  Turned off in config: rehearsal.refund.');
     expect(out.at(-1)).toBe('  Next: fix the items above; `golive explain credentials.no-secrets-in-source` shows how.');
   });
 
-  it('ends with a passing verdict that mentions warnings', () => {
-    const out = renderPretty(passingReport()).trimEnd().split('\n');
-    expect(out.at(-2)).toBe('✔ Ready to go live: gate passed');
-    expect(out.at(-1)).toBe('  1 warning worth a look before launch.');
+  it('says "ready for the live dress rehearsal", not "ready to go live", until the rehearsal is proven', () => {
+    const out = renderPretty(passingReport(), { width: 120 }).trimEnd().split('\n');
+    expect(out.at(-3)).toBe('✔ Ready for the live dress rehearsal: credentials, webhook and idempotency are proven');
+    expect(out.at(-2)).toBe('  1 warning worth a look before launch.');
+    expect(out.at(-1)).toContain('Next: run `golive rehearse`');
+    expect(out.join('\n')).not.toMatch(/ready to go live/i);
+  });
+
+  it('says "ready to go live" only when the rehearsal passed too', () => {
+    const base = passingReport();
+    const ready = reportOf([...base.checks, check({ id: 'rehearsal.charge', kind: 'manual', title: 'Live charge rehearsed', status: 'pass' })]);
+    const out = renderPretty(ready, { width: 120 }).trimEnd().split('\n');
+    expect(out.at(-2)).toBe('✔ Ready to go live: every checklist item is proven, the dress rehearsal included');
+  });
+
+  it('never gives a positive verdict to a run that proved nothing', () => {
+    const r = reportOf([check({ id: 'credentials.live-keys', title: 'Live keys', status: 'skip', summary: 'Offline: not checked.' })], {
+      options: { failOn: 'error', offline: true, history: false },
+    });
+    expect(r.summary).toMatchObject({ gate: 'fail', verdict: 'not-ready', proven: 0 });
+    expect(renderPretty(r)).toContain('✖ Not ready: nothing was proven');
   });
 
   it('counts a warning as blocking under --fail-on warning', () => {
