@@ -164,7 +164,7 @@ export function measureTree(dir, planted, runs, log) {
 /** Times `golive check --history` (the secret check only) against plain `git log -p` on one repository. */
 export function measureHistory(dir, runs, log) {
   const args = [BIN, 'check', dir, '--offline', '--history', '--only', SCAN_ID, '--format', 'json'];
-  const gitArgs = ['log', '--all', '-p', '--unified=0', '--no-color', '--diff-merges=first-parent', '--format=%H'];
+  const gitArgs = ['log', '--all', '-p', '--unified=0', '--no-color', '--cc', '--format=%H'];
   const g = [];
   const h = [];
   let last;

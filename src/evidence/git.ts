@@ -72,13 +72,17 @@ export interface GitProcess {
   kill(): void;
 }
 
-/** Starts git with its output streamed; stdin is closed. A missing git binary rejects `done`. */
-export function gitStream(args: readonly string[], cwd: string): GitProcess {
-  const child = spawn('git', gitArgs(args), { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts git with its output streamed; stdin gets `input` (or nothing). A missing git binary rejects `done`. */
+export function gitStream(args: readonly string[], cwd: string, input?: string): GitProcess {
+  const child = spawn('git', gitArgs(args), { cwd, env: gitEnv(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   track(child);
+  if (input !== undefined && child.stdin) {
+    child.stdin.on('error', () => undefined); // git may exit before reading it all (EPIPE)
+    child.stdin.end(input);
+  }
   let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s: string) => {
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (s: string) => {
     if (stderr.length < 65536) stderr += s;
   });
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve, reject) => {
@@ -91,7 +95,7 @@ export function gitStream(args: readonly string[], cwd: string): GitProcess {
       resolve({ code, signal, stderr });
     });
   });
-  return { stdout: child.stdout, done, kill: () => void child.kill('SIGTERM') };
+  return { stdout: child.stdout!, done, kill: () => void child.kill('SIGTERM') };
 }
 
 export interface GitResult {

@@ -3,6 +3,7 @@
 // once per (value, file), at the oldest commit that added it, and marked `removed` when it is no
 // longer anywhere in the working tree. The scan says when it did not see all of history (a
 // shallow or partial clone, a log that failed or stopped early): `incomplete`, never a quiet pass.
+import { availableParallelism } from 'node:os';
 import { describeError } from '../errors.js';
 import type { RunNote } from '../engine/types.js';
 import { findKeyHits, type RawHit } from './keymatch.js';
@@ -53,6 +54,8 @@ export function unquoteGitPath(raw: string): string {
 
 interface Found extends HistoryKeyMatch {
   time: number;
+  /** Position of the commit in git's listing (newest first), to order commits of equal time. */
+  idx: number;
 }
 
 /** Parses `git log -p --unified=0` output line by line; keeps only what it needs. */
@@ -71,7 +74,10 @@ class LogParser {
   private messageLine = 0;
   private readonly seen = new Set<string>();
 
-  constructor(private readonly skipFile: (file: string) => boolean) {}
+  constructor(
+    private readonly skipFile: (file: string) => boolean,
+    private readonly order: ReadonlyMap<string, number> = new Map(),
+  ) {}
 
   /** One line, buf[s, e) without its newline. `mayHold` is false when no key can be in it. */
   line(buf: Buffer, s: number, e: number, mayHold = true): void {
@@ -155,10 +161,9 @@ class LogParser {
     const value = content.toString('latin1', h.start, h.end);
     const id = `${value}\0${file}`;
     const prev = this.found.get(id);
-    // git log lists newest first, so a later sighting with an equal time is the older commit.
-    // Within one commit the first (lowest) line wins.
-    if (prev && (prev.commit === this.commit || prev.time < this.time)) return;
-    const m: Found = { file, line, kind: h.kind as KeyKind, env: h.env as KeyEnv, value, commit: this.commit, removed: false, time: this.time };
+    const m: Found = { file, line, kind: h.kind as KeyKind, env: h.env as KeyEnv, value, commit: this.commit, removed: false, time: this.time, idx: this.order.get(this.commit) ?? 0 };
+    // The oldest commit wins; within one commit the first (lowest) line.
+    if (prev && (prev.commit === this.commit || !older(m, prev))) return;
     if (inMessage) m.inMessage = true;
     if (this.date) m.date = this.date;
     this.found.set(id, m);
@@ -229,34 +234,92 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
 
   const stash = await stashes(root);
   const revs = ['--all', ...stash];
-  const parser = new LogParser(configIgnoreMatcher(ctx.config.ignore ?? []));
+  // The commits first (cheap: no diffs), so the diffing, which is most of the cost, can be split
+  // between processes, one per core; the list is also the count a complete scan must reach.
+  const listed = await git(['rev-list', ...revs, '--'], root).catch((e: unknown) => ({ code: -1, stdout: Buffer.alloc(0), stderr: describeError(e) }));
+  const commits = listed.code === 0 ? listed.stdout.toString('latin1').split('\n').filter((l) => l.length > 0) : [];
+  const order = new Map(commits.map((c, i) => [c, i]));
+  const skip = configIgnoreMatcher(ctx.config.ignore ?? []);
+  const slices = Math.max(1, Math.min(HISTORY_PROCESSES, Math.ceil(commits.length / 2000)));
+  const parts = Array.from({ length: slices }, (_, k) => commits.filter((_c, i) => i % slices === k));
+  const budget = { left: maxBytes, cut: false };
+  const runs = listed.code === 0 && commits.length > 0 ? await Promise.all(parts.map((part) => logSlice(root, part, new LogParser(skip, order), budget))) : [];
+  const scanned = runs.reduce((n, r) => n + r.parser.commitsScanned, 0);
+  const want = listed.code === 0 ? commits.length : undefined;
+  const failed = listed.code !== 0 ? { code: listed.code, stderr: listed.stderr } : runs.find((r) => r.result.code !== 0 && !r.killed)?.result;
+  for (const r of runs) if (r.error) gaps.push(`reading git history failed after ${scanned} commits (${r.error})`);
+  if (budget.cut) {
+    gaps.push(`git history is larger than ${formatBytes(maxBytes)} of diffs; the scan stopped there and older commits were not scanned`);
+  } else if (failed) {
+    const why = gitMessage(failed);
+    // A repository with no commits yet is not a failure: there is simply nothing to scan.
+    if (!(scanned === 0 && /does not have any commits|bad default revision|unknown revision|ambiguous argument/.test(why))) {
+      gaps.push(`git log failed after ${scanned}${want ? ` of ${want}` : ''} commits: ${why}; repair the repository (e.g. \`git fsck\`, or clone it again) and run again`);
+    }
+  } else if (want !== undefined && scanned < want) {
+    gaps.push(`git log stopped after ${scanned} of ${want} commits without an error; run again, or clone the repository again`);
+  }
+  // Each key at its oldest sighting across the slices.
+  const found = new Map<string, Found>();
+  for (const r of runs) {
+    for (const [id, m] of r.parser.found) {
+      const prev = found.get(id);
+      if (!prev || older(m, prev)) found.set(id, m);
+    }
+  }
+  const parser = { found, commitsScanned: scanned };
+  if (repo.bare) notes.push(note('bare repository: there is no work tree, so only history was scanned'));
+
+  const current = new Set((await ctx.get('secrets')).keys.map((k) => k.value));
+  const keys: HistoryKeyMatch[] = [...parser.found.values()].map(({ time: _t, idx: _i, ...k }) => ({ ...k, removed: !current.has(k.value) }));
+  keys.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)));
+  const out: HistoryScan = { enabled: true, keys, commitsScanned: parser.commitsScanned, notes };
+  if (gaps.length > 0) out.incomplete = gaps.join('; ');
+  return out;
+}
+
+/** git log processes for --history: the diffs are git's CPU; one process per core (2 measured). */
+const HISTORY_PROCESSES = Math.max(1, Math.min(4, availableParallelism()));
+
+/** a was added before b: an earlier commit time, or the same time and later in git's order. */
+function older(a: Found, b: Found): boolean {
+  return a.time < b.time || (a.time === b.time && (a.idx > b.idx || (a.idx === b.idx && (a.line ?? 0) < (b.line ?? 0))));
+}
+
+interface SliceRun {
+  parser: LogParser;
+  result: { code: number | null; stderr: string };
+  killed: boolean;
+  error?: string;
+}
+
+/** Streams `git log -p` over the given commits (fed on stdin) into parser. */
+async function logSlice(root: string, commits: string[], parser: LogParser, budget: { left: number; cut: boolean }): Promise<SliceRun> {
   // --relative: paths relative to the target, and only changes under it, like the tree scan.
-  const args = ['log', ...revs, '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--relative', MERGE_DIFF, '--src-prefix=a/', '--dst-prefix=b/', FORMAT];
-  // Counted alongside, so a log that ends early without saying so is still caught.
-  const expected = git(['rev-list', '--count', ...revs, '--'], root).catch(() => undefined);
-  const sub = gitStream(args, root);
-  let total = 0;
-  let cut = false;
+  const args = ['log', '--no-walk=unsorted', '--stdin', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--relative', MERGE_DIFF, '--src-prefix=a/', '--dst-prefix=b/', FORMAT];
+  const sub = gitStream(args, root, commits.join('\n') + '\n');
   let pending: Buffer[] = [];
   let pendingLen = 0;
+  let killed = false;
+  let error: string | undefined;
   try {
     for await (const whole of sub.stdout as AsyncIterable<Buffer>) {
       // Past the bound only the complete lines before it are parsed, then git is stopped.
-      const chunk = total + whole.length > maxBytes ? whole.subarray(0, Math.max(0, maxBytes - total)) : whole;
-      total += whole.length;
+      const chunk = whole.length > budget.left ? whole.subarray(0, Math.max(0, budget.left)) : whole;
+      budget.left -= whole.length;
       // Keys are rare: one native search over the chunk says which lines can hold one, so most
       // lines cost only a newline search and a look at their first byte.
       const hits: RawHit[] = [];
       findKeyHits(chunk, hits);
-      hits.sort((a, b) => a.start - b.start);
+      hits.sort((x, y) => x.start - y.start);
       let hi = 0;
       let start = 0;
       let nl = chunk.indexOf(0x0a);
       while (nl !== -1) {
         if (pendingLen > 0) {
           pending.push(chunk.subarray(start, nl));
-          const whole = Buffer.concat(pending);
-          parser.line(whole, 0, whole.length);
+          const line = Buffer.concat(pending);
+          parser.line(line, 0, line.length);
           pending = [];
           pendingLen = 0;
         } else {
@@ -266,9 +329,10 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
         start = nl + 1;
         nl = chunk.indexOf(0x0a, start);
       }
-      if (total > maxBytes) {
-        cut = true;
+      if (budget.left < 0) {
+        budget.cut = true;
         pendingLen = 0; // a line cut by the bound is not parsed
+        killed = true;
         sub.kill();
         break;
       }
@@ -279,34 +343,14 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
       }
     }
     if (pendingLen > 0) {
-      const whole = Buffer.concat(pending);
-      parser.line(whole, 0, whole.length);
+      const line = Buffer.concat(pending);
+      parser.line(line, 0, line.length);
     }
   } catch (e) {
-    gaps.push(`reading git history failed after ${parser.commitsScanned} commits (${describeError(e)})`);
+    error = describeError(e);
   }
   const result = await sub.done.catch((e: unknown) => ({ code: -1, signal: null, stderr: describeError(e) }));
-  const count = await expected;
-  const want = count?.code === 0 ? Number(count.stdout.toString('latin1').trim()) : undefined;
-  if (cut) {
-    gaps.push(`git history is larger than ${formatBytes(maxBytes)} of diffs; the scan stopped there and older commits were not scanned`);
-  } else if (result.code !== 0) {
-    const why = gitMessage(result);
-    // A repository with no commits yet is not a failure: there is simply nothing to scan.
-    if (!(parser.commitsScanned === 0 && /does not have any commits|bad default revision|unknown revision/.test(why))) {
-      gaps.push(`git log failed after ${parser.commitsScanned}${want ? ` of ${want}` : ''} commits: ${why}; repair the repository (e.g. \`git fsck\`, or clone it again) and run again`);
-    }
-  } else if (want !== undefined && parser.commitsScanned < want) {
-    gaps.push(`git log stopped after ${parser.commitsScanned} of ${want} commits without an error; run again, or clone the repository again`);
-  }
-  if (repo.bare) notes.push(note('bare repository: there is no work tree, so only history was scanned'));
-
-  const current = new Set((await ctx.get('secrets')).keys.map((k) => k.value));
-  const keys: HistoryKeyMatch[] = [...parser.found.values()].map(({ time: _t, ...k }) => ({ ...k, removed: !current.has(k.value) }));
-  keys.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)));
-  const out: HistoryScan = { enabled: true, keys, commitsScanned: parser.commitsScanned, notes };
-  if (gaps.length > 0) out.incomplete = gaps.join('; ');
-  return out;
+  return { parser, result, killed: killed || budget.cut, ...(error ? { error } : {}) };
 }
 
 function formatBytes(n: number): string {

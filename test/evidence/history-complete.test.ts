@@ -2,6 +2,7 @@
 // clones, merge resolutions, stashes, commit messages, bare repositories and a lost object.
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectHistory } from '../../src/evidence/history.js';
 import { collectContext, tempDir, tempRepo, type TempDir, type TempRepo } from '../helpers/git.js';
@@ -71,6 +72,35 @@ describe('history that is not all there says so', () => {
     expect(h).toMatchObject({ enabled: true, commitsScanned: 2 });
     expect(h.incomplete).toBeUndefined();
   });
+});
+
+describe('a long history is split between git processes', () => {
+  it('4,100 commits: every commit counted once, each key at its oldest commit across the slices', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    const key = fakeKey('sk', 'live', 'slices');
+    const other = fakeKey('sk', 'test', 'slices');
+    const data = (t: string) => `data ${Buffer.byteLength(t)}\n${t}\n`;
+    let stream = '';
+    for (let i = 1; i <= 4100; i++) {
+      // Commits 10 and 17 (in different slices) share a timestamp and both add `key` to f3.txt:
+      // the older one in git's order (10) must win.
+      const time = i === 17 ? 1_600_000_010 : 1_600_000_000 + i;
+      stream += `commit refs/heads/main\nmark :${i}\ncommitter t <t@example.invalid> ${time} +0000\n${data(`c${i}`)}`;
+      if (i > 1) stream += `from :${i - 1}\n`;
+      const body = i === 10 || i === 17 ? `k=${key}\n` : i === 3000 ? `k=${other}\n` : `v=${i}\n`;
+      stream += `M 100644 inline f${i % 7}.txt\n${data(body)}`;
+    }
+    await execa('git', ['fast-import', '--quiet'], { cwd: repo.dir, input: stream });
+    const marks = (await repo.git('rev-list', '--reverse', 'main')).split('\n');
+    const h = await history(repo.dir);
+    expect(h.commitsScanned).toBe(4100);
+    expect(h.incomplete).toBeUndefined();
+    expect(h.keys.map((k) => [k.file, k.value, k.commit])).toEqual([
+      ['f3.txt', key, marks[9]],
+      ['f4.txt', other, marks[2999]],
+    ]);
+  }, 60_000);
 });
 
 describe('history sees every place a key can be committed', () => {
