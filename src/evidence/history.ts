@@ -9,6 +9,7 @@ import type { RunNote } from '../engine/types.js';
 import { findKeyHits, type RawHit } from './keymatch.js';
 import { git, gitMessage, gitStream } from './git.js';
 import { configIgnoreMatcher } from './repo.js';
+import { progressOf, type Progress } from './secrets.js';
 import type { CollectContext, Collector, HistoryKeyMatch, HistoryScan, KeyEnv, KeyKind } from './types.js';
 
 /** Stop reading git's output past this much (a note says the scan was cut short). */
@@ -243,7 +244,7 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
   const slices = Math.max(1, Math.min(HISTORY_PROCESSES, Math.ceil(commits.length / 2000)));
   const parts = Array.from({ length: slices }, (_, k) => commits.filter((_c, i) => i % slices === k));
   const budget = { left: maxBytes, cut: false };
-  const runs = listed.code === 0 && commits.length > 0 ? await Promise.all(parts.map((part) => logSlice(root, part, new LogParser(skip, order), budget))) : [];
+  const runs = listed.code === 0 && commits.length > 0 ? await Promise.all(parts.map((part) => logSlice(root, part, new LogParser(skip, order), budget, progressOf(ctx)))) : [];
   const scanned = runs.reduce((n, r) => n + r.parser.commitsScanned, 0);
   const want = listed.code === 0 ? commits.length : undefined;
   const failed = listed.code !== 0 ? { code: listed.code, stderr: listed.stderr } : runs.find((r) => r.result.code !== 0 && !r.killed)?.result;
@@ -294,7 +295,7 @@ interface SliceRun {
 }
 
 /** Streams `git log -p` over the given commits (fed on stdin) into parser. */
-async function logSlice(root: string, commits: string[], parser: LogParser, budget: { left: number; cut: boolean }): Promise<SliceRun> {
+async function logSlice(root: string, commits: string[], parser: LogParser, budget: { left: number; cut: boolean }, progress: Progress): Promise<SliceRun> {
   // --relative: paths relative to the target, and only changes under it, like the tree scan.
   const args = ['log', '--no-walk=unsorted', '--stdin', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--relative', MERGE_DIFF, '--src-prefix=a/', '--dst-prefix=b/', FORMAT];
   const sub = gitStream(args, root, commits.join('\n') + '\n');
@@ -302,6 +303,7 @@ async function logSlice(root: string, commits: string[], parser: LogParser, budg
   let pendingLen = 0;
   let killed = false;
   let error: string | undefined;
+  let reported = 0;
   try {
     for await (const whole of sub.stdout as AsyncIterable<Buffer>) {
       // Past the bound only the complete lines before it are parsed, then git is stopped.
@@ -328,6 +330,10 @@ async function logSlice(root: string, commits: string[], parser: LogParser, budg
         }
         start = nl + 1;
         nl = chunk.indexOf(0x0a, start);
+      }
+      if (progress && parser.commitsScanned > reported) {
+        progress('commits', parser.commitsScanned - reported);
+        reported = parser.commitsScanned;
       }
       if (budget.left < 0) {
         budget.cut = true;

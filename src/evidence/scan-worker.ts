@@ -35,5 +35,6 @@ for (;;) {
     }
   }
   Atomics.add(counter, 1, end - start);
+  parentPort?.postMessage({ progress: end - start }); // for the progress line of a long run
 }
 parentPort?.postMessage(reply);

@@ -54,7 +54,11 @@ interface Scanned {
   notes: RunNote[];
 }
 
-async function scanInline(root: string, files: readonly string[]): Promise<Scanned> {
+/** Work counter for the progress line (issue 14.5); absent when nobody listens. */
+export type Progress = ((kind: 'files' | 'commits', n?: number) => void) | undefined;
+export const progressOf = (ctx: object): Progress => (ctx as { progress?: Progress }).progress;
+
+async function scanInline(root: string, files: readonly string[], progress: Progress): Promise<Scanned> {
   const out: Scanned = { results: new Array(files.length), files: 0, bytes: 0, notes: [] };
   const scanner = new FileScanner(root);
   for (let i = 0; i < files.length; i++) {
@@ -64,28 +68,35 @@ async function scanInline(root: string, files: readonly string[]): Promise<Scann
       out.files++;
       out.bytes += r.bytes;
     }
-    if (i % INLINE_BATCH === INLINE_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+    if (i % INLINE_BATCH === INLINE_BATCH - 1) {
+      progress?.('files', INLINE_BATCH);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
+  progress?.('files', files.length % INLINE_BATCH);
   return out;
 }
 
-function runWorker(data: ScanWorkerData): Promise<ScanWorkerReply> {
+function runWorker(data: ScanWorkerData, progress: Progress): Promise<ScanWorkerReply> {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
     let reply: ScanWorkerReply | undefined;
-    w.once('message', (m: ScanWorkerReply) => (reply = m));
+    w.on('message', (m: ScanWorkerReply | { progress: number }) => {
+      if ('progress' in m) progress?.('files', m.progress);
+      else reply = m;
+    });
     w.once('error', reject);
     w.once('exit', (code) => (reply ? resolve(reply) : reject(new Error(`scan worker exited with code ${code} and no result`))));
   });
 }
 
 /** Scans files with worker threads when there are enough of them to pay for the threads. */
-async function scanFiles(root: string, files: string[], env: NodeJS.ProcessEnv): Promise<Scanned> {
+async function scanFiles(root: string, files: string[], env: NodeJS.ProcessEnv, progress: Progress): Promise<Scanned> {
   const n = workerCount(files.length, env);
-  if (n === 0) return scanInline(root, files);
+  if (n === 0) return scanInline(root, files, progress);
   try {
     const counter = new SharedArrayBuffer(8);
-    const replies = await Promise.all(Array.from({ length: n }, () => runWorker({ root, files, counter, batch: WORKER_BATCH })));
+    const replies = await Promise.all(Array.from({ length: n }, () => runWorker({ root, files, counter, batch: WORKER_BATCH }, progress)));
     const out: Scanned = { results: new Array(files.length), files: 0, bytes: 0, notes: [] };
     for (const r of replies) {
       out.files += r.files;
@@ -95,7 +106,7 @@ async function scanFiles(root: string, files: string[], env: NodeJS.ProcessEnv):
     return out;
   } catch (e) {
     // A worker that cannot start or dies loses its part: read everything again on this thread.
-    const out = await scanInline(root, files);
+    const out = await scanInline(root, files, undefined);
     out.notes.push({ source: 'secrets', message: `scan threads failed (${describeError(e)}); scanned on one thread instead` });
     return out;
   }
@@ -112,14 +123,15 @@ export const collectSecrets: Collector<'secrets'> = async (ctx) => {
   const repoP = ctx.get('repo');
   // Tracked files are known from the index long before git's untracked walk ends: start on them.
   const early = (await trackedFiles(ctx))?.files.map((f) => f.path) ?? [];
-  const first = scanFiles(path.resolve(ctx.root), early, ctx.env);
+  const progress = progressOf(ctx);
+  const first = scanFiles(path.resolve(ctx.root), early, ctx.env, progress);
   first.catch(() => undefined); // awaited below; an early repo failure must not leave it unhandled
   const repo = await repoP;
   const inRepo = new Set(repo.files.map((f) => f.path));
   const seen = new Set(early);
   const rest = repo.files.map((f) => f.path).filter((p) => !seen.has(p));
   const parts: Array<[string[], Scanned]> = [[early, await first]];
-  parts.push([rest, await scanFiles(repo.root, rest, ctx.env)]);
+  parts.push([rest, await scanFiles(repo.root, rest, ctx.env, progress)]);
 
   const notes: RunNote[] = [];
   const unread: UnreadFile[] = [...(repo.unread ?? [])];

@@ -93,7 +93,11 @@ describe('a long history is split between git processes', () => {
     }
     await execa('git', ['fast-import', '--quiet'], { cwd: repo.dir, input: stream });
     const marks = (await repo.git('rev-list', '--reverse', 'main')).split('\n');
-    const h = await history(repo.dir);
+    const ctx = await collectContext(repo.dir, { options: { history: true } });
+    let commits = 0;
+    Object.assign(ctx, { progress: (kind: string, n = 1) => kind === 'commits' && (commits += n) });
+    const h = await collectHistory(ctx);
+    expect(commits).toBe(4100);
     expect(h.commitsScanned).toBe(4100);
     expect(h.incomplete).toBeUndefined();
     expect(h.keys.map((k) => [k.file, k.value, k.commit])).toEqual([

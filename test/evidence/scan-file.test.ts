@@ -133,6 +133,22 @@ describe('files larger than a window', () => {
   });
 });
 
+describe('progress', () => {
+  it('the scan reports files scanned and the history scan commits read, to a listening context', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) files[`f${i}.txt`] = `line ${i}\n`;
+    await dir.write(files);
+    const ctx = await collectContext(dir.dir);
+    const counts: Record<string, number> = {};
+    Object.assign(ctx, { progress: (kind: string, n = 1) => (counts[kind] = (counts[kind] ?? 0) + n) });
+    const r = await collectSecrets(ctx);
+    expect(r.filesScanned).toBe(600);
+    expect(counts).toEqual({ files: 600 });
+  });
+});
+
 describe('files that cannot be read', () => {
   it('a file that vanished after listing is unread, never silently passed', async () => {
     const dir = await tempDir();
