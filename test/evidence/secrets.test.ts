@@ -143,7 +143,7 @@ describe('collectSecrets skips', () => {
   });
 
   // As root, chmod 000 does not stop a read, so there is nothing to observe.
-  it.skipIf(process.getuid?.() === 0)('notes an unreadable file', async () => {
+  it.skipIf(process.getuid?.() === 0)('lists an unreadable file as unread', async () => {
     const dir = await tempDir();
     cleanups.push(dir);
     await dir.write({ 'locked.env': SK, 'ok.txt': 'x' });
@@ -151,7 +151,7 @@ describe('collectSecrets skips', () => {
     try {
       const r = await collectSecrets(await collectContext(dir.dir));
       expect(r.keys).toEqual([]);
-      expect(r.notes.find((n) => n.file === 'locked.env')?.message).toMatch(/permission denied/);
+      expect(r.unread).toEqual([{ file: 'locked.env', reason: 'permission denied' }]);
     } finally {
       await chmod(path.join(dir.dir, 'locked.env'), 0o644);
     }
