@@ -1,5 +1,6 @@
-// Git history scan (--history): one streaming `git log -p` over every commit of every ref and
-// every stash, looking for MintCash keys in added lines and in commit messages. A key is reported
+// Git history scan (--history): streaming `git log -p` over every commit of every ref and every
+// stash (split between one git process per core), looking for MintCash keys in added lines, in
+// merges' own changes and in commit messages. A key is reported
 // once per (value, file), at the oldest commit that added it, and marked `removed` when it is no
 // longer anywhere in the working tree. The scan says when it did not see all of history (a
 // shallow or partial clone, a log that failed or stopped early): `incomplete`, never a quiet pass.
@@ -12,7 +13,7 @@ import { configIgnoreMatcher } from './repo.js';
 import { progressOf, type Progress } from './secrets.js';
 import type { CollectContext, Collector, HistoryKeyMatch, HistoryScan, KeyEnv, KeyKind } from './types.js';
 
-/** Stop reading git's output past this much (a note says the scan was cut short). */
+/** Stop reading git's output past this much (the scan is then `incomplete`). */
 export const MAX_HISTORY_BYTES = 2 * 1024 * 1024 * 1024;
 /** An added line longer than this is scanned only up to it (generated bundles). */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
