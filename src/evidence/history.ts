@@ -63,6 +63,8 @@ interface Found extends HistoryKeyMatch {
 /** Parses `git log -p --unified=0` output line by line; keeps only what it needs. */
 class LogParser {
   commitsScanned = 0;
+  /** The commit being read: the one git was on when it died. */
+  current: string | undefined;
   readonly found = new Map<string, Found>();
   private commit = '';
   private time = 0;
@@ -93,6 +95,7 @@ class LogParser {
       this.inHunk = false;
       this.inMessage = true;
       this.messageLine = 0;
+      this.current = sha;
       // A commit reached from two revisions (a ref and a stash entry) is listed once by git.
       if (!this.seen.has(sha)) this.commitsScanned++;
       this.seen.add(sha);
@@ -245,13 +248,17 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
   const slices = Math.max(1, Math.min(HISTORY_PROCESSES, Math.ceil(commits.length / 2000)));
   const parts = Array.from({ length: slices }, (_, k) => commits.filter((_c, i) => i % slices === k));
   const budget = { left: maxBytes, cut: false };
-  const runs = listed.code === 0 && commits.length > 0 ? await Promise.all(parts.map((part) => logSlice(root, part, new LogParser(skip, order), budget, progressOf(ctx)))) : [];
+  const runs = listed.code === 0 && commits.length > 0 ? await Promise.all(parts.map((part) => logCommits(root, part, new LogParser(skip, order), budget, progressOf(ctx)))) : [];
   const scanned = runs.reduce((n, r) => n + r.parser.commitsScanned, 0);
   const want = listed.code === 0 ? commits.length : undefined;
   const failed = listed.code !== 0 ? { code: listed.code, stderr: listed.stderr } : runs.find((r) => r.result.code !== 0 && !r.killed)?.result;
+  const unreadable = runs.flatMap((r) => r.unreadable);
   for (const r of runs) if (r.error) gaps.push(`reading git history failed after ${scanned} commits (${r.error})`);
   if (budget.cut) {
     gaps.push(`git history is larger than ${formatBytes(maxBytes)} of diffs; the scan stopped there and older commits were not scanned`);
+  } else if (unreadable.length > 0 && failed) {
+    const named = unreadable.slice(0, 5).map((c) => c.slice(0, 7)).join(', ') + (unreadable.length > 5 ? `, and ${unreadable.length - 5} more` : '');
+    gaps.push(`git log failed on ${unreadable.length} of ${want} commits (${named}): ${gitMessage(failed)}; ${scanned} of ${want} were scanned; repair the repository (e.g. \`git fsck\`, or clone it again) and run again`);
   } else if (failed) {
     const why = gitMessage(failed);
     // A repository with no commits yet is not a failure: there is simply nothing to scan.
@@ -290,9 +297,42 @@ function older(a: Found, b: Found): boolean {
 
 interface SliceRun {
   parser: LogParser;
+  /** Commits git could not read (a lost object): skipped so the rest is still scanned. */
+  unreadable: string[];
   result: { code: number | null; stderr: string };
   killed: boolean;
   error?: string;
+}
+
+/** Past this many unreadable commits in one slice the repository is too broken to go on (each restart re-reads the commit list: medusa, 125 lost objects, took 57 s with 10). */
+const MAX_UNREADABLE = 3;
+
+/**
+ * `git log -p` over commits; when git dies on a commit (a lost object), that commit is recorded
+ * as unreadable and git is started again on the commits after it, so one lost blob does not hide
+ * the rest of history.
+ */
+async function logCommits(root: string, commits: string[], parser: LogParser, budget: { left: number; cut: boolean }, progress: Progress): Promise<SliceRun> {
+  const unreadable: string[] = [];
+  let rest = commits;
+  let run: SliceRun;
+  // git's complaint from a failed run, kept when a later run over the rest succeeds.
+  let failure: SliceRun['result'] | undefined;
+  for (;;) {
+    parser.current = undefined;
+    run = await logSlice(root, rest, parser, budget, progress);
+    if (run.result.code !== 0 && !run.killed) failure = run.result;
+    if (run.result.code === 0 || run.killed || run.error || unreadable.length >= MAX_UNREADABLE) break;
+    // The commit git was on when it died; none read yet means the first one could not be.
+    const at = parser.current === undefined ? 0 : rest.indexOf(parser.current);
+    if (at < 0) break;
+    const bad = rest[at] as string;
+    unreadable.push(bad);
+    if (parser.current !== undefined) parser.commitsScanned--; // its diff was cut off
+    rest = rest.slice(at + 1);
+    if (rest.length === 0) break;
+  }
+  return { ...run, unreadable, result: failure ?? run.result };
 }
 
 /** Streams `git log -p` over the given commits (fed on stdin) into parser. */
@@ -357,7 +397,7 @@ async function logSlice(root: string, commits: string[], parser: LogParser, budg
     error = describeError(e);
   }
   const result = await sub.done.catch((e: unknown) => ({ code: -1, signal: null, stderr: describeError(e) }));
-  return { parser, result, killed: killed || budget.cut, ...(error ? { error } : {}) };
+  return { parser, result, unreadable: [], killed: killed || budget.cut, ...(error ? { error } : {}) };
 }
 
 function formatBytes(n: number): string {

@@ -170,13 +170,13 @@ describe('golive check --history: all there or says it is not', () => {
     const r = await scan(repo.dir, ['--history']);
     expect(r.exitCode).toBe(1);
     expect(r.check.status).toBe('error');
-    expect(r.check.summary).toMatch(/git log failed after 1 of 2 commits: (fatal|error): /);
+    expect(r.check.summary).toMatch(/git log failed on 2 of 2 commits \([0-9a-f]{7}, [0-9a-f]{7}\): (fatal|error): /);
   });
 
   it.skipIf(!existsSync('/work/real/medusa/.git'))('a real repository with lost objects (medusa) is an error, not a pass', async () => {
     const r = await scan('/work/real/medusa', ['--history']);
     expect(r.check.status).toBe('error');
-    expect(r.check.summary).toMatch(/git log failed after \d+ of \d+ commits: fatal: /);
+    expect(r.check.summary).toMatch(/git log failed on \d+ of \d+ commits \([0-9a-f, ]+.*\): fatal: .*; \d+ of \d+ were scanned/);
     expect(r.exitCode).toBe(1);
   }, 120_000);
 });
