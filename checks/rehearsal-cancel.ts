@@ -1,4 +1,4 @@
-// rehearsal.cancel: the cancel step of the latest `golive rehearse` record is done. Manual: pass or pending.
+// rehearsal.cancel: the cancel step is done in the newest verified sign-off (signed by a pinned signer, live, recent). Manual: pass or pending.
 import { defineCheck } from '../src/engine/types.js';
 import { judgeRehearsalStep } from '../src/rehearsal/judge.js';
 
@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'Run `golive rehearse` after the renewal step; it cancels the rehearsal subscription after a typed confirmation.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'cancel', 'cancel', config.environment),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'cancel', 'cancel', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
 });

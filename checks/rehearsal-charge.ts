@@ -1,4 +1,4 @@
-// rehearsal.charge: the live charge step of the latest `golive rehearse` record is done. Manual: pass or pending.
+// rehearsal.charge: the charge step is done in the newest verified sign-off (signed by a pinned signer, live, recent). Manual: pass or pending.
 import { defineCheck } from '../src/engine/types.js';
 import { judgeRehearsalStep } from '../src/rehearsal/judge.js';
 
@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'Run `golive rehearse`: it creates a small capped payment, you pay it on the hosted page with your own card, and confirm your system received payment.succeeded.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'charge', 'live charge', config.environment),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'charge', 'live charge', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
 });

@@ -1,4 +1,4 @@
-// rehearsal.refund: the refund step of the latest `golive rehearse` record is done. Manual: pass or pending.
+// rehearsal.refund: the refund step is done in the newest verified sign-off (signed by a pinned signer, live, recent). Manual: pass or pending.
 import { defineCheck } from '../src/engine/types.js';
 import { judgeRehearsalStep } from '../src/rehearsal/judge.js';
 
@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'Run `golive rehearse`: it refunds the rehearsal charge in full after a typed confirmation and asks you to confirm payment.refunded and the money back.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'refund', 'refund', config.environment),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'refund', 'refund', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
 });

@@ -1,4 +1,4 @@
-// rehearsal.renewal: the subscription renewal step of the latest `golive rehearse` record is done. Manual: pass or pending.
+// rehearsal.renewal: the renewal step is done in the newest verified sign-off (signed by a pinned signer, live, recent). Manual: pass or pending.
 import { defineCheck } from '../src/engine/types.js';
 import { judgeRehearsalStep } from '../src/rehearsal/judge.js';
 
@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'Run `golive rehearse` after the rehearsal subscription’s currentPeriodEnd; it verifies a new period began and asks about the webhook.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'renewal', 'subscription renewal', config.environment),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'renewal', 'subscription renewal', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
 });

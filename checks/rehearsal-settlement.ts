@@ -1,4 +1,4 @@
-// rehearsal.settlement: the settlement confirmation step of the latest `golive rehearse` record is done. Manual: pass or pending.
+// rehearsal.settlement: the settlement step is done in the newest verified sign-off (signed by a pinned signer, live, recent). Manual: pass or pending.
 import { defineCheck } from '../src/engine/types.js';
 import { judgeRehearsalStep } from '../src/rehearsal/judge.js';
 
@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'When the rehearsal charge has settled, run `golive rehearse` again and confirm the funds arrived.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'settlement', 'settlement confirmation', config.environment),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'settlement', 'settlement confirmation', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
 });

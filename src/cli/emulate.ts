@@ -18,6 +18,7 @@ export interface EmulateOptions {
   host: string;
   state?: string;
   webhookUrl?: string;
+  liveWebhookUrl?: string;
   webhookSecretEnv?: string;
   retryScale: string;
   refundDelay: string;
@@ -50,14 +51,15 @@ export async function runEmulate(
       });
     }
   }
-  if (opts.webhookUrl) {
+  for (const [flag, value] of [['--webhook-url', opts.webhookUrl], ['--live-webhook-url', opts.liveWebhookUrl]] as const) {
+    if (value === undefined) continue;
     let ok = false;
     try {
-      ok = /^https?:$/.test(new URL(opts.webhookUrl).protocol);
+      ok = /^https?:$/.test(new URL(value).protocol);
     } catch {
       ok = false;
     }
-    if (!ok) throw new GoliveError('USAGE', `--webhook-url must be an http(s) URL, got "${opts.webhookUrl}"`);
+    if (!ok) throw new GoliveError('USAGE', `${flag} must be an http(s) URL, got "${value}"`);
   }
 
   const { startEmulator } = await import('../emulator/server.js');
@@ -66,6 +68,7 @@ export async function runEmulate(
     port,
     statePath: opts.state ? resolve(opts.state) : undefined,
     webhookUrl: opts.webhookUrl,
+    liveWebhookUrl: opts.liveWebhookUrl,
     webhookSecret,
     retryScale,
     refundSettleMs,
@@ -74,7 +77,9 @@ export async function runEmulate(
     const dir = opts.credentialsDir ? resolve(opts.credentialsDir) : await mkdtemp(join(tmpdir(), 'golive-emulator-'));
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const files: Record<string, string> = {};
-    for (const env of ['test', 'live'] as const) {
+    // An environment whose keys were all revoked (a restored state) has no credentials to hand out.
+    const envs = (['test', 'live'] as const).filter((env) => emu.core.activeKey(env));
+    for (const env of envs) {
       const c = emu.credentials(env);
       const file = join(dir, `${env}.env`);
       const text = [
@@ -82,29 +87,37 @@ export async function runEmulate(
         `MINTCASH_PUBLIC_KEY=${c.publicKey}`,
         `MINTCASH_SECRET_KEY=${c.secretKey}`,
         `MINTCASH_WEBHOOK_SECRET=${emu.webhookSecret}`,
-        `MINTCASH_BASE_URL=${emu.url}`,
+        `MINTCASH_BASE_URL=${env === 'live' ? emu.liveUrl : emu.url}`,
         '',
       ].join('\n');
       await writeFile(file, text, { mode: 0o600 });
       await chmod(file, 0o600);
       files[env] = file;
     }
+    const hooks = (env: 'test' | 'live') => {
+      const u = emu.deliverer.urlFor(env);
+      return u ? `${u}, signed with ${webhookSecret ? `$${opts.webhookSecretEnv}` : 'MINTCASH_WEBHOOK_SECRET from the files'}` : `not delivered (pass ${env === 'live' ? '--live-webhook-url' : '--webhook-url'})`;
+    };
     const lines = [
       `MintCash emulator listening on ${emu.url}`,
+      `  sandbox base URL ${emu.url}  (test keys only)`,
+      `  live base URL    ${emu.liveUrl}  (live keys only)`,
       '',
       ...(['test', 'live'] as const).map((env) => {
+        if (!envs.includes(env)) return `  ${env}  no active key (all revoked): POST /__emulator/keys {"environment":"${env}"} issues one`;
         const c = emu.credentials(env);
         return `  ${env}  public ${c.publicKey}  secret ${maskSecret(c.secretKey)}`;
       }),
       '',
-      `  Credentials (mode 0600): ${files.test}`,
-      `                           ${files.live}`,
-      `  Load the test pair:      set -a; . ${files.test}; set +a`,
-      `  Webhooks:                ${emu.deliverer.url ? `${emu.deliverer.url}, signed with ${webhookSecret ? `$${opts.webhookSecretEnv}` : 'MINTCASH_WEBHOOK_SECRET from the files'}` : 'not delivered (pass --webhook-url); see GET /__emulator/events'}`,
+      `  Credentials (mode 0600): ${Object.values(files).join('\n                           ')}`,
+      ...(files.test ? [`  Load the test pair:      set -a; . ${files.test}; set +a`] : []),
+      `  Test webhooks:           ${hooks('test')}`,
+      `  Live webhooks:           ${hooks('live')}`,
+      `  Event log:               GET /__emulator/events, deliveries: GET /__emulator/deliveries`,
       `  Hosted page test cards:  4242424242424242 pays, 4000000000000002 declines`,
       `  Test hooks (loopback):   POST /__emulator/clock {"advanceDays":7}, GET /__emulator/deliveries, GET /__emulator/events`,
     ];
-    if (opts.state) lines.push(`  State file:              ${resolve(opts.state)}`);
+    if (opts.state) lines.push(`  State file:              ${resolve(opts.state)} (+ .wal; every change is on disk before its reply)`);
     if (!isLoopbackHost(opts.host)) lines.push('', `  Warning: listening on ${opts.host}, beyond this machine; test hooks still answer only on loopback.`);
     lines.push('', 'Press Ctrl-C to stop.');
     io.out(`${lines.join('\n')}\n`);
@@ -123,7 +136,8 @@ export function registerEmulate(program: Command, setCode: (code: number) => voi
     .option('--port <n>', 'port to listen on (0 picks a free one)', '4010')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--state <file>', 'load and save the emulator state in this file (mode 0600)')
-    .option('--webhook-url <url>', 'deliver signed webhook events to this URL')
+    .option('--webhook-url <url>', 'deliver signed test (sandbox) webhook events to this URL')
+    .option('--live-webhook-url <url>', 'deliver signed live webhook events to this URL')
     .option('--webhook-secret-env <NAME>', 'read the webhook signing secret from this environment variable')
     .option('--retry-scale <factor>', 'multiply webhook retry delays (1 = the real 30 s … 6 h schedule)', '1')
     .option('--refund-delay <ms>', 'emulator time a refund stays in flight', '1000')

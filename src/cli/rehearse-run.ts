@@ -9,11 +9,15 @@ import { maskSecret } from '../engine/mask.js';
 import { classifyBaseUrl, environmentMismatch, keyEnvironment } from '../mintcash/environments.js';
 import { formatMinor } from '../mintcash/amounts.js';
 import { createClient } from '../mintcash/client.js';
-import { askerFromPrompter, loadAnswers, type Asker } from '../rehearsal/asker.js';
+import { askerFromPrompter, loadAnswers, type AnswersFile, type Asker } from '../rehearsal/asker.js';
+import { validateAnswers } from '../rehearsal/questions.js';
+import { isPractice } from '../rehearsal/signoff.js';
+import { PRACTICE_SCREEN_BANNER, openSummary, readableStatus, when } from '../rehearsal/screen.js';
 import type { Waiter, WebhookCheckSummary } from '../rehearsal/context.js';
 import { runRehearsal } from '../rehearsal/engine.js';
 import { writeSignOff } from '../rehearsal/files.js';
 import { plannedCalls, renderPlan } from '../rehearsal/plan.js';
+import { loadOrCreateOperatorKey, operatorKeyPath, type OperatorKey } from '../rehearsal/signing.js';
 import { isFinished, listStates, newRehearsalId, saveState } from '../rehearsal/store.js';
 import { STEP_IDS, emptyStep, type RehearsalSettings, type RehearsalState } from '../rehearsal/types.js';
 import { VERSION } from '../version.js';
@@ -25,7 +29,7 @@ export interface RehearseIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WriteStream;
   stdin: { isTTY?: boolean };
-  onInterrupt: (hook: () => void | Promise<void>) => () => void;
+  onInterrupt: (hook: () => void | number | Promise<void | number>) => () => void;
   /** Tests: answer questions without a terminal or file. */
   asker?: Asker;
   now?: () => Date;
@@ -62,7 +66,9 @@ function spinner(io: RehearseIO): Waiter {
   return {
     start(text) {
       current?.stop();
-      current = ora({ stream: io.stderr, text, discardStdin: false }).start();
+      // hideCursor off: ora's cursor restore installs signal-exit, which re-raises SIGINT and kills
+      // the process before golive's own Ctrl-C handler can save the state and exit 130.
+      current = ora({ stream: io.stderr, text, discardStdin: false, hideCursor: false }).start();
     },
     update(text) {
       if (current) current.text = text;
@@ -74,13 +80,17 @@ function spinner(io: RehearseIO): Waiter {
   };
 }
 
-async function webhookChecks(root: string, project: Project, env: NodeJS.ProcessEnv, webhookUrl: string | undefined): Promise<WebhookCheckSummary> {
+async function webhookChecks(root: string, project: Project, env: NodeJS.ProcessEnv, webhookUrl: string | undefined, progress: (text: string) => void): Promise<WebhookCheckSummary> {
   const [{ selectChecks }, { runChecks }] = await Promise.all([import('../engine/registry.js'), import('../engine/runner.js')]);
+  const checks = selectChecks(project.registry, ['webhook']);
+  let finished = 0;
   const report = await runChecks({
+    onCheckStart: (c) => progress(`${finished}/${checks.length} done, running ${c.id}`),
+    onCheckDone: (r) => progress(`${++finished}/${checks.length} done (${r.id}: ${r.status})`),
     root,
     config: project.config,
     options: { offline: false, history: false, requireRehearsal: false, ...(webhookUrl ? { webhookUrl } : {}) },
-    checks: selectChecks(project.registry, ['webhook']),
+    checks,
     env,
     version: VERSION,
     failOn: 'error',
@@ -89,8 +99,21 @@ async function webhookChecks(root: string, project: Project, env: NodeJS.Process
   return {
     counts,
     failing: report.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => c.id),
-    skipped: report.checks.filter((c) => c.status === 'skip').map((c) => c.id),
+    // Not proven either way: scoped out (skip) or not configured (pending).
+    skipped: report.checks.filter((c) => c.status === 'skip' || c.status === 'pending').map((c) => c.id),
+    results: report.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary })),
   };
+}
+
+/** The operator's signing key; the first run creates it and says how to pin it. */
+async function operatorKey(flags: RehearseFlags, project: Project, io: RehearseIO, root: string, out: (s: string) => void): Promise<OperatorKey> {
+  const key = await loadOrCreateOperatorKey(operatorKeyPath(flags.keyFile ?? project.config.rehearsal?.keyFile, io.env), root);
+  if (key.created) {
+    out(`Created your operator signing key ${key.file} (Ed25519, mode 0600); it signs your sign-offs.`);
+    out(`  Fingerprint ${key.fingerprint}. To have golive accept your sign-offs, add this to rehearsal.signers in golive.config.json:`);
+    out(`  {"name": "<your name>", "publicKey": "${key.publicKey}"}`);
+  }
+  return key;
 }
 
 export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: RehearseIO): Promise<number> {
@@ -103,10 +126,11 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
 
   const { states, problems } = await listStates(root);
   for (const p of problems) io.stderr.write(`golive: skipped ${p}\n`);
+  const signingKey = () => operatorKey(flags, project, io, root, out);
   if (flags.report) {
     const latest = states[0];
     if (!latest) throw new GoliveError('USAGE', `no rehearsal found in ${path.join(root, '.golive', 'rehearsals')}`, { suggestion: 'Start one with `golive rehearse`.' });
-    const { files } = await writeSignOff(reportDir, latest, VERSION, now());
+    const { files } = await writeSignOff(reportDir, latest, VERSION, now(), await signingKey());
     out(`${latest.status === 'completed' ? 'Sign-off' : `Partial sign-off (${latest.status})`} for rehearsal ${latest.id} written:\n${files.map((f) => `  ${f}`).join('\n')}`);
     return 0;
   }
@@ -134,8 +158,14 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     });
   }
 
+  const practiceRun = keyEnvs[0] !== 'live' || ['sandbox', 'loopback'].includes(classifyBaseUrl(baseUrl));
+  if (practiceRun) out(PRACTICE_SCREEN_BANNER);
   let ask = io.asker;
-  if (!ask && flags.answers) ask = await loadAnswers(flags.answers);
+  let answersFile: AnswersFile | undefined;
+  if (!ask && flags.answers) {
+    answersFile = await loadAnswers(flags.answers);
+    ask = answersFile.asker;
+  }
   if (!ask) {
     if (!io.stdin.isTTY || !io.stdout.isTTY) {
       throw new GoliveError('USAGE', 'golive rehearse asks questions and needs a terminal', {
@@ -147,28 +177,40 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
   }
 
   const unfinished = states.filter((s) => !isFinished(s));
+  const candidate = !flags.new ? unfinished[0] : undefined;
+  if (flags.resume && !candidate) throw new GoliveError('USAGE', 'there is no unfinished rehearsal to resume', { suggestion: 'Start one with `golive rehearse --new`.' });
+  if (answersFile) {
+    // The whole file, before anything is created or sent: a script must not stop halfway through a paid run.
+    const resumeAnswer = candidate && !flags.resume ? answersFile.answers.resume : 'resume';
+    const problems = validateAnswers(answersFile.answers, { settings, asksResume: Boolean(candidate && !flags.resume), ...(candidate && resumeAnswer === 'resume' ? { resuming: candidate } : {}) });
+    if (problems.length > 0) {
+      throw new GoliveError('USAGE', `--answers: ${answersFile.file} does not answer this rehearsal (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was created or sent`, {
+        details: problems,
+        suggestion: 'Fix the answers file; README "Dress rehearsal" lists every question id and its answers.',
+      });
+    }
+  }
   let state: RehearsalState | undefined;
-  if (!flags.new && unfinished[0]) {
-    const candidate = unfinished[0];
+  if (candidate) {
     const choice = flags.resume
       ? 'resume'
       : await ask.select('resume', {
-          message: `Rehearsal ${candidate.id} (started ${candidate.createdAt}) is ${candidate.status}. Resume it?`,
+          message: `Rehearsal ${candidate.id} (started ${when(candidate.createdAt)}) is ${readableStatus(candidate)}. Resume it?`,
           choices: [
-            { value: 'resume', name: `Resume ${candidate.id}` },
+            { value: 'resume', name: `Resume ${candidate.id}: ${openSummary(candidate)}` },
             { value: 'new', name: 'Start a new rehearsal' },
           ],
           default: 'resume',
         });
     if (choice === 'resume') state = candidate;
-  } else if (flags.resume) {
-    throw new GoliveError('USAGE', 'there is no unfinished rehearsal to resume', { suggestion: 'Start one with `golive rehearse --new`.' });
   }
   if (state && (state.target.baseUrl !== baseUrl || state.target.publicKey !== maskSecret(publicKey))) {
     throw new GoliveError('USAGE', `rehearsal ${state.id} ran against ${state.target.baseUrl} with key ${state.target.publicKey}; resume it with the same base URL and key pair`, {
       suggestion: 'Export the same keys and pass the same --api-base-url, or start over with --new.',
     });
   }
+  // The signing key before the rehearsal is created: a key that cannot be made must not strand a paid run.
+  const key = await signingKey();
   const user = os.userInfo().username;
   const host = os.hostname();
   if (!state) {
@@ -186,12 +228,17 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
       steps: Object.fromEntries(STEP_IDS.map((k) => [k, emptyStep()])) as RehearsalState['steps'],
       sessions: [],
     };
-    out(`Rehearsal ${state.id} started against ${baseUrl} (${state.target.keyEnvironment === 'live' ? 'LIVE: real money' : 'test keys: practice'}).`);
+    out(`Rehearsal ${state.id} started against ${baseUrl} (${state.target.keyEnvironment === 'live' && !isPractice(state.target) ? 'LIVE: real money' : 'PRACTICE: no real money'}).`);
   } else {
-    out(`Resuming rehearsal ${state.id} (started ${state.createdAt} by ${state.operator.name}).`);
+    out(`Resuming rehearsal ${state.id} (started ${when(state.createdAt)} by ${state.operator.name}). Still open: ${openSummary(state)}.`);
   }
   const st = state;
-  const session: RehearsalState['sessions'][number] = { startedAt: now().toISOString(), username: user, hostname: host };
+  const session: RehearsalState['sessions'][number] = {
+    startedAt: now().toISOString(),
+    username: user,
+    hostname: host,
+    answers: ask.source.via === 'terminal' ? 'typed at a terminal' : `scripted: answers file ${ask.source.file} (sha256 ${ask.source.sha256})`,
+  };
   st.sessions.push(session);
   const crashAt = io.env.GOLIVE_REHEARSAL_CRASH_AFTER;
   const crash = (label: string) => {
@@ -204,23 +251,31 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     crash(label);
   };
   await persist('start');
+  const waiter = spinner(io);
+  let lastRequestId: string | undefined;
+  const resumeCmd = ['golive rehearse', ...(dir !== '.' ? [dir] : []), ...(flags.apiBaseUrl ? ['--api-base-url', flags.apiBaseUrl] : []), ...(flags.answers ? ['--answers', flags.answers] : [])].join(' ');
+  // Ctrl-C while a spinner waits (a signal, not a prompt): save, say how to resume, exit 130.
   const off = io.onInterrupt(async () => {
+    waiter.stop();
     session.endedAt = now().toISOString();
     session.outcome = 'interrupted (Ctrl-C)';
     await saveState(root, st);
+    io.stderr.write(`\nInterrupted: rehearsal ${st.id} is saved. Resume with: ${resumeCmd}\n`);
+    return 130;
   });
   try {
     const outcome = await runRehearsal({
       state: st,
-      client: createClient({ baseUrl, publicKey, secretKey }),
+      client: createClient({ baseUrl, publicKey, secretKey, onResponse: (r) => (lastRequestId = r.requestId ?? undefined) }),
+      lastRequestId: () => lastRequestId,
       ask,
       out,
-      waiter: spinner(io),
+      waiter,
       poll: { intervalMs: flags.pollInterval ?? 3000, maxAttempts: flags.pollMax ?? 100, maxMs: (flags.pollInterval ?? 3000) * (flags.pollMax ?? 100) + 60_000 },
       persist,
       afterSend: crash,
       keys: { publicKey, publicKeyEnv: keyEnvs[0], secretKeyEnv: keyEnvs[1], webhookSecretSet: Boolean(io.env[names.webhookSecret]) },
-      webhookChecks: () => webhookChecks(root, project, io.env, webhookUrl),
+      webhookChecks: (progress) => webhookChecks(root, project, io.env, webhookUrl, progress),
       now,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     });
@@ -230,7 +285,7 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     out(`\n${outcome.message}`);
     if (outcome.suggestion) out(`  ${outcome.suggestion}`);
     if (outcome.status === 'completed') {
-      const { files } = await writeSignOff(reportDir, st, VERSION, now());
+      const { files } = await writeSignOff(reportDir, st, VERSION, now(), key);
       out(`Sign-off written:\n${files.map((f) => `  ${f}`).join('\n')}\nVerify it any time with \`golive report --verify ${files[0]}\`.`);
     }
     return outcome.status === 'completed' || outcome.status === 'paused' ? 0 : 1;
@@ -239,7 +294,7 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     session.outcome = e instanceof GoliveError && e.code === 'INTERRUPTED' ? 'interrupted (Ctrl-C)' : 'stopped by an error';
     await saveState(root, st).catch(() => undefined);
     if (e instanceof GoliveError && e.code === 'INTERRUPTED') {
-      throw new GoliveError('INTERRUPTED', `interrupted; rehearsal ${st.id} is saved`, { suggestion: 'Run `golive rehearse` to resume where you stopped.' });
+      throw new GoliveError('INTERRUPTED', `interrupted: rehearsal ${st.id} is saved`, { suggestion: `Resume with: ${resumeCmd}` });
     }
     throw e;
   } finally {

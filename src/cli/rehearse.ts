@@ -19,6 +19,7 @@ export interface RehearseFlags {
   returnUrl?: string;
   pollInterval?: number;
   pollMax?: number;
+  keyFile?: string;
 }
 
 function intArg(name: string, min: number, max: number) {
@@ -48,6 +49,7 @@ export function registerRehearse(program: Command, setCode: (code: number) => vo
     .option('--return-url <url>', 'where the hosted page sends the browser after paying', parseUrlOption)
     .option('--poll-interval <ms>', 'time between status checks', intArg('--poll-interval', 10, 600_000))
     .option('--poll-max <n>', 'status checks before pausing', intArg('--poll-max', 1, 10_000))
+    .option('--key-file <path>', 'your Ed25519 signing key (default ~/.config/golive/operator-ed25519.pem; created on first use)')
     .addHelpText('after', `
 Keys come from the environment (MINTCASH_PUBLIC_KEY, MINTCASH_SECRET_KEY, MINTCASH_WEBHOOK_SECRET;
 names configurable). Live keys only against https://api.mintcash.me; practise with test keys

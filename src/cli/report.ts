@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { FORMATS } from '../report/formats.js';
 import { Option } from 'commander';
-import { oneOf, terminalWidth, useColor } from './shared.js';
+import { GoliveError } from '../errors.js';
+import { oneOf, parseUrlOption, terminalWidth, useColor } from './shared.js';
 
 
 export function registerReport(program: Command, setCode: (code: number) => void): void {
@@ -10,17 +11,21 @@ export function registerReport(program: Command, setCode: (code: number) => void
     .command('report')
     .description('re-render a saved JSON report (from `golive check --format json`)')
     .argument('<file>', 'a JSON report, or with --verify a rehearsal sign-off (.json, .md or .html)')
-    .option('--verify', 'check a rehearsal sign-off against its SHA-256 digest: exit 0 if intact, 1 if edited')
+    .option('--verify', 'check a rehearsal sign-off: digest, Ed25519 signature and pinned signer (rehearsal.signers); exit 0 if valid, 1 if not')
+    .option('--online', 'with --verify: re-read every payment and subscription it names at MintCash with the keys from the environment')
+    .option('-c, --config <file>', 'with --verify: the config with rehearsal.signers and api.baseUrl (default: golive.config.* here)')
+    .option('--api-base-url <url>', 'with --online: the MintCash API (default config api.baseUrl)', parseUrlOption)
     .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMATS, '--format')).default('pretty'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('-v, --verbose', 'show evidence and notes for every check')
-    .addHelpText('after', '\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown\n  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json')
-    .action(async (file: string, flags: { format: (typeof FORMATS)[number]; output?: string; verbose?: boolean; verify?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown\n  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json\n  $ golive report --verify --online golive-rehearsal/golive-rehearsal-<id>.json')
+    .action(async (file: string, flags: { format: (typeof FORMATS)[number]; output?: string; verbose?: boolean; verify?: boolean; online?: boolean; config?: string; apiBaseUrl?: string }) => {
+      if (flags.online && !flags.verify) throw new GoliveError('USAGE', '--online goes with --verify', { suggestion: `Run \`golive report --verify --online ${file}\`.` });
       if (flags.verify) {
-        const { verifySignOffFile } = await import('../rehearsal/verify.js');
-        const r = await verifySignOffFile(file);
-        process.stdout.write(r.ok ? `OK: ${file} is intact (sha256 ${r.digest})\n` : `FAILED: ${file}: ${r.reason}\n`);
-        setCode(r.ok ? 0 : 1);
+        const [{ runVerifyCommand }, { loadConfig }] = await Promise.all([import('../rehearsal/verify.js'), import('../config/load.js')]);
+        const { config } = await loadConfig(process.cwd(), flags.config);
+        const io = { env: process.env, out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) };
+        setCode(await runVerifyCommand(file, config, { online: flags.online, ...(flags.apiBaseUrl ? { apiBaseUrl: flags.apiBaseUrl } : {}) }, io));
         return;
       }
       const [{ readReport }, { renderReport }, { writeFileAtomic }] = await Promise.all([

@@ -107,6 +107,19 @@ export const configSchema = z.strictObject({
         .strictObject({ amount: z.number().int().min(1).optional(), billingIntervalDays: z.number().int().min(1).max(365).optional() })
         .optional(),
       returnUrl: httpUrl.optional(),
+      /** The operator's Ed25519 private key (created on first use, 0600); outside the repository. */
+      keyFile: z.string().min(1).optional(),
+      /** Public keys whose sign-offs are accepted (base64 SPKI, as `golive rehearse` prints it). */
+      signers: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            publicKey: z.string().regex(/^[A-Za-z0-9+/]{40,}={0,2}$/, 'expected the base64 public key golive prints for the signer'),
+          }),
+        )
+        .optional(),
+      /** `--require-rehearsal` accepts only sign-offs generated within this many days. */
+      maxAgeDays: z.number().int().min(1).max(3650).optional(),
     })
     .optional(),
 });

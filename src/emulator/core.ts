@@ -20,6 +20,8 @@ export interface CoreOptions {
   refundSettleMs: number;
   emit: (envelope: WebhookEnvelope) => void;
   onChange?: () => void;
+  /** Resolves when every change so far is durable (the state file's log is fsync'ed). */
+  commit?: () => Promise<void>;
   eventLogLimit?: number;
 }
 
@@ -54,6 +56,12 @@ export class Core {
   changed(): void {
     this.state.clockOffsetMs = this.clock.offsetMs;
     this.opts.onChange?.();
+  }
+
+  /** Awaited before every reply: a 200 is only sent for what a crash cannot take back. */
+  commit(): Promise<void> {
+    this.state.clockOffsetMs = this.clock.offsetMs;
+    return this.opts.commit?.() ?? Promise.resolve();
   }
 
   advanceClock(ms: number): void {

@@ -119,6 +119,40 @@ export interface EmulatorState {
   tokens: Record<string, TokenRec>;
   /** `<kind>:<scope>:<externalId>` -> entity id. */
   idempotency: Record<string, string>;
+  /** Webhook events not yet acknowledged, by eventId: their next attempt survives a restart. */
+  deliveries: Record<string, PendingDelivery>;
+  /** Every delivery attempt, keyed `<eventId>#<attempt>`, oldest first. */
+  deliveryLog: Record<string, DeliveryAttempt>;
+}
+
+export interface PendingDelivery {
+  eventId: string;
+  environment: Env;
+  url: string;
+  /** The exact bytes sent on every attempt (the signature covers them). */
+  body: string;
+  /** Index of the next attempt in the retry schedule. */
+  attempt: number;
+  /** Wall-clock ms of the first attempt; retries are due relative to it. */
+  firstAt: number;
+  dueAt: number;
+}
+
+export interface DeliveryAttempt {
+  eventId: string;
+  event: string;
+  environment: string;
+  attempt: number;
+  url: string;
+  /** Nominal delay of this attempt after the first one, from the documented schedule. */
+  scheduledAfterMs: number;
+  at: string;
+  status: number | null;
+  ok: boolean;
+  error: string | null;
+  latencyMs: number;
+  /** True on the last attempt of an event that never got a 2xx. */
+  gaveUp: boolean;
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -160,6 +194,8 @@ export function freshState(at: string, webhookSecret?: string): EmulatorState {
     subscriptions: {},
     tokens: {},
     idempotency: {},
+    deliveries: {},
+    deliveryLog: {},
   };
 }
 

@@ -26,6 +26,15 @@ export function createHandler(core: Core, deliverer: Deliverer) {
     const requestId = `req_${randomAlnum(26)}`;
     handle(core, deliverer, req)
       .catch((e: unknown) => errorReply(e))
+      // Durable before answered: even an error reply waits, as the request may have changed state.
+      .then(async (reply) => {
+        try {
+          await core.commit();
+          return reply;
+        } catch {
+          return errorReply(new EmuError(500, 'internal', 'the emulator could not save this change; it may not have happened'));
+        }
+      })
       .then((reply) => send(res, reply, requestId));
   };
 }
@@ -83,7 +92,10 @@ const notFound = () => new EmuError(404, 'not_found', 'no such route');
 
 async function handle(core: Core, deliverer: Deliverer, req: IncomingMessage): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://emulator');
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  // Two base URLs, as MintCash has two hosts: `/…` is the sandbox, `/live/…` production.
+  const baseEnv = parts[0] === 'live' ? 'live' : 'test';
+  if (baseEnv === 'live') parts = parts.slice(1);
   const method = req.method ?? 'GET';
   if (parts[0] === '__emulator') {
     // Test hooks need no auth, so they answer only on loopback even if the API listens wider.
@@ -94,6 +106,10 @@ async function handle(core: Core, deliverer: Deliverer, req: IncomingMessage): P
   if (!route) throw notFound();
   const body = method === 'POST' ? await jsonBody(req) : undefined;
   const caller = core.authenticate(req.headers.authorization, req.socket.remoteAddress ?? '');
+  if (caller.environment !== baseEnv) {
+    // The environments share no keys (API-FACTS §1): the other host does not know this one.
+    throw new EmuError(401, 'unauthenticated', `${caller.environment} keys are not valid on the ${baseEnv === 'live' ? 'live' : 'sandbox'} base URL`);
+  }
   const id = parts[1] ?? '';
   switch (route) {
     case 'createPayment':
@@ -154,7 +170,7 @@ async function hooks(core: Core, deliverer: Deliverer, req: IncomingMessage, met
       return { status: 200, json: { now: core.nowIso(), offsetMs: core.clock.offsetMs } };
     }
     case 'GET deliveries':
-      return { status: 200, json: { url: deliverer.url ?? null, deliveries: deliverer.log } };
+      return { status: 200, json: { url: deliverer.url ?? null, liveUrl: deliverer.urlFor('live') ?? null, deliveries: deliverer.log, pending: Object.keys(core.state.deliveries).length } };
     case 'GET events':
       return { status: 200, json: { events: core.events } };
     case 'GET credentials':

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { GoliveError } from '../errors.js';
 import { Core } from './core.js';
 import { freshState, type EmulatorState, type Env } from './model.js';
-import { loadState, StateWriter } from './persist.js';
+import { Journal, loadState, trackChanges } from './persist.js';
 import { createHandler } from './routes.js';
 import { Deliverer } from './webhooks.js';
 
@@ -14,8 +14,12 @@ export interface EmulatorOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Snapshot file; its write-ahead log is `<statePath>.wal`. Every change is on disk before its reply. */
   statePath?: string;
+  /** Where test (sandbox) events are delivered. */
   webhookUrl?: string;
+  /** Where live events are delivered (MintCash keeps the environments apart). */
+  liveWebhookUrl?: string;
   /** Webhook signing secret; generated (and kept in the state) when absent. */
   webhookSecret?: string;
   /** Multiplies webhook retry delays (1 = the documented real-time schedule). */
@@ -31,7 +35,10 @@ export interface Credentials {
 }
 
 export interface Emulator {
+  /** The sandbox base URL: test keys only. */
   url: string;
+  /** The live base URL (`<url>/live`): live keys only. */
+  liveUrl: string;
   host: string;
   port: number;
   core: Core;
@@ -44,21 +51,32 @@ export interface Emulator {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const host = opts.host ?? '127.0.0.1';
-  let state: EmulatorState | undefined = opts.statePath ? await loadState(opts.statePath) : undefined;
-  state ??= freshState(new Date().toISOString(), opts.webhookSecret);
-  if (opts.webhookSecret) state.webhookSecret = opts.webhookSecret;
-  const writer = opts.statePath ? new StateWriter(opts.statePath, state) : undefined;
+  let raw: EmulatorState | undefined = opts.statePath ? await loadState(opts.statePath) : undefined;
+  raw ??= freshState(new Date().toISOString(), opts.webhookSecret);
+  if (opts.webhookSecret) raw.webhookSecret = opts.webhookSecret;
+  let journal: Journal | undefined;
+  try {
+    journal = opts.statePath ? await Journal.open(opts.statePath, raw) : undefined;
+  } catch (e) {
+    throw new GoliveError('IO', `cannot write the emulator state file ${opts.statePath}`, { cause: e, suggestion: 'Check that its directory exists and is writable.' });
+  }
+  const j = journal;
+  const state = j ? trackChanges(raw, (coll, id) => j.mark(coll, id)) : raw;
+  // Changes made outside a request (a retry, a renewal on the clock) are saved right away.
+  const background = () => void j?.commit().catch(() => undefined);
   const deliverer = new Deliverer({
-    url: opts.webhookUrl,
-    secret: state.webhookSecret,
+    urls: { ...(opts.webhookUrl ? { test: opts.webhookUrl } : {}), ...(opts.liveWebhookUrl ? { live: opts.liveWebhookUrl } : {}) },
+    secret: raw.webhookSecret,
     retryScale: opts.retryScale,
     timeoutMs: opts.webhookTimeoutMs,
+    store: { pending: state.deliveries, log: state.deliveryLog, changed: background },
   });
   const core = new Core(state, {
     baseUrl: '',
     refundSettleMs: opts.refundSettleMs ?? 1000,
     emit: (envelope) => deliverer.deliver(envelope),
-    onChange: () => writer?.schedule(),
+    onChange: background,
+    commit: () => j?.commit() ?? Promise.resolve(),
   });
 
   const server: Server = createServer({ keepAlive: true }, createHandler(core, deliverer));
@@ -76,13 +94,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${urlHost}:${port}`;
   core.baseUrl = url;
-  // Pending refunds and renewals from a loaded state resume on the restored clock.
+  // Pending refunds, renewals and webhook retries from a loaded state resume where they stood.
   core.waker.poke();
-  if (writer) await writer.flush();
+  deliverer.resume();
+  await j?.commit();
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    liveUrl: `${url}/live`,
     host,
     port,
     core,
@@ -99,9 +119,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         await deliverer.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        if (writer) {
+        if (j) {
           core.changed();
-          await writer.flush();
+          await j.close();
         }
       })();
       return closing;

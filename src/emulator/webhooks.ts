@@ -1,81 +1,95 @@
 // Webhook delivery as MintCash documents it (API-FACTS §10–12): a JSON POST of the envelope signed
 // with `x-signature`, at least once, retried on non-2xx or timeout along the printed schedule
-// (time-scaled here so tests and practice need not wait hours), with a log of every attempt.
+// (time-scaled here so tests and practice need not wait hours), with a log of every attempt. Test
+// and live events go to their own URL (the environments share nothing, §1). Pending retries and
+// the log live in the emulator state, so they survive a restart.
 import { signBody, SIGNATURE_HEADER } from '../mintcash/signature.js';
 import { WEBHOOK_RETRY_SCHEDULE_MS, WEBHOOK_TIMEOUT_MS, type WebhookEnvelope } from '../mintcash/events.js';
+import type { DeliveryAttempt, Env, PendingDelivery } from './model.js';
 
-export interface DeliveryAttempt {
-  eventId: string;
-  event: string;
-  environment: string;
-  attempt: number;
-  url: string;
-  /** Nominal delay of this attempt after the first one, from the documented schedule. */
-  scheduledAfterMs: number;
-  at: string;
-  status: number | null;
-  ok: boolean;
-  error: string | null;
-  latencyMs: number;
-  /** True on the last attempt of an event that never got a 2xx. */
-  gaveUp: boolean;
+export type { DeliveryAttempt } from './model.js';
+
+export interface DeliveryStore {
+  /** Unacknowledged events by eventId (a tracked part of the emulator state). */
+  pending: Record<string, PendingDelivery>;
+  /** Attempts keyed `<eventId>#<n>`, oldest first. */
+  log: Record<string, DeliveryAttempt>;
+  /** Something changed outside a request: persist it. */
+  changed(): void;
 }
 
 export interface DelivererOptions {
-  url?: string;
+  /** Where each environment's events go; an environment without a URL gets no deliveries. */
+  urls: Partial<Record<Env, string>>;
   secret: string;
   /** Multiplies every retry delay: 1 is real time, 0.001 turns 6 h into 21.6 s. */
   retryScale?: number;
   timeoutMs?: number;
   /** Attempts kept in the log (oldest dropped first). */
   logLimit?: number;
+  store: DeliveryStore;
 }
 
 export class Deliverer {
-  readonly log: DeliveryAttempt[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
-  private readonly pending = new Set<Promise<void>>();
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly opts: DelivererOptions) {}
 
+  /** The test (sandbox) URL; `urlFor('live')` for the other one. */
   get url(): string | undefined {
-    return this.opts.url;
+    return this.opts.urls.test;
+  }
+
+  urlFor(env: Env): string | undefined {
+    return this.opts.urls[env];
+  }
+
+  get log(): DeliveryAttempt[] {
+    return Object.values(this.opts.store.log);
   }
 
   /**
-   * Schedules every attempt for one event. "After" in the printed schedule is read as time since the
+   * Records the event as pending (inside the request that caused it, so it is saved before the
+   * 200) and makes the first attempt. "After" in the printed schedule is read as time since the
    * FIRST attempt (0, 30 s, 2 min, 10 min, 1 h, 6 h): the docs do not say (API-FACTS §20 q4), and
    * this is the reading under which all six attempts fit the 24-hour cut-off either way.
    */
   deliver(envelope: WebhookEnvelope): void {
-    const url = this.opts.url;
+    const environment: Env = envelope.environment === 'live' ? 'live' : 'test';
+    const url = this.opts.urls[environment];
     if (!url || this.closed) return;
-    const body = JSON.stringify(envelope);
-    const signature = signBody(this.opts.secret, body);
-    const scale = this.opts.retryScale ?? 1;
-    const start = Date.now();
-    const attemptAt = (i: number): void => {
-      if (this.closed) return;
-      const p = this.attempt(url, body, signature, envelope, i).then((ok) => {
-        const next = i + 1;
-        if (ok || next >= WEBHOOK_RETRY_SCHEDULE_MS.length || this.closed) return;
-        const due = start + (WEBHOOK_RETRY_SCHEDULE_MS[next] ?? 0) * scale;
-        const t = setTimeout(() => {
-          this.timers.delete(t);
-          attemptAt(next);
-        }, Math.max(0, due - Date.now()));
-        t.unref();
-        this.timers.add(t);
-      });
-      this.pending.add(p);
-      void p.finally(() => this.pending.delete(p));
-    };
-    attemptAt(0);
+    const now = Date.now();
+    this.opts.store.pending[envelope.eventId] = { eventId: envelope.eventId, environment, url, body: JSON.stringify(envelope), attempt: 0, firstAt: now, dueAt: now };
+    this.schedule(envelope.eventId);
   }
 
-  private async attempt(url: string, body: string, signature: string, env: WebhookEnvelope, i: number): Promise<boolean> {
+  /** After a restart: every pending event continues where its schedule stood. */
+  resume(): void {
+    for (const id of Object.keys(this.opts.store.pending)) this.schedule(id);
+  }
+
+  private schedule(eventId: string): void {
+    const rec = this.opts.store.pending[eventId];
+    if (!rec || this.closed || this.timers.has(eventId)) return;
+    const t = setTimeout(() => {
+      this.timers.delete(eventId);
+      const p = this.attempt(eventId);
+      this.running.add(p);
+      void p.finally(() => this.running.delete(p));
+    }, Math.max(0, rec.dueAt - Date.now()));
+    t.unref();
+    this.timers.set(eventId, t);
+  }
+
+  private async attempt(eventId: string): Promise<void> {
+    const rec = this.opts.store.pending[eventId];
+    if (!rec || this.closed) return;
+    const i = rec.attempt;
+    // The current URL of the environment wins: a restart may have fixed a wrong one.
+    const url = this.opts.urls[rec.environment] ?? rec.url;
     const ac = new AbortController();
     this.inFlight.add(ac);
     const timer = setTimeout(() => ac.abort(), this.opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
@@ -86,8 +100,8 @@ export class Deliverer {
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'MintCash-Emulator/1 (golive)' },
-        body,
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(this.opts.secret, rec.body), 'user-agent': 'MintCash-Emulator/1 (golive)' },
+        body: rec.body,
         // A redirect is not a 2xx, so it counts as a failed attempt; we never follow it.
         redirect: 'manual',
         signal: ac.signal,
@@ -101,13 +115,17 @@ export class Deliverer {
       clearTimeout(timer);
       this.inFlight.delete(ac);
     }
+    // Stopped mid-attempt: the event stays pending with this attempt still due, for the next start.
+    if (this.closed) return;
     const ok = status !== null && status >= 200 && status < 300;
-    const last = i + 1 >= WEBHOOK_RETRY_SCHEDULE_MS.length;
+    const next = i + 1;
+    const last = next >= WEBHOOK_RETRY_SCHEDULE_MS.length;
+    const envelope = JSON.parse(rec.body) as WebhookEnvelope;
     this.record({
-      eventId: env.eventId,
-      event: String(env.event),
-      environment: env.environment,
-      attempt: i + 1,
+      eventId,
+      event: String(envelope.event),
+      environment: rec.environment,
+      attempt: next,
       url,
       scheduledAfterMs: WEBHOOK_RETRY_SCHEDULE_MS[i] ?? 0,
       at,
@@ -117,25 +135,35 @@ export class Deliverer {
       latencyMs: Math.round((performance.now() - t0) * 10) / 10,
       gaveUp: !ok && last,
     });
-    return ok;
+    const pending = this.opts.store.pending[eventId];
+    if (ok || last) {
+      delete this.opts.store.pending[eventId];
+    } else if (pending) {
+      pending.attempt = next;
+      pending.dueAt = rec.firstAt + (WEBHOOK_RETRY_SCHEDULE_MS[next] ?? 0) * (this.opts.retryScale ?? 1);
+    }
+    this.opts.store.changed();
+    if (!ok && !last) this.schedule(eventId);
   }
 
   private record(a: DeliveryAttempt): void {
-    this.log.push(a);
+    const log = this.opts.store.log;
+    log[`${a.eventId}#${a.attempt}`] = a;
     const limit = this.opts.logLimit ?? 5000;
-    if (this.log.length > limit + 500) this.log.splice(0, this.log.length - limit);
+    const keys = Object.keys(log);
+    if (keys.length > limit + 500) for (const k of keys.slice(0, keys.length - limit)) delete log[k];
   }
 
   /** Resolves when no attempt is running right now (scheduled retries may still follow). */
   async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const ac of this.inFlight) ac.abort();
-    await Promise.allSettled([...this.pending]);
+    await Promise.allSettled([...this.running]);
   }
 }

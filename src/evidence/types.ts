@@ -185,7 +185,7 @@ export interface EvidenceMap {
   rehearsal: RehearsalEvidence;
 }
 
-/** One step of the latest rehearsal record, as the rehearsal.* checks see it. */
+/** One step of a sign-off, as the rehearsal.* checks see it. */
 export interface RehearsalStepFact {
   status: 'not_started' | 'in_progress' | 'waiting' | 'done' | 'failed';
   completedAt?: string;
@@ -194,15 +194,38 @@ export interface RehearsalStepFact {
   ids: Record<string, string>;
 }
 
-/** The latest `golive rehearse` record in the target directory (collected by evidence/rehearsal.ts). */
-export interface RehearsalEvidence {
-  found: boolean;
+/** One sign-off file found, with what verifying it showed (the checks decide what counts). */
+export interface SignOffFact {
+  /** Relative to the target directory. */
+  file: string;
+  /** Digest and Ed25519 signature both check out. */
+  valid: boolean;
+  /** Why it is not valid (unsigned, edited, unreadable…). */
+  problem?: string;
   id?: string;
-  status?: string;
-  updatedAt?: string;
+  signer?: { name: string; fingerprint: string; publicKey: string };
+  /** The signer's public key is in rehearsal.signers. */
+  signerPinned: boolean;
   keyEnvironment?: KeyEnv;
-  baseUrl?: string;
+  /** Test keys or a sandbox/emulator target. */
+  practice?: boolean;
+  complete?: boolean;
+  generatedAt?: string;
   steps?: Record<'preflight' | 'charge' | 'settlement' | 'refund' | 'subscription' | 'renewal' | 'cancel', RehearsalStepFact>;
+}
+
+/**
+ * The signed sign-offs in `<dir>/golive-rehearsal/` (collected by evidence/rehearsal.ts), newest
+ * first. The mutable state under `.golive/rehearsals/` is never evidence: anyone can edit it.
+ */
+export interface RehearsalEvidence {
+  /** Where sign-offs were looked for, relative to the target directory. */
+  dir: string;
+  /** When they were looked at: ages are measured against this, so the checks stay pure. */
+  collectedAt: string;
+  signOffs: SignOffFact[];
+  /** How many signers rehearsal.signers pins. */
+  pinnedSigners: number;
   notes: RunNote[];
 }
 

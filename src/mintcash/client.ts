@@ -28,6 +28,8 @@ export interface ClientOptions {
   backoffMs?: number;
   /** For tests; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** Hears every 2xx with its `x-request-id` (when MintCash sends one), so callers can record it. */
+  onResponse?: (r: { method: string; path: string; status: number; requestId: string | null }) => void;
 }
 
 export interface Customer {
@@ -78,6 +80,7 @@ export class MintcashClient {
   private readonly backoffMs: number;
   private readonly doFetch: typeof fetch;
   private readonly secrets: string[];
+  private readonly onResponse: ClientOptions['onResponse'];
 
   constructor(opts: ClientOptions) {
     let url: URL;
@@ -97,6 +100,7 @@ export class MintcashClient {
     this.retries = opts.retries ?? 2;
     this.backoffMs = opts.backoffMs ?? 250;
     this.doFetch = opts.fetch ?? fetch;
+    this.onResponse = opts.onResponse;
   }
 
   /** Keep the secret out of `console.log(client)` and `JSON.stringify(client)`. */
@@ -195,6 +199,7 @@ export class MintcashClient {
     }
     if (res.status >= 200 && res.status < 300) {
       if (json === undefined) throw new ApiError({ code: 'invalid_response', status: 0, method, path, apiMessage: 'response is not JSON' });
+      this.onResponse?.({ method, path, status: res.status, requestId: res.headers.get('x-request-id') });
       return json;
     }
     const env = errorEnvelopeSchema.safeParse(json);

@@ -5,7 +5,7 @@ import type { MintcashClient } from '../mintcash/client.js';
 import { isApiError } from '../mintcash/errors.js';
 import { describeError } from '../errors.js';
 import type { Asker } from './asker.js';
-import type { RehearsalState, StepFailure, StepId, StepRecord } from './types.js';
+import type { AnswerProvenance, RehearsalState, StepFailure, StepId, StepRecord } from './types.js';
 
 /** The spinner (or nothing, off a TTY): the engine never imports ora itself. */
 export interface Waiter {
@@ -18,6 +18,8 @@ export interface WebhookCheckSummary {
   counts: Record<string, number>;
   failing: string[];
   skipped: string[];
+  /** Every check's result, shown on screen as preflight's findings. */
+  results: Array<{ id: string; status: string; summary: string }>;
 }
 
 export interface RehearsalDeps {
@@ -33,9 +35,12 @@ export interface RehearsalDeps {
   afterSend?: (label: string) => void;
   /** Raw key facts for preflight (the state holds only masked values). */
   keys: { publicKey: string; publicKeyEnv?: 'live' | 'test'; secretKeyEnv?: 'live' | 'test'; webhookSecretSet: boolean };
-  webhookChecks: () => Promise<WebhookCheckSummary>;
+  /** Runs the webhook section of `golive check`; `progress` hears each check start and finish. */
+  webhookChecks: (progress: (text: string) => void) => Promise<WebhookCheckSummary>;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /** The `x-request-id` of the last successful API response, if MintCash sent one. */
+  lastRequestId?: () => string | undefined;
 }
 
 /** The step must wait (days, maybe): the state says what for; the next run picks it up. */
@@ -66,9 +71,17 @@ export class StepContext {
   iso(): string {
     return this.deps.now().toISOString();
   }
-  /** How a money movement is named in confirmations: LIVE (real money) or a practice one. */
+  /** How a money movement is named in confirmations: LIVE (real money) or a PRACTICE one. */
   get moneyKind(): string {
-    return this.deps.state.target.keyEnvironment === 'live' ? 'LIVE' : 'practice (test-key)';
+    return this.practice ? 'PRACTICE (no real money)' : 'LIVE (real money)';
+  }
+  get practice(): boolean {
+    const t = this.deps.state.target;
+    return t.keyEnvironment !== 'live' || t.baseUrlKind === 'sandbox' || t.baseUrlKind === 'loopback';
+  }
+  /** Times MintCash reports: on the emulator they are emulator-clock times, and say so. */
+  get apiClock(): 'emulator' | undefined {
+    return this.deps.state.target.baseUrlKind === 'loopback' ? 'emulator' : undefined;
   }
   out(line: string): void {
     this.deps.out(line);
@@ -79,6 +92,12 @@ export class StepContext {
     await this.deps.persist(`${this.id}:${phase}`);
   }
 
+  /** Keeps MintCash's request id of the call that just succeeded next to the object it made. */
+  recordRequestId(key: string): void {
+    const rid = this.deps.lastRequestId?.();
+    if (rid) this.rec.ids[key] = rid;
+  }
+
   observe(what: string, status: string, detail?: string): void {
     const last = this.rec.observations.at(-1);
     // One entry per change, not per poll: the record stays small over a long wait.
@@ -86,20 +105,54 @@ export class StepContext {
     this.rec.observations.push({ at: this.iso(), what, status, ...(detail ? { detail } : {}) });
   }
 
-  /** The operator types `expected` exactly (case-insensitive) or nothing moves. */
+  /** Records an answer with how it was given (and what golive observed, for events and money). */
+  answered(questionId: string, value: string | boolean, observed?: AnswerProvenance['observed']): void {
+    const src = this.deps.ask.source;
+    this.rec.answers[questionId] = value;
+    this.rec.provenance ??= {};
+    this.rec.provenance[questionId] = {
+      via: src.via === 'terminal' ? 'typed' : 'answers-file',
+      ...(src.via === 'answers-file' ? { file: src.file, sha256: src.sha256 } : {}),
+      at: this.iso(),
+      ...(observed ? { observed } : {}),
+    };
+  }
+
+  /**
+   * The operator types `expected` exactly (case-insensitive) or nothing moves. At a terminal a
+   * wrong answer is refused in the prompt (never ticked as accepted); Ctrl-C stops and saves.
+   */
   async typed(questionId: string, action: string, expected: string): Promise<void> {
-    const got = await this.deps.ask.input(questionId, { message: `${action}\n  Type ${expected} to confirm (anything else stops here):` });
+    const match = (v: string) => (v.trim().toUpperCase() === expected.toUpperCase() ? true : `that is not "${expected}"; type it exactly, or press Ctrl-C to stop (nothing is sent)`);
+    const validate = this.deps.ask.source.via === 'terminal' ? match : undefined;
+    const got = await this.deps.ask.input(questionId, { message: `${action}\n  Type ${expected} to confirm:`, ...(validate ? { validate } : {}) });
     if (got.trim().toUpperCase() !== expected.toUpperCase()) {
       throw new Stopped(`confirmation did not match ("${expected}" expected): nothing was sent`, 'Run `golive rehearse` again when you are ready; the rehearsal resumes here.');
     }
-    this.rec.answers[questionId] = got.trim();
+    this.answered(questionId, got.trim());
     this.rec.facts[`${questionId}At`] = this.iso();
   }
 
-  async attest(questionId: string, message: string): Promise<boolean> {
-    const v = await this.deps.ask.confirm(questionId, { message, default: true });
-    this.rec.answers[questionId] = v;
+  /** A yes/no attestation with no default (the operator types yes or no). */
+  async attest(questionId: string, message: string, observed?: AnswerProvenance['observed']): Promise<boolean> {
+    const v = await this.deps.ask.yesNo(questionId, { message });
+    this.answered(questionId, v, observed);
     return v;
+  }
+
+  /**
+   * Reads the object at MintCash first and asks only when its status supports the claim; the
+   * reading is recorded next to the answer. A script cannot confirm what has not happened yet.
+   */
+  async observeThen<T>(what: string, read: () => Promise<T>, statusOf: (t: T) => string, supports: (status: string) => boolean, claim: string): Promise<AnswerProvenance['observed']> {
+    const value = await this.api(read);
+    const status = statusOf(value);
+    this.observe(what, status);
+    const observed = { what, status, at: this.iso() };
+    if (!supports(status)) {
+      throw new Stopped(`MintCash shows ${status} for ${what}, so "${claim}" cannot be confirmed yet`, 'Run `golive rehearse` again once it has happened; the rehearsal resumes here.');
+    }
+    return observed;
   }
 
   /** Polls `read` until `settled` says so, bounded in count and time. Undefined when the bound ran out. */

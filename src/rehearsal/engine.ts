@@ -7,6 +7,8 @@ import { runCancel, runRenewal, runSubscription } from './step-subscription.js';
 import { runCharge, runRefund, runSettlement } from './step-payment.js';
 import { runPreflight } from './step-preflight.js';
 import { STEPS } from './steps.js';
+import { PRACTICE_SCREEN_BANNER, stepTitle } from './screen.js';
+import { isPractice } from './signoff.js';
 import type { RehearsalStatus, StepId } from './types.js';
 
 const RUNNERS: Record<StepId, (ctx: StepContext) => Promise<void>> = {
@@ -48,7 +50,9 @@ export async function runRehearsal(deps: RehearsalDeps): Promise<RunOutcome> {
     if (rec.status === 'done') continue;
     if (!def.dependsOn.every((d) => state.steps[d].status === 'done')) continue;
     const ctx = new StepContext(deps, def.id);
-    deps.out(`\n▸ ${def.title}: ${def.summary}`);
+    const practice = isPractice(state.target);
+    const title = stepTitle(def, practice);
+    deps.out(`\n${practice ? '[PRACTICE] ' : ''}▸ ${title}: ${def.summary}`);
     if (rec.status === 'not_started') {
       rec.startedAt = ctx.iso();
       rec.phase = 'start';
@@ -60,22 +64,22 @@ export async function runRehearsal(deps: RehearsalDeps): Promise<RunOutcome> {
       rec.status = 'done';
       rec.completedAt = ctx.iso();
       delete rec.lastError;
-      deps.out(`  ✔ ${def.title} done`);
+      deps.out(`  ✔ ${title} done`);
       await finishStep(deps, def.id);
     } catch (e) {
       if (e instanceof Deferred) {
         rec.status = 'waiting';
         rec.waitingFor = e.waitingFor;
-        deps.out(`  … ${def.title} waits for ${e.waitingFor}`);
+        deps.out(`  … ${title} waits for ${e.waitingFor}`);
         await finishStep(deps, def.id);
         continue;
       }
       if (e instanceof Failed) {
         rec.status = 'failed';
         rec.failure = e.failure;
-        deps.out(`  ✖ ${def.title} failed: ${e.failure.message}`);
         await finishStep(deps, def.id);
-        return { status: 'failed', message: `${def.title} failed: ${e.failure.message}`, suggestion: e.failure.advice };
+        // Printed once, by the caller, with its advice.
+        return { status: 'failed', message: `✖ ${title} failed: ${e.failure.message}`, suggestion: e.failure.advice };
       }
       if (e instanceof Stopped) {
         rec.lastError = { at: ctx.iso(), message: e.message };
@@ -91,6 +95,7 @@ export async function runRehearsal(deps: RehearsalDeps): Promise<RunOutcome> {
   const status = overallStatus(state.steps);
   state.status = status;
   await deps.persist('end');
+  if (isPractice(state.target)) deps.out(`\n${PRACTICE_SCREEN_BANNER}`);
   if (status === 'completed') return { status, message: `Rehearsal ${state.id} completed.` };
   const waiting = STEPS.filter((s) => state.steps[s.id].status === 'waiting').map((s) => `${s.title} (${state.steps[s.id].waitingFor})`);
   return {

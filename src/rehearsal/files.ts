@@ -3,10 +3,11 @@ import path from 'node:path';
 import { writeFileAtomic } from '../report/write.js';
 import { renderSignOffHtml, renderSignOffMarkdown } from './render.js';
 import { buildSignOff, renderSignOffJson, type SignOff } from './signoff.js';
+import type { OperatorKey } from './signing.js';
 import type { RehearsalState } from './types.js';
 
-export async function writeSignOff(dir: string, state: RehearsalState, version: string, now: Date): Promise<{ doc: SignOff; files: string[] }> {
-  const doc = buildSignOff(state, version, now.toISOString());
+export async function writeSignOff(dir: string, state: RehearsalState, version: string, now: Date, key: OperatorKey): Promise<{ doc: SignOff; files: string[] }> {
+  const doc = buildSignOff(state, version, now.toISOString(), key);
   const base = path.join(dir, `golive-rehearsal-${state.id}`);
   const files = [`${base}.json`, `${base}.md`, `${base}.html`];
   await writeFileAtomic(files[0] as string, renderSignOffJson(doc));

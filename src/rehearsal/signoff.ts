@@ -1,8 +1,10 @@
 // The sign-off document: every step's evidence, who ran the rehearsal and when, the first-week
-// monitoring plan, and a SHA-256 digest of its canonical content. JSON is the canonical form; the
-// Markdown and HTML renderings embed it, so `golive report --verify` can check any of the three.
+// monitoring plan, a SHA-256 digest of its canonical content and the operator's Ed25519 signature
+// over that content. JSON is the canonical form; the Markdown and HTML renderings embed it, so
+// `golive report --verify` can check any of the three.
 import { redactDeep } from '../engine/mask.js';
-import { CANONICAL_RULE, digestOf } from './canonical.js';
+import { CANONICAL_RULE, digestOf, signedText } from './canonical.js';
+import { fingerprintOf, signText, verifyText, type OperatorKey } from './signing.js';
 import { MONITORING_PLAN, type MonitoringItem } from './monitoring.js';
 import { STEPS } from './steps.js';
 import type { RehearsalState, StepRecord } from './types.js';
@@ -20,22 +22,35 @@ export interface SignOff {
   tool: { name: 'golive'; version: string };
   generatedAt: string;
   complete: boolean;
+  /** True for test keys or a sandbox/emulator target: no real money moved, proves nothing for live. */
+  practice: boolean;
+  /** True when any answer came from an answers file rather than a person at a terminal. */
+  scripted: boolean;
   rehearsal: Pick<RehearsalState, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'target' | 'settings'>;
   operator: RehearsalState['operator'];
   sessions: RehearsalState['sessions'];
   steps: SignOffStep[];
   monitoring: MonitoringItem[];
   digestRule: string;
+  /** Who signed: the operator's name and the public key the signature verifies with. */
+  signer: { name: string; publicKey: string; fingerprint: string };
   digest: { algorithm: 'sha256'; value: string };
+  signature: { algorithm: 'ed25519'; value: string };
 }
 
-export function buildSignOff(state: RehearsalState, version: string, generatedAt: string): SignOff {
+export function isPractice(target: RehearsalState['target']): boolean {
+  return target.keyEnvironment !== 'live' || target.baseUrlKind === 'sandbox' || target.baseUrlKind === 'loopback';
+}
+
+export function buildSignOff(state: RehearsalState, version: string, generatedAt: string, key: OperatorKey): SignOff {
   const content = redactDeep({
     kind: 'golive-rehearsal-signoff' as const,
     schemaVersion: 1 as const,
     tool: { name: 'golive' as const, version },
     generatedAt,
     complete: state.status === 'completed',
+    practice: isPractice(state.target),
+    scripted: Object.values(state.steps).some((s) => Object.values(s.provenance ?? {}).some((p) => p.via === 'answers-file')),
     rehearsal: {
       id: state.id,
       status: state.status,
@@ -49,26 +64,70 @@ export function buildSignOff(state: RehearsalState, version: string, generatedAt
     steps: STEPS.map((def) => ({ id: def.id, title: def.title, summary: def.summary, checkId: def.checkId ?? null, ...state.steps[def.id] })),
     monitoring: [...MONITORING_PLAN],
     digestRule: CANONICAL_RULE,
+    signer: { name: state.operator.name, publicKey: key.publicKey, fingerprint: key.fingerprint },
   });
-  // JSON round trip: the digest must be computed over exactly what a reader will parse back.
-  const plain = JSON.parse(JSON.stringify(content)) as Omit<SignOff, 'digest'>;
-  return { ...plain, digest: { algorithm: 'sha256', value: digestOf(plain as unknown as Record<string, unknown>) } };
+  // JSON round trip: digest and signature must cover exactly what a reader will parse back.
+  const plain = JSON.parse(JSON.stringify(content)) as Omit<SignOff, 'digest' | 'signature'>;
+  const record = plain as unknown as Record<string, unknown>;
+  return {
+    ...plain,
+    digest: { algorithm: 'sha256', value: digestOf(record) },
+    signature: { algorithm: 'ed25519', value: signText(signedText(record), key.privateKey) },
+  };
 }
 
 export function renderSignOffJson(doc: SignOff): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-export type VerifyResult = { ok: true; digest: string } | { ok: false; reason: string };
+/** An accepted signer from `rehearsal.signers`. */
+export interface SignerPin {
+  name: string;
+  publicKey: string;
+}
 
-/** Recomputes the digest of a parsed sign-off document. */
-export function verifyDocument(doc: unknown): VerifyResult {
+export type VerifyResult =
+  | {
+      ok: true;
+      digest: string;
+      doc: SignOff;
+      signer: { name: string; fingerprint: string; publicKey: string };
+      /** The matching pin, or null when no signers are pinned (accepted with a warning). */
+      pinned: SignerPin | null;
+    }
+  | { ok: false; reason: string };
+
+/**
+ * Recomputes the digest, checks the Ed25519 signature against the embedded public key, and the key
+ * against the pinned signers. With pins, only a pinned key passes; without, any valid signature
+ * passes and the caller warns.
+ */
+export function verifyDocument(doc: unknown, pins: readonly SignerPin[] = []): VerifyResult {
   if (!doc || typeof doc !== 'object' || (doc as { kind?: unknown }).kind !== 'golive-rehearsal-signoff') {
     return { ok: false, reason: 'not a golive rehearsal sign-off' };
   }
-  const d = doc as { digest?: { algorithm?: unknown; value?: unknown } };
+  const d = doc as Partial<SignOff> & { digest?: { algorithm?: unknown; value?: unknown }; signature?: { algorithm?: unknown; value?: unknown } };
   if (d.digest?.algorithm !== 'sha256' || typeof d.digest.value !== 'string') return { ok: false, reason: 'the document carries no sha256 digest' };
-  const actual = digestOf(doc as Record<string, unknown>);
+  const record = doc as Record<string, unknown>;
+  const actual = digestOf(record);
   if (actual !== d.digest.value) return { ok: false, reason: `digest mismatch: the content hashes to ${actual}, the document claims ${d.digest.value}` };
-  return { ok: true, digest: actual };
+  if (d.signature?.algorithm !== 'ed25519' || typeof d.signature.value !== 'string' || !d.signer || typeof d.signer.publicKey !== 'string') {
+    return { ok: false, reason: 'unsigned: the sign-off carries no Ed25519 signature, so anyone could have written it' };
+  }
+  if (!verifyText(signedText(record), d.signer.publicKey, d.signature.value)) {
+    return { ok: false, reason: 'bad signature: the content was changed after signing (a recomputed digest does not make it valid)' };
+  }
+  const fingerprint = fingerprintOf(d.signer.publicKey);
+  if (d.signer.fingerprint !== fingerprint) return { ok: false, reason: `the signer fingerprint ${String(d.signer.fingerprint)} does not belong to its public key (${fingerprint})` };
+  const signer = { name: String(d.signer.name), fingerprint, publicKey: d.signer.publicKey };
+  const pin = pins.find((p) => p.publicKey.trim() === d.signer?.publicKey) ?? null;
+  if (pins.length > 0 && !pin) {
+    return { ok: false, reason: `signed by ${signer.name} with key ${fingerprint}, which is not one of the ${pins.length} signer(s) pinned in rehearsal.signers` };
+  }
+  return { ok: true, digest: actual, doc: doc as SignOff, signer, pinned: pin };
+}
+
+/** The line that tells an organisation how to pin a signer it has just seen. */
+export function pinAdvice(signer: { name: string; publicKey: string; fingerprint: string }): string {
+  return `no rehearsal.signers are pinned, so any valid signature is accepted: this one is ${signer.name}'s key ${signer.fingerprint}. Pin it by adding {"name": ${JSON.stringify(signer.name)}, "publicKey": "${signer.publicKey}"} to rehearsal.signers in golive.config.json.`;
 }

@@ -2,6 +2,7 @@
 // their own checkout), settlement confirmation and the full refund. Every create call carries the
 // rehearsal's deterministic externalId, so a resumed run replays instead of charging twice.
 import { formatMinor } from '../mintcash/amounts.js';
+import { moneyLine } from './screen.js';
 import type { Payment } from '../mintcash/schemas.js';
 import { Deferred, Failed, Stopped, apiFailure, type StepContext } from './context.js';
 import { externalIdFor } from './types.js';
@@ -9,8 +10,24 @@ import { externalIdFor } from './types.js';
 const WEBHOOK_ADVICE =
   'Check that your live webhook URL is registered, that the endpoint answers 2xx within 10 s and verifies signatures over the raw body (`golive check --only webhook`); MintCash retries for 24 h. Resume with `golive rehearse` to answer again.';
 
-async function webhookArrived(ctx: StepContext, qid: string, event: string, objectId: string): Promise<void> {
-  const ok = await ctx.attest(qid, `Did your system receive ${event} for ${objectId}? (check your webhook handler's logs)`);
+/** What golive reads at MintCash before an answer about an object is accepted. */
+export interface Observation {
+  what: string;
+  read: () => Promise<{ status: string }>;
+  supports: readonly string[];
+}
+
+export function paymentSeen(ctx: StepContext, id: string, supports: readonly string[]): Observation {
+  return { what: `GET /payments/${id}`, read: () => ctx.deps.client.getPayment(id), supports };
+}
+
+async function observed(ctx: StepContext, o: Observation, claim: string) {
+  return ctx.observeThen(o.what, o.read, (x) => x.status, (st) => o.supports.includes(st), claim);
+}
+
+async function webhookArrived(ctx: StepContext, qid: string, event: string, objectId: string, o: Observation): Promise<void> {
+  const seen = await observed(ctx, o, `${event} received`);
+  const ok = await ctx.attest(qid, `MintCash shows ${objectId} as ${seen?.status}. Did your system receive ${event} for it? (check your webhook handler's logs)`, seen);
   if (!ok) throw new Failed({ code: 'webhook-not-received', message: `the operator did not see ${event} for ${objectId}`, advice: WEBHOOK_ADVICE });
 }
 
@@ -40,10 +57,11 @@ export async function runCharge(ctx: StepContext): Promise<void> {
       ],
       default: 'create',
     });
-    rec.answers['charge.mode'] = mode;
+    ctx.answered('charge.mode', mode);
     if (mode === 'existing') {
       const id = await ctx.deps.ask.input('charge.paymentId', { message: 'Payment id of the payment you made:', validate: (v) => (v.trim() ? true : 'enter the payment id') });
       rec.ids.paymentId = id.trim();
+      ctx.answered('charge.paymentId', id.trim());
       await ctx.phase('created');
     } else {
       await ctx.typed('charge.confirm', `golive will create a ${ctx.moneyKind} payment of ${formatMinor(s.amount, s.currency)} (externalId ${externalIdFor(ctx.state.id, 'charge')}).`, formatMinor(s.amount, s.currency));
@@ -61,6 +79,7 @@ export async function runCharge(ctx: StepContext): Promise<void> {
       throw apiFailure(e, 'charge-refused', 'MintCash refused to create the payment: check the currency and amount are enabled for your account.');
     }
     ctx.deps.afterSend?.('charge:sent');
+    ctx.recordRequestId('createRequestId');
     rec.ids.paymentId = p.id;
     if (p.redirectUrl) rec.facts.hostedPageUrl = p.redirectUrl;
     ctx.observe('POST /payments', p.status);
@@ -90,22 +109,27 @@ export async function runCharge(ctx: StepContext): Promise<void> {
       throw new Failed({ code: 'over-cap', message: `payment ${id} is ${formatMinor(p.amount, p.currency)}, above the cap of ${formatMinor(s.amountCap, s.currency)}`, advice: 'Use a smaller payment, or raise the cap with --amount-cap if you really mean to refund this much.' });
     }
     rec.facts.paidAt = ctx.iso();
+    ctx.out(`  ✔ Payment succeeded: ${moneyLine(p.amount, p.currency, p.card, 'payment', id)}${ctx.practice ? ' (PRACTICE)' : ''}`);
     await ctx.phase('paid');
   }
-  if (rec.phase === 'paid') await webhookArrived(ctx, 'charge.webhookReceived', 'payment.succeeded', rec.ids.paymentId as string);
+  if (rec.phase === 'paid') {
+    const id = rec.ids.paymentId as string;
+    await webhookArrived(ctx, 'charge.webhookReceived', 'payment.succeeded', id, paymentSeen(ctx, id, ['succeeded', 'partially_refunded', 'refunded']));
+  }
 }
 
 export async function runSettlement(ctx: StepContext): Promise<void> {
   const charge = ctx.state.steps.charge;
-  const answer = await ctx.deps.ask.select('settlement.confirmed', {
-    message: `Have the funds of payment ${charge.ids.paymentId} reached your settlement account?`,
+  const id = charge.ids.paymentId as string;
+  const seen = await observed(ctx, paymentSeen(ctx, id, ['succeeded', 'partially_refunded', 'refunded']), 'funds settled');
+  const answer = await ctx.deps.ask.typedChoice('settlement.confirmed', {
+    message: `MintCash shows payment ${id} as ${seen?.status}. Have its funds reached your settlement account?`,
     choices: [
-      { value: 'yes', name: 'Yes, I can see them' },
-      { value: 'later', name: 'Not yet: ask me again next time (settlement can take days)' },
+      { value: 'yes', name: 'yes, I can see them in the settlement account' },
+      { value: 'later', name: 'not yet: ask me again next time (settlement can take days)' },
     ],
-    default: 'later',
   });
-  ctx.rec.answers['settlement.confirmed'] = answer;
+  ctx.answered('settlement.confirmed', answer, seen);
   if (answer !== 'yes') throw new Deferred('the operator to confirm the funds reached the settlement account');
   ctx.rec.facts.settledConfirmedAt = ctx.iso();
 }
@@ -136,6 +160,7 @@ export async function runRefund(ctx: StepContext): Promise<void> {
     if (rec.phase === 'confirmed') {
       const r = await read();
       ctx.deps.afterSend?.('refund:sent');
+      ctx.recordRequestId('refundRequestId');
       rec.ids.refundId = r.id;
       ctx.observe('POST /payments/{id}/refund', r.status);
       await ctx.phase('requested');
@@ -151,22 +176,24 @@ export async function runRefund(ctx: StepContext): Promise<void> {
       throw new Failed({ code: 'refund-incomplete', message: `payment ${paymentId} is ${p.status} after the refund, not refunded`, advice: 'Contact MintCash support with the payment and refund ids.' });
     }
     rec.facts.refundedAt = ctx.iso();
+    rec.facts.amountRefunded = p.amountRefunded;
+    rec.facts.currency = p.currency;
+    ctx.out(`  ✔ Refund ${rec.ids.refundId ?? r.id} succeeded: ${moneyLine(p.amountRefunded, p.currency, p.card, 'payment', paymentId)} is now ${p.status}${ctx.practice ? ' (PRACTICE)' : ''}`);
     await ctx.phase('refunded');
   }
   if (rec.phase === 'refunded') {
-    const ok = await ctx.attest('refund.webhookReceived', `Did your system receive payment.refunded for ${paymentId}?`);
-    if (!ok) throw new Failed({ code: 'webhook-not-received', message: `the operator did not see payment.refunded for ${paymentId}`, advice: WEBHOOK_ADVICE });
+    await webhookArrived(ctx, 'refund.webhookReceived', 'payment.refunded', paymentId, paymentSeen(ctx, paymentId, ['refunded']));
     await ctx.phase('webhook-confirmed');
   }
-  const back = await ctx.deps.ask.select('refund.moneyReturned', {
-    message: 'Has the refunded money reached your card account?',
+  const seen = await observed(ctx, paymentSeen(ctx, paymentId, ['refunded']), 'refunded money returned');
+  const back = await ctx.deps.ask.typedChoice('refund.moneyReturned', {
+    message: `MintCash shows payment ${paymentId} as ${seen?.status}. Has the refunded money reached your card account?`,
     choices: [
-      { value: 'yes', name: 'Yes' },
-      { value: 'later', name: 'Not yet: ask me again next time (refunds can take days to show)' },
+      { value: 'yes', name: 'yes, the refund shows on my card account' },
+      { value: 'later', name: 'not yet: ask me again next time (refunds can take days to show)' },
     ],
-    default: 'later',
   });
-  rec.answers['refund.moneyReturned'] = back;
+  ctx.answered('refund.moneyReturned', back, seen);
   if (back !== 'yes') throw new Deferred('the operator to confirm the refunded money reached the card account');
 }
 

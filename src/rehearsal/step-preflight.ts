@@ -28,10 +28,13 @@ export async function runPreflight(ctx: StepContext): Promise<void> {
   }
 
   let listed;
+  ctx.deps.waiter.start(`Preflight: verifying the key pair ${maskSecret(keys.publicKey)} (GET /merchant/api-keys)…`);
   try {
     listed = await ctx.api(() => ctx.deps.client.listApiKeys());
   } catch (e) {
     throw apiFailure(e, 'keys-rejected', 'MintCash refused the key pair: ask your account manager for the current pair (and whether an IP allow list blocks this machine).');
+  } finally {
+    ctx.deps.waiter.stop();
   }
   const mine = listed.find((k) => k.publicKey === keys.publicKey);
   const env = normaliseEnvironment(mine?.environment);
@@ -43,9 +46,28 @@ export async function runPreflight(ctx: StepContext): Promise<void> {
       advice: 'Use the active key pair of this environment; your account manager can confirm which one it is.',
     });
   }
+  ctx.out(`  ✔ Key pair ${maskSecret(keys.publicKey)} is active for ${keys.publicKeyEnv}; pk, sk and webhook secret are from one environment`);
   await ctx.phase('keys-verified');
 
-  const summary = await ctx.deps.webhookChecks();
+  const label = `Preflight: probing your webhook endpoint${ctx.state.target.webhookUrl ? ` ${ctx.state.target.webhookUrl}` : ''} (golive check --only webhook)`;
+  ctx.deps.waiter.start(`${label}…`);
+  let summary;
+  try {
+    summary = await ctx.deps.webhookChecks((text) => ctx.deps.waiter.update(`${label}: ${text}`));
+  } finally {
+    ctx.deps.waiter.stop();
+  }
+  const mark: Record<string, string> = { pass: '✔', fail: '✖', error: '✖', warn: '!', skip: '–', pending: '…' };
+  // One line per distinct result: eleven identical "no URL configured" lines would bury the point.
+  const groups = new Map<string, string[]>();
+  for (const r of summary.results) {
+    const k = `${r.status}\u0000${r.summary}`;
+    groups.set(k, [...(groups.get(k) ?? []), r.id]);
+  }
+  for (const [k, ids] of groups) {
+    const [status, text] = k.split('\u0000') as [string, string];
+    ctx.out(`  ${mark[status] ?? '·'} ${ids.join(', ')} ${status}: ${text}`);
+  }
   rec.facts.webhookChecks = summary.counts;
   if (summary.skipped.length) rec.facts.webhookChecksSkipped = summary.skipped;
   if (summary.failing.length) {

@@ -2,9 +2,14 @@
 // renewal fired after `currentPeriodEnd` (deferred until it has), then cancel it. Renewal is judged
 // from MintCash's own timestamps, never this machine's clock, so the emulator's clock can stand in.
 import { formatMinor } from '../mintcash/amounts.js';
+import { moneyLine, when } from './screen.js';
 import type { Subscription } from '../mintcash/schemas.js';
 import { Deferred, Failed, Stopped, apiFailure, type StepContext } from './context.js';
-import { webhookArrived } from './step-payment.js';
+import { webhookArrived, type Observation } from './step-payment.js';
+
+function subscriptionSeen(ctx: StepContext, id: string, supports: readonly string[]): Observation {
+  return { what: `GET /subscriptions/${id}`, read: () => ctx.deps.client.getSubscription(id), supports };
+}
 import { externalIdFor } from './types.js';
 
 export function subscriptionBody(ctx: StepContext) {
@@ -48,6 +53,7 @@ export async function runSubscription(ctx: StepContext): Promise<void> {
       throw apiFailure(e, 'subscription-refused', 'MintCash refused to create the subscription: check amount, currency and interval, or configure rehearsal.subscriptionPlan.');
     }
     ctx.deps.afterSend?.('subscription:sent');
+    ctx.recordRequestId('createRequestId');
     rec.ids.subscriptionId = sub.id;
     if (sub.redirectUrl) rec.facts.hostedPageUrl = sub.redirectUrl;
     ctx.observe('POST /subscriptions', sub.status);
@@ -62,9 +68,16 @@ export async function runSubscription(ctx: StepContext): Promise<void> {
       throw new Failed({ code: 'subscription-failed', message: `subscription ${id} is ${sub.status} after the first charge`, advice: 'The first charge was declined: start a new rehearsal (`golive rehearse --new`) with another card.' });
     }
     recordPeriod(ctx, sub);
+    ctx.rec.facts.amount = sub.amount;
+    ctx.rec.facts.currency = sub.currency;
+    ctx.out(`  ✔ Subscription active: ${moneyLine(sub.amount, sub.currency, undefined, 'subscription', id)} every ${sub.billingIntervalDays ?? s.billingIntervalDays} days${ctx.practice ? ' (PRACTICE)' : ''}`);
+    ctx.out(`    first period ends ${when(sub.currentPeriodEnd ?? undefined, { clock: ctx.apiClock })}`);
     await ctx.phase('active');
   }
-  if (rec.phase === 'active') await webhookArrived(ctx, 'subscription.webhookReceived', 'subscription.succeeded', rec.ids.subscriptionId as string);
+  if (rec.phase === 'active') {
+    const id = rec.ids.subscriptionId as string;
+    await webhookArrived(ctx, 'subscription.webhookReceived', 'subscription.succeeded', id, subscriptionSeen(ctx, id, ['active', 'past_due', 'cancelled']));
+  }
 }
 
 export async function runRenewal(ctx: StepContext): Promise<void> {
@@ -85,14 +98,15 @@ export async function runRenewal(ctx: StepContext): Promise<void> {
     }
     const renewed = !!sub.currentPeriodStart && !!firstEnd && Date.parse(sub.currentPeriodStart) >= Date.parse(firstEnd) - 1000;
     if (!renewed) {
-      ctx.out(`  The renewal is due at ${firstEnd || 'the end of the first period'}; run \`golive rehearse\` after that to verify it.`);
+      ctx.out(`  The renewal is due ${firstEnd ? when(firstEnd, { clock: ctx.apiClock }) : 'at the end of the first period'}; run \`golive rehearse\` after that to verify it.`);
       throw new Deferred(`the renewal due at ${firstEnd || 'currentPeriodEnd'}`);
     }
     ctx.rec.facts.renewedPeriodStart = sub.currentPeriodStart;
     ctx.rec.facts.renewedPeriodEnd = sub.currentPeriodEnd;
+    ctx.out(`  ✔ Renewed: subscription ${id} began a new period ${when(sub.currentPeriodStart ?? undefined, { clock: ctx.apiClock })}`);
     await ctx.phase('renewed');
   }
-  await webhookArrived(ctx, 'renewal.webhookReceived', 'the renewal’s subscription.succeeded', id);
+  await webhookArrived(ctx, 'renewal.webhookReceived', 'the renewal’s subscription.succeeded', id, subscriptionSeen(ctx, id, ['active', 'cancelled']));
 }
 
 export async function runCancel(ctx: StepContext): Promise<void> {
@@ -111,6 +125,7 @@ export async function runCancel(ctx: StepContext): Promise<void> {
       try {
         const after = await ctx.api(() => client.cancelSubscription(id));
         ctx.observe(`DELETE /subscriptions/${id}`, after.status);
+        ctx.recordRequestId('cancelRequestId');
       } catch (e) {
         if (e instanceof Stopped) throw e;
         throw apiFailure(e, 'cancel-refused', 'MintCash refused the cancel: the subscription may already be failed or cancelled; check it with your account manager.');
@@ -121,7 +136,8 @@ export async function runCancel(ctx: StepContext): Promise<void> {
     ctx.observe(`GET /subscriptions/${id}`, sub.status);
     if (sub.status !== 'cancelled') throw new Failed({ code: 'cancel-not-effective', message: `subscription ${id} is ${sub.status} after the cancel`, advice: 'Contact MintCash support with the subscription id.' });
     rec.facts.cancelledAt = ctx.iso();
+    ctx.out(`  ✔ Subscription ${id} is cancelled at MintCash${ctx.practice ? ' (PRACTICE)' : ''}`);
     await ctx.phase('cancelled');
   }
-  await webhookArrived(ctx, 'cancel.webhookReceived', 'subscription.cancelled', id);
+  await webhookArrived(ctx, 'cancel.webhookReceived', 'subscription.cancelled', id, subscriptionSeen(ctx, id, ['cancelled']));
 }

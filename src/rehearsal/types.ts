@@ -18,6 +18,16 @@ export interface Observation {
   detail?: string;
 }
 
+export interface AnswerProvenance {
+  /** `typed`: at a terminal, by a person; `answers-file`: read from a file, by a script. */
+  via: 'typed' | 'answers-file';
+  file?: string;
+  sha256?: string;
+  at: string;
+  /** The API status golive read just before accepting an answer about an event or money. */
+  observed?: { what: string; status: string; at: string };
+}
+
 export interface StepFailure {
   code: string;
   message: string;
@@ -36,6 +46,8 @@ export interface StepRecord {
   observations: Observation[];
   /** Operator answers and attestations, keyed by question id. */
   answers: Record<string, string | boolean>;
+  /** How each answer was given, and what golive saw at MintCash when it accepted it. */
+  provenance?: Record<string, AnswerProvenance>;
   /** Other facts worth keeping (amounts, currentPeriodEnd, masked key, check counts…). */
   facts: Record<string, unknown>;
   waitingFor?: string;
@@ -72,7 +84,7 @@ export interface RehearsalState {
   settings: RehearsalSettings;
   steps: Record<StepId, StepRecord>;
   /** One line per session: who ran it, when it started and how it ended. */
-  sessions: Array<{ startedAt: string; endedAt?: string; username: string; hostname: string; outcome?: string }>;
+  sessions: Array<{ startedAt: string; endedAt?: string; username: string; hostname: string; outcome?: string; /** "typed at a terminal" or "scripted: answers file … (sha256 …)". */ answers?: string }>;
 }
 
 export function emptyStep(): StepRecord {

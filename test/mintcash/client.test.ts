@@ -15,7 +15,7 @@ let live: MintcashClient;
 beforeAll(async () => {
   emu = await startEmulator({ refundSettleMs: 0 });
   test = createClient({ baseUrl: emu.url, ...emu.credentials('test'), retries: 0 });
-  live = createClient({ baseUrl: emu.url, ...emu.credentials('live'), retries: 0 });
+  live = createClient({ baseUrl: emu.liveUrl, ...emu.credentials('live'), retries: 0 });
 });
 afterAll(() => emu.close());
 

@@ -14,14 +14,15 @@ describe('canonical JSON', () => {
     expect(canonicalJson(value)).toBe(text);
   });
 
-  it('digests ignore key order and the digest member, and catch any content change', () => {
+  it('digests ignore key order and the digest and signature members, and catch any content change', () => {
     const a = { kind: 'golive-rehearsal-signoff', x: { p: 1, q: [1, 2] } };
-    const b = { x: { q: [1, 2], p: 1 }, kind: 'golive-rehearsal-signoff', digest: { algorithm: 'sha256', value: 'old' } };
+    const b = { x: { q: [1, 2], p: 1 }, kind: 'golive-rehearsal-signoff', digest: { algorithm: 'sha256', value: 'old' }, signature: { algorithm: 'ed25519', value: 'x' } };
     expect(digestOf(a)).toBe(digestOf(b));
     expect(digestOf(a)).toBe(sha256Hex('{"kind":"golive-rehearsal-signoff","x":{"p":1,"q":[1,2]}}'));
     const doc = { ...a, digest: { algorithm: 'sha256', value: digestOf(a) } };
-    expect(verifyDocument(doc)).toMatchObject({ ok: true });
-    expect(verifyDocument({ ...doc, x: { p: 1, q: [2, 1] } })).toMatchObject({ ok: false });
+    // A correct digest alone is not enough any more: anyone can compute one.
+    expect(verifyDocument(doc)).toMatchObject({ ok: false, reason: expect.stringMatching(/^unsigned/) });
+    expect(verifyDocument({ ...doc, x: { p: 1, q: [2, 1] } })).toMatchObject({ ok: false, reason: expect.stringMatching(/^digest mismatch/) });
     expect(verifyDocument({ ...a })).toMatchObject({ ok: false, reason: 'the document carries no sha256 digest' });
     expect(verifyDocument({ hello: 1 })).toMatchObject({ ok: false, reason: 'not a golive rehearsal sign-off' });
   });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listStates } from '../../src/rehearsal/store.js';
 import { BIN, cleanEnv, golive } from '../e2e/cli.js';
-import { HAPPY_ANSWERS, advanceDays, ledger, world, type World } from './helpers.js';
+import { digestOf } from '../../src/rehearsal/canonical.js';
+import { HAPPY_ANSWERS, advanceDays, ledger, pinOperator, world, type World } from './helpers.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -67,19 +68,38 @@ describe('golive rehearse (built CLI)', () => {
     expect(states[0]?.status).toBe('completed');
 
     const json = path.join(w.dir, 'golive-rehearsal', `golive-rehearsal-${states[0]?.id}.json`);
-    const ok = await golive(['report', '--verify', json]);
-    expect(ok.exitCode).toBe(0);
-    expect(ok.stdout).toMatch(/^OK: .* is intact \(sha256 [0-9a-f]{64}\)\n$/);
-    const text = await readFile(json, 'utf8');
-    await writeFile(json, text.replace('"Ada Operator"', '"Ada Operatos"'));
-    const bad = await golive(['report', '--verify', json]);
-    expect(bad.exitCode).toBe(1);
-    expect(bad.stdout).toContain('digest mismatch');
+    const gate = () => golive(['check', w!.dir, '--require-rehearsal', '--only', 'rehearsal', '--format', 'json', '--offline'], { env: cleanEnv() });
+    const statuses = (r: { stdout: string }) => (JSON.parse(r.stdout) as { checks: Array<{ id: string; status: string }> }).checks.map((c) => `${c.id}:${c.status}`);
+    // Signed, but nobody pinned the key yet: accepted by --verify with a warning, not by the gate.
+    const unpinned = await golive(['report', '--verify', json], { cwd: w.dir });
+    expect(unpinned.exitCode).toBe(0);
+    expect(unpinned.stdout).toMatch(/^OK: .* is intact and signed by Ada Operator \(Ed25519 SHA256:[A-Za-z0-9+/]{43}\) \(sha256 [0-9a-f]{64}\)\n/);
+    expect(unpinned.stdout).toContain('PRACTICE');
+    expect(unpinned.stderr).toMatch(/warning: no rehearsal.signers are pinned.*SHA256:.*adding \{"name": "Ada Operator", "publicKey": "/);
+    const before = await gate();
+    expect(statuses(before).every((s) => s.endsWith(':pending'))).toBe(true);
+    expect(before.exitCode).toBe(1);
 
-    const gate = await golive(['check', w.dir, '--require-rehearsal', '--only', 'rehearsal', '--format', 'json', '--offline'], { env: cleanEnv() });
-    const report = JSON.parse(gate.stdout) as { checks: Array<{ id: string; status: string }> };
-    expect(report.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['rehearsal.charge:pass', 'rehearsal.settlement:pass', 'rehearsal.refund:pass', 'rehearsal.renewal:pass', 'rehearsal.cancel:pass']);
-    expect(gate.exitCode).toBe(0);
+    await pinOperator(w);
+    const ok = await golive(['report', '--verify', json], { cwd: w.dir });
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toContain('pinned as "Ada"');
+    expect(ok.stderr).toBe('');
+    const passed = await gate();
+    expect(statuses(passed)).toEqual(['rehearsal.charge:pass', 'rehearsal.settlement:pass', 'rehearsal.refund:pass', 'rehearsal.renewal:pass', 'rehearsal.cancel:pass']);
+    expect(passed.stdout).toContain(`golive-rehearsal-${states[0]?.id}.json`);
+    expect(passed.exitCode).toBe(0);
+
+    // Forged: a field changed and the digest recomputed by the published rule.
+    const text = await readFile(json, 'utf8');
+    const doc = JSON.parse(text.replace('"Ada Operator"', '"Ada Operatos"')) as Record<string, unknown>;
+    doc.digest = { algorithm: 'sha256', value: digestOf(doc) };
+    await writeFile(json, JSON.stringify(doc, null, 2));
+    const bad = await golive(['report', '--verify', json], { cwd: w.dir });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stdout).toMatch(/^FAILED: .*: bad signature: the content was changed after signing/);
+    expect(bad.stdout.trim().split('\n')).toHaveLength(1);
+    expect(statuses(await gate()).every((s) => s.endsWith(':pending'))).toBe(true);
   });
 
   it('refuses without a terminal and without --answers, clearly and at once', async () => {
@@ -116,6 +136,9 @@ describe('golive rehearse (built CLI)', () => {
     await waitFor('Type 1.00 USD to confirm');
     type('1.00 USD\r');
     await waitFor('Did your system receive payment.succeeded');
+    // No default: Enter alone does not confirm receipt.
+    type('\r');
+    await waitFor('type yes or no');
     type('\x03');
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     const r = await child;
@@ -128,5 +151,44 @@ describe('golive rehearse (built CLI)', () => {
     expect(state?.steps.charge.phase).toBe('paid');
     expect(state?.sessions.at(-1)?.outcome).toBe('interrupted (Ctrl-C)');
     expect(ledger(w.emu).charges).toBe(1);
+    expect(seen).toContain('PRACTICE');
+    expect(seen).toMatch(/Payment succeeded: 1\.00 USD, visa ····4242, MintCash payment/);
+  });
+
+  it('Ctrl-C while the spinner waits for the hosted page saves, prints the resume command and exits 130', { timeout: 60_000 }, async () => {
+    const which = await execa('which', ['script'], { reject: false });
+    if (which.exitCode !== 0) return;
+    w = await world();
+    w.paying = false;
+    const cmd = `stty cols 120 rows 40; node ${BIN} rehearse ${w.dir} --poll-interval 50`;
+    const child = execa('script', ['-qefc', cmd, '/dev/null'], { env: cleanEnv({ ...w.env, TERM: 'xterm' }), extendEnv: false, reject: false, timeout: 50_000, stdin: 'pipe' });
+    let seen = '';
+    child.stdout?.on('data', (d: Buffer) => (seen += d.toString('utf8')));
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 2000 && !seen.includes(text); i++) await new Promise((r) => setTimeout(r, 10));
+      if (!seen.includes(text)) throw new Error(`never saw "${text}" in:\n${seen}`);
+      await new Promise((r) => setTimeout(r, 50));
+    };
+    const type = (s: string) => child.stdin?.write(s);
+    await waitFor('Your name');
+    type('Pat Terminal\r');
+    await waitFor('registered as the webhook URL');
+    type('yes\r');
+    await waitFor('IP allow list');
+    type('no\r');
+    await waitFor('How do you want to make');
+    type('\r');
+    await waitFor('Type 1.00 USD to confirm');
+    type('1.00 USD\r');
+    await waitFor('(check ');
+    type('\x03');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const r = await child;
+    clearTimeout(killer);
+    expect(r.exitCode, seen).toBe(130);
+    expect(seen).toMatch(/Interrupted: rehearsal \d{8}-[a-z0-9]{6} is saved\. Resume with: golive rehearse /);
+    const [state] = (await listStates(w.dir)).states;
+    expect(state?.steps.charge.phase).toBe('created');
+    expect(state?.sessions.at(-1)?.outcome).toBe('interrupted (Ctrl-C)');
   });
 });

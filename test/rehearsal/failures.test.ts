@@ -49,7 +49,7 @@ describe('rehearsal failure paths', () => {
     w.cards.payment = '4000000000000002';
     const r = await rehearse(w, HAPPY_ANSWERS);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('Live charge failed');
+    expect(r.stdout).toContain('Practice charge (no real money) failed');
     const s = await latest(w.dir);
     expect(s?.status).toBe('failed');
     expect(s?.steps.charge.failure).toMatchObject({ code: 'payment-failed' });
@@ -81,7 +81,8 @@ describe('rehearsal failure paths', () => {
   it('records a refund MintCash refuses outright (payment already refunded elsewhere)', async () => {
     w = await world({ refundSettleMs: 0 });
     // Someone refunds the rehearsal charge by other means before the refund step.
-    const first = await rehearse(w, { ...HAPPY_ANSWERS, 'refund.confirm': 'no' });
+    // An unchecked asker (no up-front validation) plays an operator who types something else.
+    const first = await rehearse(w, { ...HAPPY_ANSWERS, 'refund.confirm': 'no' }, {}, {}, { unchecked: true });
     expect(first.stdout).toContain('confirmation did not match');
     const s0 = await latest(w.dir);
     const c = w.emu.credentials('test');
@@ -177,6 +178,8 @@ describe('rehearsal failure paths', () => {
     await expect(noTty).rejects.toThrow(/needs a terminal/);
     await writeFile(path.join(w.dir, 'answers.yaml'), 'operator: Ada\n');
     const partial = runRehearseCommand(w.dir, { answers: path.join(w.dir, 'answers.yaml') }, { env: w.env, stdout: { write: () => true } as never, stderr: { write: () => true } as never, stdin: { isTTY: false }, onInterrupt: () => () => undefined });
-    await expect(partial).rejects.toThrow(/has no answer for "preflight.webhookRegistered"/);
+    await expect(partial).rejects.toMatchObject({ message: expect.stringMatching(/does not answer this rehearsal .*nothing was created or sent/), details: expect.arrayContaining(['"preflight.webhookRegistered" has no answer', '"cancel.confirm" has no answer']) });
+    expect((await listStates(w.dir)).states).toHaveLength(0);
+    expect(Object.keys(w.emu.core.state.payments)).toHaveLength(0);
   });
 });

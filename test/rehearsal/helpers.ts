@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { runRehearseCommand } from '../../src/cli/rehearse-run.js';
-import type { RehearseFlags } from '../../src/cli/rehearse.js';
 import { askerFromMap } from '../../src/rehearsal/asker.js';
+import type { RehearseFlags } from '../../src/cli/rehearse.js';
 
 export const HAPPY_ANSWERS: Record<string, unknown> = {
   resume: 'resume',
@@ -31,6 +31,9 @@ export const HAPPY_ANSWERS: Record<string, unknown> = {
 export interface World {
   emu: Emulator;
   dir: string;
+  /** The operator's signing key, outside the repository (as it must be). */
+  keyFile: string;
+  keyDir: string;
   env: Record<string, string>;
   /** Card the hosted pages are paid with, by kind. */
   cards: { payment: string; subscription: string };
@@ -42,11 +45,15 @@ export interface World {
 export async function world(opts: { refundSettleMs?: number } = {}): Promise<World> {
   const emu = await startEmulator({ refundSettleMs: opts.refundSettleMs ?? 30 });
   const dir = await mkdtemp(path.join(tmpdir(), 'golive-rehearse-'));
-  await writeFile(path.join(dir, 'golive.config.json'), JSON.stringify({ environment: 'test', api: { baseUrl: emu.url } }));
+  const keyDir = await mkdtemp(path.join(tmpdir(), 'golive-operator-'));
+  const keyFile = path.join(keyDir, 'operator-ed25519.pem');
+  await writeFile(path.join(dir, 'golive.config.json'), JSON.stringify({ environment: 'test', api: { baseUrl: emu.url }, rehearsal: { keyFile } }));
   const c = emu.credentials('test');
   const w: World = {
     emu,
     dir,
+    keyFile,
+    keyDir,
     env: { MINTCASH_PUBLIC_KEY: c.publicKey, MINTCASH_SECRET_KEY: c.secretKey, MINTCASH_WEBHOOK_SECRET: emu.webhookSecret },
     cards: { payment: '4242424242424242', subscription: '4242424242424242' },
     paying: true,
@@ -54,6 +61,7 @@ export async function world(opts: { refundSettleMs?: number } = {}): Promise<Wor
       clearInterval(timer);
       await emu.close();
       await rm(dir, { recursive: true, force: true });
+      await rm(keyDir, { recursive: true, force: true });
     },
   };
   // The customer: pays every hosted page that is waiting, through the emulator's test hook.
@@ -88,21 +96,35 @@ export async function advanceDays(emu: Emulator, days: number): Promise<void> {
   await fetch(`${emu.url}/__emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: days }) });
 }
 
-export async function rehearse(w: World, answers: Record<string, unknown>, flags: RehearseFlags = {}, extraEnv: Record<string, string> = {}) {
+/** Pins the operator key in the world's config (what an organisation does once it trusts it). */
+export async function pinOperator(w: World, extra: Record<string, unknown> = {}): Promise<string> {
+  const { loadOrCreateOperatorKey } = await import('../../src/rehearsal/signing.js');
+  const key = await loadOrCreateOperatorKey(w.keyFile, w.dir);
+  const { readFile } = await import('node:fs/promises');
+  const config = JSON.parse(await readFile(path.join(w.dir, 'golive.config.json'), 'utf8')) as { rehearsal: Record<string, unknown> };
+  config.rehearsal = { ...config.rehearsal, signers: [{ name: 'Ada', publicKey: key.publicKey }], ...extra };
+  await writeFile(path.join(w.dir, 'golive.config.json'), JSON.stringify(config));
+  return key.publicKey;
+}
+
+export async function rehearse(w: World, answers: Record<string, unknown>, flags: RehearseFlags = {}, extraEnv: Record<string, string> = {}, opts: { unchecked?: boolean } = {}) {
   let stdout = '';
   let stderr = '';
   const stdoutStream = { isTTY: false, write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream;
   const stderrStream = { isTTY: false, write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WriteStream;
   let code: number;
   let error: unknown;
+  // Through a real answers file, as a script would: validated up front, recorded as scripted.
+  const answersFile = path.join(w.keyDir, 'answers.json');
+  await writeFile(answersFile, JSON.stringify(answers));
   try {
-    code = await runRehearseCommand(w.dir, { pollInterval: 10, pollMax: 300, ...flags }, {
+    code = await runRehearseCommand(w.dir, { pollInterval: 10, pollMax: 300, ...(opts.unchecked ? {} : { answers: answersFile }), ...flags }, {
       env: { ...w.env, ...extraEnv },
       stdout: stdoutStream,
       stderr: stderrStream,
       stdin: { isTTY: false },
       onInterrupt: () => () => undefined,
-      asker: askerFromMap(answers),
+      ...(opts.unchecked ? { asker: askerFromMap(answers) } : {}),
     });
   } catch (e) {
     error = e;

@@ -1,0 +1,104 @@
+// Every question the rehearsal can ask, as data: its id (the key in an answers file), the step it
+// belongs to, what a valid answer is, and when it is asked. An answers file is checked against this
+// whole list before anything is created, so a script never fails halfway through a paid run.
+import { formatMinor } from '../mintcash/amounts.js';
+import type { RehearsalSettings, RehearsalState, StepId } from './types.js';
+
+export type QuestionKind = 'text' | 'yesno' | 'choice' | 'typed';
+
+export interface Question {
+  id: string;
+  step: StepId | 'session';
+  kind: QuestionKind;
+  choices?: readonly string[];
+  /** For `typed`: the exact text that confirms (case-insensitive). */
+  expected?: (s: RehearsalSettings) => string;
+  /** Asked only when this holds for the answers given so far. */
+  when?: (answers: Record<string, unknown>) => boolean;
+  /** Confirms an event or a money movement: accepted only next to what golive observed at MintCash. */
+  observed?: boolean;
+}
+
+const existing = (a: Record<string, unknown>) => a['charge.mode'] === 'existing';
+
+export const QUESTIONS: readonly Question[] = [
+  { id: 'resume', step: 'session', kind: 'choice', choices: ['resume', 'new'] },
+  { id: 'operator', step: 'session', kind: 'text' },
+  { id: 'preflight.webhookRegistered', step: 'preflight', kind: 'yesno' },
+  { id: 'preflight.ipAllowList', step: 'preflight', kind: 'yesno' },
+  { id: 'charge.mode', step: 'charge', kind: 'choice', choices: ['create', 'existing'] },
+  { id: 'charge.paymentId', step: 'charge', kind: 'text', when: existing },
+  { id: 'charge.confirm', step: 'charge', kind: 'typed', expected: (s) => formatMinor(s.amount, s.currency), when: (a) => !existing(a) },
+  { id: 'charge.webhookReceived', step: 'charge', kind: 'yesno', observed: true },
+  { id: 'settlement.confirmed', step: 'settlement', kind: 'choice', choices: ['yes', 'later'], observed: true },
+  { id: 'refund.confirm', step: 'refund', kind: 'typed', expected: () => 'REFUND' },
+  { id: 'refund.webhookReceived', step: 'refund', kind: 'yesno', observed: true },
+  { id: 'refund.moneyReturned', step: 'refund', kind: 'choice', choices: ['yes', 'later'], observed: true },
+  { id: 'subscription.confirm', step: 'subscription', kind: 'typed', expected: () => 'SUBSCRIBE' },
+  { id: 'subscription.webhookReceived', step: 'subscription', kind: 'yesno', observed: true },
+  { id: 'renewal.webhookReceived', step: 'renewal', kind: 'yesno', observed: true },
+  { id: 'cancel.confirm', step: 'cancel', kind: 'typed', expected: () => 'CANCEL' },
+  { id: 'cancel.webhookReceived', step: 'cancel', kind: 'yesno', observed: true },
+];
+
+export const YES = /^(y|yes|true)$/i;
+export const NO = /^(n|no|false)$/i;
+
+/** Why `value` is not a valid answer to `q`, or undefined when it is. */
+export function answerProblem(q: Question, value: unknown, settings: RehearsalSettings): string | undefined {
+  const text = typeof value === 'string' ? value.trim() : typeof value === 'boolean' ? String(value) : undefined;
+  if (text === undefined || text === '') return 'needs an answer';
+  switch (q.kind) {
+    case 'text':
+      return undefined;
+    case 'yesno':
+      return YES.test(text) || NO.test(text) ? undefined : 'must be yes or no';
+    case 'choice':
+      return q.choices?.includes(text) ? undefined : `must be one of ${q.choices?.join(', ')}`;
+    case 'typed': {
+      const want = q.expected?.(settings) ?? '';
+      return text.toUpperCase() === want.toUpperCase() ? undefined : `must be exactly "${want}" (the typed confirmation)`;
+    }
+  }
+}
+
+export interface AnswersPlan {
+  settings: RehearsalSettings;
+  /** The rehearsal being resumed, if any: only what is still open is needed. */
+  resuming?: RehearsalState;
+  /** Whether the resume question is asked at all. */
+  asksResume: boolean;
+}
+
+/**
+ * Every problem with an answers file at once: unknown ids, invalid values, and questions this run
+ * will ask that have no answer. Questions already settled in a resumed rehearsal are not needed.
+ */
+export function validateAnswers(answers: Record<string, unknown>, plan: AnswersPlan): string[] {
+  const problems: string[] = [];
+  const known = new Set(QUESTIONS.map((q) => q.id));
+  for (const id of Object.keys(answers)) if (!known.has(id)) problems.push(`"${id}" is not a question golive asks`);
+  for (const q of QUESTIONS) {
+    if (q.id in answers) {
+      const why = answerProblem(q, answers[q.id], plan.settings);
+      if (why) problems.push(`"${q.id}" ${why} (got ${JSON.stringify(answers[q.id])})`);
+    }
+  }
+  const state = plan.resuming;
+  const merged: Record<string, unknown> = { ...answers };
+  if (state) for (const rec of Object.values(state.steps)) Object.assign(merged, rec.answers);
+  for (const q of QUESTIONS) {
+    if (q.id in answers) continue;
+    if (q.id === 'resume' && !plan.asksResume) continue;
+    if (q.id === 'operator' && state) continue;
+    if (q.when && !q.when(merged)) continue;
+    if (q.step !== 'session' && state) {
+      const rec = state.steps[q.step];
+      // Settled: the step is done, or this answer was already given and kept ("later" and "no" are asked again).
+      const prev = rec.answers[q.id];
+      if (rec.status === 'done' || (prev !== undefined && prev !== 'later' && prev !== false)) continue;
+    }
+    problems.push(`"${q.id}" has no answer`);
+  }
+  return problems;
+}
