@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 // The only place that ends the process: run main(), set the exit code, and turn Ctrl-C into 130
-// after the commands' interrupt hooks (e.g. the rehearsal saving its state) have run.
+// and SIGTERM into 143, each with one line on stderr, after the commands' interrupt hooks (e.g. the
+// rehearsal saving its state) and every cleanup (children stopped and awaited, temp files removed)
+// have run. A second signal while that happens ends golive at once.
 import { main, runInterruptHooks } from '../dist/src/cli/main.js';
 
-process.once('SIGINT', () => {
-  runInterruptHooks().then(
-    (code) => {
-      if (code === 130) process.stderr.write('\ngolive: interrupted\n');
-      process.exit(code);
+let stopping = false;
+function onSignal(code, word) {
+  if (stopping) process.exit(code);
+  stopping = true;
+  runInterruptHooks(code).then(
+    (exit) => {
+      if (exit === code) process.stderr.write(`\ngolive: ${word}\n`);
+      process.exit(exit);
     },
-    () => process.exit(130),
+    () => process.exit(code),
   );
-});
+}
+process.on('SIGINT', () => onSignal(130, 'interrupted'));
+process.on('SIGTERM', () => onSignal(143, 'terminated'));
 
 process.exitCode = await main(process.argv.slice(2));

@@ -29,7 +29,7 @@ function judge(f: MintcashFacts, options: RunOptions, names: GoliveConfig['env']
 
   if (f.skippedReason === 'offline') return { status: 'skip', summary: 'Offline: the key pair was not verified against MintCash.' };
   if (f.skippedReason === 'no-keys') {
-    return notYetProven(options, 'No MintCash key pair is configured', `export ${names.publicKey} and ${names.secretKey} (or pass --env-file) so golive can verify the pair`);
+    return notYetProven(options, 'No MintCash key pair is configured', `export ${names.publicKey} and ${names.secretKey} (or pass --dotenv <file>) so golive can verify the pair`);
   }
   if (f.skippedReason === 'bad-base-url') {
     return { status: 'error', summary: `api.baseUrl ${f.baseUrl} is not usable${f.errorMessage ? `: ${f.errorMessage}` : ''}.`, evidence };

@@ -123,7 +123,7 @@ export default defineCheck({
     const hooks = items.filter((i) => i.role === 'webhookSecret');
     if (candidates.length === 0 && hooks.length === 0) {
       const { publicKey, secretKey, webhookSecret } = config.env;
-      return notYetProven(options, 'No MintCash credentials were found', `export ${publicKey}, ${secretKey} and ${webhookSecret}, or pass --env-file <rendered production env file>`);
+      return notYetProven(options, 'No MintCash credentials were found', `export ${publicKey}, ${secretKey} and ${webhookSecret}, or pass --dotenv <rendered production env file>`);
     }
     const findings = candidates.flatMap((c) => shapeFindings(c, target));
     const groups = new Map<string, Candidate[]>();

@@ -2,7 +2,7 @@
 // intent. Judges the shape the code index recorded (constant, customer id, timestamp, random...).
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import { noCreateCallOutcome, type CodeIndex } from './lib/code-index.js';
+import { codeCheck, noCreateCallOutcome, type CodeIndex } from './lib/code-index.js';
 import { notYetProven } from '../src/engine/outcomes.js';
 
 type Kind = NonNullable<Extract<CodeIndex['calls'][number]['body'], { resolved: true }>['externalId']>['kind'];
@@ -23,7 +23,7 @@ const BETTER: Partial<Record<Kind, string>> = {
   'payment-id': 'use an id of the refund request, e.g. `refund_<refundRequestId>`',
 };
 
-export const idempotencyExternalIdQuality = defineCheck({
+export const idempotencyExternalIdQuality = codeCheck(defineCheck({
   id: 'idempotency.external-id-quality',
   section: 'idempotency',
   kind: 'static',
@@ -55,6 +55,6 @@ export const idempotencyExternalIdQuality = defineCheck({
     }
     return { findings, ...(findings.length === 0 ? { summary: `${valued.length} externalId value(s) are derived from the intent.` } : {}) };
   },
-});
+}));
 
 export default idempotencyExternalIdQuality;

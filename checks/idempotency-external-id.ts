@@ -1,7 +1,7 @@
 // idempotency.external-id: every POST /payments, /subscriptions and /payments/{id}/refund must
 // carry an externalId, MintCash's only idempotency key; without it a retry charges twice.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
-import { noCreateCallOutcome, type Language } from './lib/code-index.js';
+import { codeCheck, noCreateCallOutcome, type Language } from './lib/code-index.js';
 
 const EXAMPLE: Record<Language, string> = {
   js: '`externalId: order.id`',
@@ -15,7 +15,7 @@ const EXAMPLE: Record<Language, string> = {
 
 const ENDPOINT = { payment: 'POST /payments', subscription: 'POST /subscriptions', refund: 'POST /payments/{id}/refund' } as const;
 
-export const idempotencyExternalId = defineCheck({
+export const idempotencyExternalId = codeCheck(defineCheck({
   id: 'idempotency.external-id',
   section: 'idempotency',
   kind: 'static',
@@ -54,6 +54,6 @@ export const idempotencyExternalId = defineCheck({
     }
     return out;
   },
-});
+}));
 
 export default idempotencyExternalId;

@@ -1,7 +1,7 @@
 // webhook.code-dedup: MintCash delivers at least once, so a handler must drop an eventId it has
 // already processed; the index records where the code looks an eventId up or stores it.
 import { defineCheck } from '../src/engine/types.js';
-import { judgeGuard, type Language } from './lib/code-index.js';
+import { codeCheck, judgeGuard, type Language } from './lib/code-index.js';
 
 const DEDUP: Record<Language, string> = {
   js: '`if (await processed.has(event.eventId)) return res.sendStatus(200);` and record it after handling',
@@ -13,7 +13,7 @@ const DEDUP: Record<Language, string> = {
   java: '`if (processedEvents.existsById(event.getEventId())) return ResponseEntity.ok().build();` and record it after handling',
 };
 
-export const webhookCodeDedup = defineCheck({
+export const webhookCodeDedup = codeCheck(defineCheck({
   id: 'webhook.code-dedup',
   section: 'webhook',
   kind: 'static',
@@ -33,6 +33,6 @@ export const webhookCodeDedup = defineCheck({
       options,
     );
   },
-});
+}));
 
 export default webhookCodeDedup;

@@ -1,7 +1,7 @@
 // webhook.code-environment-guard: a live handler must refuse events whose `environment` is "test";
 // otherwise a sandbox event (or a replayed one) can trigger live fulfilment.
 import { defineCheck } from '../src/engine/types.js';
-import { judgeGuard, type Language } from './lib/code-index.js';
+import { codeCheck, judgeGuard, type Language } from './lib/code-index.js';
 
 const GUARD: Record<Language, string> = {
   js: "`if (event.environment !== 'live') return res.status(400).end();`",
@@ -13,7 +13,7 @@ const GUARD: Record<Language, string> = {
   java: '`if (!"live".equals(event.getEnvironment())) return ResponseEntity.badRequest().build();`',
 };
 
-export const webhookCodeEnvironmentGuard = defineCheck({
+export const webhookCodeEnvironmentGuard = codeCheck(defineCheck({
   id: 'webhook.code-environment-guard',
   section: 'webhook',
   kind: 'static',
@@ -33,6 +33,6 @@ export const webhookCodeEnvironmentGuard = defineCheck({
       options,
     );
   },
-});
+}));
 
 export default webhookCodeEnvironmentGuard;

@@ -2,7 +2,7 @@
 // JSON parser that consumes the body before the webhook route) fails on real deliveries.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import { atCode, noHandlerOutcome, productionHandlers, type Language } from './lib/code-index.js';
+import { codeCheck, atCode, noHandlerOutcome, productionHandlers, type Language } from './lib/code-index.js';
 
 const RAW_BODY: Record<Language, string> = {
   js: "compute the HMAC over the raw bytes: mount `express.raw({ type: 'application/json' })` on the webhook route (or keep `req.rawBody` with a `verify` hook), or use `await req.text()` in a route handler",
@@ -14,7 +14,7 @@ const RAW_BODY: Record<Language, string> = {
   java: 'take the body as `byte[]`/`String` (`@RequestBody byte[] body`), compute the HMAC over it, then map it to JSON',
 };
 
-export const webhookCodeRawBody = defineCheck({
+export const webhookCodeRawBody = codeCheck(defineCheck({
   id: 'webhook.code-raw-body',
   section: 'webhook',
   kind: 'static',
@@ -42,6 +42,6 @@ export const webhookCodeRawBody = defineCheck({
     }
     return { findings };
   },
-});
+}));
 
 export default webhookCodeRawBody;

@@ -2,7 +2,7 @@
 // byte, how much of a forged signature is right. Reads the code index; never parses code itself.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import { atCode, noHandlerOutcome, productionHandlers, type Language } from './lib/code-index.js';
+import { codeCheck, atCode, noHandlerOutcome, productionHandlers, type Language } from './lib/code-index.js';
 
 /** The constant-time compare in the merchant's own language. */
 export const SAFE_COMPARE: Record<Language, string> = {
@@ -15,7 +15,7 @@ export const SAFE_COMPARE: Record<Language, string> = {
   java: 'use `MessageDigest.isEqual(signature.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))`',
 };
 
-export const webhookTimingSafeCompare = defineCheck({
+export const webhookTimingSafeCompare = codeCheck(defineCheck({
   id: 'webhook.timing-safe-compare',
   section: 'webhook',
   kind: 'static',
@@ -47,6 +47,6 @@ export const webhookTimingSafeCompare = defineCheck({
     if (compares === 0) return { summary: `Webhook code in ${where} compares no signature itself (verification may be delegated to a library).` };
     return { findings, ...(findings.length === 0 ? { summary: `${compares} signature compare(s) in ${where} are constant-time.` } : {}) };
   },
-});
+}));
 
 export default webhookTimingSafeCompare;

@@ -1,7 +1,7 @@
 // What the static code checks share: the code index's types, its production handlers, the two
 // places a finding can sit (a whole handler, or one quoted piece of code), and the judgement of a
 // guard every handler needs. Pure; no I/O.
-import type { CheckOutcome, FindingInput, RunOptions } from '../../src/engine/types.js';
+import type { Check, CheckContext, CheckOutcome, FindingInput, RunOptions } from '../../src/engine/types.js';
 import { notYetProven } from '../../src/engine/outcomes.js';
 import type { EvidenceMap } from '../../src/evidence/types.js';
 
@@ -73,4 +73,38 @@ export function judgeGuard(
   const at = [...handlers.flatMap((h) => h[guard]), ...code[guard]][0];
   if (at) return { summary: found(at) };
   return { findings: atEachHandler(handlers, messageId, missing) };
+}
+
+/** Production files the code index could not parse (a syntax error, pathological nesting, …). */
+export function unreadFiles(code: CodeIndex): CodeIndex['files'] {
+  return code.files.filter((f) => !f.parsed && !f.isTest);
+}
+
+/**
+ * A code check that could not read every file it is responsible for has not proven anything about
+ * them: with no findings it is `error` naming the files (never `pass` or `skip`); with findings it
+ * fails as it would, and says which files it could not read.
+ */
+export function coverUnread(code: CodeIndex, outcome: CheckOutcome): CheckOutcome {
+  const unread = unreadFiles(code);
+  if (unread.length === 0) return outcome;
+  const shown = unread.slice(0, 5).map((f) => `${f.path} (${f.error ?? 'could not be parsed'})`);
+  const more = unread.length > 5 ? ` and ${unread.length - 5} more` : '';
+  const said = `Could not read ${unread.length} file${unread.length === 1 ? '' : 's'} it is responsible for: ${shown.join(', ')}${more}; fix or exclude ${unread.length === 1 ? 'it' : 'them'} (config \`ignore\`).`;
+  const evidence = { ...outcome.evidence, unread: unread.map((f) => f.path) };
+  if (outcome.findings?.length) return { ...outcome, summary: [outcome.summary, said].filter(Boolean).join(' '), evidence };
+  return { findings: [], status: 'error', summary: said, evidence };
+}
+
+/** Wraps a code check's run so every outcome accounts for unread files (see coverUnread). */
+export function codeCheck<const K extends 'code'>(check: Check<K>): Check<K> {
+  const run = check.run.bind(check);
+  return {
+    ...check,
+    run: (ctx: CheckContext<K>) => {
+      const out = run(ctx);
+      const code = (ctx.evidence as Pick<EvidenceMap, 'code'>).code;
+      return out instanceof Promise ? out.then((o) => coverUnread(code, o)) : coverUnread(code, out);
+    },
+  };
 }

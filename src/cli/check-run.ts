@@ -4,17 +4,19 @@ import path from 'node:path';
 import { selectChecks } from '../engine/registry.js';
 import { runChecks } from '../engine/runner.js';
 import type { RunReport } from '../engine/types.js';
+import { GoliveError, describeError } from '../errors.js';
 import { loadSuppressions } from '../evidence/suppressions.js';
-import { renderReport, type Format } from '../report/index.js';
+import { EXTENSIONS, FORMATS, type Format } from '../report/formats.js';
+import { renderReport, type RenderOptions } from '../report/index.js';
 import { renderGithubAnnotations } from '../report/annotations.js';
 import { baselineFromReport, readReport } from '../report/load.js';
 import { appendStepSummary, writeFileAtomic, writeReportDir } from '../report/write.js';
 import { VERSION } from '../version.js';
 import { verdictText } from '../report/verdict.js';
 import type { CheckFlags } from './check.js';
-import { assertReadable, loadProject, resolveTargetDir, terminalWidth } from './shared.js';
+import { repoContext } from './repo-context.js';
+import { assertReadable, linkOptions, loadProject, resolveTargetDir, terminalWidth } from './shared.js';
 import { startProgress } from './progress.js';
-import { onInterrupt } from './main.js';
 
 export interface CliIO {
   env: NodeJS.ProcessEnv;
@@ -23,21 +25,79 @@ export interface CliIO {
   color: (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv) => boolean;
 }
 
+/** One report to produce: a format and a file, or stdout when file is undefined. */
+export interface OutputPlan {
+  format: Format;
+  file?: string;
+}
+
+const usage = (message: string, suggestion: string) => new GoliveError('USAGE', message, { suggestion });
+const PAIR_HINT = 'Pair each --format with an --output, in order, e.g. --format sarif --output a.sarif --format junit --output b.xml ("-o -" is stdout).';
+
+/** Without --format, a file's extension names its format (golive.sarif → sarif); pretty otherwise. */
+function formatOfFile(file: string): Format {
+  const ext = path.extname(file).slice(1).toLowerCase();
+  const byExt = FORMATS.find((f) => f !== 'pretty' && EXTENSIONS[f] === ext);
+  return byExt ?? 'pretty';
+}
+
+/**
+ * The reports a run writes, from --format/--output pairs. Ambiguity is a usage error rather than a
+ * guess: a --format given twice without outputs, unpaired counts, two reports on stdout or one file
+ * named twice.
+ */
+export function planOutputs(formats: readonly string[] = [], outputs: readonly string[] = [], quiet = false): OutputPlan[] {
+  const target = (o: string | undefined) => (o === undefined || o === '-' ? {} : { file: o });
+  let plan: OutputPlan[];
+  if (formats.length > 1 && outputs.length !== formats.length) {
+    throw usage(`--format given ${formats.length} times but --output ${outputs.length === 1 ? 'once' : `${outputs.length} times`}`, PAIR_HINT);
+  } else if (formats.length <= 1 && outputs.length > 1) {
+    throw usage(`--output given ${outputs.length} times but --format ${formats.length === 1 ? 'once' : 'not at all'}`, PAIR_HINT);
+  } else if (formats.length === 0) {
+    const o = outputs[0];
+    plan = o === undefined ? (quiet ? [] : [{ format: 'pretty' }]) : [{ format: o === '-' ? 'pretty' : formatOfFile(o), ...target(o) }];
+  } else {
+    plan = formats.map((f, i) => ({ format: f as Format, ...target(outputs[i]) }));
+  }
+  if (plan.filter((p) => p.file === undefined).length > 1) {
+    throw usage('more than one report would go to stdout', 'Send at most one report to stdout ("-o -" or a --format without --output); give the others a file.');
+  }
+  const files = plan.flatMap((p) => (p.file ? [path.resolve(p.file)] : []));
+  const twice = files.find((f, i) => files.indexOf(f) !== i);
+  if (twice) throw usage(`two reports would be written to ${path.relative(process.cwd(), twice) || twice}`, 'Give each --output its own file.');
+  return plan;
+}
+
+/** A URL as reports may show it: no user name or password. */
+function shownUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO): Promise<number> {
+  const plan = planOutputs(flags.format, flags.output, flags.quiet);
+  if (flags.dotenv && flags.envFile && path.resolve(flags.dotenv) !== path.resolve(flags.envFile)) {
+    throw usage('--dotenv and --env-file name different files', 'Give one env file (--dotenv).');
+  }
+  const envFile = flags.dotenv ?? flags.envFile;
   const root = await resolveTargetDir(dir);
-  const { config, registry } = await loadProject(root, flags.config);
+  const { config, configFile, webhookUrlLine, registry } = await loadProject(root, flags.config, { verbose: Boolean(flags.verbose) });
   // The rehearsal items always run: without --require-rehearsal they tell the verdict whether the
   // live dress rehearsal is done, but do not block the gate (decideGate).
   const selected = selectChecks(registry, flags.only, flags.skip);
   const chosen = new Set(selected.map((c) => c.id));
   const notSelected = registry.checks.filter((c) => !chosen.has(c.id)).map((c) => c.id);
-  if (flags.envFile) await assertReadable(flags.envFile, '--env-file');
+  if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');
   const baseline = flags.baseline ? baselineFromReport(await readReport(flags.baseline), flags.baseline) : undefined;
 
-  const format: Format = (flags.format as Format | undefined) ?? 'pretty';
-  const progress = startProgress(io.stderr, io.env, selected.length);
-  // On Ctrl-C, stop git (a `git log` over a big history can run for minutes) and wait for it.
-  const unhook = onInterrupt(async () => (await import('../evidence/git.js')).stopGitChildren());
+  const progress = startProgress(io.stderr, io.env, selected.length, { quiet: Boolean(flags.quiet) });
   let report: RunReport;
   try {
     report = await runChecks({
@@ -48,7 +108,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
         history: Boolean(flags.history),
         requireRehearsal: Boolean(flags.requireRehearsal),
         ...(flags.webhookUrl ? { webhookUrl: flags.webhookUrl } : {}),
-        ...(flags.envFile ? { envFile: path.resolve(flags.envFile) } : {}),
+        ...(envFile ? { envFile: path.resolve(envFile) } : {}),
       },
       checks: selected,
       env: io.env,
@@ -61,31 +121,43 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
       suppressions: (files) => loadSuppressions(root, files),
       onCheckStart: (c) => progress.started(c.id),
       onCheckDone: (r) => progress.done(r.id),
+      onProgress: (kind, n) => progress.count(kind, n),
     });
   } finally {
     progress.stop();
-    unhook();
   }
+  report.target.repo = await repoContext(root, configFile, webhookUrlLine);
+  const urls = { webhook: shownUrl(flags.webhookUrl ?? config.webhook.url), testWebhook: shownUrl(config.webhook.testUrl), api: shownUrl(config.api.baseUrl) };
+  report.target.urls = Object.fromEntries(Object.entries(urls).filter(([, v]) => v)) as NonNullable<RunReport['target']['urls']>;
 
-  const toFile = Boolean(flags.output);
-  const color = !toFile && format === 'pretty' && io.color(io.stdout, io.env);
-  const rendered = renderReport(report, format, { color, verbose: Boolean(flags.verbose), width: terminalWidth(toFile ? undefined : io.stdout) });
-  if (flags.output) {
-    await writeFileAtomic(flags.output, rendered);
-  } else {
-    io.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+  const links = linkOptions(io.env);
+  const fileOpts: RenderOptions = { verbose: Boolean(flags.verbose), ...(links ? { links } : {}) };
+  for (const out of plan) {
+    if (out.file) {
+      await writeFileAtomic(out.file, renderReport(report, out.format, { ...fileOpts, width: terminalWidth(undefined) }));
+    } else {
+      const color = out.format === 'pretty' && (flags.color ?? io.color(io.stdout, io.env));
+      const rendered = renderReport(report, out.format, { ...fileOpts, color, width: terminalWidth(io.stdout) });
+      io.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+    }
   }
-  if (flags.reportDir) await writeReportDir(flags.reportDir, report);
-  if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(io.env.GITHUB_STEP_SUMMARY, report);
+  if (flags.reportDir) await writeReportDir(flags.reportDir, report, fileOpts);
+  if (io.env.GITHUB_STEP_SUMMARY) {
+    // The summary is a courtesy: failing to write it must never change the gate's exit code.
+    await appendStepSummary(io.env.GITHUB_STEP_SUMMARY, report, fileOpts).catch((e: unknown) => {
+      io.stderr.write(`golive: warning: ${describeError(e)}; the gate result stands.\n`);
+    });
+  }
   // Workflow commands go to stdout, unless stdout carries a machine-readable report (the runner
   // reads them from stderr as well), so `--format json > x` stays valid JSON.
   if (io.env.GITHUB_ACTIONS === 'true') {
-    const machineStdout = !flags.output && format !== 'pretty';
+    const machineStdout = plan.some((p) => p.file === undefined && p.format !== 'pretty');
     (machineStdout ? io.stderr : io.stdout).write(renderGithubAnnotations(report));
   }
-  if (flags.output || flags.reportDir) {
-    const where = [flags.output, flags.reportDir].filter(Boolean).join(' and ');
-    io.stderr.write(`golive: ${verdictText(report).headline}; report written to ${where}\n`);
+  const written = [...plan.flatMap((p) => (p.file ? [p.file] : [])), ...(flags.reportDir ? [flags.reportDir] : [])];
+  if (written.length > 0 && !flags.quiet) {
+    io.stderr.write(`golive: ${verdictText(report).headline}; report written to ${written.join(' and ')}
+`);
   }
   return report.summary.gate === 'pass' ? 0 : 1;
 }

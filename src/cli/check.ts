@@ -7,8 +7,9 @@ import { collectList, oneOf, parseUrlOption, useColor } from './shared.js';
 
 export interface CheckFlags {
   config?: string;
-  format?: string;
-  output?: string;
+  /** Every --format, in order; the i-th pairs with the i-th --output. */
+  format?: string[];
+  output?: string[];
   reportDir?: string;
   offline?: boolean;
   only?: string[];
@@ -18,19 +19,53 @@ export interface CheckFlags {
   webhookUrl?: string;
   requireRehearsal?: boolean;
   baseline?: string;
+  dotenv?: string;
   envFile?: string;
   verbose?: boolean;
+  /** --color / --no-color; undefined: decide from the terminal, NO_COLOR and FORCE_COLOR. */
+  color?: boolean;
+  quiet?: boolean;
 }
 
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const formatArg = (value: string, previous: string[] = []): string[] => [...previous, oneOf(FORMATS, '--format')(value)];
+
+export const CHECK_HELP = `
+Formats (--format): ${FORMATS.join(', ')}. Default: pretty, to stdout.
+
+Several reports in one run: give --format and --output in pairs; the first --format goes to the
+first --output, and so on. "-o -" is stdout (at most one report can go there).
+  $ golive check --format sarif --output golive.sarif --format junit --output golive.xml --format pretty --output -
+
+Secrets come only from the environment: MINTCASH_PUBLIC_KEY, MINTCASH_SECRET_KEY,
+MINTCASH_WEBHOOK_SECRET (names configurable), or --dotenv <file>. (--env-file=<file> is accepted
+as an alias; written with a space, Node itself claims --env-file and stops if the file is missing.)
+
+Config: --config, else the nearest golive.config.{json,yaml,yml} from the target directory up to
+the repository root. Colour: --color/--no-color, else on for a terminal unless NO_COLOR is set.
+
+Exit codes:
+  0    gate passed
+  1    gate failed (a check failed, errored or is pending; with --fail-on warning, also a warning)
+  2    usage or config error, or tool failure
+  130  interrupted (Ctrl-C)
+
+Examples:
+  $ golive check
+  $ golive check ./shop --offline --only credentials
+  $ golive check --format sarif --output golive.sarif --report-dir golive-report
+  $ golive check --format json -o - --quiet > golive.json
+  $ golive check --history --fail-on warning
+  $ golive check --baseline previous/golive-report.json`;
 
 export function registerCheck(program: Command, setCode: (code: number) => void): void {
   program
     .command('check')
     .description('run the go-live checklist over a merchant repository (never prompts)')
     .argument('[dir]', 'the merchant repository', '.')
-    .option('-c, --config <file>', 'config file (default: golive.config.{json,yaml,yml} in dir)')
-    .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMATS, '--format')))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-c, --config <file>', 'config file (default: the nearest golive.config.{json,yaml,yml} up to the repository root)')
+    .option('-f, --format <format>', `report format: ${FORMATS.join(', ')} (repeat, paired with --output)`, formatArg)
+    .option('-o, --output <file>', 'write the report to a file; "-" is stdout (repeat, paired with --format)', collect)
     .option('--report-dir <dir>', 'also write json, md, html, sarif and junit reports into dir')
     .option('--offline', 'no network: network checks become skip')
     .option('--only <ids>', 'run only these checks or sections (comma-separated)', collectList)
@@ -40,18 +75,13 @@ export function registerCheck(program: Command, setCode: (code: number) => void)
     .option('--webhook-url <url>', 'the deployed live webhook endpoint to probe', parseUrlOption)
     .option('--require-rehearsal', 'the dress rehearsal must be complete (see `golive rehearse`)')
     .option('--baseline <report.json>', 'a previous JSON report: only new findings fail')
-    .option('--env-file <path>', 'a rendered production env file to read keys from')
+    .option('--dotenv <file>', 'a rendered production env file (KEY=value lines) to read keys from')
+    .addOption(new Option('--env-file <file>', 'alias of --dotenv (write --env-file=<file>)').hideHelp())
+    .option('--color', 'colour the pretty output even when not on a terminal')
+    .option('--no-color', 'never colour the output')
+    .option('-q, --quiet', 'print only the reports asked for and errors: no progress, no pretty report by default')
     .option('-v, --verbose', 'show evidence and notes for every check')
-    .addHelpText('after', `
-Secrets come only from the environment: MINTCASH_PUBLIC_KEY, MINTCASH_SECRET_KEY,
-MINTCASH_WEBHOOK_SECRET (names configurable), or --env-file.
-
-Examples:
-  $ golive check
-  $ golive check ./shop --offline --only credentials
-  $ golive check --format sarif --output golive.sarif --report-dir golive-report
-  $ golive check --history --fail-on warning
-  $ golive check --baseline previous/golive-report.json`)
+    .addHelpText('after', CHECK_HELP)
     .action(async (dir: string, flags: CheckFlags) => {
       const { runCheckCommand } = await import('./check-run.js');
       setCode(await runCheckCommand(dir, flags, { env: process.env, stdout: process.stdout, stderr: process.stderr, color: useColor }));

@@ -3,7 +3,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { configSchema } from '../config/schema.js';
+import { configSchema, urlCredentialProblem } from '../config/schema.js';
 import { validateConfig } from '../config/load.js';
 import { GoliveError } from '../errors.js';
 import { writeFileAtomic } from '../report/write.js';
@@ -61,7 +61,8 @@ export function validateWebhookUrl(value: string, { required }: { required: bool
   }
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local)) return 'MintCash delivers webhooks over HTTPS: use an https:// URL';
-  return true;
+  const cred = urlCredentialProblem(value);
+  return cred ? `the URL ${cred}` : true;
 }
 
 const envName = (v: string): true | string => (ENV_NAME.test(v) ? true : 'letters, digits and _ only, not starting with a digit');
@@ -88,7 +89,13 @@ export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Pr
     if (v !== undefined && envName(v) !== true) throw new GoliveError('USAGE', `${flag}: "${v}" is not a variable name`);
   }
   const ask = async (message: string, def: string, validate: (v: string) => true | string, given?: string): Promise<string> => {
-    if (given !== undefined || !prompter) return given ?? def;
+    if (given !== undefined) {
+      // A value given as a flag is held to the same rule as a typed answer (and never echoed back).
+      const ok = validate(given);
+      if (ok !== true) throw new GoliveError('USAGE', `${message.split(' (')[0]!.replace(/:$/, '')}: ${ok}`, { suggestion: 'Pass the URL without credentials; golive reads secrets from the environment only.' });
+      return given;
+    }
+    if (!prompter) return def;
     return prompter.input({ message, default: def, validate });
   };
 

@@ -4,8 +4,10 @@
 import type { Command } from 'commander';
 import { GoliveError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { addSecrets, safeLine, secretsFromEnv } from '../engine/sanitise.js';
+import { runCleanups } from '../cleanup.js';
 
-export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 const EXIT_CODES_HELP = `
 Verdicts (golive check):
@@ -18,7 +20,8 @@ Exit codes:
   0    gate passed
   1    gate failed (a check failed, errored or is pending, or nothing was proven)
   2    usage or config error, or tool failure
-  130  interrupted (Ctrl-C)`;
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)`;
 
 export async function buildProgram(setCode: (code: number) => void): Promise<Command> {
   const [{ Command }, check, list, report, init, emulate, rehearse] = await Promise.all([
@@ -35,7 +38,7 @@ export async function buildProgram(setCode: (code: number) => void): Promise<Com
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (str, write) => write(str) })
+    .configureOutput({ outputError: (str, write) => write(`${str.split('\n').filter(Boolean).map(safeLine).join('\n')}\n`) })
     .addHelpText('after', `
 Examples:
   $ npx golive check                          check the current repository
@@ -63,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  // Secrets in the environment are known from the start, so even a usage error masks them.
+  addSecrets(secretsFromEnv(process.env));
   let code = 0;
   try {
     const program = await buildProgram((c) => (code = c));
@@ -70,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     return handleError(e);
+  } finally {
+    await runCleanups();
   }
 }
 
@@ -91,14 +98,15 @@ export function handleError(e: unknown): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     return e.exitCode === 0 ? 0 : EXIT.usage;
   }
+  // Every line passes the output boundary: secrets masked, control characters made visible.
   if (e instanceof GoliveError) {
-    process.stderr.write(`golive: ${e.message}\n`);
-    for (const d of e.details) process.stderr.write(`  - ${d}\n`);
-    if (e.suggestion) process.stderr.write(`  ${e.suggestion}\n`);
+    process.stderr.write(`golive: ${safeLine(e.message)}\n`);
+    for (const d of e.details) process.stderr.write(/^\s{4}/.test(d) ? `    ${safeLine(d.trim())}\n` : `  - ${safeLine(d)}\n`);
+    if (e.suggestion) process.stderr.write(`  ${safeLine(e.suggestion)}\n`);
     return e.exitCode;
   }
-  process.stderr.write(`golive: internal error: ${describeError(e)}\n  Please report this with the command you ran.\n`);
-  if (process.env.GOLIVE_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.stderr.write(`golive: internal error: ${safeLine(describeError(e))}\n  Please report this with the command you ran.\n`);
+  if (process.env.GOLIVE_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack.split('\n').map(safeLine).join('\n')}\n`);
   return EXIT.usage;
 }
 
@@ -112,11 +120,16 @@ export function onInterrupt(hook: InterruptHook): () => void {
   return () => interruptHooks.delete(hook);
 }
 
-/** Called by bin/golive.js on SIGINT; hooks get at most 2 s. Returns the exit code (130 unless a hook says otherwise). */
-export async function runInterruptHooks(): Promise<number> {
+/**
+ * Called by bin/golive.js on SIGINT (130) or SIGTERM (143); hooks get at most 2 s, then every
+ * cleanup runs (plugin processes and git stopped and awaited, temp files removed, spinner
+ * cleared). Returns the exit code: `signalCode` unless every hook says otherwise.
+ */
+export async function runInterruptHooks(signalCode: number = EXIT.interrupted): Promise<number> {
   const hooks = [...interruptHooks];
   const all = Promise.allSettled(hooks.map((h) => Promise.resolve().then(h)));
   const settled = await Promise.race([all, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000).unref())]);
   const codes = (settled ?? []).flatMap((s) => (s.status === 'fulfilled' && typeof s.value === 'number' ? [s.value] : []));
-  return codes.length > 0 && codes.length === hooks.length ? Math.max(...codes) : EXIT.interrupted;
+  await runCleanups();
+  return codes.length > 0 && codes.length === hooks.length ? Math.max(...codes) : signalCode;
 }

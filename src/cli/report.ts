@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { FORMATS } from '../report/formats.js';
 import { Option } from 'commander';
 import { GoliveError } from '../errors.js';
-import { oneOf, parseUrlOption, terminalWidth, useColor } from './shared.js';
+import { linkOptions, oneOf, parseUrlOption, terminalWidth, useColor } from './shared.js';
 
 
 export function registerReport(program: Command, setCode: (code: number) => void): void {
@@ -28,14 +28,17 @@ export function registerReport(program: Command, setCode: (code: number) => void
         setCode(await runVerifyCommand(file, config, { online: flags.online, ...(flags.apiBaseUrl ? { apiBaseUrl: flags.apiBaseUrl } : {}) }, io));
         return;
       }
-      const [{ readReport }, { renderReport }, { writeFileAtomic }] = await Promise.all([
+      const [{ readReport }, { renderReport }, { writeFileAtomic }, { sanitiseDeep }] = await Promise.all([
         import('../report/load.js'),
         import('../report/index.js'),
         import('../report/write.js'),
+        import('../engine/sanitise.js'),
       ]);
-      const report = await readReport(file);
+      // A saved report is untrusted input too: it passes the output boundary like a fresh run.
+      const report = sanitiseDeep(await readReport(file));
       const color = !flags.output && flags.format === 'pretty' && useColor(process.stdout, process.env);
-      const out = renderReport(report, flags.format, { color, verbose: Boolean(flags.verbose), width: terminalWidth(flags.output ? undefined : process.stdout) });
+      const links = linkOptions(process.env);
+      const out = renderReport(report, flags.format, { color, verbose: Boolean(flags.verbose), width: terminalWidth(flags.output ? undefined : process.stdout), ...(links ? { links } : {}) });
       if (flags.output) await writeFileAtomic(flags.output, out);
       else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
       // The exit code reflects the saved gate, so a re-render can still gate a pipeline.

@@ -37,6 +37,13 @@ export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): bo
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
+/** Blob links for Markdown findings when running in GitHub Actions (server, repository and commit known). */
+export function linkOptions(env: NodeJS.ProcessEnv): { blobBase: string } | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
+  if (!server || !repo || !sha || !/^https?:\/\//.test(server) || !/^[\w.-]+\/[\w.-]+$/.test(repo) || !/^[0-9a-f]{7,64}$/i.test(sha)) return undefined;
+  return { blobBase: `${server.replace(/\/+$/, '')}/${repo}/blob/${sha}/` };
+}
+
 /** The terminal's width for pretty output (60–120 columns); 80 when not writing to a terminal. */
 export function terminalWidth(stream: NodeJS.WriteStream | undefined): number {
   if (!stream?.isTTY || !stream.columns) return 80;
@@ -58,6 +65,8 @@ export async function resolveTargetDir(dir: string): Promise<string> {
 export interface Project {
   config: GoliveConfig;
   configFile?: string;
+  /** The line of the config file that sets webhook.url. */
+  webhookUrlLine?: number;
   registry: Registry;
 }
 
@@ -65,17 +74,17 @@ export interface Project {
  * Config, plugins and the registry of a target directory. Plugin paths are relative to the config
  * file's directory. Every problem (config, plugin loading, ids) is reported at once: exit 2.
  */
-export async function loadProject(dir: string, configPath?: string): Promise<Project> {
+export async function loadProject(dir: string, configPath?: string, opts: { verbose?: boolean } = {}): Promise<Project> {
   const [{ builtinChecks }, { createRegistry, checkProblems }, { loadConfig, checkRefProblems, configInvalid }] = await Promise.all([
     import('../../checks/index.js'),
     import('../engine/registry.js'),
     import('../config/load.js'),
   ]);
-  const { config, file } = await loadConfig(dir, configPath, new Set(builtinChecks.map((c) => c.id)));
+  const { config, file, webhookUrlLine } = await loadConfig(dir, configPath, new Set(builtinChecks.map((c) => c.id)));
   let checks = builtinChecks;
   if (config.plugins.length > 0) {
     const { loadPlugins } = await import('../plugins/load.js');
-    const { plugins, problems } = await loadPlugins(config.plugins, file ? path.dirname(file) : dir);
+    const { plugins, problems } = await loadPlugins(config.plugins, file ? path.dirname(file) : dir, { root: dir, ...(opts.verbose ? { verbose: true } : {}) });
     checks = [...builtinChecks, ...plugins.flatMap((p) => p.checks)];
     const all = [...problems, ...checkProblems(checks)];
     if (all.length > 0) {
@@ -90,7 +99,7 @@ export async function loadProject(dir: string, configPath?: string): Promise<Pro
   const registry = createRegistry(checks);
   const refProblems = checkRefProblems(config, registry.ids);
   if (refProblems.length > 0) throw configInvalid(file ? path.basename(file) : 'config', refProblems);
-  return { config, ...(file ? { configFile: file } : {}), registry };
+  return { config, ...(file ? { configFile: file } : {}), ...(webhookUrlLine ? { webhookUrlLine } : {}), registry };
 }
 
 
@@ -120,9 +129,9 @@ export function suggestIds(input: string, ids: Iterable<string>): string[] {
 /** A file the user named must exist and be readable: a clear usage error otherwise. */
 export async function assertReadable(file: string, flag: string): Promise<void> {
   const st = await stat(file).catch(() => undefined);
-  if (!st || !st.isFile()) {
-    throw new GoliveError('IO', `${flag}: file not found: ${file}`, { suggestion: `Check the path given to ${flag}.` });
-  }
+  if (!st) throw new GoliveError('IO', `${flag}: file not found: ${file}`, { suggestion: `Check the path given to ${flag}.` });
+  // A FIFO or device would block or stream forever: only regular files are read.
+  if (!st.isFile()) throw new GoliveError('IO', `${flag}: ${file} is not a regular file`, { suggestion: `Pass ${flag} a regular file.` });
   await access(file, constants.R_OK).catch(() => {
     throw new GoliveError('IO', `${flag}: cannot read ${file} (permission denied)`, { suggestion: 'Check the file permissions.' });
   });

@@ -1,10 +1,13 @@
 // Finds, parses and validates the config file; reports every problem at once with its path.
-import { readFile } from 'node:fs/promises';
+// Discovery is ESLint-style: the nearest golive.config.* from the target directory up to the
+// repository root (the git top level), so running from a subfolder never silently drops it.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isMap, LineCounter, parseDocument, parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { GoliveError, describeError } from '../errors.js';
 import { configSchema, type GoliveConfig } from './schema.js';
+import { readRegularFile } from './read.js';
 
 export const CONFIG_NAMES = ['golive.config.json', 'golive.config.yaml', 'golive.config.yml'];
 
@@ -12,17 +15,108 @@ export interface LoadedConfig {
   config: GoliveConfig;
   /** Absolute path of the file, or undefined when defaults apply. */
   file?: string;
+  /** The line of the file that sets `webhook.url`, to point findings about the endpoint at it. */
+  webhookUrlLine?: number;
+}
+
+/**
+ * The repository root above dir: the nearest directory holding `.git` (a directory, or a file in a
+ * worktree or submodule). Undefined outside git.
+ */
+export async function findRepoRoot(dir: string): Promise<string | undefined> {
+  let cur = path.resolve(dir);
+  for (;;) {
+    if (await stat(path.join(cur, '.git')).catch(() => undefined)) return cur;
+    const up = path.dirname(cur);
+    if (up === cur) return undefined;
+    cur = up;
+  }
+}
+
+/**
+ * The config file for dir: the nearest directory from dir up to the repository root that holds a
+ * golive.config.*; outside git only dir itself (a config in a home directory must not leak in).
+ * Two candidates in one directory are an error naming both: which one wins would be a guess.
+ */
+export async function discoverConfig(dir: string): Promise<string | undefined> {
+  const start = path.resolve(dir);
+  const root = (await findRepoRoot(start)) ?? start;
+  let cur = start;
+  for (;;) {
+    const found: string[] = [];
+    for (const name of CONFIG_NAMES) {
+      const st = await stat(path.join(cur, name)).catch(() => undefined);
+      if (st) found.push(path.join(cur, name));
+    }
+    if (found.length > 1) {
+      const rel = found.map((f) => path.relative(process.cwd(), f) || f);
+      throw new GoliveError('CONFIG_INVALID', `two config files in one directory: ${rel.join(' and ')}`, {
+        suggestion: 'Keep one of them (merge the settings into it and delete the other), or name one with --config.',
+      });
+    }
+    if (found.length === 1) return found[0];
+    if (cur === root) return undefined;
+    const up = path.dirname(cur);
+    if (up === cur) return undefined;
+    cur = up;
+  }
+}
+
+/** The 1-based line of `webhook.url` in a JSON or YAML config text (JSON is parsed as YAML 1.2 here). */
+export function webhookUrlLine(text: string): number | undefined {
+  try {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter });
+    const webhook = doc.get('webhook', true);
+    if (!isMap(webhook)) return undefined;
+    const pair = webhook.items.find((p) => (p.key as { value?: unknown } | null)?.value === 'url');
+    const range = (pair?.key as { range?: [number, number, number] } | null)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'EISDIR') throw new GoliveError('CONFIG_PARSE', `${file} is a directory, not a config file`);
-    throw new GoliveError('IO', `cannot read ${file}: ${describeError(e)}`);
+  return readRegularFile(file, file, 'A config file must be a regular JSON or YAML file; see `golive init`.');
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Keys that would reach an object's prototype instead of the config: every path that has one. */
+function forbiddenKeyProblems(value: unknown, at: PropertyKey[] = []): string[] {
+  if (!value || typeof value !== 'object') return [];
+  const out: string[] = [];
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) out.push(`${formatPath([...at, key])}: the key "${key}" is not allowed`);
+    else out.push(...forbiddenKeyProblems((value as Record<string, unknown>)[key], [...at, Array.isArray(value) ? Number(key) : key]));
   }
+  return out;
+}
+
+/** V8 says `Unexpected token 's', ..."cretKey": sk_l"... is not valid JSON`: find that excerpt. */
+function snippetPosition(text: string, message: string): string {
+  const m = /Unexpected token '(.)', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  if (!m) return '';
+  const at = text.indexOf(m[2]!);
+  return at === -1 ? '' : ` at ${lineCol(text, at + Math.max(0, m[2]!.indexOf(m[1]!)))}`;
+}
+
+/** Where a JSON error is, when JSON.parse does not say: the YAML parser (JSON is YAML) usually can. */
+function yamlPosition(text: string): string {
+  try {
+    parseYaml(text);
+  } catch (e) {
+    if (e instanceof YAMLParseError && e.linePos) return ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
+  }
+  return '';
+}
+
+/** `line 3, column 14` for a character offset. */
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
 function parseText(file: string, text: string): unknown {
@@ -30,8 +124,15 @@ function parseText(file: string, text: string): unknown {
   try {
     return isJson ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line})` : '';
-    throw new GoliveError('CONFIG_PARSE', `${path.basename(file)} is not valid ${isJson ? 'JSON' : 'YAML'}${where}: ${describeError(e).split('\n')[0]}`, {
+    // Only the position: the parser's own message quotes the text around the error, which may be
+    // a secret someone pasted into the config.
+    let where = '';
+    if (e instanceof YAMLParseError && e.linePos) where = ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
+    else {
+      const pos = /position (\d+)/.exec(describeError(e));
+      where = pos ? ` at ${lineCol(text, Number(pos[1]))}` : snippetPosition(text, describeError(e)) || yamlPosition(text);
+    }
+    throw new GoliveError('CONFIG_PARSE', `${path.basename(file)} is not valid ${isJson ? 'JSON' : 'YAML'}${where}`, {
       suggestion: 'Fix the syntax, or run `golive init` to write a fresh config.',
     });
   }
@@ -59,8 +160,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 /** Validates a parsed object against the schema; throws CONFIG_INVALID listing every problem. */
 export function validateConfig(raw: unknown, label: string, knownCheckIds?: ReadonlySet<string>): GoliveConfig {
+  const forbidden = forbiddenKeyProblems(raw);
   const result = configSchema.safeParse(raw ?? {});
-  const problems = result.success ? [] : formatIssues(result.error.issues);
+  const problems = [...forbidden, ...(result.success ? [] : formatIssues(result.error.issues))];
   if (knownCheckIds) {
     // Check ids are judged even when the schema failed, so every problem shows at once. Plugin ids
     // (`ns/name`) are judged later, once the plugins are loaded.
@@ -68,6 +170,7 @@ export function validateConfig(raw: unknown, label: string, knownCheckIds?: Read
     problems.push(...checkRefProblems(refs, knownCheckIds, { builtinOnly: true }));
   }
   if (problems.length > 0 || !result.success) throw configInvalid(label, [...new Set(problems)]);
+  if (forbidden.length > 0) throw configInvalid(label, forbidden);
   return result.data;
 }
 
@@ -98,22 +201,26 @@ export function configInvalid(label: string, problems: string[]): GoliveError {
   });
 }
 
-/** Loads `--config <file>` or the first config file found in dir; defaults when there is none. */
+function loaded(file: string, text: string, knownCheckIds?: ReadonlySet<string>): LoadedConfig {
+  const config = validateConfig(parseText(file, text), path.basename(file), knownCheckIds);
+  const line = config.webhook.url ? webhookUrlLine(text) : undefined;
+  return { config, file, ...(line ? { webhookUrlLine: line } : {}) };
+}
+
+/** Loads `--config <file>`, or the config discovered from dir upward; defaults when there is none. */
 export async function loadConfig(dir: string, explicit?: string, knownCheckIds?: ReadonlySet<string>): Promise<LoadedConfig> {
   if (explicit) {
     const file = path.resolve(explicit);
     const text = await readIfExists(file);
     if (text === undefined) {
       throw new GoliveError('CONFIG_NOT_FOUND', `config file not found: ${explicit}`, {
-        suggestion: 'Check the path given to --config, or omit it to use golive.config.json in the target directory.',
+        suggestion: 'Check the path given to --config, or omit it to use the golive.config.* nearest the target directory.',
       });
     }
-    return { config: validateConfig(parseText(file, text), path.basename(file), knownCheckIds), file };
+    return loaded(file, text, knownCheckIds);
   }
-  for (const name of CONFIG_NAMES) {
-    const file = path.join(dir, name);
-    const text = await readIfExists(file);
-    if (text !== undefined) return { config: validateConfig(parseText(file, text), name, knownCheckIds), file };
-  }
+  const file = await discoverConfig(dir);
+  const text = file ? await readIfExists(file) : undefined;
+  if (file && text !== undefined) return loaded(file, text, knownCheckIds);
   return { config: validateConfig({}, 'defaults', knownCheckIds) };
 }

@@ -1,35 +1,73 @@
 // The strict golive config schema (GUIDE §4). Unknown keys are errors with their path.
+import picomatch from 'picomatch';
 import { z } from 'zod';
 
 const severitySetting = z.enum(['off', 'warning', 'error']);
 
-const isoDate = z
+/** A real calendar date (2026-02-30 is refused, not rolled over to March), optionally with a time. */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(s);
+  if (!m || Number.isNaN(Date.parse(s))) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+}
+
+const isoDate = z.string().refine(isCalendarDate, { message: 'expected a real calendar date like 2026-12-31' });
+
+/** A glob compiled now, so a broken one is a config error naming its path, not a silent non-match. */
+const glob = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: 'expected a date like 2026-12-31',
+  .min(1)
+  .max(1000)
+  .superRefine((g, ctx) => {
+    try {
+      picomatch.makeRe(g, { strictBrackets: true, dot: true });
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `not a valid glob (${e instanceof Error ? e.message : String(e)})` });
+    }
   });
 
 export const waiverSchema = z
   .strictObject({
     id: z.string().min(1),
     fingerprint: z.string().min(1).optional(),
-    path: z.string().min(1).optional(),
+    path: glob.optional(),
     reason: z.string().min(1),
     owner: z.string().min(1),
     expires: isoDate,
   });
 
-const httpUrl = z.string().refine(
-  (s) => {
+const TOKEN_PARAM = /^(token|access_token|auth|key|api_key|apikey|secret|password|passwd|sig|signature)$/i;
+
+/** Why a URL must not go into a committed config, or undefined when it is fine. */
+export function urlCredentialProblem(s: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return undefined;
+  }
+  if (u.username || u.password) return 'must not contain a user name or password (the config is committed; keep credentials out of URLs)';
+  for (const k of u.searchParams.keys()) if (TOKEN_PARAM.test(k)) return `must not carry a "${k}" parameter (a token in a committed config leaks with the repository)`;
+  return undefined;
+}
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .superRefine((s, ctx) => {
+    let ok = false;
     try {
       const u = new URL(s);
-      return u.protocol === 'https:' || u.protocol === 'http:';
+      ok = u.protocol === 'https:' || u.protocol === 'http:';
     } catch {
-      return false;
+      ok = false;
     }
-  },
-  { message: 'expected an http(s) URL' },
-);
+    if (!ok) ctx.addIssue({ code: 'custom', message: 'expected an http(s) URL' });
+    const cred = ok ? urlCredentialProblem(s) : undefined;
+    if (cred) ctx.addIssue({ code: 'custom', message: cred });
+  });
 
 export const probesSchema = z.strictObject({
   /** How many signed probes the latency check sends. */
@@ -77,7 +115,8 @@ export const configSchema = z.strictObject({
     }),
   /** Globs of files that end up in production (rendered env files, deploy manifests). */
   productionConfig: z
-    .array(z.string().min(1))
+    .array(glob)
+    .max(1000)
     .default([
       '.env.production',
       '.env.prod',
@@ -89,13 +128,14 @@ export const configSchema = z.strictObject({
       '**/*.production.{json,yaml,yml}',
     ]),
   /** Globs of files golive never reads. */
-  ignore: z.array(z.string().min(1)).default([]),
+  ignore: z.array(glob).max(1000).default([]),
   /** Globs of test files; static code checks skip them. */
   testFiles: z
-    .array(z.string().min(1))
+    .array(glob)
+    .max(1000)
     .default(['**/test/**', '**/tests/**', '**/__tests__/**', '**/*.test.*', '**/*.spec.*', '**/*_test.go', '**/test_*.py']),
   /** Local files (JS/TS) or installed npm packages that export extra checks. */
-  plugins: z.array(z.string().min(1)).default([]),
+  plugins: z.array(z.string().min(1).max(4096)).max(100).default([]),
   checks: z.record(z.string(), severitySetting).default({}),
   waivers: z.array(waiverSchema).default([]),
   /** `golive rehearse` settings; amounts are integer minor units (100 = 1.00 USD). */
@@ -104,7 +144,7 @@ export const configSchema = z.strictObject({
       amountCap: z.number().int().min(1).max(100_000).optional(),
       currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code like USD').optional(),
       subscriptionPlan: z
-        .strictObject({ amount: z.number().int().min(1).optional(), billingIntervalDays: z.number().int().min(1).max(365).optional() })
+        .strictObject({ amount: z.number().int().min(1).max(100_000).optional(), billingIntervalDays: z.number().int().min(1).max(365).optional() })
         .optional(),
       returnUrl: httpUrl.optional(),
       /** The operator's Ed25519 private key (created on first use, 0600); outside the repository. */

@@ -13,6 +13,8 @@ export interface Registry {
 const BUILTIN_ID = /^[a-z]+\.[a-z0-9*][a-z0-9-]*$/;
 const PLUGIN_ID = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9.-]*$/;
 
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : v === undefined ? 'undefined' : String(v).slice(0, 40));
+
 /** Every problem with the given checks, one line each (empty when they are all fine). */
 export function checkProblems(checks: readonly Check[]): string[] {
   const problems: string[] = [];
@@ -30,10 +32,10 @@ export function checkProblems(checks: readonly Check[]): string[] {
     else seen.add(c.id);
     if (!(SECTIONS as readonly string[]).includes(c.section)) problems.push(`${label}: unknown section "${String(c.section)}"`);
     for (const field of ['title', 'failureTitle', 'why', 'fix'] as const) {
-      if (typeof c[field] !== 'string' || c[field].trim() === '') problems.push(`${label}: ${field} is missing`);
+      if (typeof c[field] !== 'string' || c[field].trim() === '') problems.push(`${label}: ${field} ${c[field] === undefined ? 'is missing' : `= ${show(c[field])} must be a non-empty string`}`);
     }
-    if (!['static', 'network', 'manual'].includes(c.kind)) problems.push(`${label}: kind must be static, network or manual`);
-    if (!(SEVERITIES as readonly string[]).includes(c.defaultSeverity)) problems.push(`${label}: defaultSeverity must be error or warning`);
+    if (!['static', 'network', 'manual'].includes(c.kind)) problems.push(`${label}: kind = ${show(c.kind)} must be static, network or manual`);
+    if (!(SEVERITIES as readonly string[]).includes(c.defaultSeverity)) problems.push(`${label}: defaultSeverity = ${show(c.defaultSeverity)} must be error or warning`);
     if (!Array.isArray(c.requires)) problems.push(`${label}: requires must be a list of evidence names`);
     else for (const r of c.requires) if (!EVIDENCE_KEYS.includes(r)) problems.push(`${label}: requires unknown evidence "${String(r)}"`);
     if (typeof c.run !== 'function') problems.push(`${label}: run is not a function`);
@@ -54,7 +56,9 @@ export function createRegistry(checks: readonly Check[]): Registry {
 
 /** Resolves `--only`/`--skip` names (ids or section names); unknown names are a usage error. */
 export function selectChecks(registry: Registry, only?: string[], skip?: string[]): Check[] {
-  const matches = (name: string, c: Check) => c.id === name || c.section === name || (name.endsWith('.*') && c.id.startsWith(name.slice(0, -1)));
+  // A name is an id, a section, `section.*`, or a plugin namespace (`acme` selects every `acme/…`).
+  const matches = (name: string, c: Check) =>
+    c.id === name || c.section === name || (name.endsWith('.*') && c.id.startsWith(name.slice(0, -1))) || c.id.startsWith(`${name}/`);
   const unknown = [...(only ?? []), ...(skip ?? [])].filter(
     (n) => !registry.checks.some((c) => matches(n, c)) && !(SECTIONS as readonly string[]).includes(n),
   );

@@ -6,7 +6,8 @@ import type { CollectContext, EvidenceMap } from '../evidence/types.js';
 import { describeError } from '../errors.js';
 import type { GoliveConfig } from '../config/schema.js';
 import { fingerprint } from './fingerprint.js';
-import { redactDeep } from './mask.js';
+import { parseOutcome } from './outcome.js';
+import { addSecrets, sanitiseDeep, secretsFromEnv, secretsInEvidence } from './sanitise.js';
 import { applyWaivers, type Baseline } from './waivers.js';
 import { decideGate, deriveStatus, sortFindings } from './gate.js';
 import type {
@@ -40,6 +41,8 @@ export interface RunParams {
   evidence?: Partial<EvidenceMap>;
   onCheckStart?: (check: Check) => void;
   onCheckDone?: (result: CheckResult) => void;
+  /** Collectors' work counters (files, commits, probes), for progress off a terminal. */
+  onProgress?: CollectContext['progress'];
   now?: Date;
 }
 
@@ -62,20 +65,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-function isOutcome(v: unknown): v is CheckOutcome {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
-  const o = v as CheckOutcome;
-  if (o.findings !== undefined && !Array.isArray(o.findings)) return false;
-  return (o.findings ?? []).every(
-    (f) => f && typeof f === 'object' && typeof f.messageId === 'string' && typeof f.message === 'string',
-  );
-}
 
-/** Secret values from the environment, so the final sweep can mask them wherever they appear. */
-function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv): string[] {
-  return [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]
-    .map((name) => env[name])
-    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+/** Every secret value this run knows of (environment, env file, config files, the key scan). */
+function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv, evidence: Record<string, unknown>): string[] {
+  return [
+    ...secretsFromEnv(env, [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]),
+    ...secretsInEvidence(evidence),
+  ];
 }
 
 export async function runChecks(params: RunParams): Promise<RunReport> {
@@ -93,6 +89,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     config,
     options,
     env: params.env,
+    ...(params.onProgress ? { progress: params.onProgress } : {}),
     get<K extends EvidenceKey>(key: K): Promise<EvidenceMap[K]> {
       let p = memo.get(key) as Promise<EvidenceMap[K]> | undefined;
       if (!p) {
@@ -120,6 +117,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     }
     params.onCheckStart?.(check);
     const t0 = performance.now();
+    const startMs = Math.max(0, Math.round(Date.now() - started));
     let outcome: CheckOutcome;
     try {
       const evidence: Partial<EvidenceMap> = {};
@@ -137,8 +135,9 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
         Promise.resolve().then(() => check.run({ evidence: evidence as EvidenceMap, config, options })),
         timeout,
       );
-      if (!isOutcome(value)) throw new Error('the check returned something that is not a result');
-      outcome = value;
+      const parsed = parseOutcome(value);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      outcome = parsed.outcome;
     } catch (e) {
       outcome = { status: 'error', summary: `Could not run: ${describeError(e)}` };
     }
@@ -165,6 +164,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
       status: outcome.status ?? 'pass',
       summary: outcome.summary ?? '',
       durationMs: Math.round(performance.now() - t0),
+      startMs,
       findings,
     };
     if (outcome.evidence) result.evidence = outcome.evidence;
@@ -205,6 +205,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     }
     // An erroring check proved nothing either way: it keeps its neutral title and says why in the summary.
     result.title = result.status === 'fail' || result.status === 'warn' ? check.failureTitle : check.title;
+    result.checkTitle = check.title;
     if (!result.summary) result.summary = defaultSummary(result);
     params.onCheckDone?.(result);
     return result;
@@ -247,7 +248,10 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     waivers,
     notes,
   };
-  return redactDeep(report, secretValues(config, params.env));
+  const secrets = secretValues(config, params.env, { ...params.evidence, ...Object.fromEntries(gathered) });
+  // The output boundary learns them too, so later errors and annotations are masked as well.
+  addSecrets(secrets);
+  return sanitiseDeep(report, secrets);
 }
 
 /** --offline, --only or --skip: the user narrowed the run, so it cannot prove readiness. */

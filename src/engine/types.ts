@@ -91,8 +91,29 @@ export interface Check<K extends EvidenceKey = EvidenceKey> extends CheckMeta {
   run(ctx: CheckContext<K>): CheckOutcome | Promise<CheckOutcome>;
 }
 
+/** Where defineCheck was called: the tester runs a plugin's check from that module, sandboxed. */
+export const CHECK_MODULE = Symbol.for('golive.checkModule');
+
+function callerFile(): string | undefined {
+  const original = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_e, frames) => frames;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, defineCheck);
+    const name = holder.stack?.[0]?.getFileName() ?? undefined;
+    return name?.startsWith('file://') ? new URL(name).pathname : name;
+  } catch {
+    return undefined;
+  } finally {
+    Error.prepareStackTrace = original;
+  }
+}
+
 /** Type helper for authoring a check; the registry validates it at load. */
 export function defineCheck<const K extends EvidenceKey>(check: Check<K>): Check<K> {
+  const file = callerFile();
+  // Not enumerable: it never travels with a spread, a clone or a report.
+  if (file && check && typeof check === 'object' && !(CHECK_MODULE in check)) Object.defineProperty(check, CHECK_MODULE, { value: file, enumerable: false });
   return check;
 }
 
@@ -130,6 +151,10 @@ export interface CheckResult {
   help: { why: string; fix: string };
   /** Where the check came from: "builtin" or a plugin name. */
   source?: string;
+  /** The check's own (passing) title whatever its status: a label that stays the same between runs. */
+  checkTitle?: string;
+  /** When the check started, in ms after the run started (checks run concurrently). */
+  startMs?: number;
 }
 
 export interface WaiverReport {
@@ -148,6 +173,21 @@ export interface RunNote {
   source: string;
   message: string;
   file?: string;
+}
+
+/**
+ * Where the target sits in its repository (the git top level; outside git, the target itself), so
+ * reports can name repository-relative paths and place findings that have no file of their own.
+ */
+export interface RepoContext {
+  /** The target directory relative to the repository root, with `/`; '' when it is the root. */
+  path: string;
+  /** The config file golive used, relative to the repository root (`../…` when outside it). */
+  configFile?: string;
+  /** The line of that file that sets `webhook.url`. */
+  webhookUrlLine?: number;
+  /** A file that exists in the repository (relative to its root) to place findings with no file. */
+  anchor?: string;
 }
 
 export type StatusCounts = Record<Status, number>;
@@ -182,7 +222,13 @@ export interface RunSummary {
 export interface RunReport {
   schemaVersion: 1;
   tool: { name: 'golive'; version: string };
-  target: { dir: string; environment: 'live' | 'test' };
+  target: {
+    dir: string;
+    environment: 'live' | 'test';
+    repo?: RepoContext;
+    /** The endpoints network checks talk to (credentials stripped), for findings without a file. */
+    urls?: { webhook?: string; testWebhook?: string; api?: string };
+  };
   startedAt: string;
   durationMs: number;
   options: { failOn: Severity; offline: boolean; history: boolean; requireRehearsal?: boolean; only?: string[]; skip?: string[]; baseline?: string };

@@ -6,6 +6,7 @@
 // outranks every config file. Children are tracked so an interrupt can stop and await them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { onCleanup } from '../cleanup.js';
 
 // Command-line config outranks the repository's own; `-c` keys are case-insensitive.
 const SAFE_CONFIG: readonly string[] = [
@@ -53,10 +54,13 @@ export function gitArgs(args: readonly string[]): string[] {
 }
 
 const live = new Set<ChildProcess>();
-// Last resort when the process ends by any path: no git child outlives golive.
+// Stopped and awaited by golive's cleanup on every way out (end, error, Ctrl-C, SIGTERM); the
+// 'exit' hook is the last resort should the process end without it.
 let exitHook = false;
 function track(child: ChildProcess): void {
   live.add(child);
+  const forget = onCleanup(() => stopChild(child));
+  child.once('close', () => forget());
   if (!exitHook) {
     exitHook = true;
     process.once('exit', () => {
@@ -122,20 +126,20 @@ export function gitMessage(r: { code: number | null; stderr: string }): string {
   return line || `git exited with code ${r.code}`;
 }
 
-/** Stops every running git child and waits for it to exit (SIGKILL after 1 s); for interrupts. */
+/** Stops one git child and waits for it to exit (SIGKILL after 1 s). */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const hard = setTimeout(() => child.kill('SIGKILL'), 1000);
+    child.once('close', () => {
+      clearTimeout(hard);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Stops every running git child and waits for them. */
 export async function stopGitChildren(): Promise<void> {
-  await Promise.all(
-    [...live].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const hard = setTimeout(() => child.kill('SIGKILL'), 1000);
-          child.once('close', () => {
-            clearTimeout(hard);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all([...live].map(stopChild));
 }

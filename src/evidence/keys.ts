@@ -54,7 +54,7 @@ async function readEnvFile(ctx: CollectContext, roleOf: RoleOf, notes: RunNote[]
     text = buf.toString('utf8');
   } catch (e) {
     throw new GoliveError('IO', `cannot read env file ${given}: ${describeError(e)}`, {
-      suggestion: 'Pass --env-file the path of the rendered production env file (KEY=value lines), or leave it out to use the process environment.',
+      suggestion: 'Pass --dotenv the path of the rendered production env file (KEY=value lines), or leave it out to use the process environment.',
     });
   }
   const parsed = fromDotenv(text, label, 'env-file', roleOf);

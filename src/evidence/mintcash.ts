@@ -45,7 +45,7 @@ export const collectMintcash: Collector<'mintcash'> = async (ctx: CollectContext
   facts.publicKey = pk;
   facts.publicKeyEnv = keyEnvironment(pk);
   facts.secretKeyEnv = keyEnvironment(sk);
-  facts.keySource = pair.pk.source === 'env' ? `environment ${pair.pk.name}/${pair.sk.name}` : `--env-file ${pair.pk.name}/${pair.sk.name}`;
+  facts.keySource = pair.pk.source === 'env' ? `environment ${pair.pk.name}/${pair.sk.name}` : `--dotenv ${pair.pk.name}/${pair.sk.name}`;
 
   if (facts.baseUrlKind === 'invalid') return { ...facts, skippedReason: 'bad-base-url' };
   const mismatch = environmentMismatch([facts.publicKeyEnv, facts.secretKeyEnv], baseUrl);

@@ -233,9 +233,17 @@ export interface CollectContext {
   root: string;
   config: GoliveConfig;
   options: RunOptions;
-  env: NodeJS.ProcessEnv;
+  /** The process environment (a plain map, so the public types need no @types/node). */
+  env: Record<string, string | undefined>;
+  /**
+   * Reports work done, for the progress line of a long run (files scanned, commits read, probes
+   * sent). Cheap to call per item; absent when nobody listens.
+   */
+  progress?: (kind: ProgressKind, n?: number) => void;
   /** Another piece of evidence; each is gathered once per run. */
   get<K extends keyof EvidenceMap>(key: K): Promise<EvidenceMap[K]>;
 }
+
+export type ProgressKind = 'files' | 'commits' | 'probes';
 
 export type Collector<K extends keyof EvidenceMap> = (ctx: CollectContext) => Promise<EvidenceMap[K]>;

@@ -15,9 +15,11 @@ import type { CollectContext, Collector } from './types.js';
 export interface WebhookSeam {
   ca?: string[];
   now?: Date;
+  /** Called once per probe sent (progress off a terminal). */
+  onProbe?: () => void;
 }
 
-type Ctx = Pick<CollectContext, 'config' | 'options' | 'env'>;
+type Ctx = Pick<CollectContext, 'config' | 'options' | 'env' | 'progress'>;
 
 const FACTS_TIMEOUT_CAP_MS = 10_000;
 
@@ -53,7 +55,8 @@ async function pool(tasks: Array<() => Promise<void>>, limit: number): Promise<v
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }
 
-export async function collectWebhookWith(ctx: Ctx, seam: WebhookSeam = {}): Promise<WebhookEvidence> {
+export async function collectWebhookWith(ctx: Ctx, seamIn: WebhookSeam = {}): Promise<WebhookEvidence> {
+  const seam: WebhookSeam = ctx.progress && !seamIn.onProbe ? { ...seamIn, onProbe: () => ctx.progress?.('probes') } : seamIn;
   const started = performance.now();
   const { config, options, env } = ctx;
   const cfg = config.webhook.probes;
@@ -126,6 +129,7 @@ async function runProbes(ev: WebhookEvidence, url: URL, secret: string | undefin
   const send = async (name: ProbeRecord['name'], req: ProbeRequest): Promise<ProbeRecord> => {
     if (stop) return skipped(name, `not sent: ${stop}`);
     if (performance.now() > deadline) return skipped(name, 'not sent: the probe time budget was used up');
+    seam.onProbe?.();
     const result = await httpProbe(url, {
       headers: { ...req.headers, 'user-agent': USER_AGENT },
       body: req.body,

@@ -1,6 +1,7 @@
 // The report formats and one entry point to render a RunReport in any of them. Every renderer is
 // a pure function of the report and its options: no fs, no env, no clock.
 import type { RunReport } from '../engine/types.js';
+import { renderCodeQuality } from './codequality.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -19,6 +20,8 @@ export interface RenderOptions {
   verbose?: boolean;
   /** Terminal width for `pretty` (default 80). */
   width?: number;
+  /** Link findings to the file and line at this commit (GitHub Actions: server/repo/blob/sha/). */
+  links?: { blobBase: string };
 }
 
 export function isFormat(value: string): value is Format {
@@ -32,13 +35,15 @@ export function renderReport(report: RunReport, format: Format, opts: RenderOpti
     case 'json':
       return renderJson(report);
     case 'markdown':
-      return renderMarkdown(report);
+      return renderMarkdown(report, opts);
     case 'html':
       return renderHtml(report);
     case 'sarif':
       return renderSarif(report);
     case 'junit':
       return renderJunit(report);
+    case 'codequality':
+      return renderCodeQuality(report);
   }
 }
 

@@ -1,4 +1,8 @@
-// JUnit XML for CI test dashboards: one <testsuite> per checklist section, one <testcase> per check.
+// JUnit XML for CI test dashboards (Jenkins, GitLab, Azure DevOps), valid against the Jenkins JUnit
+// XSD: one <testsuite> per checklist section, one <testcase> per check. A test's identity never
+// depends on its result (classname = section, name = check id), so history and flaky tracking
+// work; the check's neutral title is a suite property. Times are the run's own: a suite lasts from
+// its first check's start to its last check's end (checks run concurrently, so never the sum).
 // Everything is XML-escaped and characters XML 1.0 cannot carry are replaced.
 import { verdictText } from './verdict.js';
 import { redactDeep, redactText } from '../engine/mask.js';
@@ -40,9 +44,7 @@ function findingsText(r: CheckResult): string {
 }
 
 function testcase(r: CheckResult, failOnWarning: boolean, blocking: boolean): { xml: string; failure: boolean; error: boolean; skipped: boolean } {
-  // Plugin checks get their own class so CI dashboards group them apart from the built-in checklist.
-  const cls = r.source ? `golive.plugin.${r.section}` : `golive.${r.section}`;
-  const open = `    <testcase classname="${escapeAttr(cls)}" name="${escapeAttr(`${r.id}: ${r.title}`)}" time="${seconds(r.durationMs)}"`;
+  const open = `    <testcase classname="${escapeAttr(r.section)}" name="${escapeAttr(r.id)}" time="${seconds(r.durationMs)}"`;
   const body = (inner: string) => `${open}>\n${inner}\n    </testcase>`;
   switch (r.status) {
     case 'pass': {
@@ -65,10 +67,26 @@ function testcase(r: CheckResult, failOnWarning: boolean, blocking: boolean): { 
       if (blocking) {
         return { xml: body(`      <failure message="${escapeAttr(`pending: ${r.summary}`)}" type="pending">${escapeXml(r.summary)}</failure>`), failure: true, error: false, skipped: false };
       }
-      return { xml: body(`      <skipped message="${escapeAttr(`${r.status}: ${r.summary}`)}"/>`), failure: false, error: false, skipped: true };
+      // The Jenkins XSD gives <skipped> text content only, no attributes.
+      return { xml: body(`      <skipped>${escapeXml(`${r.status}: ${r.summary}`)}</skipped>`), failure: false, error: false, skipped: true };
     case 'skip':
-      return { xml: body(`      <skipped message="${escapeAttr(`${r.status}: ${r.summary}`)}"/>`), failure: false, error: false, skipped: true };
+      return { xml: body(`      <skipped>${escapeXml(`${r.status}: ${r.summary}`)}</skipped>`), failure: false, error: false, skipped: true };
   }
+}
+
+/**
+ * A section's wall-clock time: first start to last end of its checks, within the run. A report
+ * from before start times were recorded falls back to the sum, capped at the run's length.
+ */
+export function suiteMs(checks: readonly CheckResult[], runMs: number): number {
+  const ran = checks.filter((c) => c.durationMs > 0);
+  if (ran.length === 0) return 0;
+  if (ran.every((c) => c.startMs !== undefined)) {
+    const start = Math.min(...ran.map((c) => c.startMs!));
+    const end = Math.max(...ran.map((c) => c.startMs! + c.durationMs));
+    return Math.min(end - start, runMs);
+  }
+  return Math.min(ran.reduce((s, c) => s + c.durationMs, 0), runMs);
 }
 
 export function renderJunit(input: RunReport): string {
@@ -76,18 +94,16 @@ export function renderJunit(input: RunReport): string {
   const failOnWarning = report.options.failOn === 'warning';
   const blocking = new Set(report.summary.blocking);
   const verdict = verdictText(report);
-  const properties = [
-    '    <properties>',
+  const verdictProps = [
     `      <property name="golive.verdict" value="${escapeAttr(verdict.verdict)}"/>`,
     `      <property name="golive.verdictText" value="${escapeAttr(verdict.headline)}"/>`,
     `      <property name="golive.gate" value="${escapeAttr(report.summary.gate)}"/>`,
-    '    </properties>',
   ];
   const suites: string[] = [];
   // The JUnit XSD wants a local ISO time without zone or fraction; the report's is UTC.
   const stamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.exec(report.startedAt)?.[0];
   const timestamp = stamp ? ` timestamp="${stamp}"` : '';
-  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
+  const totals = { tests: 0, failures: 0, errors: 0 };
   for (const g of groupBySection(report)) {
     const cases = g.checks.map((c) => testcase(c, failOnWarning, blocking.has(c.id)));
     const n = {
@@ -95,23 +111,24 @@ export function renderJunit(input: RunReport): string {
       failures: cases.filter((c) => c.failure).length,
       errors: cases.filter((c) => c.error).length,
       skipped: cases.filter((c) => c.skipped).length,
-      ms: g.checks.reduce((s, c) => s + c.durationMs, 0),
     };
     totals.tests += n.tests;
     totals.failures += n.failures;
     totals.errors += n.errors;
-    totals.skipped += n.skipped;
-    totals.ms += n.ms;
+    const props = g.checks.map((c) => `      <property name="${escapeAttr(c.id)}" value="${escapeAttr(c.checkTitle ?? c.title)}"/>`);
     suites.push(
-      `  <testsuite name="${escapeAttr(g.title)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${seconds(n.ms)}"${timestamp}>`,
-      ...properties,
+      `  <testsuite name="${escapeAttr(g.title)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${seconds(suiteMs(g.checks, report.durationMs))}"${timestamp}>`,
+      '    <properties>',
+      ...verdictProps,
+      ...props,
+      '    </properties>',
       ...cases.map((c) => c.xml),
       '  </testsuite>',
     );
   }
   const xml = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="golive" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(report.durationMs)}">`,
+    `<testsuites name="golive" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" time="${seconds(report.durationMs)}">`,
     ...suites,
     '</testsuites>',
   ];

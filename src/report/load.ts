@@ -1,6 +1,6 @@
 // Reads a saved JSON report back (for `golive report <file>` and `--baseline`). Tolerant of extra
 // fields and of fields older writers left out, strict about what GUIDE §4 promises.
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../config/read.js';
 import { z } from 'zod';
 import { GoliveError, describeError } from '../errors.js';
 import { baselineKey, type Baseline } from '../engine/waivers.js';
@@ -140,20 +140,17 @@ export function parseReport(value: unknown, label: string): RunReport {
 }
 
 export async function readReport(file: string): Promise<RunReport> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : describeError(e);
-    throw new GoliveError('IO', `cannot read report ${file}: ${why}`, { suggestion: SUGGESTION });
-  }
+  // A regular file only: a FIFO or a device would block or stream forever.
+  const text = await readRegularFile(file, `report ${file}`, SUGGESTION);
+  if (text === undefined) throw new GoliveError('IO', `cannot read report ${file}: no such file`, { suggestion: SUGGESTION });
   let value: unknown;
   try {
     // Some Windows shells write a byte-order mark in front of redirected output.
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new GoliveError('REPORT_INVALID', `${file} is not valid JSON: ${describeError(e)}`, { suggestion: SUGGESTION });
+    // Not the parser's message: it quotes the text around the error, which may hold a secret.
+    const pos = /position (\d+)/.exec(describeError(e));
+    throw new GoliveError('REPORT_INVALID', `${file} is not valid JSON${pos ? ` (at character ${pos[1]})` : ''}`, { suggestion: SUGGESTION });
   }
   return parseReport(value, file);
 }

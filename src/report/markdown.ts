@@ -4,6 +4,7 @@
 import { verdictText } from './verdict.js';
 import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
+import type { RenderOptions } from './index.js';
 import {
   blockingChecks,
   countsLine,
@@ -51,15 +52,25 @@ function code(text: string): string {
   return `${fence}${pad}${clean}${pad}${fence}`;
 }
 
-function findingItem(f: Finding): string {
+/** A link to the file and line at the commit under test, or undefined without link options. */
+export function blobLink(f: Finding, repoPath: string, links: RenderOptions['links']): string | undefined {
+  if (!links || !f.file) return undefined;
+  const file = `${repoPath ? `${repoPath}/` : ''}${f.file}`.replace(/\\/g, '/');
+  const encoded = file.split('/').filter((s) => s && s !== '.').map(encodeURIComponent).join('/');
+  return `${links.blobBase}${encoded}${f.line !== undefined ? `#L${f.line}` : ''}`;
+}
+
+function findingItem(f: Finding, repoPath: string, links: RenderOptions['links']): string {
   const loc = locationOf(f);
   const commit = f.commit ? ` (commit ${code(f.commit.slice(0, 7))})` : '';
   const reason = quietReason(f);
-  const text = `${loc ? `${code(loc)} ` : ''}${escapeMd(f.message)}${commit}`;
+  const href = blobLink(f, repoPath, links);
+  const place = loc ? (href ? `[${code(loc)}](${href})` : code(loc)) : '';
+  const text = `${place ? `${place} ` : ''}${escapeMd(f.message)}${commit}`;
   return reason ? `  - ~~${text}~~ _${escapeMd(reason)}_` : `  - ${text}`;
 }
 
-function checkBlock(r: CheckResult): string[] {
+function checkBlock(r: CheckResult, repoPath: string, links: RenderOptions['links']): string[] {
   const bad = r.status !== 'pass';
   const title = bad && r.status !== 'skip' ? `**${escapeMd(r.title)}**` : escapeMd(r.title);
   const from = r.source ? `, plugin ${code(r.source)}` : '';
@@ -75,11 +86,18 @@ function checkBlock(r: CheckResult): string[] {
   if (shown.length === 0 && r.status !== 'fail' && r.status !== 'warn') return evidence.length ? [...lines, '', ...evidence] : lines;
   const label = quiet.length > 0 ? `${plural(open.length, 'finding')}, ${quiet.length} accepted` : plural(open.length, 'finding');
   lines.push('', `  <details${r.status === 'fail' ? ' open' : ''}><summary>${label}</summary>`, '');
-  for (const f of shown.slice(0, MAX_FINDINGS)) lines.push(findingItem(f));
+  for (const f of shown.slice(0, MAX_FINDINGS)) lines.push(findingItem(f, repoPath, links));
   if (shown.length > MAX_FINDINGS) lines.push(`  - … and ${shown.length - MAX_FINDINGS} more (see the full report)`);
   if (r.status === 'fail' || r.status === 'warn') lines.push('', `  **How to fix:** ${escapeMd(r.help.fix)}`);
   lines.push('', '  </details>', '');
   return [...lines, ...evidence];
+}
+
+/** Which config file the run used (or that defaults applied), so a dropped config is visible. */
+function configNote(report: RunReport): string {
+  const repo = report.target.repo;
+  if (!repo) return '';
+  return repo.configFile ? ` · config ${code(repo.configFile)}` : ' · no config file (defaults)';
 }
 
 function sectionStatus(checks: CheckResult[]): string {
@@ -91,8 +109,9 @@ function sectionStatus(checks: CheckResult[]): string {
   return parts.length > 0 ? parts.join(', ') : `${STATUS_EMOJI.pass} all passed`;
 }
 
-export function renderMarkdown(input: RunReport): string {
+export function renderMarkdown(input: RunReport, opts: Pick<RenderOptions, 'links'> = {}): string {
   const report = displayReport(input);
+  const repoPath = report.target.repo?.path ?? '';
   const out: string[] = [];
   const blocking = blockingChecks(report);
   const v = verdictText(report);
@@ -100,7 +119,7 @@ export function renderMarkdown(input: RunReport): string {
   out.push(`## ${emoji} golive: ${escapeMd(v.headline)}`, '');
   const ids = blocking.slice(0, 5).map((c) => code(c.id)).join(', ') + (blocking.length > 5 ? ', …' : '');
   const gate = v.passed ? '**Gate passed.**' : blocking.length > 0 ? `**Gate failed:** ${ids}.` : '**Gate failed.**';
-  out.push(`${gate} ${escapeMd(countsLine(report))} · golive ${escapeMd(report.tool.version)} · environment ${code(report.target.environment)}`);
+  out.push(`${gate} ${escapeMd(countsLine(report))} · golive ${escapeMd(report.tool.version)} · environment ${code(report.target.environment)}${configNote(report)}`);
   for (const d of v.details) out.push('', `- ${escapeMd(d)}`);
   const groups = groupBySection(report);
   if (groups.length > 0) {
@@ -109,7 +128,7 @@ export function renderMarkdown(input: RunReport): string {
   }
   for (const g of groups) {
     out.push('', `### ${escapeMd(g.title)}`, '');
-    for (const r of g.checks) out.push(...checkBlock(r));
+    for (const r of g.checks) out.push(...checkBlock(r, repoPath, opts.links));
     while (out[out.length - 1] === '') out.pop();
   }
   const stale = staleWaivers(report);

@@ -81,6 +81,8 @@ function compactEvidenceLines(ctx: Ctx, evidence: Record<string, unknown> | unde
   if (!evidence) return;
   const line = (text: string) => ctx.out.push(ctx.c.dim(clip(`${indent}${text.replace(/\s+/g, ' ')}`, ctx.width)));
   for (const [k, v] of Object.entries(evidence)) {
+    // A plugin's stack is for --verbose only.
+    if (k === 'stack') continue;
     if (k === 'probes' && v && typeof v === 'object' && !Array.isArray(v)) {
       for (const [name, p] of Object.entries(v as Record<string, Record<string, unknown>>)) {
         if (!p || typeof p !== 'object') continue;
@@ -198,7 +200,9 @@ export function renderPretty(input: RunReport, opts: RenderOptions = {}): string
     out: [],
   };
   const { c, out } = ctx;
-  out.push(...wrap(`golive ${report.tool.version} · environment ${report.target.environment} · ${report.target.dir}`, ctx.width, '', '  ').map((l) => c.dim(l)));
+  const repo = report.target.repo;
+  const config = repo ? (repo.configFile ? ` · config ${repo.configFile}` : ' · no config file (defaults)') : '';
+  out.push(...wrap(`golive ${report.tool.version} · environment ${report.target.environment} · ${report.target.dir}${config}`, ctx.width, '', '  ').map((l) => c.dim(l)));
   for (const g of groupBySection(report)) {
     const tally = `${g.passed}/${g.total} passed`;
     const pad = Math.max(2, ctx.width - g.title.length - tally.length);

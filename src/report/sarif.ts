@@ -1,26 +1,33 @@
-// SARIF 2.1.0 for code-scanning uploads: one rule per check, one result per finding of a judged
-// check (accepted findings carry `suppressions`), erroring checks as tool notifications.
+// SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): one rule per check, one result per
+// finding of a judged check (accepted findings carry `suppressions`), erroring checks as tool
+// notifications. Every result has a location, relative to the repository root: a finding with no
+// file of its own (a webhook probe, an API answer) points at the config line that sets the URL,
+// the config file, or a stable file at the target, with the URL in its message.
 import { verdictText } from './verdict.js';
 import { redactDeep, redactText } from '../engine/mask.js';
-import type { CheckResult, Finding, RunReport } from '../engine/types.js';
+import type { CheckResult, Finding, RepoContext, RunReport, Severity } from '../engine/types.js';
+import { HOMEPAGE } from '../version.js';
 import { openFindings } from './common.js';
+import { riskOf, scoreFor } from './risk.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** No project site yet: the npm page is the stable public home of the package. */
 export const INFORMATION_URI = 'https://www.npmjs.com/package/mintcash-golive';
 export const FINGERPRINT_KEY = 'golive/v1';
+export const SRCROOT = '%SRCROOT%';
+/** Where a result lands when the report knows nothing about the repository (an old saved run). */
+const LAST_RESORT = 'golive.config.json';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
 /**
- * `security-severity` drives GitHub's critical/high/medium/low: leaked or wrong credentials mean
- * direct money loss (critical, 9.0); any other blocking check is high (7.5); a warning is medium
- * (4.0). A check turned off gets level "none" and no score.
+ * GitHub's critical/high/medium/low comes from `security-severity`, read only on rules tagged
+ * `security`: the check's risk (src/report/risk.ts) at its configured severity. Reliability and
+ * process checks carry no score; their level speaks for them. A check turned off has none.
  */
-export function securitySeverity(r: Pick<CheckResult, 'section' | 'severity'>): string | undefined {
-  if (r.severity === 'off') return undefined;
-  if (r.severity === 'warning') return '4.0';
-  return r.section === 'credentials' ? '9.0' : '7.5';
+export function securitySeverity(r: Pick<CheckResult, 'id' | 'severity'>): string | undefined {
+  if (r.severity === 'off' || riskOf(r.id).kind !== 'security') return undefined;
+  return scoreFor(r.id, r.severity);
 }
 
 /** `credentials.no-secrets-in-source` → `CredentialsNoSecretsInSource` (SARIF's readable rule name). */
@@ -37,23 +44,36 @@ export function fileUri(file: string): string {
   return file
     .replace(/\\/g, '/')
     .split('/')
+    .filter((seg) => seg !== '' && seg !== '.')
     .map((seg) => encodeURIComponent(seg))
     .join('/');
+}
+
+/** GitHub's heading anchor for a check id in docs/checks.md (`webhook.code-dedup` → `webhookcode-dedup`). */
+export function docsAnchor(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
+}
+
+export function helpUri(r: Pick<CheckResult, 'id' | 'source'>): string | undefined {
+  if (!r.source) return `${HOMEPAGE}/blob/main/docs/checks.md#${docsAnchor(r.id)}`;
+  // A plugin from npm has a page there; a local file has no public home.
+  return /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(r.source) ? `https://www.npmjs.com/package/${r.source}` : undefined;
 }
 
 function rule(r: CheckResult): Record<string, unknown> {
   const level: Level = r.severity === 'off' ? 'none' : r.severity;
   const sev = securitySeverity(r);
+  const help = helpUri(r);
   return {
     id: r.id,
     name: ruleName(r.id),
-    shortDescription: { text: r.title },
+    shortDescription: { text: r.checkTitle ?? r.title },
     fullDescription: { text: r.help.why },
+    ...(help ? { helpUri: help } : {}),
     help: { text: `${r.help.why}\n\nHow to fix: ${r.help.fix}`, markdown: `${r.help.why}\n\n**How to fix:** ${r.help.fix}` },
     defaultConfiguration: { level, ...(r.severity === 'off' ? { enabled: false } : {}) },
-    // "security" lets GitHub file these as security alerts and honour security-severity.
     properties: {
-      tags: ['security', r.section, ...(r.source ? ['plugin'] : [])],
+      tags: [riskOf(r.id).kind, r.section, ...(r.source ? ['plugin'] : [])],
       ...(sev ? { 'security-severity': sev } : {}),
       ...(r.source ? { source: r.source } : {}),
     },
@@ -68,26 +88,70 @@ function suppressions(f: Finding): Array<{ kind: 'external' | 'inSource'; justif
   return undefined;
 }
 
-function result(r: CheckResult, ruleIndex: number, f: Finding, withBaseline: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { ruleId: r.id, ruleIndex, level: f.severity, message: { text: f.message } };
-  // Findings with no file (e.g. an API answer) have no location; code scanning lists them as-is.
-  if (f.file) {
-    const region =
-      f.line !== undefined && f.line >= 1
-        ? { region: { startLine: f.line, ...(f.column !== undefined && f.column >= 1 ? { startColumn: f.column } : {}) } }
-        : {};
-    out.locations = [{ physicalLocation: { artifactLocation: { uri: fileUri(f.file), uriBaseId: '%SRCROOT%' }, ...region } }];
-  }
+/** The repository-relative place of a file named relative to the target. */
+function inRepo(ctx: RepoContext | undefined, file: string): string {
+  return fileUri(ctx?.path ? `${ctx.path}/${file}` : file);
+}
+
+/** The URL a check without files is about, for the message of a result placed elsewhere. */
+export function urlOf(r: CheckResult, report: RunReport): string | undefined {
+  const urls = report.target.urls;
+  if (r.id === 'credentials.test-webhook-retired') return urls?.testWebhook;
+  if (r.id === 'credentials.keys-verified') return urls?.api;
+  return r.section === 'webhook' && r.kind === 'network' ? urls?.webhook : undefined;
+}
+
+export interface Place {
+  uri: string;
+  line?: number;
+  column?: number;
+}
+
+export function placeOf(r: CheckResult, f: Finding, report: RunReport): Place {
+  const ctx = report.target.repo;
+  if (f.file) return { uri: inRepo(ctx, f.file), ...(f.line !== undefined ? { line: f.line } : {}), ...(f.column !== undefined ? { column: f.column } : {}) };
+  const config = ctx?.configFile && !ctx.configFile.startsWith('../') && !ctx.configFile.startsWith('/') ? ctx.configFile : undefined;
+  const aboutWebhook = r.section === 'webhook' && r.kind === 'network';
+  if (config) return { uri: fileUri(config), ...(aboutWebhook && ctx?.webhookUrlLine ? { line: ctx.webhookUrlLine } : {}) };
+  return { uri: fileUri(ctx?.anchor ?? inRepo(ctx, LAST_RESORT)) };
+}
+
+function result(r: CheckResult, ruleIndex: number, f: Finding, report: RunReport, withBaseline: boolean): Record<string, unknown> {
+  const place = placeOf(r, f, report);
+  const url = f.file ? undefined : urlOf(r, report);
+  const text = url && !f.message.includes(url) ? `${f.message} (${url})` : f.message;
+  const region = place.line !== undefined && place.line >= 1 ? { region: { startLine: place.line, ...(place.column !== undefined && place.column >= 1 ? { startColumn: place.column } : {}) } } : {};
+  const out: Record<string, unknown> = {
+    ruleId: r.id,
+    ruleIndex,
+    level: f.severity,
+    message: { text },
+    locations: [{ physicalLocation: { artifactLocation: { uri: place.uri, uriBaseId: SRCROOT }, ...region } }],
+  };
   if (f.fingerprint) out.partialFingerprints = { [FINGERPRINT_KEY]: f.fingerprint };
   const sup = suppressions(f);
   if (sup) out.suppressions = sup;
   if (withBaseline) out.baselineState = f.baseline ? 'unchanged' : 'new';
+  const sev = riskOf(r.id).kind === 'security' ? scoreFor(r.id, f.severity as Severity) : undefined;
   out.properties = {
     messageId: f.messageId,
+    ...(f.file ? {} : { placed: 'no file of its own' }),
+    ...(sev ? { 'security-severity': sev } : {}),
     ...(f.commit ? { commit: f.commit } : {}),
     ...(f.evidence ? { evidence: f.evidence } : {}),
   };
   return out;
+}
+
+/** The repository root as an absolute file URI ending in `/`, when the report knows it. */
+function rootUri(report: RunReport): string | undefined {
+  const dir = report.target.dir.replace(/\\/g, '/').replace(/\/+$/, '');
+  const sub = report.target.repo?.path ?? '';
+  if (!dir.startsWith('/') && !/^[A-Za-z]:\//.test(dir)) return undefined;
+  if (sub && !dir.endsWith(`/${sub}`)) return undefined;
+  const root = sub ? dir.slice(0, dir.length - sub.length - 1) : dir;
+  const encoded = root.split('/').map((seg, i) => (i === 0 && /^[A-Za-z]:$/.test(seg) ? seg : encodeURIComponent(seg))).join('/');
+  return `file://${encoded.startsWith('/') ? '' : '/'}${encoded}/`;
 }
 
 export function buildSarif(input: RunReport): Record<string, unknown> {
@@ -104,9 +168,11 @@ export function buildSarif(input: RunReport): Record<string, unknown> {
     if (r.status !== 'fail' && r.status !== 'warn' && r.status !== 'pass') return;
     const open = new Set(openFindings(r.findings));
     for (const f of r.findings) {
-      if (open.has(f) || suppressions(f)) results.push(result(r, i, f, withBaseline));
+      if (open.has(f) || suppressions(f)) results.push(result(r, i, f, report, withBaseline));
     }
   });
+  const root = rootUri(report);
+  const target = report.target.repo?.path ?? '';
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -121,6 +187,9 @@ export function buildSarif(input: RunReport): Record<string, unknown> {
             rules: report.checks.map(rule),
           },
         },
+        // One category per target folder: two golive runs in one workflow keep their own alerts.
+        automationDetails: { id: `golive/${target ? `${target}/` : ''}` },
+        originalUriBaseIds: { [SRCROOT]: { ...(root ? { uri: root } : {}), description: { text: 'The repository root (git top level).' } } },
         invocations: [
           {
             executionSuccessful: notifications.length === 0,
@@ -136,6 +205,7 @@ export function buildSarif(input: RunReport): Record<string, unknown> {
           inScope: report.summary.inScope,
           counts: report.summary.counts,
           environment: report.target.environment,
+          target: target || '.',
         },
       },
     ],

@@ -1,11 +1,45 @@
 // `mintcash-golive/testing`: run one check against evidence tables or a fixture directory through
 // the real runner, and assert its findings by message id and location. Framework neutral; with
 // vitest or jest, CheckTester.run() registers describe/it blocks like ESLint's RuleTester.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { validateConfig } from '../config/load.js';
 import { runChecks } from '../engine/runner.js';
 import type { Check, CheckResult, EvidenceKey, RunOptions, Severity, Status } from '../engine/types.js';
 import type { EvidenceMap } from '../evidence/types.js';
 import { loadSuppressions } from '../evidence/suppressions.js';
+import { CHECK_MODULE } from '../engine/types.js';
+import { bundlePlugin } from '../plugins/bundle.js';
+import { PluginProcess } from '../plugins/host.js';
+import { PLUGIN_TIMEOUT_MS, proxyCheck } from '../plugins/load.js';
+
+// The package root, whether this runs from dist/src/testing or (in golive's own tests) src/testing.
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const GOLIVE_ROOT = HERE.includes(`${path.sep}dist${path.sep}`) ? path.resolve(HERE, '../../..') : path.resolve(HERE, '../..');
+const BUILTIN_DIRS = [path.join(GOLIVE_ROOT, 'checks'), path.join(GOLIVE_ROOT, 'dist', 'checks')];
+const started = new Map<string, Promise<PluginProcess>>();
+
+/**
+ * A plugin's check runs as the CLI runs it: in its own sandboxed process (one per module and
+ * fixture directory, shared by every case), with the same time limit, masked evidence and result
+ * validation. golive's built-in checks (and checks not made with defineCheck) run in-process.
+ */
+async function isolate(check: Check, dir: string | undefined): Promise<Check> {
+  const file = (check as unknown as Record<symbol, unknown>)[CHECK_MODULE];
+  if (typeof file !== 'string' || check.source || BUILTIN_DIRS.some((d) => file.startsWith(d + path.sep))) return check;
+  const key = `${file}\0${dir ?? ''}`;
+  let proc = started.get(key);
+  if (!proc) {
+    proc = bundlePlugin(file).then((b) => new PluginProcess(b.file, [...b.readPaths, ...(dir ? [path.resolve(dir)] : [])], 'all'));
+    started.set(key, proc);
+  }
+  const p = await proc;
+  const loaded = await p.start();
+  const meta = loaded.checks.find((m) => m.id === check.id);
+  if (!meta) throw new Error(`${check.id}: not found among the checks ${file} exports (export it, or the plugin that lists it)`);
+  const limit = typeof check.timeoutMs === 'number' ? check.timeoutMs : PLUGIN_TIMEOUT_MS;
+  return proxyCheck(meta, check.id, '', p, limit, limit + 20_000);
+}
 
 export interface CheckInput {
   /** Evidence by name; required for every `requires` key unless `dir` is given. */
@@ -26,7 +60,7 @@ export interface ExpectedFinding {
   severity?: Severity;
 }
 
-/** Runs one check through the real runner (time limit, status derivation, waivers, masking). */
+/** Runs one check through the real runner (sandbox for plugins, time limit, status derivation, waivers, masking). */
 export async function runCheck(check: Check, input: CheckInput = {}): Promise<CheckResult> {
   const missing = check.requires.filter((k: EvidenceKey) => !(input.evidence && k in input.evidence));
   if (missing.length > 0 && !input.dir) {
@@ -37,7 +71,7 @@ export async function runCheck(check: Check, input: CheckInput = {}): Promise<Ch
     root,
     config: validateConfig(input.config ?? {}, 'test config'),
     options: { offline: true, history: false, requireRehearsal: false, ...input.options },
-    checks: [check],
+    checks: [await isolate(check, input.dir)],
     env: input.env ?? {},
     version: 'test',
     failOn: 'error',

@@ -113,7 +113,7 @@ describe('credentials.keys-verified against the emulator', () => {
   it('reads the pair from --env-file when the environment has none', async () => {
     const { publicKey, secretKey } = emu.credentials('test');
     const facts = await collectMintcash(ctxFor({ baseUrl: emu.url, environment: 'test', pk: publicKey, sk: secretKey, source: 'env-file' }));
-    expect(facts.keySource).toContain('--env-file');
+    expect(facts.keySource).toContain('--dotenv');
     expect((await judge(facts)).verdict).toBe('pass');
   });
 

@@ -71,7 +71,7 @@ describe('credentials.live-keys', () => {
     expect(o.summary).toContain('MINTCASH_PUBLIC_KEY');
     expect(o.summary).toContain('MINTCASH_SECRET_KEY');
     expect(o.summary).toContain('MINTCASH_WEBHOOK_SECRET');
-    expect(o.summary).toContain('--env-file');
+    expect(o.summary).toContain('--dotenv');
   });
 
   it('puts file positions on file items, none on env items, and never the raw key', () => {

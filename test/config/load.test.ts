@@ -2,8 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { discoverConfig, loadConfig, webhookUrlLine } from '../../src/config/load.js';
 import { GoliveError } from '../../src/errors.js';
+import { execa } from 'execa';
+import { tempDir, tempRepo } from '../helpers/git.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -35,11 +37,25 @@ describe('config loading', () => {
     expect(config.webhook.probes.count).toBeGreaterThan(0);
   });
 
-  it('reads YAML and JSON, preferring golive.config.json', async () => {
+  it('reads YAML and JSON; two config files in one directory are an error naming both', async () => {
     await writeFile(path.join(dir, 'golive.config.yaml'), 'environment: test\nwebhook:\n  url: https://shop.example.com/hooks\n');
-    expect((await loadConfig(dir, undefined, ids)).config).toMatchObject({ environment: 'test', webhook: { url: 'https://shop.example.com/hooks' } });
+    const yaml = await loadConfig(dir, undefined, ids);
+    expect(yaml.config).toMatchObject({ environment: 'test', webhook: { url: 'https://shop.example.com/hooks' } });
+    expect(yaml.webhookUrlLine).toBe(3);
     await writeFile(path.join(dir, 'golive.config.json'), JSON.stringify({ environment: 'live' }));
-    expect((await loadConfig(dir, undefined, ids)).config.environment).toBe('live');
+    const e = await fails(loadConfig(dir, undefined, ids));
+    expect(e.message).toMatch(/two config files in one directory: .*golive\.config\.json and .*golive\.config\.yaml/);
+    expect(e.exitCode).toBe(2);
+    // Naming one explicitly settles it.
+    expect((await loadConfig(dir, path.join(dir, 'golive.config.json'), ids)).config.environment).toBe('live');
+  });
+
+  it('finds the line that sets webhook.url in JSON and YAML, and none when it is not set', () => {
+    expect(webhookUrlLine('{\n  "environment": "live",\n  "webhook": {\n    "testUrl": "https://a.example/t",\n    "url": "https://a.example/h"\n  }\n}\n')).toBe(5);
+    expect(webhookUrlLine('webhook:\n  url: https://a.example/h\n')).toBe(2);
+    expect(webhookUrlLine('webhook: { url: "https://a.example/h" }\n')).toBe(1);
+    expect(webhookUrlLine('url: https://a.example/h\n')).toBeUndefined();
+    expect(webhookUrlLine('{ not json')).toBeUndefined();
   });
 
   it('reports every problem at once with its path', async () => {
@@ -78,5 +94,50 @@ describe('config loading', () => {
     expect((await fails(loadConfig(dir, path.join(dir, 'bad.yaml'), ids))).message).toMatch(/bad.yaml is not valid YAML/);
     const missing = await fails(loadConfig(dir, path.join(dir, 'nope.json'), ids));
     expect(missing.code).toBe('CONFIG_NOT_FOUND');
+  });
+});
+
+describe('config discovery (ESLint style: up from the target to the repository root)', () => {
+  it('finds the config at the repository root from a subfolder, and names the file', async () => {
+    const repo = await tempRepo();
+    try {
+      await repo.write({ 'golive.config.json': JSON.stringify({ environment: 'test' }), 'services/shop/src/app.ts': 'export {};\n' });
+      const sub = path.join(repo.dir, 'services/shop/src');
+      const { config, file } = await loadConfig(sub, undefined, ids);
+      expect(file).toBe(path.join(repo.dir, 'golive.config.json'));
+      expect(config.environment).toBe('test');
+      // The nearest one wins: a config in the subfolder shadows the root's.
+      await repo.write({ 'services/shop/golive.config.yaml': 'environment: live\n' });
+      expect(await discoverConfig(sub)).toBe(path.join(repo.dir, 'services/shop/golive.config.yaml'));
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  it('stops at the repository root: a config above it is not used', async () => {
+    const outer = await tempDir();
+    try {
+      await outer.write({ 'golive.config.json': JSON.stringify({ environment: 'test' }), 'inner/README.md': '# x\n' });
+      await execa('git', ['init', '-q', path.join(outer.dir, 'inner')]);
+      expect(await discoverConfig(path.join(outer.dir, 'inner'))).toBeUndefined();
+      // Outside git only the target itself is searched.
+      await outer.write({ 'plain/sub/README.md': '# y\n', 'plain/golive.config.json': '{}' });
+      expect(await discoverConfig(path.join(outer.dir, 'plain/sub'))).toBeUndefined();
+      expect(await discoverConfig(path.join(outer.dir, 'plain'))).toBe(path.join(outer.dir, 'plain/golive.config.json'));
+    } finally {
+      await outer.cleanup();
+    }
+  });
+
+  it('two candidates on the way up are an error naming both', async () => {
+    const repo = await tempRepo();
+    try {
+      await repo.write({ 'golive.config.yml': 'environment: test\n', 'golive.config.json': '{}', 'a/b/.keep': '' });
+      const e = await fails(discoverConfig(path.join(repo.dir, 'a/b')));
+      expect(e.message).toContain('golive.config.json');
+      expect(e.message).toContain('golive.config.yml');
+    } finally {
+      await repo.cleanup();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // The published package: `npm pack`, install the tarball into a fresh project, run the bin.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,36 @@ describe('the packed tarball', () => {
     expect(files.filter((f) => /^(test|bench|examples|src|checks)\//.test(f) || f.endsWith('.test.js') || f.startsWith('dist/test/'))).toEqual([]);
   });
 
+  it('carries the licence, the project links and what Node versions are tested', async () => {
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+    const installed = path.join(work, 'node_modules/mintcash-golive');
+    expect(await readFile(path.join(installed, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    const pkg = JSON.parse(await readFile(path.join(installed, 'package.json'), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(pkg.license).toBe('MIT');
+    expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\/.+\.git$/);
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.bugs.url).toMatch(/^https:\/\/.+\/issues$/);
+    // .ci/run tests 20 (the suite) and exact 22 and 24 releases (end-to-end and demo).
+    expect(pkg.engines.node).toBe('^20.19.0 || ^22.12.0 || ^24.0.0');
+    const ci = await readFile(path.join(REPO, '.ci/run'), 'utf8');
+    for (const v of /NODE_VERSIONS=\(([^)]*)\)/.exec(ci)![1]!.trim().split(/\s+/)) expect(['22', '24']).toContain(v.split('.')[0]);
+  });
+
+  it('ships a README whose links work on npm and whose first lines serve both a clone and an npm user', async () => {
+    const readme = await readFile(path.join(work, 'node_modules/mintcash-golive/README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(3);
+    expect(links.filter((l) => !/^https:\/\//.test(l) && !l.startsWith('#'))).toEqual([]);
+    // Links into the repository point at files that exist here, so they do not rot.
+    for (const l of links) {
+      const m = /^https:\/\/github\.com\/mintcash\/golive\/blob\/main\/(.+)$/.exec(l);
+      if (m) expect(existsSync(path.join(REPO, m[1]!.replace(/#.*$/, ''))), l).toBe(true);
+    }
+    const top = readme.split('\n').slice(0, 20).join('\n');
+    expect(top).toContain('```sh\nnpm ci && npm run demo     # set up, then run golive on the built-in example merchants\nnpm test                   # run the test suite\n```');
+    expect(top).toMatch(/npm install --save-dev mintcash-golive && npx golive check/);
+  });
+
   it('installs and runs: --help, check, and the public API', async () => {
     const bin = path.join(work, 'node_modules/.bin/golive');
     const help = await execa(bin, ['--help'], { cwd: work, env: cleanEnv(), extendEnv: false });
@@ -42,5 +73,19 @@ describe('the packed tarball', () => {
     const api = await execa('node', ['--input-type=module', '-e', "import { defineCheck, PLUGIN_API_VERSION } from 'mintcash-golive'; import { runCheck } from 'mintcash-golive/testing'; console.log(typeof defineCheck, PLUGIN_API_VERSION, typeof runCheck);"], { cwd: work });
     expect(api.stdout.trim()).toBe('function 1 function');
     expect(await readdir(path.join(work, 'node_modules/mintcash-golive'))).not.toContain('test');
+  });
+
+  it('works from CommonJS: require() of the API and the tester (a default `npm init -y` project)', async () => {
+    await writeFile(path.join(work, 'plugin.cjs'), "const { defineCheck, PLUGIN_API_VERSION } = require('mintcash-golive');\nconst { runCheck } = require('mintcash-golive/testing');\nconsole.log(typeof defineCheck, PLUGIN_API_VERSION, typeof runCheck);\n");
+    const r = await execa('node', ['plugin.cjs'], { cwd: work });
+    expect(r.stdout.trim()).toBe('function 1 function');
+  });
+
+  it('its types compile without @types/node (the public API needs nothing beyond zod)', async () => {
+    await writeFile(path.join(work, 'plugin.ts'), "import { defineCheck, definePlugin, PLUGIN_API_VERSION, type CollectContext } from 'mintcash-golive';\nimport { runCheck } from 'mintcash-golive/testing';\nexport const c = defineCheck({ id: 'x', section: 'credentials', kind: 'static', title: 't', failureTitle: 'f', why: 'w', fix: 'x', defaultSeverity: 'error', requires: ['keys'], run: ({ evidence }) => ({ summary: String(evidence.keys.items.length) }) });\nexport default definePlugin({ apiVersion: PLUGIN_API_VERSION, namespace: 'acme', checks: [c] });\nexport type Env = CollectContext['env'];\nvoid runCheck;\n");
+    await writeFile(path.join(work, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: [], skipLibCheck: false }, files: ['plugin.ts'] }));
+    const r = await execa(path.join(REPO, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: work, reject: false });
+    expect(r.stdout).toBe('');
+    expect(r.exitCode).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ describe('registry', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         'credentials.a: duplicate id',
-        'credentials.a: title is missing',
+        'credentials.a: title = "" must be a non-empty string',
         'credentials.a: requires unknown evidence "nope"',
         'Bad Id: id must look like "section.name"',
         'webhook.x: unknown section "misc"',

@@ -135,7 +135,7 @@ describe('collectKeys: --env-file', () => {
     const err = await collectKeys(ctxFor(d.dir, [], { options: { envFile: pick(d.dir) } })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GoliveError);
     expect(err).toMatchObject({ code: 'IO', message: expect.stringMatching(/^cannot read env file /) });
-    expect((err as GoliveError).suggestion).toContain('--env-file');
+    expect((err as GoliveError).suggestion).toContain('--dotenv');
   });
 });
 

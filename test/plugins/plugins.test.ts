@@ -43,7 +43,7 @@ beforeAll(async () => {
     ${check('garbage', `() => 'nonsense'`)},
     ${check('fine', `({ evidence }) => ({ summary: evidence.repo.files.length + ' files' })`)},
   ] };\n`);
-  await write('plugins/ts-plugin.ts', `import { helper } from './ts-helper.ts';\ninterface Out { findings: { messageId: string; message: string }[] }\nexport const apiVersion: number = 1;\nexport default ${check('typed', `(): Out => ({ findings: [{ messageId: 'typed', message: helper() }] })`)};\n`);
+  await write('plugins/ts-plugin.ts', `import { helper } from './ts-helper.ts';\ninterface Out { findings: { messageId: string; message: string }[] }\nexport const apiVersion: number = 1;\nexport const namespace = 'typed';\nexport default ${check('typed', `(): Out => ({ findings: [{ messageId: 'typed', message: helper() }] })`)};\n`);
   await write('plugins/ts-helper.ts', `export const helper = (): string => 'from TypeScript';\n`);
 }, 60_000);
 afterAll(async () => {
@@ -58,8 +58,8 @@ describe('plugins', () => {
     const report = JSON.parse(r.stdout);
     const by = Object.fromEntries(report.checks.map((c: { id: string }) => [c.id, c]));
     expect(by['zeta/has-readme']).toMatchObject({ status: 'pass', source: 'golive-plugin-zeta' });
-    expect(by['local/typed']).toMatchObject({ status: 'fail', source: './plugins/ts-plugin.ts' });
-    expect(by['local/typed'].findings[0].message).toBe('from TypeScript');
+    expect(by['typed/typed']).toMatchObject({ status: 'fail', source: './plugins/ts-plugin.ts' });
+    expect(by['typed/typed'].findings[0].message).toBe('from TypeScript');
     // A broken plugin check is an error for that check only; the others still run.
     expect(by['mine/throws'].status).toBe('error');
     expect(by['mine/throws'].summary).toContain('plugin bug');
@@ -93,7 +93,7 @@ describe('plugins', () => {
     await write('plugins/future.js', `export const apiVersion = 2;\nexport const checks = [];\n`);
     await write('plugins/syntax.js', `export const apiVersion = 1; export const checks = [;\n`);
     await write('plugins/explodes.js', `throw new Error('cannot start');\n`);
-    await write('plugins/malformed.js', `export const apiVersion = 1;\nexport const checks = [{ id: 'x', section: 'nowhere', requires: ['telepathy'], run: 1 }];\n`);
+    await write('plugins/malformed.js', `export const apiVersion = 1;\nexport const namespace = 'bad';\nexport const checks = [{ id: 'x', section: 'nowhere', requires: ['telepathy'], run: 1 }];\n`);
     await write('plugins/clash-a.js', `export const apiVersion = 1; export const namespace = 'dup';\nexport const checks = [${check('same', '() => ({})')}];\n`);
     await write('plugins/clash-b.js', `export const apiVersion = 1; export const namespace = 'dup';\nexport const checks = [${check('same', '() => ({})')}];\n`);
     await write('plugins/squatter.js', `export const apiVersion = 1; export const namespace = 'sq';\nexport const checks = [${check('acme/credentials-from-vault', '() => ({})')}];\n`);
@@ -107,7 +107,7 @@ describe('plugins', () => {
     expect(err).toMatch(/explodes\.js.*cannot be loaded: cannot start/);
     expect(err).toMatch(/missing\.js.*file not found/);
     expect(err).toMatch(/golive-plugin-nope.*package not installed/);
-    expect(err).toMatch(/local\/x \(plugin \.\/plugins\/malformed\.js\): unknown section "nowhere"/);
+    expect(err).toMatch(/bad\/x \(plugin \.\/plugins\/malformed\.js\): unknown section "nowhere"/);
     expect(err).toMatch(/requires unknown evidence "telepathy"/);
     expect(err).toMatch(/dup\/same \(plugin \.\/plugins\/clash-b\.js\): duplicate id/);
     expect(err).toMatch(/squatter\.js.*check id "acme\/credentials-from-vault" must be in the plugin's namespace "sq\/"/);

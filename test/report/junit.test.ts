@@ -1,6 +1,7 @@
 // JUnit XML: suites per section, cases per check, status mapping and XML 1.0-safe escaping.
 import { describe, expect, it } from 'vitest';
-import { escapeAttr, escapeXml, renderJunit } from '../../src/report/junit.js';
+import { escapeAttr, escapeXml, renderJunit, suiteMs } from '../../src/report/junit.js';
+import { junitXsdProblems } from '../helpers/junit.js';
 import { check, finding, passingReport, reportOf, sampleReport } from './fixtures/sample.js';
 
 interface El {
@@ -57,14 +58,18 @@ function parseXml(xml: string): El {
 }
 
 const cases = (doc: El) => doc.children.flatMap((s) => s.children.filter((c) => c.name === 'testcase'));
-const caseOf = (doc: El, id: string) => cases(doc).find((c) => c.attrs.name!.startsWith(`${id}: `))!;
+const caseOf = (doc: El, id: string) => cases(doc).find((c) => c.attrs.name === id)!;
+
+/** The suite property that carries a check's neutral title. */
+const titleProp = (doc: El, id: string) =>
+  doc.children.flatMap((s) => s.children.filter((c) => c.name === 'properties').flatMap((p) => p.children)).find((p) => p.attrs.name === id)?.attrs;
 
 describe('renderJunit', () => {
   it('is well-formed with one suite per section and totals that add up', () => {
     const doc = parseXml(renderJunit(sampleReport()));
     expect(doc.name).toBe('testsuites');
     expect(doc.children.map((s) => s.attrs.name)).toEqual(['Credentials', 'Webhook endpoint', 'Idempotency', 'Dress rehearsal']);
-    expect(doc.attrs).toMatchObject({ tests: '11', failures: '3', errors: '1', skipped: '3', time: '1.234' });
+    expect(doc.attrs).toEqual({ name: 'golive', tests: '11', failures: '3', errors: '1', time: '1.234' });
     for (const s of doc.children) expect(Number(s.attrs.tests)).toBe(s.children.filter((c) => c.name === 'testcase').length);
     // Every suite carries the run's verdict, so a dashboard can show it beside the tests.
     const props = doc.children[0]!.children.find((c) => c.name === 'properties')!;
@@ -75,13 +80,13 @@ describe('renderJunit', () => {
   it('maps statuses: fail → failure, error → error, skip and non-blocking pending → skipped, warn → pass with system-out', () => {
     const doc = parseXml(renderJunit(sampleReport()));
     const secrets = caseOf(doc, 'credentials.no-secrets-in-source');
-    expect(secrets.attrs).toMatchObject({ classname: 'golive.credentials', time: '0.003' });
+    expect(secrets.attrs).toEqual({ classname: 'credentials', name: 'credentials.no-secrets-in-source', time: '0.003' });
     expect(secrets.children[0]).toMatchObject({ name: 'failure', attrs: { type: 'error', message: '2 problems found (3 waived, baselined or suppressed).' } });
     expect(secrets.children[0]!.text).toContain('config/app.ts:12:18  Live secret key');
     expect(secrets.children[0]!.text).toContain('How to fix: Fix credentials.no-secrets-in-source like this.');
     expect(caseOf(doc, 'credentials.keys-verified').children[0]!.name).toBe('error');
-    expect(caseOf(doc, 'webhook.latency').children[0]).toMatchObject({ name: 'skipped', attrs: { message: 'skip: Skipped: --offline.' } });
-    expect(caseOf(doc, 'rehearsal.charge').children[0]).toMatchObject({ name: 'skipped', attrs: { message: expect.stringMatching(/^pending: /) } });
+    expect(caseOf(doc, 'webhook.latency').children[0]).toMatchObject({ name: 'skipped', attrs: {}, text: 'skip: Skipped: --offline.' });
+    expect(caseOf(doc, 'rehearsal.charge').children[0]!.text).toMatch(/^pending: /);
     // With --require-rehearsal the pending step blocks the gate, so the dashboard shows a failure.
     const strict = sampleReport();
     const required = parseXml(renderJunit(reportOf(strict.checks, { options: { ...strict.options, requireRehearsal: true } })));
@@ -106,9 +111,47 @@ describe('renderJunit', () => {
     const doc = parseXml(xml);
     const c = caseOf(doc, 'webhook.dedup');
     const clean = 'a<b>&"c\'\uFFFD\uFFFD\uFFFD[31m\uFFFD \uFFFD ok 😀\nnext\ttab';
-    expect(c.attrs.name).toBe(`webhook.dedup: ${clean}`);
+    expect(c.attrs.name).toBe('webhook.dedup');
+    expect(titleProp(doc, 'webhook.dedup')).toEqual({ name: 'webhook.dedup', value: clean });
     expect(c.children[0]!.attrs.message).toBe(clean);
     expect(c.children[0]!.text).toContain(`x<y>.ts:1  ${clean}`);
+  });
+
+  it('is valid against the Jenkins JUnit XSD (sample, passing, nasty text) and the validator is not vacuous', async () => {
+    expect(await junitXsdProblems(renderJunit(sampleReport()))).toEqual([]);
+    expect(await junitXsdProblems(renderJunit(passingReport()))).toEqual([]);
+    const nasty = 'a<b>&"c\'\u0000\u001b[31m ok 😀\nnext';
+    expect(await junitXsdProblems(renderJunit(reportOf([check({ id: 'webhook.dedup', title: nasty, status: 'fail', summary: nasty })])))).toEqual([]);
+    // What the XSD rejects: the old `skipped` on <testsuites> and attributes on <skipped>.
+    const old = renderJunit(sampleReport()).replace('<testsuites name="golive"', '<testsuites skipped="3" name="golive"');
+    expect((await junitXsdProblems(old)).join('\n')).toMatch(/skipped/);
+    const attr = renderJunit(sampleReport()).replace('<skipped>', '<skipped message="x">');
+    expect(await junitXsdProblems(attr)).not.toEqual([]);
+  });
+
+  it('keeps the same test identities whether a check passes or fails; the neutral title is a suite property', () => {
+    const pass = reportOf([check({ id: 'idempotency.external-id', title: 'Every create call sends an externalId', checkTitle: 'Every create call sends an externalId', status: 'pass' })]);
+    const fail = reportOf([
+      check({ id: 'idempotency.external-id', title: 'A create call sends no externalId', checkTitle: 'Every create call sends an externalId', status: 'fail', findings: [finding({ message: 'm', file: 'a.ts', line: 1 })] }),
+    ]);
+    const ids = (xml: string) => cases(parseXml(xml)).map((c) => `${c.attrs.classname}/${c.attrs.name}`);
+    expect(ids(renderJunit(pass))).toEqual(['idempotency/idempotency.external-id']);
+    expect(ids(renderJunit(fail))).toEqual(ids(renderJunit(pass)));
+    const prop = (xml: string) => titleProp(parseXml(xml), 'idempotency.external-id');
+    expect(prop(renderJunit(fail))).toEqual({ name: 'idempotency.external-id', value: 'Every create call sends an externalId' });
+    expect(prop(renderJunit(fail))).toEqual(prop(renderJunit(pass)));
+  });
+
+  it('times suites by wall clock (first start to last end), never more than the run', () => {
+    const at = (id: string, startMs: number, durationMs: number) => check({ id, title: id, status: 'pass', startMs, durationMs });
+    // Three credentials checks overlapping in the same 900 ms: the sum (2.4 s) would exceed the run.
+    const r = reportOf([at('credentials.live-keys', 100, 800), at('credentials.keys-verified', 100, 900), at('credentials.no-secrets-in-source', 200, 700), at('webhook.https', 50, 300)], { durationMs: 1000 });
+    const doc = parseXml(renderJunit(r));
+    expect(doc.children.map((s) => s.attrs.time)).toEqual(['0.900', '0.300']);
+    expect(doc.attrs.time).toBe('1.000');
+    for (const s of doc.children) expect(Number(s.attrs.time)).toBeLessThanOrEqual(Number(doc.attrs.time));
+    // Older reports without start times: the sum, capped at the run.
+    expect(suiteMs([check({ id: 'a.b', title: 't', status: 'pass', durationMs: 700 }), check({ id: 'a.c', title: 't', status: 'pass', durationMs: 700 })], 1000)).toBe(1000);
   });
 
   it('escape helpers', () => {

@@ -73,7 +73,7 @@ describe('readReport', () => {
 
   it.each([
     ['a missing file', null, 'IO', /cannot read report .*: no such file/],
-    ['a directory', 'DIR', 'IO', /it is a directory/],
+    ['a directory', 'DIR', 'IO', /is a directory, not a regular file/],
     ['broken JSON', '{"schemaVersion":', 'REPORT_INVALID', /is not valid JSON/],
     ['JSON that is not an object', '[1,2]', 'REPORT_INVALID', /is not a golive JSON report: \(top level\)/],
     ['a newer schema', '{"schemaVersion":2}', 'REPORT_INVALID', /has schemaVersion 2; this golive reads version 1/],

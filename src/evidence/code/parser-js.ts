@@ -10,6 +10,7 @@ import { Bindings, pathOf, walk, type Node } from './js-ast.js';
 import { findJsCalls } from './js-calls.js';
 import { findJsWebhook, type JsSites } from './js-webhook.js';
 import { LineMap } from './shared.js';
+import { MAX_NESTING, nestingDepth } from './nesting.js';
 import type { FileFacts, ScanContext } from './types.js';
 
 export interface Site {
@@ -31,6 +32,11 @@ const RELEVANT = /payments|subscriptions|signature|hmac|environment|eventid|refu
 export function scanJs(ctx: ScanContext, source: string): FileFacts {
   const facts: FileFacts = { calls: [], environmentChecks: [], dedupChecks: [] };
   if (!RELEVANT.test(source)) return facts;
+  // The native parser crashes the whole process on extreme nesting: refuse such a file up front.
+  if (nestingDepth(source) > MAX_NESTING) {
+    facts.error = `nesting deeper than ${MAX_NESTING} levels, not parsed (it would crash the parser)`;
+    return facts;
+  }
   let program: Node;
   try {
     const res = parseSync(ctx.file, source, {

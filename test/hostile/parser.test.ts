@@ -1,0 +1,66 @@
+// A deeply nested JS file used to kill golive with SIGSEGV inside the native parser, with no
+// output. It is now detected before parsing and becomes a note naming the file.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { golive } from '../e2e/cli.js';
+import { tempDir, type TempDir } from '../helpers/git.js';
+import { MAX_NESTING, nestingDepth } from '../../src/evidence/code/nesting.js';
+
+let tmp: TempDir;
+beforeAll(async () => {
+  tmp = await tempDir('golive-hostile-parser-');
+});
+afterAll(() => tmp.cleanup());
+
+const deep = {
+  parens: `fetch('/payments', ${'('.repeat(9000)}1${')'.repeat(9000)});\n`,
+  assignments: `fetch('/payments');\n${'a='.repeat(9000)}1;\n`,
+  arrows: `fetch('/payments');\nconst f = ${'a=>'.repeat(9000)}1;\n`,
+};
+
+describe('nesting pre-check', () => {
+  it.each(Object.entries(deep))('finds %s too deep', (_n, src) => {
+    expect(nestingDepth(src)).toBeGreaterThan(MAX_NESTING);
+  });
+
+  it.each([
+    ['ordinary code', "const x = { a: [1, 2, (3)] };\nif (a === b && c >= d) { e = f => g; }\n"],
+    ['brackets inside strings and comments', `const s = "${'('.repeat(3000)}";\n// ${'['.repeat(3000)}\n/* ${'{'.repeat(3000)} */\n`],
+    ['many statements, each shallow', 'a = b = c;\n'.repeat(5000)],
+    ['comparisons are not chains', 'x === y;'.repeat(5000)],
+  ])('leaves %s alone', (_n, src) => {
+    expect(nestingDepth(src)).toBeLessThanOrEqual(MAX_NESTING);
+  });
+});
+
+describe('golive check on a repository with a pathological file', () => {
+  it('finishes, reports the file as not parsed, and still runs the code checks', async () => {
+    await tmp.write({ 'src/deep.js': deep.parens, 'src/arrows.js': deep.arrows, 'src/pay.js': "await mintcash.post('/payments', { amount: 1 });\n" });
+    const r = await golive(['check', tmp.dir, '--offline', '--format', 'json', '--only', 'idempotency']);
+    expect(r.stderr).not.toMatch(/Segmentation|\n\s+at /);
+    expect([0, 1]).toContain(r.exitCode);
+    const report = JSON.parse(r.stdout);
+    const notes = report.notes.map((n: { file?: string; message: string }) => `${n.file}: ${n.message}`).join('\n');
+    expect(notes).toMatch(/src\/deep\.js: .*nesting deeper than 1000 levels/);
+    expect(notes).toMatch(/src\/arrows\.js: .*nesting deeper than 1000 levels/);
+    // The ordinary file was still read: its create call without externalId is found.
+    const ext = report.checks.find((c: { id: string }) => c.id === 'idempotency.external-id');
+    expect(ext.findings.map((f: { file: string }) => f.file)).toContain('src/pay.js');
+    // …and the check says which files it could not read.
+    expect(ext.summary).toMatch(/Could not read 2 files it is responsible for: src\/arrows\.js \(nesting deeper/);
+  });
+
+  it('with nothing else to judge, the code checks are errors naming the file, never a pass or a skip', async () => {
+    const only = await tempDir('golive-hostile-parser-only-');
+    try {
+      await only.write({ 'src/deep.js': deep.parens });
+      const r = await golive(['check', only.dir, '--offline', '--format', 'json', '--only', 'idempotency']);
+      expect(r.exitCode).toBe(1);
+      for (const c of JSON.parse(r.stdout).checks) {
+        expect(c.status).toBe('error');
+        expect(c.summary).toContain('src/deep.js (nesting deeper than 1000 levels');
+      }
+    } finally {
+      await only.cleanup();
+    }
+  });
+});
