@@ -41,6 +41,18 @@ export default tseslint.config(
   },
   {
     files: ['src/evidence/**/*.ts'],
+    ignores: ['src/evidence/git.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          ...restrict(ui, 'Collectors gather facts; they never prompt or render.'),
+          ...restrict(['execa', 'node:child_process', 'child_process'], 'Run git through src/evidence/git.ts: it turns off everything a hostile repository could make git run (GUIDE §5, issue 13).'),
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/evidence/git.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: restrict(ui, 'Collectors gather facts; they never prompt or render.') }] },
   },
   {

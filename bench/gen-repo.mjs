@@ -1,6 +1,6 @@
-// Generates the synthetic merchant repository the scan benchmark runs on: >= 20,000 files and
-// >= 300 MB of source, JSON, minified bundles, binaries, 2-6 MiB files (scanned) and > 8 MiB
-// files (skipped by the size cap), with MintCash keys planted at known places. Deterministic
+// Generates the synthetic repositories the benchmarks run on. The merchant tree: >= 20,000 files and
+// >= 300 MB of source, JSON, minified bundles, binaries (keys found by byte offset), 2-6 MiB and > 8 MiB
+// files (streamed in windows), with MintCash keys planted at known places. Deterministic
 // (seeded), and reused between runs when its manifest matches, since generating it is slow.
 // Keys are assembled at run time from parts: no key-shaped string lives in this file.
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ export const WORK = path.join(here, '.work');
 export const TREE = path.join(WORK, 'tree');
 export const MANIFEST = path.join(WORK, 'manifest.json');
 
-const GEN_VERSION = 5;
+const GEN_VERSION = 6;
 const SEED = 0x5eed2024;
 const PLAN = { source: 19_600, json: 500, bundles: 30, mid: 16, huge: 3, binaries: 40, dotfiles: 6 };
 
@@ -217,17 +217,25 @@ export function generate() {
     write(rel, `${lines.join('\n')}\n`);
   }
   for (let i = 0; i < PLAN.huge; i++) {
-    // Over the 8 MiB cap: skipped with a note, so a key in here is NOT expected to be found.
+    // Over 8 MiB: streamed in windows, so a key in here must be found like any other.
+    const rel = `data/dumps/dump-${i}.sql.js`;
     const lines = sourceFile(g, pools, 'js', 9 * 1024 * 1024 + i * 300_000);
-    lines.splice(5, 0, `const unscanned = '${key(g, 'sk', 'live')}';`);
-    write(`data/dumps/dump-${i}.sql.js`, `${lines.join('\n')}\n`);
+    plant(rel, lines, lines.length - 2 - i, 'sk', 'live', (v) => `const streamed = '${v}';`);
+    write(rel, `${lines.join('\n')}\n`);
   }
   for (let i = 0; i < PLAN.binaries; i++) {
     const buf = Buffer.alloc(g.int(16_000, 120_000));
     for (let j = 0; j < buf.length; j++) buf[j] = g.r() < 0.2 ? 0 : Math.floor(g.r() * 256);
-    // A key inside a binary is skipped like ripgrep does; it must not count as found.
-    Buffer.from(key(g, 'sk', 'live')).copy(buf, 20_000 % buf.length);
-    write(`assets/img/pic-${i}.png`, buf);
+    // A key inside a binary (a committed database, a dump) is searched as bytes and must be found,
+    // reported by byte offset; NULs around it so random bytes cannot extend it.
+    const value = key(g, 'sk', 'live');
+    const at = 20_000 % (buf.length - value.length - 2) + 1;
+    buf[at - 1] = 0;
+    Buffer.from(value).copy(buf, at);
+    buf[at + value.length] = 0;
+    const rel = `assets/img/pic-${i}.png`;
+    planted.push({ file: rel, line: 0, column: 0, offset: at, value });
+    write(rel, buf);
   }
   write('.env.example', 'MINTCASH_PUBLIC_KEY=\nMINTCASH_SECRET_KEY=\nMINTCASH_BASE_URL=https://sandbox.mintcash.me\n');
   {
@@ -273,4 +281,71 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const t0 = Date.now();
   const m = process.argv.includes('--force') ? generate() : ensureTree(console.log);
   console.log(`tree: ${TREE}\nfiles: ${m.files}, bytes: ${(m.bytes / 1e6).toFixed(1)} MB, planted keys: ${m.planted.length} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * A JS service of `n` small files that all call `POST /payments` (issue 14.4: the full check must
+ * grow linearly with the file count), committed to its own git repository. Reused when present.
+ */
+export function ensureService(n, log = () => {}) {
+  const dir = path.join(WORK, `service-${n / 1000}k`);
+  const stamp = path.join(dir, '.golive-bench-done');
+  if (existsSync(stamp)) return dir;
+  log(`generating a ${n}-file JS service (one-off)…`);
+  rmSync(dir, { recursive: true, force: true });
+  for (let i = 0; i < n; i++) {
+    const rel = `src/orders/batch-${Math.floor(i / 500)}/order-${i}.js`;
+    const abs = path.join(dir, rel);
+    if (i % 500 === 0) mkdirSync(path.dirname(abs), { recursive: true });
+    writeFileSync(
+      abs,
+      `// order flow ${i}\nimport { client } from '../../../lib/client.js';\n\nexport async function charge${i}(order) {\n  const body = { amount: order.total, currency: 'EUR', externalId: \`order-\${order.id}-${i}\` };\n  return client.post('/payments', body);\n}\n`,
+    );
+  }
+  mkdirSync(path.join(dir, 'lib'), { recursive: true });
+  writeFileSync(path.join(dir, 'lib/client.js'), "export const client = { post: (p, b) => fetch(`https://api.mintcash.me${p}`, { method: 'POST', body: JSON.stringify(b) }) };\n");
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.invalid' };
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  execFileSync('git', ['add', '-A'], { cwd: dir, env });
+  execFileSync('git', ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'service'], { cwd: dir, env });
+  writeFileSync(stamp, '');
+  return dir;
+}
+
+/**
+ * A repository with `n` commits made with git fast-import (seconds, not minutes): each commit
+ * edits a few small files; some add a key, one key only in a merge resolution. For the --history
+ * benchmark. Returns { dir, planted } where planted lists the secret keys it must report.
+ */
+export function ensureHistory(n, log = () => {}) {
+  const dir = path.join(WORK, `history-${n / 1000}k`);
+  const man = path.join(WORK, `history-${n / 1000}k.json`);
+  if (existsSync(man) && existsSync(path.join(dir, '.git'))) return JSON.parse(readFileSync(man, 'utf8'));
+  log(`generating a ${n}-commit repository (one-off)…`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const g = makeGen(SEED + n);
+  const planted = [];
+  const out = [];
+  const blob = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  let t = 1_600_000_000;
+  for (let i = 1; i <= n; i++) {
+    out.push(`commit refs/heads/main\nmark :${i}\ncommitter bench <b@example.invalid> ${t++} +0000\n${blob(`change ${i}`)}`);
+    if (i > 1) out.push(`from :${i - 1}\n`);
+    for (let f = 0; f < 3; f++) {
+      const file = `src/mod-${g.int(0, 199)}/file-${g.int(0, 49)}.js`;
+      let text = Array.from({ length: g.int(20, 80) }, (_, j) => `export const v${j} = ${g.int(0, 1e6)}; // ${g.pick(WORDS)} ${g.pick(WORDS)}`).join('\n');
+      if (i % 997 === 0 && f === 0) {
+        const value = key(g, 'sk', 'live');
+        text += `\nconst leaked = '${value}';`;
+        planted.push({ file, value, commit: i });
+      }
+      out.push(`M 100644 inline ${file}\n${blob(text)}`);
+    }
+  }
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: out.join('') , maxBuffer: 1024 * 1024 * 1024 });
+  execFileSync('git', ['checkout', '-q', '-f', 'main'], { cwd: dir });
+  writeFileSync(man, JSON.stringify({ dir, commits: n, planted }));
+  return { dir, commits: n, planted };
 }

@@ -24,37 +24,54 @@ function reportable(kind: string, env: KeyEnv, file: string, isTestFile: (f: str
 function treeFinding(k: KeyMatch, historyCommit?: string): FindingInput {
   const masked = maskSecret(k.value);
   const live = k.env === 'live';
+  // A binary file (a committed database, a dump) has no lines: the byte offset says where.
+  const where = k.offset !== undefined ? `${k.file} (binary file, byte offset ${k.offset})` : k.file;
   const message = live
-    ? `Live secret key ${masked} is committed in ${k.file}. ${ROTATE}, and ${MOVE}.`
-    : `Test secret key ${masked} is committed in ${k.file}; ${MOVE} (rotate it if the repository is shared).`;
+    ? `Live secret key ${masked} is committed in ${where}. ${ROTATE}, and ${MOVE}.`
+    : `Test secret key ${masked} is committed in ${where}; ${MOVE} (rotate it if the repository is shared).`;
   return {
     messageId: live ? 'live-secret-in-source' : 'test-secret-in-source',
     message,
     severity: live ? 'error' : 'warning',
     file: k.file,
-    line: k.line,
-    column: k.column,
+    // Reports cap positions at 10,000,000; a key deeper in a one-line bundle keeps its column in evidence.
+    ...(k.offset === undefined ? { line: k.line, ...(k.column <= 10_000_000 ? { column: k.column } : {}) } : {}),
     fingerprintOf: k.value,
-    evidence: { key: masked, ...(historyCommit ? { addedInCommit: short(historyCommit) } : {}) },
+    evidence: {
+      key: masked,
+      ...(k.offset !== undefined ? { byteOffset: k.offset } : {}),
+      ...(k.column > 10_000_000 ? { column: k.column } : {}),
+      ...(k.encoding ? { encoding: k.encoding } : {}),
+      ...(historyCommit ? { addedInCommit: short(historyCommit) } : {}),
+    },
   };
+}
+
+/** One line per unread file (the first few by name), saying how to let golive read them. */
+function unreadGaps(unread: ReadonlyArray<{ file: string; reason: string }>): string[] {
+  if (unread.length === 0) return [];
+  const named = unread.slice(0, 5).map((u) => `${u.file} (${u.reason})`);
+  const more = unread.length > 5 ? ` and ${unread.length - 5} more` : '';
+  return [`${unread.length} file${unread.length === 1 ? '' : 's'} could not be read: ${named.join(', ')}${more}; make them readable by the user running golive (or remove them) and run again`];
 }
 
 function historyFinding(h: HistoryKeyMatch): FindingInput {
   const masked = maskSecret(h.value);
   const live = h.env === 'live';
-  const state = h.removed ? 'was removed from the tree but is still in git history' : 'is in git history';
+  const where = h.inMessage ? `the message of commit ${short(h.commit)}` : `${h.file}, commit ${short(h.commit)}`;
+  const state = h.inMessage ? 'is in git history' : h.removed ? 'was removed from the tree but is still in git history' : 'is in git history';
   const message = live
-    ? `Live secret key ${masked} ${state} (${h.file}, commit ${short(h.commit)}); anyone with a clone can read it. ${ROTATE}, and ${MOVE}.`
-    : `Test secret key ${masked} ${state} (${h.file}, commit ${short(h.commit)}); rotate it and ${MOVE}.`;
+    ? `Live secret key ${masked} ${state} (${where}); anyone with a clone can read it. ${ROTATE}, and ${MOVE}.`
+    : `Test secret key ${masked} ${state} (${where}); rotate it and ${MOVE}.`;
   return {
     messageId: live ? 'live-secret-in-history' : 'test-secret-in-history',
     message,
     severity: live ? 'error' : 'warning',
-    file: h.file,
-    ...(h.line !== undefined && !h.removed ? { line: h.line } : {}),
+    ...(h.inMessage ? {} : { file: h.file }),
+    ...(h.line !== undefined && !h.removed && !h.inMessage ? { line: h.line } : {}),
     commit: h.commit,
     fingerprintOf: h.value,
-    evidence: { key: masked, commit: short(h.commit), removed: h.removed, ...(h.date ? { date: h.date } : {}) },
+    evidence: { key: masked, commit: short(h.commit), removed: h.removed, ...(h.inMessage ? { inCommitMessage: true } : {}), ...(h.date ? { date: h.date } : {}) },
   };
 }
 
@@ -103,6 +120,21 @@ export default defineCheck({
       ? ` and ${history.commitsScanned} commit${history.commitsScanned === 1 ? '' : 's'} of git history`
       : `; git history not scanned (${history.reason ?? 'pass --history to scan it'})`;
     const skipped = placeholders > 0 ? ` ${placeholders} placeholder key${placeholders === 1 ? '' : 's'} (e.g. sk_live_ followed by only x) ignored.` : '';
-    return { findings, summary: `${scanned}${hist}.${skipped}`, ...(placeholders > 0 ? { evidence: { placeholders } } : {}) };
+    const counted = placeholders > 0 ? { evidence: { placeholders } } : {};
+
+    // What the scan could not see may hold a key: never a pass. Found keys still fail the check.
+    const gaps = [...unreadGaps(secrets.unread ?? []), ...(history.enabled && history.incomplete ? [`git history: ${history.incomplete}`] : [])];
+    if (gaps.length === 0) return { findings, summary: `${scanned}${hist}.${skipped}`, ...counted };
+    const blocking = findings.some((f) => (f.severity ?? 'error') === 'error');
+    const summary = `Not everything was examined: ${gaps.join('; ')}. ${scanned}${hist}.${skipped}`;
+    if (!blocking) return { findings, status: 'error', summary, ...counted };
+    findings.push({
+      messageId: 'not-examined',
+      message: `Not everything was examined, so more keys may be committed: ${gaps.join('; ')}.`,
+      severity: 'error',
+      fingerprintOf: gaps.join('\n'),
+      evidence: { notExamined: gaps },
+    });
+    return { findings, summary, ...counted };
   },
 });

@@ -8,6 +8,15 @@ import type { CodeIndex } from './code/types.js';
 export type * from './probe-types.js';
 
 export type KeyKind = 'pk' | 'sk';
+/** How a file that is not plain UTF-8/Latin-1 text was read by the secret scan. */
+export type TextEncoding = 'utf-16le' | 'utf-16be' | 'binary';
+
+/** A file golive is responsible for but could not read: a key could hide in it. */
+export interface UnreadFile {
+  file: string;
+  /** e.g. "permission denied", "disappeared before it could be read". */
+  reason: string;
+}
 export type KeyEnv = 'live' | 'test';
 
 /** One file of the merchant repository, path relative to the root with forward slashes. */
@@ -21,15 +30,22 @@ export interface RepoInventory {
   /** True when the file list came from `git ls-files`. */
   isGit: boolean;
   files: RepoFile[];
-  /** Skipped files (binary, too large, unreadable, symlink loops) and why. */
+  /** Skipped files (symlinks, submodules, special files) and why. */
   notes: RunNote[];
+  /** Paths that could not be listed or inspected (a directory without read permission). */
+  unread?: UnreadFile[];
 }
 
 /** A MintCash key (or key-shaped string) found in a file. */
 export interface KeyMatch {
   file: string;
+  /** 1-based; 0 in a binary file, which has no lines: see `offset`. */
   line: number;
   column: number;
+  /** Byte offset of the key in a binary file. */
+  offset?: number;
+  /** Set when the file was UTF-16 (decoded) or binary (searched as bytes). */
+  encoding?: TextEncoding;
   kind: KeyKind;
   env: KeyEnv;
   /** The full matched key. Internal only: mask before reporting. */
@@ -41,8 +57,11 @@ export interface KeyMatch {
 /** A mention of the sandbox base URL (`sandbox.mintcash.me`) in a file. */
 export interface SandboxUrlMatch {
   file: string;
+  /** 1-based; 0 in a binary file (see `offset`). */
   line: number;
   column: number;
+  offset?: number;
+  encoding?: TextEncoding;
   lineText: string;
 }
 
@@ -51,12 +70,17 @@ export interface SecretScan {
   sandboxUrls: SandboxUrlMatch[];
   filesScanned: number;
   bytesScanned: number;
+  /** Files the scan is responsible for but could not read (the check cannot pass with any). */
+  unread?: UnreadFile[];
   notes: RunNote[];
 }
 
 /** A key that was added by some commit, whether or not it is still in the tree. */
 export interface HistoryKeyMatch {
+  /** The file that gained the key; empty when the key is in the commit message itself. */
   file: string;
+  /** Set when the key sits in the commit message (or a stash's), not in a file. */
+  inMessage?: boolean;
   line?: number;
   kind: KeyKind;
   env: KeyEnv;
@@ -74,6 +98,11 @@ export interface HistoryScan {
   reason?: string;
   keys: HistoryKeyMatch[];
   commitsScanned: number;
+  /**
+   * Set when the scan did not see all of history (a shallow or partial clone, a `git log` that
+   * failed or stopped early): what is missing and how to fix it. The check cannot pass then.
+   */
+  incomplete?: string;
   notes: RunNote[];
 }
 

@@ -94,15 +94,47 @@ describe('collectRepo in a plain directory', () => {
     expect(paths(inv)).toEqual(['docs/b.md', 'src/a.ts']);
   });
 
-  it('notes files over the size cap without reading them', async () => {
+  it('lists files of any size: the secret scan streams them', async () => {
     const dir = await tempDir();
     cleanups.push(dir);
-    await dir.write({ 'big.bin': '', 'edge.txt': '' , 'small.txt': 's' });
+    await dir.write({ 'big.bin': '', 'small.txt': 's' });
     await truncate(path.join(dir.dir, 'big.bin'), MAX_FILE_BYTES + 1);
-    await truncate(path.join(dir.dir, 'edge.txt'), MAX_FILE_BYTES);
     const inv = await inventory(dir.dir);
-    expect(paths(inv)).toEqual(['edge.txt', 'small.txt']);
-    expect(noteFor(inv, 'big.bin')).toMatch(/larger than 8 MiB/);
+    expect(inv.files).toEqual([
+      { path: 'big.bin', size: MAX_FILE_BYTES + 1 },
+      { path: 'small.txt', size: 1 },
+    ]);
+    expect(inv.notes).toEqual([]);
+  });
+
+  it('takes sizes and types of tracked files from the index: submodules and symlinks are notes', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'a.txt': 'hello', 'dir/b.txt': 'xy' });
+    await symlink('a.txt', path.join(repo.dir, 'link'));
+    await repo.commit('init');
+    // A gitlink entry, as a submodule leaves in the index.
+    await repo.git('update-index', '--add', '--cacheinfo', `160000,${await repo.git('rev-parse', 'HEAD')},vendor/sub`);
+    const inv = await inventory(repo.dir);
+    expect(inv.files).toEqual([
+      { path: 'a.txt', size: 5 },
+      { path: 'dir/b.txt', size: 2 },
+    ]);
+    expect(noteFor(inv, 'link')).toMatch(/symbolic link, not followed/);
+    expect(noteFor(inv, 'vendor/sub')).toMatch(/submodule/);
+  });
+
+  it('a bare repository has no work tree to list, and says so', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'a.txt': 'a' });
+    await repo.commit('init');
+    const bare = await tempDir();
+    cleanups.push(bare);
+    await repo.git('clone', '-q', '--bare', repo.dir, path.join(bare.dir, 'r.git'));
+    const inv = await inventory(path.join(bare.dir, 'r.git'));
+    expect(inv.files).toEqual([]);
+    expect(inv.notes.map((n) => n.message)).toEqual([expect.stringMatching(/bare repository/)]);
   });
 
   it('never follows symlinks: loops, dangling and good links become notes', async () => {
@@ -131,11 +163,12 @@ describe('collectRepo in a plain directory', () => {
     await repo.commit('init');
     const inv = await inventory(repo.dir);
     expect(paths(inv)).toEqual(['real.ts']);
-    expect(noteFor(inv, 'self')).toMatch(/loop/);
+    // Known from the index entry's mode: never followed, never even lstat()ed.
+    expect(noteFor(inv, 'self')).toMatch(/symbolic link, not followed/);
   });
 
   // Running as root, permission bits do not stop reads, so the case cannot happen there.
-  it.skipIf(process.getuid?.() === 0)('notes an unreadable directory', async () => {
+  it.skipIf(process.getuid?.() === 0)('lists an unreadable directory as unread (a gap, not a note)', async () => {
     const dir = await tempDir();
     cleanups.push(dir);
     await dir.write({ 'locked/a.ts': 'a', 'b.ts': 'b' });
@@ -143,7 +176,7 @@ describe('collectRepo in a plain directory', () => {
     try {
       const inv = await inventory(dir.dir);
       expect(paths(inv)).toEqual(['b.ts']);
-      expect(noteFor(inv, 'locked')).toMatch(/not read/);
+      expect(inv.unread).toEqual([{ file: 'locked', reason: expect.stringMatching(/^directory not listed: /) }]);
     } finally {
       await chmod(path.join(dir.dir, 'locked'), 0o755);
     }

@@ -126,13 +126,15 @@ describe('collectSecrets negatives', () => {
 });
 
 describe('collectSecrets skips', () => {
-  it('skips a binary file (NUL in the first 8 KiB) with a note, but scans one with a late NUL', async () => {
+  it('searches a binary file (NUL in the first 8 KiB) as bytes and reports the byte offset; a late NUL stays text', async () => {
     const early = Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x01]), Buffer.from(SK)]);
     const late = Buffer.concat([Buffer.from(`${SK}\n`), Buffer.alloc(9000, 0x61), Buffer.from([0])]);
     const r = await scan({ 'img.png': early, 'late.txt': late });
-    expect(r.keys.map((k) => k.file)).toEqual(['late.txt']);
-    expect(r.notes.find((n) => n.file === 'img.png')?.message).toMatch(/binary/);
-    expect(r.filesScanned).toBe(1);
+    expect(r.keys.map((k) => [k.file, k.line, k.offset, k.encoding, k.value])).toEqual([
+      ['img.png', 0, 4, 'binary', SK],
+      ['late.txt', 1, undefined, undefined, SK],
+    ]);
+    expect(r.filesScanned).toBe(2);
   });
 
   it('survives an empty file', async () => {
@@ -141,7 +143,7 @@ describe('collectSecrets skips', () => {
   });
 
   // As root, chmod 000 does not stop a read, so there is nothing to observe.
-  it.skipIf(process.getuid?.() === 0)('notes an unreadable file', async () => {
+  it.skipIf(process.getuid?.() === 0)('lists an unreadable file as unread', async () => {
     const dir = await tempDir();
     cleanups.push(dir);
     await dir.write({ 'locked.env': SK, 'ok.txt': 'x' });
@@ -149,7 +151,7 @@ describe('collectSecrets skips', () => {
     try {
       const r = await collectSecrets(await collectContext(dir.dir));
       expect(r.keys).toEqual([]);
-      expect(r.notes.find((n) => n.file === 'locked.env')?.message).toMatch(/permission denied/);
+      expect(r.unread).toEqual([{ file: 'locked.env', reason: 'permission denied' }]);
     } finally {
       await chmod(path.join(dir.dir, 'locked.env'), 0o644);
     }

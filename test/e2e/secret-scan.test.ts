@@ -1,0 +1,221 @@
+// The secret scan and history scan through the built CLI: what a user sees (exit code, status,
+// summary) when keys hide in UTF-16, binary, huge or one-line files, when files cannot be read,
+// and when history is shallow, lost or only in a merge. Scanned inline and by worker threads alike.
+import { chmod } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir, tempRepo, type TempDir, type TempRepo } from '../helpers/git.js';
+import { fakeKey } from '../helpers/keys.js';
+import { BIN, cleanEnv, golive } from './cli.js';
+
+const cleanups: TempDir[] = [];
+afterEach(async () => {
+  for (const d of cleanups.splice(0)) await d.cleanup();
+});
+
+const ID = 'credentials.no-secrets-in-source';
+
+interface Report {
+  checks: Array<{ id: string; status: string; summary: string; findings: Array<{ messageId: string; message: string; file?: string; line?: number; evidence?: Record<string, unknown> }> }>;
+}
+
+async function scan(dir: string, extra: string[] = [], env: Record<string, string> = {}) {
+  const r = await golive(['check', dir, '--offline', '--only', ID, '--format', 'json', ...extra], { env: cleanEnv(env) });
+  const report = JSON.parse(r.stdout) as Report;
+  return { ...r, check: report.checks.find((c) => c.id === ID)! };
+}
+
+const WINDOW_EDGE = 4 * 1024 * 1024 + 4 * 1024;
+
+async function leakyRepo(): Promise<{ repo: TempRepo; keys: Record<string, string> }> {
+  const keys = {
+    le: fakeKey('sk', 'live', 'e2e-le'),
+    be: fakeKey('sk', 'live', 'e2e-be'),
+    db: fakeKey('sk', 'live', 'e2e-db'),
+    big: fakeKey('sk', 'live', 'e2e-big'),
+    line: fakeKey('sk', 'live', 'e2e-line'),
+  };
+  const repo = await tempRepo();
+  cleanups.push(repo);
+  const db = Buffer.alloc(64 * 1024, 0);
+  Buffer.from('SQLite format 3\0').copy(db, 0);
+  Buffer.from(`'${keys.db}'`).copy(db, 40_000);
+  // The key straddles the first window edge of the streamed read.
+  const head = `${'x'.repeat(WINDOW_EDGE - 11)} `;
+  await repo.write({
+    'win/settings.ini': Buffer.from(`\ufeff[mintcash]\r\nsecret=${keys.le}\r\n`, 'utf16le'),
+    'win/legacy.cfg': Buffer.from(`secret=${keys.be}\n`, 'utf16le').swap16(),
+    'data/app.sqlite': db,
+    'logs/huge.log': `${head}${keys.big}\n${'tail\n'.repeat(1000)}`,
+    'public/bundle.min.js': `${'var a=1;'.repeat(1_500_000)}window.k="${keys.line}";`,
+    'README.md': 'clean\n',
+  });
+  await repo.commit('leaks everywhere');
+  return { repo, keys };
+}
+
+describe('golive check: the secret scan reads everything', () => {
+  it.each([
+    ['inline', '0'],
+    ['with worker threads', '2'],
+  ])('finds keys in UTF-16, binary, huge and one-line files (%s)', async (_name, workers) => {
+    const { repo, keys } = await leakyRepo();
+    const r = await scan(repo.dir, [], { GOLIVE_SCAN_WORKERS: workers });
+    expect(r.exitCode).toBe(1);
+    expect(r.check.status).toBe('fail');
+    const found = r.check.findings.map((f) => [f.file, f.line, f.evidence?.byteOffset, f.evidence?.encoding]);
+    expect(found).toEqual([
+      ['data/app.sqlite', undefined, 40_001, 'binary'],
+      ['logs/huge.log', 1, undefined, undefined],
+      ['public/bundle.min.js', 1, undefined, undefined],
+      ['win/legacy.cfg', 1, undefined, 'utf-16be'],
+      ['win/settings.ini', 2, undefined, 'utf-16le'],
+    ]);
+    expect(r.check.findings[0]?.message).toMatch(/binary file, byte offset 40001/);
+    // Masked everywhere: no full key in any output.
+    for (const k of Object.values(keys)) expect(r.stdout + r.stderr).not.toContain(k);
+  });
+
+  it('a clean repository with a binary and a UTF-16 file passes', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'a.sqlite': Buffer.from([0, 1, 2, 3, 0x73, 0x6b, 0x5f]), 'b.txt': Buffer.from('\ufeffno keys here, sk_live_ too short', 'utf16le') });
+    await repo.commit('clean');
+    const r = await scan(repo.dir);
+    expect(r.check.status).toBe('pass');
+    expect(r.exitCode).toBe(0);
+  });
+
+  // Root reads anything, so the unreadable file is read by an unprivileged user (nobody).
+  const asUser = (args: string[]) =>
+    process.getuid?.() === 0 ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', BIN, ...args]] as const : ['node', [BIN, ...args]] as const;
+
+  it.skipIf(!existsSync('/usr/bin/setpriv') && process.getuid?.() === 0)('an unreadable file makes the check error (not pass), naming the file and the fix; with a key too it fails', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    await dir.write({ 'ok.txt': 'fine\n', 'secret.env': 'x\n' });
+    await chmod(dir.dir, 0o755);
+    await chmod(path.join(dir.dir, 'ok.txt'), 0o644);
+    await chmod(path.join(dir.dir, 'secret.env'), 0o000);
+    const run = async () => {
+      const [cmd, args] = asUser(['check', dir.dir, '--offline', '--only', ID, '--format', 'json']);
+      const r = await execa(cmd, [...args], { env: cleanEnv(), extendEnv: false, reject: false });
+      return { exitCode: r.exitCode, check: (JSON.parse(String(r.stdout)) as Report).checks[0]! };
+    };
+    const clean = await run();
+    expect(clean.exitCode).toBe(1);
+    expect(clean.check.status).toBe('error');
+    expect(clean.check.summary).toMatch(/1 file could not be read: secret\.env \(permission denied\); make them readable/);
+
+    await dir.write({ 'leak.txt': `${fakeKey('sk', 'live', 'with-gap')}\n` });
+    await chmod(path.join(dir.dir, 'leak.txt'), 0o644);
+    const leaky = await run();
+    expect(leaky.exitCode).toBe(1);
+    expect(leaky.check.status).toBe('fail');
+    expect(leaky.check.findings.map((f) => f.messageId).sort()).toEqual(['live-secret-in-source', 'not-examined']);
+  });
+});
+
+describe('golive check --history: all there or says it is not', () => {
+  it('a shallow clone: error telling to fetch the whole history, exit 1', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'a.txt': `${fakeKey('sk', 'live', 'old')}\n` });
+    await repo.commit('one');
+    await repo.write({ 'a.txt': 'clean\n' });
+    await repo.commit('two');
+    const to = await tempDir();
+    cleanups.push(to);
+    await repo.git('clone', '-q', '--depth', '1', `file://${repo.dir}`, path.join(to.dir, 'c'));
+    const r = await scan(path.join(to.dir, 'c'), ['--history']);
+    expect(r.exitCode).toBe(1);
+    expect(r.check.status).toBe('error');
+    expect(r.check.summary).toMatch(/shallow clone.*fetch-depth: 0/);
+  });
+
+  it('a key that only ever existed in a merge resolution fails the check', async () => {
+    const key = fakeKey('sk', 'live', 'e2e-merge');
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'c.txt': 'v=0\n' });
+    await repo.commit('base');
+    await repo.git('checkout', '-q', '-b', 'f');
+    await repo.write({ 'c.txt': 'v=f\n' });
+    await repo.commit('f');
+    await repo.git('checkout', '-q', 'main');
+    await repo.write({ 'c.txt': 'v=m\n' });
+    await repo.commit('m');
+    await repo.git('merge', '-q', 'f').catch(() => undefined);
+    await repo.write({ 'c.txt': `v=${key}\n` });
+    await repo.commit('merge');
+    await repo.write({ 'c.txt': 'v=env\n' });
+    await repo.commit('clean up');
+    const r = await scan(repo.dir, ['--history']);
+    expect(r.exitCode).toBe(1);
+    expect(r.check.status).toBe('fail');
+    expect(r.check.findings.map((f) => f.messageId)).toEqual(['live-secret-in-history']);
+  });
+
+  it('a history with a missing object: error with git\'s own message', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    await repo.write({ 'a.txt': 'one\n' });
+    await repo.commit('one');
+    await repo.write({ 'a.txt': 'two\n' });
+    await repo.commit('two');
+    const blob = (await repo.git('rev-parse', 'HEAD~1:a.txt')).trim();
+    await execa('rm', [path.join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2))]);
+    const r = await scan(repo.dir, ['--history']);
+    expect(r.exitCode).toBe(1);
+    expect(r.check.status).toBe('error');
+    expect(r.check.summary).toMatch(/git log failed on 2 of 2 commits \([0-9a-f]{7}, [0-9a-f]{7}\): (fatal|error): /);
+  });
+
+  it.skipIf(!existsSync('/work/real/medusa/.git'))('a real repository with lost objects (medusa) is an error, not a pass', async () => {
+    const r = await scan('/work/real/medusa', ['--history']);
+    expect(r.check.status).toBe('error');
+    expect(r.check.summary).toMatch(/git log failed on \d+ of \d+ commits \([0-9a-f, ]+.*\): fatal: .*; \d+ of \d+ were scanned/);
+    expect(r.exitCode).toBe(1);
+  }, 120_000);
+});
+
+describe('interrupts', () => {
+  it.skipIf(!existsSync('/work/real/saleor/.git'))('Ctrl-C during --history stops git log: no git child outlives golive', async () => {
+    const child = execa('node', [BIN, 'check', '/work/real/saleor', '--offline', '--history', '--only', ID, '--format', 'json'], { env: cleanEnv(), extendEnv: false, reject: false });
+    const gitPid = await waitForChild(child.pid!, 'log', 60_000);
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(alive(gitPid)).toBe(false);
+  }, 120_000);
+});
+
+/** The pid of a `git <sub>` child of parent, polled from /proc. */
+async function waitForChild(parent: number, sub: string, timeoutMs: number): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+        if (ppid === parent && argv[0] === 'git' && argv.includes(sub)) return Number(p);
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no git ${sub} child of ${parent} within ${timeoutMs} ms`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
