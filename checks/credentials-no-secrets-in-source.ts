@@ -3,6 +3,7 @@
 import picomatch from 'picomatch';
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { maskSecret } from '../src/engine/mask.js';
+import { isPlaceholderKey } from '../src/evidence/keymatch.js';
 import type { HistoryKeyMatch, KeyEnv, KeyMatch } from '../src/evidence/types.js';
 
 const ROTATE = 'Ask your MintCash account manager to rotate it (the old key stops working immediately, so have the new one ready to deploy)';
@@ -88,9 +89,13 @@ export default defineCheck({
     const { secrets, history } = evidence;
     const isTestFile = config.testFiles.length > 0 ? picomatch(config.testFiles, { dot: true }) : () => false;
 
+    // Placeholders (a key body of only x, say) are counted, never reported: see isPlaceholderKey.
+    let placeholders = 0;
+    const real = <T extends { value: string }>(k: T): boolean => (isPlaceholderKey(k.value) ? (placeholders++, false) : true);
+
     const historyByPlace = new Map<string, HistoryKeyMatch>();
     if (history.enabled) {
-      for (const h of history.keys) {
+      for (const h of history.keys.filter(real)) {
         const k = `${h.file}\0${h.value}`;
         if (!historyByPlace.has(k)) historyByPlace.set(k, h);
       }
@@ -98,7 +103,7 @@ export default defineCheck({
 
     const findings: FindingInput[] = [];
     const inTree = new Set<string>();
-    for (const k of secrets.keys) {
+    for (const k of secrets.keys.filter(real)) {
       if (!reportable(k.kind, k.env, k.file, isTestFile)) continue;
       const place = `${k.file}\0${k.value}`;
       inTree.add(place);
@@ -114,13 +119,15 @@ export default defineCheck({
     const hist = history.enabled
       ? ` and ${history.commitsScanned} commit${history.commitsScanned === 1 ? '' : 's'} of git history`
       : `; git history not scanned (${history.reason ?? 'pass --history to scan it'})`;
+    const skipped = placeholders > 0 ? ` ${placeholders} placeholder key${placeholders === 1 ? '' : 's'} (e.g. sk_live_ followed by only x) ignored.` : '';
+    const extra = placeholders > 0 ? { evidence: { placeholders } } : {};
 
     // What the scan could not see may hold a key: never a pass. Found keys still fail the check.
     const gaps = [...unreadGaps(secrets.unread ?? []), ...(history.enabled && history.incomplete ? [`git history: ${history.incomplete}`] : [])];
-    if (gaps.length === 0) return { findings, summary: `${scanned}${hist}.` };
+    if (gaps.length === 0) return { findings, summary: `${scanned}${hist}.${skipped}`, ...extra };
     const blocking = findings.some((f) => (f.severity ?? 'error') === 'error');
-    const summary = `Not everything was examined: ${gaps.join('; ')}. ${scanned}${hist}.`;
-    if (!blocking) return { findings, status: 'error', summary };
+    const summary = `Not everything was examined: ${gaps.join('; ')}. ${scanned}${hist}.${skipped}`;
+    if (!blocking) return { findings, status: 'error', summary, ...extra };
     findings.push({
       messageId: 'not-examined',
       message: `Not everything was examined, so more keys may be committed: ${gaps.join('; ')}.`,
@@ -128,6 +135,6 @@ export default defineCheck({
       fingerprintOf: gaps.join('\n'),
       evidence: { notExamined: gaps },
     });
-    return { findings, summary };
+    return { findings, summary, ...extra };
   },
 });

@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { maskSecret } from '../src/engine/mask.js';
 import type { CredentialItem } from '../src/evidence/types.js';
+import { isPlaceholderKey } from '../src/evidence/keymatch.js';
 import { SANDBOX_HOST, diagnoseKey, mentionsSandbox } from '../src/mintcash/keys.js';
 
 /**
@@ -148,7 +149,7 @@ export default defineCheck({
     const skipFile = (f: string) => isTestFile(f) || DOC_FILE.test(f) || EXAMPLE_ENV.test(f);
     let fallbacks = 0;
     for (const k of secrets.keys) {
-      if (k.env !== 'test' || skipFile(k.file)) continue;
+      if (k.env !== 'test' || skipFile(k.file) || isPlaceholderKey(k.value)) continue;
       const i = locate(k.lineText, k.value, k.column);
       if (i < 0 || !isFallback(k.lineText, i, false) || seen.has(`${k.file}\0${k.line}`)) continue;
       seen.add(`${k.file}\0${k.line}`);

@@ -27,7 +27,7 @@ export const idempotencyExternalId = codeCheck(defineCheck({
   requires: ['code'],
   run({ evidence, options }) {
     const calls = evidence.code.calls.filter((c) => !c.isTest);
-    if (calls.length === 0) return noCreateCallOutcome(options);
+    if (calls.length === 0) return noCreateCallOutcome(options, evidence.code);
     const findings: FindingInput[] = [];
     const unresolved: string[] = [];
     for (const c of calls) {
@@ -47,7 +47,7 @@ export const idempotencyExternalId = codeCheck(defineCheck({
         evidence: { endpoint: ENDPOINT[c.endpoint], client: c.client, keys: c.body.keys },
       });
     }
-    const out = { findings, evidence: { calls: calls.length, unresolved } };
+    const out = { findings, evidence: { calls: calls.length, unresolved, via: [...new Set(calls.map((c) => c.via).filter(Boolean))].slice(0, 5), otherApis: evidence.code.otherCalls.length } };
     if (findings.length === 0) {
       const tail = unresolved.length > 0 ? ` ${unresolved.length} call(s) build the body in a way golive could not follow, so they were not judged.` : '';
       return { ...out, summary: `${calls.length - unresolved.length} of ${calls.length} create call(s) checked; all send externalId.${tail}` };

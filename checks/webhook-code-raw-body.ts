@@ -2,7 +2,7 @@
 // JSON parser that consumes the body before the webhook route) fails on real deliveries.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import { codeCheck, atCode, noHandlerOutcome, productionHandlers, type Language } from './lib/code-index.js';
+import { codeCheck, atCode, noHandlerOutcome, productionHandlers, senderOf, type Language } from './lib/code-index.js';
 
 const RAW_BODY: Record<Language, string> = {
   js: "compute the HMAC over the raw bytes: mount `express.raw({ type: 'application/json' })` on the webhook route (or keep `req.rawBody` with a `verify` hook), or use `await req.text()` in a route handler",
@@ -32,11 +32,14 @@ export const webhookCodeRawBody = codeCheck(defineCheck({
       for (const input of h.hmacInputs) {
         if (input.kind !== 'reserialized') continue;
         const text = redactText(input.text);
-        const message = `The HMAC is computed over re-serialised JSON (\`${text}\`), which never matches MintCash's bytes exactly: ${RAW_BODY[h.language]}.`;
+        const sender = senderOf(h);
+        const message = `The HMAC is computed over re-serialised JSON (\`${text}\`), which never matches ${sender === 'the sender' ? "the sender's" : `${sender}'s`} bytes exactly: ${RAW_BODY[h.language]}.`;
         findings.push(atCode('hmac-over-reserialized-json', message, input, text, h.language));
       }
       for (const p of h.jsonParsers) {
-        const message = `\`${p.text}\` parses the body before the webhook route and keeps no raw copy: ${RAW_BODY[h.language]}.`;
+        const message = p.nextPages
+          ? "Next.js parses this pages-router API route's body as JSON by default, so the HMAC cannot see the raw bytes: add `export const config = { api: { bodyParser: false } }` and compute the HMAC over the raw body (e.g. `await buffer(req)` from micro)."
+          : `\`${p.text}\` parses the body before the webhook route${p.file !== h.file ? ` in ${h.file}` : ''} and keeps no raw copy: ${RAW_BODY[h.language]}.`;
         findings.push(atCode('json-parser-before-webhook', message, p, p.text, h.language));
       }
     }

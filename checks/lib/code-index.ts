@@ -16,20 +16,56 @@ export function productionHandlers(code: CodeIndex): Handler[] {
 }
 
 /** No handler to judge: out of scope in a narrowed run; in a full run the item is not proven. */
-export function noHandlerOutcome(options: Pick<RunOptions, 'scoped'>): CheckOutcome {
+export function noHandlerOutcome(options: Pick<RunOptions, 'scoped'>, evidence?: Record<string, unknown>): CheckOutcome {
   return notYetProven(
     options,
     'No webhook handler was found in the code (nothing reads x-signature or computes an HMAC)',
     'run golive in the repository (or service) that holds the webhook handler, or turn this check "off" in config if it lives elsewhere',
+    evidence,
   );
 }
 
 /** No create call to judge: out of scope in a narrowed run; in a full run the item is not proven. */
-export function noCreateCallOutcome(options: Pick<RunOptions, 'scoped'>): CheckOutcome {
+export function noCreateCallOutcome(options: Pick<RunOptions, 'scoped'>, code?: CodeIndex): CheckOutcome {
+  // Create-shaped calls to other APIs (another PSP, the platform's own /payments) are named, not judged.
+  const others = code?.otherCalls ?? [];
+  const elsewhere = others.length > 0 ? `; ${others.length} create-shaped call(s) go to other APIs (not a MintCash host, api.baseUrl or a client built with them), e.g. ${others[0]!.file}:${others[0]!.line}` : '';
   return notYetProven(
     options,
-    'No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) was found in the code',
+    `No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) was found in the code${elsewhere}`,
     'run golive in the repository (or service) that calls MintCash, or turn this check "off" in config if it lives elsewhere',
+    others.length > 0 ? { otherApis: others.slice(0, 10).map((c) => `${c.file}:${c.line} ${c.url}`) } : undefined,
+  );
+}
+
+/** Who signs what a handler verifies: `MintCash`, `GitHub`, ... or `the sender` when unknown. */
+export function senderOf(h: Handler): string {
+  return h.attribution?.label ?? 'MintCash';
+}
+
+/** The signature as the handler's provider calls it: "x-signature", "x-hub-signature-256", "signature". */
+export function signatureOf(h: Handler): string {
+  return h.attribution?.header ?? (h.attribution && h.attribution.provider !== 'mintcash' ? 'signature' : 'x-signature');
+}
+
+/** Production handlers that verify MintCash's webhooks (not GitHub's, Shopify's, ...). */
+export function mintcashHandlers(code: CodeIndex): Handler[] {
+  return productionHandlers(code).filter((h) => (h.attribution?.provider ?? 'mintcash') === 'mintcash');
+}
+
+/**
+ * No MintCash handler, but maybe other providers' handlers: the same outcome as no handler at all,
+ * with a summary that says which handlers were left alone and why.
+ */
+export function noMintCashHandlerOutcome(code: CodeIndex, options: Pick<RunOptions, 'scoped'>): CheckOutcome {
+  const others = productionHandlers(code);
+  if (others.length === 0) return noHandlerOutcome(options);
+  const list = others.slice(0, 5).map((h) => `${h.file} (${senderOf(h)}: ${h.attribution?.reasons[0] ?? 'not MintCash'})`).join(', ');
+  return notYetProven(
+    options,
+    `No MintCash webhook handler was found in the code; ${others.length} handler(s) of other providers are not judged by this MintCash-only check: ${list}${others.length > 5 ? ', ...' : ''}`,
+    'run golive in the repository (or service) that holds the MintCash webhook handler, or turn this check "off" in config if it lives elsewhere',
+    { otherHandlers: others.slice(0, 20).map((h) => ({ file: h.file, provider: senderOf(h), why: h.attribution?.reasons ?? [] })) },
   );
 }
 
@@ -40,7 +76,7 @@ function atEachHandler(handlers: readonly Handler[], messageId: string, message:
     message: message(h),
     file: h.file, line: h.line, column: h.column,
     fingerprintOf: h.file,
-    evidence: { language: h.language },
+    evidence: { language: h.language, provider: senderOf(h), why: h.attribution?.reasons ?? [] },
   }));
 }
 
@@ -68,8 +104,8 @@ export function judgeGuard(
   missing: (h: Handler) => string,
   options: Pick<RunOptions, 'scoped'>,
 ): CheckOutcome {
-  const handlers = productionHandlers(code);
-  if (handlers.length === 0) return noHandlerOutcome(options);
+  const handlers = mintcashHandlers(code);
+  if (handlers.length === 0) return noMintCashHandlerOutcome(code, options);
   const at = [...handlers.flatMap((h) => h[guard]), ...code[guard]][0];
   if (at) return { summary: found(at) };
   return { findings: atEachHandler(handlers, messageId, missing) };

@@ -129,6 +129,10 @@ export const configSchema = z.strictObject({
     ]),
   /** Globs of files golive never reads. */
   ignore: z.array(glob).max(1000).default([]),
+  /** Globs of vendored code (on top of GitHub Linguist's rules); code checks skip it, the secret scan still reads it. */
+  vendored: z.array(glob).max(1000).default([]),
+  /** Globs of generated code (on top of Linguist's rules and .gitattributes); code checks skip it. */
+  generated: z.array(glob).max(1000).default([]),
   /** Globs of test files; static code checks skip them. */
   testFiles: z
     .array(glob)

@@ -14,6 +14,43 @@ export const LINE_TEXT_CAP = 400;
  */
 export const MIN_KEY_BODY = 8;
 
+/**
+ * Placeholders are not keys (issue 12). A key body (after `sk_live_` etc.) is a placeholder when it
+ * is one character repeated, holds a run of 8+ `x`/`X`/`0`/`*` (docs mask keys that way: `sk_live_`
+ * then a row of x, or a body ending in `0000000012`), is a short chunk repeated (`abcabcabc`), or is an obvious
+ * sequence (`12345678`, `abcdefgh`, `0123456789abcdef`, descending too). A random 24-character body
+ * has a 1 in 62^8 chance per position of such a run, so no real key is hidden; a real key sitting
+ * next to placeholders is still matched on its own. The matcher still finds placeholders; the
+ * checks count them in their evidence instead of reporting them.
+ */
+export function isPlaceholderKey(value: string): boolean {
+  const body = value.replace(/^(pk|sk|rk)_(live|test)_/, '');
+  if (body.length === 0) return true;
+  if (/[xX*]{8,}|0{8,}/.test(body)) return true;
+  for (let p = 1; p <= 4 && p * 2 <= body.length; p++) {
+    if (body.slice(p) === body.slice(0, -p)) return true; // periodic with a short period
+  }
+  return isSequence(body.toLowerCase());
+}
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** Each character follows the previous one in the alphabet (cyclically, `90` too), up or down. */
+function isSequence(s: string): boolean {
+  const step = (a: string, b: string): number => {
+    const i = ALPHABET.indexOf(a);
+    const j = ALPHABET.indexOf(b);
+    if (i < 0 || j < 0) return 0;
+    if (j === i + 1 || (a === '9' && b === '0')) return 1;
+    if (j === i - 1 || (a === '0' && b === '9')) return -1;
+    return 0;
+  };
+  const dir = step(s[0]!, s[1]!);
+  if (dir === 0) return false;
+  for (let k = 2; k < s.length; k++) if (step(s[k - 1]!, s[k]!) !== dir) return false;
+  return true;
+}
+
 export const SANDBOX_HOST = 'sandbox.mintcash.me';
 
 // Needles start at the `k` of `pk_`/`sk_`: Buffer.indexOf skips ahead with memchr on the first

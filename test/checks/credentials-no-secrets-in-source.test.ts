@@ -85,6 +85,15 @@ describe('credentials.no-secrets-in-source', () => {
     expect(run([], history([])).summary).toBe('Scanned 12 files and 7 commits of git history.');
   });
 
+  it('counts placeholders in evidence instead of reporting them, and still finds a real key next to them', () => {
+    const ph = (body: string) => 'sk_' + 'live_' + body;
+    const tree = [match('docs/keys.md', ph('x'.repeat(24))), match('docs/keys.md', ph('0'.repeat(24)), 4), match('docs/keys.md', skLive, 5), match('docs/keys.md', ph('12345678'), 6)];
+    const o = run(tree, history([hist('docs/old.md', ph('X'.repeat(16)), true)]));
+    expect(o.findings!.map((f) => `${f.file}:${f.line} ${f.messageId}`)).toEqual(['docs/keys.md:5 live-secret-in-source']);
+    expect(o.evidence).toEqual({ placeholders: 4 });
+    expect(o.summary).toMatch(/4 placeholder keys .* ignored/);
+  });
+
   it('honours configured testFiles', () => {
     const config = configSchema.parse({ testFiles: ['fixtures/**'] });
     const o = check.run({

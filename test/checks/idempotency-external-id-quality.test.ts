@@ -2,7 +2,7 @@
 // refund keyed by its payment id are flagged; order-derived values are not.
 import { describe, expect, it } from 'vitest';
 import { idempotencyExternalIdQuality } from '../../checks/idempotency-external-id-quality.js';
-import { indexSources, judgeCode } from '../helpers/code.js';
+import { asMintCash, indexSources, judgeCode } from '../helpers/code.js';
 
 const js = (value: string, pre = ''): Record<string, string> => ({ 'a.js': `${pre}await client.post('/payments', { amount: 1, externalId: ${value} });\n` });
 
@@ -31,7 +31,7 @@ const cases: [string, Record<string, string>, string[]][] = [
 
 describe('idempotency.external-id-quality', () => {
   it.each(cases)('%s', async (_name, files, where) => {
-    const v = await judgeCode(idempotencyExternalIdQuality, await indexSources(files));
+    const v = await judgeCode(idempotencyExternalIdQuality, await indexSources(asMintCash(files)));
     expect(v.where).toEqual(where);
     expect(v.verdict).toBe(where.length > 0 ? 'warn' : 'pass');
   });

@@ -2,7 +2,7 @@
 // client style; routes, GETs, comments and bodies golive cannot follow raise nothing.
 import { describe, expect, it } from 'vitest';
 import { idempotencyExternalId } from '../../checks/idempotency-external-id.js';
-import { indexSources, judgeCode } from '../helpers/code.js';
+import { asMintCash, indexSources, judgeCode } from '../helpers/code.js';
 
 const cases: [string, Record<string, string>, string[]][] = [
   ['fetch with a literal body', { 'a.js': "await fetch(`${BASE}/payments`, { method: 'POST', body: JSON.stringify({ amount: 100, currency: 'USD' }) });\n" }, ['a.js:1 missing-external-id']],
@@ -31,7 +31,7 @@ const cases: [string, Record<string, string>, string[]][] = [
 
 describe('idempotency.external-id', () => {
   it.each(cases)('%s', async (_name, files, where) => {
-    const v = await judgeCode(idempotencyExternalId, await indexSources(files));
+    const v = await judgeCode(idempotencyExternalId, await indexSources(asMintCash(files)));
     if ((where as unknown) === 'skip') {
       expect(v.verdict).toBe('skip');
       return;
@@ -41,7 +41,7 @@ describe('idempotency.external-id', () => {
   });
 
   it('says so, and raises nothing, when the body cannot be followed', async () => {
-    const v = await judgeCode(idempotencyExternalId, await indexSources({ 'a.js': "export const pay = (body) => fetch(BASE + '/payments', { method: 'POST', body: JSON.stringify(body) });\n" }));
+    const v = await judgeCode(idempotencyExternalId, await indexSources({ 'a.js': "// MintCash\nexport const pay = (body) => fetch(BASE + '/payments', { method: 'POST', body: JSON.stringify(body) });\n" }));
     expect(v.verdict).toBe('pass');
     expect(v.summary).toMatch(/could not follow/);
     expect(JSON.stringify(v.evidence)).toMatch(/not assigned in this function/);

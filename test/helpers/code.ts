@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { configSchema } from '../../src/config/schema.js';
 import type { Check, CheckOutcome, RunOptions } from '../../src/engine/types.js';
-import { indexFiles } from '../../src/evidence/code/index.js';
+import { indexFiles, type IndexOptions } from '../../src/evidence/code/index.js';
 import type { CodeIndex } from '../../src/evidence/code/types.js';
 import type { RepoFile } from '../../src/evidence/types.js';
 
@@ -27,19 +27,33 @@ export function listFiles(root: string): RepoFile[] {
 }
 
 /** Indexes an existing directory (e.g. a fixture merchant repo). */
-export function indexDir(root: string, testGlobs: readonly string[] = DEFAULT_TEST_GLOBS): Promise<CodeIndex> {
-  return indexFiles(root, listFiles(root), testGlobs);
+export function indexDir(root: string, testGlobs: readonly string[] = DEFAULT_TEST_GLOBS, opts: IndexOptions = {}): Promise<CodeIndex> {
+  return indexFiles(root, listFiles(root), testGlobs, opts);
+}
+
+const COMMENT: Record<string, string> = { py: '#', rb: '#' };
+
+/**
+ * Appends a comment naming MintCash to every source file (line numbers unchanged), for tables about
+ * what a MintCash call or handler looks like rather than whose it is.
+ */
+export function asMintCash(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([rel, text]) => {
+    const ext = rel.split('.').pop() ?? '';
+    if (!/^(js|mjs|cjs|jsx|ts|tsx|py|go|rb|php|java)$/.test(ext)) return [rel, text];
+    return [rel, `${text}${text.endsWith('\n') ? '' : '\n'}${COMMENT[ext] ?? '//'} MintCash API client\n`];
+  }));
 }
 
 /** Writes the sources into a fresh temp dir, indexes them, and removes the dir. */
-export async function indexSources(files: Record<string, string>, testGlobs: readonly string[] = DEFAULT_TEST_GLOBS): Promise<CodeIndex> {
+export async function indexSources(files: Record<string, string>, testGlobs: readonly string[] = DEFAULT_TEST_GLOBS, opts: IndexOptions = {}): Promise<CodeIndex> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'golive-code-'));
   try {
     for (const [rel, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       writeFileSync(path.join(root, rel), text);
     }
-    return await indexDir(root, testGlobs);
+    return await indexDir(root, testGlobs, opts);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

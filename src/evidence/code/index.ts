@@ -6,9 +6,12 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { RunNote } from '../../engine/types.js';
 import type { Collector, RepoFile } from '../types.js';
+import { classifier, type Attributes } from './linguist.js';
 import { scanJs } from './parser-js.js';
+import { attributeHandler, callReachesMintCash, DEFAULT_HINTS, hintsFrom, mintcashCue, type MintCashHints } from './provider.js';
 import { scanTokens } from './scan-tokens.js';
-import type { CodeFile, CodeIndex, CodeLanguage, FileFacts, ScanContext } from './types.js';
+import { linkExpressParsers, resolveSpec } from './express-mounts.js';
+import type { CodeFile, CodeIndex, CodeLanguage, FileFacts, MintCashCall, ScanContext } from './types.js';
 
 export type { CodeIndex } from './types.js';
 
@@ -20,8 +23,6 @@ const EXTENSIONS: Record<string, CodeLanguage> = {
 
 /** Source files above this are generated or bundled code, not a merchant's handler. */
 const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
-/** Minified bundles and generated declarations say nothing about the merchant's own code. */
-const SKIP = /(^|\/)(node_modules|vendor|dist|build|\.next|out|coverage|target|__pycache__)\/|\.min\.[cm]?js$|\.d\.[cm]?ts$/;
 /** Files read between two yields to the event loop (keeps spinners and timers alive). */
 const BATCH = 64;
 /**
@@ -30,7 +31,9 @@ const BATCH = 64;
  * URL path or the signature machinery itself, not the words.
  */
 // A refund's path is /payments/{id}/refund, so "/refund" alone (e.g. `require('./refund')`) is no cue.
-const CALL_OR_HANDLER = /\/(?:payments|subscriptions)\b|x[-_]signature|hmac/i;
+// Also files that mount a JSON body parser (the webhook router may live in another file) or turn
+// Next.js's off, and Web Crypto verifications.
+const CALL_OR_HANDLER = /\/(?:payments|subscriptions)\b|x[-_]signature|hmac|subtle\.(?:sign|verify)|(?:express|bodyParser)\.json\(|bodyParser\s*:/i;
 /** Phase 2 (only when a handler's own file lacks them): environment and eventId facts elsewhere. */
 const GUARD_FACTS = /environment|event_?id/i;
 
@@ -42,12 +45,38 @@ export function scanSource(ctx: ScanContext, source: string): FileFacts {
   return ctx.language === 'js' || ctx.language === 'ts' ? scanJs(ctx, source) : scanTokens(ctx, source);
 }
 
+export interface IndexOptions {
+  hints?: MintCashHints;
+  /** Config globs of vendored / generated files, on top of Linguist's rules. */
+  vendored?: readonly string[];
+  generated?: readonly string[];
+  /** The repo's `.gitattributes` files (linguist-vendored / linguist-generated). */
+  attributes?: readonly Attributes[];
+}
+
 /** Indexes a list of repo files under root; exported for tests and the benchmark. */
-export async function indexFiles(root: string, files: readonly RepoFile[], testGlobs: readonly string[]): Promise<CodeIndex> {
+export async function indexFiles(root: string, files: readonly RepoFile[], testGlobs: readonly string[], opts: IndexOptions = {}): Promise<CodeIndex> {
   const isTest = picomatch(testGlobs as string[], { dot: true });
-  const index: CodeIndex = { files: [], calls: [], handlers: [], environmentChecks: [], dedupChecks: [], filesIndexed: 0, bytesIndexed: 0, notes: [] };
-  const todo = files.filter((f) => languageOf(f.path) && !SKIP.test(f.path));
+  const hints = opts.hints ?? DEFAULT_HINTS;
+  const index: CodeIndex = {
+    files: [], calls: [], otherCalls: [], handlers: [], environmentChecks: [], dedupChecks: [], filesIndexed: 0, bytesIndexed: 0, notes: [],
+    skipped: { vendored: 0, generated: 0, minified: 0, examples: [] },
+  };
+  const notOwn = classifier(opts);
+  const skip = (file: string, why: 'vendored' | 'generated' | 'minified'): void => {
+    index.skipped[why]++;
+    if (index.skipped.examples.length < 10) index.skipped.examples.push(`${file} (${why})`);
+  };
+  const todo = files.filter((f) => {
+    if (!languageOf(f.path)) return false;
+    const why = notOwn.byPath(f.path);
+    if (why) skip(f.path, why);
+    return !why;
+  });
   const note = (message: string, file: string): RunNote => ({ source: 'code', message, file });
+  const express: { file: string; facts: NonNullable<FileFacts['express']> }[] = [];
+  /** Calls through a client imported from another module: MintCash's if that module builds it with MintCash. */
+  const viaImport: { call: MintCashCall; target: string }[] = [];
 
   const read = (f: RepoFile, entry: CodeFile): string | undefined => {
     if (f.size > MAX_SOURCE_BYTES) {
@@ -82,8 +111,15 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
       index.notes.push(note(`could not parse the file, so code checks did not read it: ${facts.error.split('\n')[0]}`, f.path));
       return;
     }
-    index.calls.push(...facts.calls);
-    if (facts.handler) index.handlers.push(facts.handler);
+    for (const call of facts.calls) {
+      const via = callReachesMintCash(call.url, call.client, source, hints);
+      const target = !via && call.clientFrom && !/^[a-z]+:\/\//i.test(call.url) ? resolveSpec(f.path, call.clientFrom) : undefined;
+      if (via) index.calls.push({ ...call, via });
+      else if (target) viaImport.push({ call, target });
+      else if (!call.isTest) index.otherCalls.push({ file: call.file, line: call.line, column: call.column, url: call.url });
+    }
+    if (facts.handler) index.handlers.push({ ...facts.handler, attribution: attributeHandler(source, hints) });
+    if (facts.express && !ctx.isTest) express.push({ file: f.path, facts: facts.express });
     if (!ctx.isTest) {
       index.environmentChecks.push(...facts.environmentChecks);
       index.dedupChecks.push(...facts.dedupChecks);
@@ -100,6 +136,12 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
     index.files.push(entry);
     const source = read(f, entry);
     if (source === undefined) continue;
+    const why = notOwn.byContent(f.path, source);
+    if (why) {
+      skip(f.path, why);
+      index.files.pop();
+      continue;
+    }
     if (CALL_OR_HANDLER.test(source)) scan(f, ctx, entry, source);
     else if (GUARD_FACTS.test(source) && !ctx.isTest) deferred.push({ f, ctx, entry });
   }
@@ -116,11 +158,33 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
     }
   }
 
+  linkExpressParsers(index.handlers, express);
+  if (viaImport.length > 0) {
+    const byModule = new Map(todo.map((f) => [f.path.replace(/\.(?:[cm]?[jt]sx?)$/, '').replace(/\/index$/, ''), f]));
+    const cue = new Map<string, string | undefined>();
+    for (const { call, target } of viaImport) {
+      const mod = byModule.get(target);
+      if (mod && !cue.has(target)) {
+        let text: string | undefined;
+        try {
+          text = readFileSync(path.join(root, mod.path), 'utf8');
+        } catch {
+          text = undefined;
+        }
+        cue.set(target, text === undefined ? undefined : mintcashCue(text, hints));
+      }
+      const why = cue.get(target);
+      if (why && mod) index.calls.push({ ...call, via: `the client comes from ${mod.path}, which ${why}` });
+      else if (!call.isTest) index.otherCalls.push({ file: call.file, line: call.line, column: call.column, url: call.url });
+    }
+  }
+
   // Deterministic order whatever the read order was.
   const byLoc = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }): number =>
     a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
   index.files.sort((a, b) => a.path.localeCompare(b.path));
   index.calls.sort(byLoc);
+  index.otherCalls.sort(byLoc);
   index.handlers.sort(byLoc);
   index.environmentChecks.sort(byLoc);
   index.dedupChecks.sort(byLoc);
@@ -128,7 +192,26 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   return index;
 }
 
+/** The repo's .gitattributes files; unreadable ones are simply not applied. */
+function readAttributes(root: string, files: readonly RepoFile[]): Attributes[] {
+  const out: Attributes[] = [];
+  for (const f of files) {
+    if (path.posix.basename(f.path) !== '.gitattributes' || f.size > 1024 * 1024) continue;
+    try {
+      out.push({ dir: path.posix.dirname(f.path).replace(/^\.$/, ''), text: readFileSync(path.join(root, f.path), 'utf8') });
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
 export const collectCode: Collector<'code'> = async (ctx) => {
   const repo = await ctx.get('repo');
-  return indexFiles(repo.root, repo.files, ctx.config.testFiles);
+  return indexFiles(repo.root, repo.files, ctx.config.testFiles, {
+    hints: hintsFrom(ctx.config),
+    vendored: ctx.config.vendored,
+    generated: ctx.config.generated,
+    attributes: readAttributes(repo.root, repo.files),
+  });
 };

@@ -1,50 +1,29 @@
 // Finds webhook-handler facts in JS/TS: signature compares (and whether they are constant-time),
 // what the HMAC is computed over, JSON body parsers mounted ahead of the route, and the places
 // that compare `environment` or look up `eventId`.
-import { Bindings, isFunction, lastSegment, pathOf, propOf, someNode, unwrap, type Node } from './js-ast.js';
+import { Bindings, isFunction, lastSegment, pathOf, someNode, unwrap, type Node } from './js-ast.js';
+import { isJsonParser } from './js-express.js';
+import { isRequestBody, isSignatureish, isTrivial, LENGTH, passesErrorOn, unwrapBytes, type Scope } from './js-operands.js';
 import type { Site } from './parser-js.js';
-import { CONSTANT_TIME, LineMap, LOGGING_CALLEE, SIGNATURE_NAME } from './shared.js';
+import { CONSTANT_TIME, LineMap, LOGGING_CALLEE } from './shared.js';
 import type { CodeLocation, HmacInput, ScanContext, SignatureCompare, WebhookHandler } from './types.js';
 
 export interface JsSites {
   binaries: Site[];
   calls: Site[];
   signatureHeaders: Node[];
+  /** TryStatement nodes. */
   tries: Node[];
   switches: Node[];
+  /** Local name -> module specifier, from `import` and `require`. */
+  imports: Map<string, string>;
+  /** Some object in the file sets `bodyParser: false` (Next.js pages-router config). */
+  bodyParserOff: boolean;
 }
 
 const EQUALITY = new Set(['==', '===', '!=', '!==']);
-const LENGTH = /(^|\.)(length|byteLength|size)$/;
 /** Calls that answer the HTTP request: an eventId echoed in a response is no dedup. */
 const RESPONSE_CALLEE = /(^|\.)(json|send|end|write|status|jsonify|render|redirect|setHeader|header|NextResponse\.json|Response\.json)$/;
-const REQUEST_BODY = /^(req|request|ctx\.request|ctx|c\.req|event|context\.request)\.body$|^(req|request)\.(json|body)\(\)$/;
-
-function isTrivial(n: Node | undefined): boolean {
-  const u = unwrap(n);
-  if (!u) return true;
-  if (u.type === 'Literal') return true;
-  if (u.type === 'Identifier' && (u.name === 'undefined' || u.name === 'NaN')) return true;
-  if (u.type === 'UnaryExpression') return true;
-  if (u.type === 'TemplateLiteral' && u.expressions.length === 0) return true;
-  if (u.type === 'MemberExpression' && LENGTH.test(pathOf(u) ?? lastSegment(pathOf(u.property)))) return true;
-  return false;
-}
-
-function isSignatureish(n: Node | undefined, source: string): boolean {
-  const u = unwrap(n);
-  if (!u) return false;
-  const p = pathOf(u);
-  if (p && SIGNATURE_NAME.test(lastSegment(p))) return true;
-  if (p && /x-signature/i.test(p)) return true;
-  if (u.type === 'CallExpression' || u.type === 'TemplateLiteral') {
-    const text = source.slice(u.start, u.end);
-    // `Buffer.from(signature)` wraps the signature.
-    if (u.type === 'CallExpression' && (u.arguments as Node[]).some((a) => isSignatureish(a, source))) return true;
-    return /\.digest\(|createHmac|x-signature/i.test(text) || (u.type === 'TemplateLiteral' && someNode(u, (x) => isSignatureish(x, source) && x !== u));
-  }
-  return false;
-}
 
 function loc(file: string, lines: LineMap, n: Node): CodeLocation {
   return { file, ...lines.at(n.start) };
@@ -54,25 +33,10 @@ function within(inner: Node, outer: Node): boolean {
   return inner.start >= outer.start && inner.end <= outer.end;
 }
 
-/** Is this expression (or the variable it names) the parsed request body? */
-function isRequestBody(n: Node | undefined, b: Bindings, fns: readonly Node[], pos: number, depth = 0): boolean {
-  const u = unwrap(n);
-  if (!u || depth > 3) return false;
-  const p = pathOf(u);
-  if (p && REQUEST_BODY.test(p)) return true;
-  if (u.type === 'CallExpression') {
-    const cp = pathOf(u.callee) ?? '';
-    if (/^(req|request|c\.req)\.json$/.test(cp)) return true;
-    if (cp === 'JSON.parse') return true;
-  }
-  if (u.type === 'Identifier') return isRequestBody(b.lookup(u.name as string, fns, pos), b, fns, pos, depth + 1);
-  return false;
-}
-
 function hmacInput(arg: Node, site: Site, b: Bindings, source: string, lines: LineMap, file: string): HmacInput {
   const text = source.slice(arg.start, arg.end).slice(0, 160);
   const at = loc(file, lines, arg);
-  let u = unwrap(arg);
+  let u = unwrapBytes(arg, b, site);
   if (u?.type === 'Identifier') {
     const init = unwrap(b.lookup(u.name as string, site.fns, arg.start));
     if (init?.type === 'CallExpression' && pathOf(init.callee) === 'JSON.stringify') u = init;
@@ -84,11 +48,11 @@ function hmacInput(arg: Node, site: Site, b: Bindings, source: string, lines: Li
   return { ...at, kind: /raw|buf|text|bytes|body|payload/i.test(text) ? 'raw' : 'unknown', text };
 }
 
-/** Any `.length`/`.byteLength` comparison, or a try block, protecting a timingSafeEqual call. */
+/** Any `.length`/`.byteLength` comparison, or a try whose catch answers itself, protecting a timingSafeEqual call. */
 function lengthGuarded(site: Site, sites: JsSites, source: string): boolean {
   const fn = site.fns.at(-1);
   const scope = (n: Node): boolean => (fn ? within(n, fn) : true) && n.start < site.node.start;
-  if (sites.tries.some((t) => within(site.node, t))) return true;
+  if (sites.tries.some((t) => within(site.node, t.block as Node) && !passesErrorOn(t.handler as Node | undefined))) return true;
   for (const b of sites.binaries) {
     const n = b.node;
     if (!scope(n) || !['==', '===', '!=', '!==', '<', '>', '<=', '>='].includes(n.operator)) continue;
@@ -136,14 +100,17 @@ export function findJsWebhook(
     }
   }
 
-  const hmacCalls = sites.calls.filter((s) => lastSegment(pathOf(s.node.callee)) === 'createHmac');
+  // Web Crypto: `crypto.subtle.sign('HMAC', key, data)` computes, `subtle.verify(...)` compares in constant time.
+  const subtle = (s: Site): string | undefined => /(^|\.)subtle\.(sign|verify)$/.exec(pathOf(s.node.callee) ?? '')?.[2];
+  const hmacCalls = sites.calls.filter((s) => lastSegment(pathOf(s.node.callee)) === 'createHmac' || (subtle(s) && /HMAC/.test(source)));
   if (sites.signatureHeaders.length === 0 && hmacCalls.length === 0) return { environmentChecks, dedupChecks };
 
   const compares: SignatureCompare[] = [];
   for (const s of sites.binaries) {
     const n = s.node;
     if (!EQUALITY.has(n.operator) || isTrivial(n.left) || isTrivial(n.right)) continue;
-    if (!isSignatureish(n.left, source) && !isSignatureish(n.right, source)) continue;
+    const scope: Scope = { b, fns: s.fns };
+    if (!isSignatureish(n.left, source, scope) && !isSignatureish(n.right, source, scope)) continue;
     // `Buffer.compare(a, b) === 0` is reported at the compare call below.
     const operands = [n.left, n.right].map((x: Node) => source.slice(x.start, x.end));
     compares.push({ ...loc(file, lines, n), operator: n.operator, method: 'operator', operands, text: source.slice(n.start, n.end).slice(0, 160) });
@@ -159,7 +126,7 @@ export function findJsWebhook(
       compares.push({ ...loc(file, lines, n), operator: seg, method: 'constant-time', lengthGuarded: guarded, operands: args.map((a) => source.slice(a.start, a.end)), text });
     } else if ((seg === 'equals' || cp === 'Buffer.compare') && unwrap(n.callee)?.type === 'MemberExpression') {
       const parts = cp === 'Buffer.compare' ? args : [unwrap(n.callee)!.object as Node, ...args];
-      if (parts.length >= 2 && parts.some((p) => isSignatureish(p, source))) {
+      if (parts.length >= 2 && parts.some((p) => isSignatureish(p, source, { b, fns: s.fns }))) {
         compares.push({ ...loc(file, lines, n), operator: cp === 'Buffer.compare' ? 'Buffer.compare' : '.equals', method: 'equals-call', operands: parts.map((a) => source.slice(a.start, a.end)), text });
       }
     }
@@ -175,8 +142,18 @@ export function findJsWebhook(
       (obj?.type === 'Identifier' && lastSegment(pathOf(unwrap(b.lookup(obj.name as string, s.fns, s.node.start))?.callee)) === 'createHmac');
     if (fromHmac) hmacInputs.push(hmacInput(s.node.arguments[0] as Node, s, b, source, lines, file));
   }
+  for (const s of hmacCalls) {
+    const kind = subtle(s);
+    const data = kind === 'sign' ? s.node.arguments[2] : kind === 'verify' ? s.node.arguments[3] : undefined;
+    if (data) hmacInputs.push(hmacInput(data as Node, s, b, source, lines, file));
+  }
 
   const jsonParsers = findJsonParsers(sites, source, lines, file);
+  // Next.js pages router: API routes get a JSON-parsed body unless `config.api.bodyParser` is false.
+  if (/(^|\/)pages\/api\//.test(file) && !sites.bodyParserOff) {
+    const at = [...sites.signatureHeaders, ...hmacCalls.map((h) => h.node)].sort((x, y) => x.start - y.start)[0]!;
+    jsonParsers.push({ ...loc(file, lines, at), text: 'Next.js default API body parser', nextPages: true });
+  }
 
   const first = [...sites.signatureHeaders, ...hmacCalls.map((h) => h.node)].sort((x, y) => x.start - y.start)[0]!;
   const handler: WebhookHandler = {
@@ -203,16 +180,8 @@ function isTrivialUndefined(n: Node | undefined): boolean {
  * `app.use(express.json())` (or `bodyParser.json()`) with no `verify` hook, mounted before the
  * webhook route, or on the route itself: the HMAC can no longer see the raw bytes.
  */
-function findJsonParsers(sites: JsSites, source: string, lines: LineMap, file: string): (CodeLocation & { text: string })[] {
-  const out: (CodeLocation & { text: string })[] = [];
-  const isJsonParser = (x: Node | undefined): boolean => {
-    const u = unwrap(x);
-    if (u?.type !== 'CallExpression') return false;
-    const cp = pathOf(u.callee) ?? '';
-    if (!/^(express\.json|bodyParser\.json|json)$/.test(cp)) return false;
-    const opts = unwrap(u.arguments[0]);
-    return !propOf(opts, 'verify');
-  };
+function findJsonParsers(sites: JsSites, source: string, lines: LineMap, file: string): WebhookHandler["jsonParsers"] {
+  const out: WebhookHandler["jsonParsers"] = [];
   const routes = sites.calls.filter((s) => {
     const cp = pathOf(s.node.callee) ?? '';
     const path = unwrap(s.node.arguments[0]);

@@ -6,8 +6,9 @@
 // in JS it is ~1.1 s vs ~0.7 s for ts.createSourceFile, so a cheap text pre-filter decides which
 // files are worth parsing at all.
 import { parseSync } from 'oxc-parser';
-import { Bindings, pathOf, walk, type Node } from './js-ast.js';
+import { Bindings, pathOf, unwrap, walk, type Node } from './js-ast.js';
 import { findJsCalls } from './js-calls.js';
+import { findExpressFacts } from './js-express.js';
 import { findJsWebhook, type JsSites } from './js-webhook.js';
 import { LineMap } from './shared.js';
 import { MAX_NESTING, nestingDepth } from './nesting.js';
@@ -27,7 +28,7 @@ function langOf(path: string): 'js' | 'jsx' | 'ts' | 'tsx' {
 }
 
 /** Cheap pre-filter: a file that names none of these cannot hold a fact we index. */
-const RELEVANT = /payments|subscriptions|signature|hmac|environment|eventid|refund/i;
+const RELEVANT = /payments|subscriptions|signature|hmac|environment|eventid|refund|subtle|\.json\(|bodyParser/i;
 
 export function scanJs(ctx: ScanContext, source: string): FileFacts {
   const facts: FileFacts = { calls: [], environmentChecks: [], dedupChecks: [] };
@@ -57,12 +58,30 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
 
   const bindings = new Bindings();
   const calls: Site[] = [];
-  const sites: JsSites = { binaries: [], calls, signatureHeaders: [], tries: [], switches: [] };
+  const sites: JsSites = { binaries: [], calls, signatureHeaders: [], tries: [], switches: [], imports: new Map(), bodyParserOff: false };
   walk(program, (n, parent, fns) => {
     const fn = fns.at(-1);
     switch (n.type) {
       case 'VariableDeclarator':
-        if (n.id?.type === 'Identifier' && n.init) bindings.add(fn, n.id.name as string, n.init as Node, n.start);
+        if (n.id?.type === 'Identifier' && n.init) {
+          bindings.add(fn, n.id.name as string, n.init as Node, n.start);
+          const req = unwrap(n.init as Node);
+          if (req?.type === 'CallExpression' && pathOf(req.callee) === 'require' && typeof req.arguments[0]?.value === 'string') sites.imports.set(n.id.name as string, req.arguments[0].value as string);
+        } else if (n.id?.type === 'ObjectPattern' && n.init) {
+          // `const { body } = req` and `const { body: raw } = req`: each name is a member of the init.
+          for (const p of n.id.properties as Node[]) {
+            if (p.type !== 'Property' || p.computed || p.value?.type !== 'Identifier') continue;
+            const key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
+            const member: Node = { type: 'MemberExpression', start: p.start, end: p.end, object: n.init, property: { type: 'Identifier', name: key, start: p.start, end: p.end }, computed: false };
+            bindings.add(fn, p.value.name as string, member, n.start);
+          }
+        }
+        break;
+      case 'ImportDeclaration':
+        for (const sp of n.specifiers as Node[]) if (sp.local?.name) sites.imports.set(sp.local.name as string, String(n.source.value));
+        break;
+      case 'Property':
+        if (!n.computed && (n.key?.name ?? n.key?.value) === 'bodyParser' && n.value?.type === 'Literal' && n.value.value === false) sites.bodyParserOff = true;
         break;
       case 'AssignmentExpression': {
         const left = n.left as Node;
@@ -87,7 +106,7 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
         if (/^x-signature$/i.test(String(n.value?.cooked ?? ''))) sites.signatureHeaders.push(n);
         break;
       case 'TryStatement':
-        sites.tries.push(n.block as Node);
+        sites.tries.push(n);
         break;
       case 'SwitchStatement':
         sites.switches.push(n);
@@ -96,10 +115,15 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
   });
 
   const lines = new LineMap(source);
-  facts.calls = findJsCalls(ctx, source, lines, calls, bindings);
+  facts.calls = findJsCalls(ctx, source, lines, calls, bindings).map((c) => {
+    const from = sites.imports.get(c.client.split('.')[0] ?? '');
+    return from ? { ...c, clientFrom: from } : c;
+  });
   const web = findJsWebhook(ctx, source, lines, sites, bindings);
   facts.handler = web.handler;
   facts.environmentChecks = web.environmentChecks;
   facts.dedupChecks = web.dedupChecks;
+  const express = findExpressFacts(ctx, source, lines, sites);
+  if (express) facts.express = express;
   return facts;
 }

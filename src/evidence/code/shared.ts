@@ -9,9 +9,7 @@ import type { Endpoint, ExternalIdKind } from './types.js';
  */
 export function endpointOf(url: string): Endpoint | undefined {
   const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
-  // Another provider's absolute URL is not a MintCash call.
-  const host = /^[a-z]+:\/\/([^/{}]+)/i.exec(path)?.[1];
-  if (host && !/mintcash|localhost|127\.0\.0\.1/i.test(host)) return undefined;
+  // Whether the host is MintCash's is decided per call (provider.ts), so other APIs can be counted.
   if (/\/payments\/[^/]+\/refunds?$/.test(path)) return 'refund';
   if (/(^|\/|\})payments$/.test(path)) return 'payment';
   if (/(^|\/|\})subscriptions$/.test(path)) return 'subscription';
@@ -77,7 +75,7 @@ export class LineMap {
 export const SIGNATURE_NAME = /(sig|signature|hmac|digest|mac$|^mac|expected|computed|calculated|header_?sig)/i;
 
 /** Callees that are constant-time comparisons, by language family. */
-export const CONSTANT_TIME = /(timingSafeEqual|compare_digest|hmac\.Equal|ConstantTimeCompare|hash_equals|secure_compare|MessageDigest\.isEqual|constantTimeEquals|safeCompare|timingSafeCompare|tsscmp)$/;
+export const CONSTANT_TIME = /(timingSafeEqual|compare_digest|hmac\.Equal|ConstantTimeCompare|hash_equals|secure_compare|MessageDigest\.isEqual|constantTimeEquals|safeCompare|timingSafeCompare|tsscmp|subtle\.verify)$/;
 
 export const ENVIRONMENT_NAME = /^(environment|Environment|env)$/;
 export const EVENT_ID_NAME = /^(eventId|event_id|EventID|EventId|eventID)$/;

@@ -1,7 +1,8 @@
 // Token-level webhook facts for Python, Go, Ruby, PHP and Java: signature compares and whether they
 // are constant-time, what the HMAC is computed over, environment comparisons and eventId lookups.
 import { CONSTANT_TIME, EVENT_ID_NAME, LOGGING_CALLEE, SIGNATURE_NAME } from './shared.js';
-import { findAssignment, type Tokens } from './tokens.js';
+import { tokenize } from './tokenize.js';
+import { findAssignment, Tokens } from './tokens.js';
 import type { CodeLocation, HmacInput, ScanContext, SignatureCompare, WebhookHandler } from './types.js';
 
 const HEADER = /^(x-signature|HTTP_X_SIGNATURE|X_SIGNATURE)$/i;
@@ -12,6 +13,9 @@ const RAWISH = /raw|body|payload|bytes|buf|get_data|\.data\b|read|php:\/\/input|
 const RESPONSE = /(^|\.|::)(jsonify|json|JSON|render|write|Write|send|echo|print|Fprintf|response|status|abort|HTTPException|make_response|halt|String|get|fetch|dig|getString|optString|Get|Header|header)$/;
 const TRIVIAL = /^(None|nil|null|NULL|true|false|True|False|undefined|nullptr)$/;
 const LENGTHISH = /\blen\(|\.length|\.size|bytesize|strlen\(|\bcount\(|\.Len\(|\btype\(|typeof|mb_strlen/;
+/** Text that holds a signature or a digest: a digest call, an HMAC, a signature header. */
+const SIG_TEXT = /hexdigest|digest|HMAC|hash_hmac|signature|doFinal|verif-hash/i;
+const HMAC_TEXT = /hmac\.new|hmac\.digest|OpenSSL::HMAC|hash_hmac|hmac\.New/;
 const ENV_OUTSIDE = /getenv|environ\b|ENV\[|os\.Getenv|System\.getenv|process\.env|Rails\.env|app\(\)->environment|APP_ENV/i;
 
 function loc(ctx: ScanContext, tk: Tokens, i: number): CodeLocation {
@@ -47,7 +51,9 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
     const x = t[i]!;
     if (x.kind === 'op' && (x.text === '==' || x.text === '!=' || x.text === '===' || x.text === '!==')) compareOps.push(i);
     else if (x.kind === 'str' && HEADER.test(x.text)) sigSites.push(i);
-    else if (x.kind === 'id' && !tk.is(i - 1, '.') && !tk.is(i - 1, '::') && !tk.is(i - 1, '->')) {
+    else if (x.kind === 'str' && x.interp?.some((e) => HMAC_TEXT.test(e))) hmacSites.push(i); // "sha256=#{OpenSSL::HMAC...}"
+    // In PHP `.` concatenates, so `'sha256=' . hash_hmac(...)` is a call, not a member access.
+    else if (x.kind === 'id' && !(tk.is(i - 1, '.') && ctx.language !== 'php') && !tk.is(i - 1, '::') && !tk.is(i - 1, '->')) {
       const { path } = tk.path(i);
       if (HMAC.test(path) || (path === 'Mac.getInstance' && /Hmac/i.test(t[i + 4]?.text ?? ''))) hmacSites.push(i);
     }
@@ -63,10 +69,14 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
     if (x.kind === 'id' && x.text === 'switch' && /\.Environment\b|environment/.test(text(i, Math.min(i + 4, t.length - 1)))) environmentChecks.push(loc(ctx, tk, i));
   }
 
-  const operands = (i: number): [[number, number], [number, number]] => [
-    [tk.chainStart(i - 1), i - 1],
-    [i + 1, tk.chainEnd(i + 1)],
-  ];
+  // An operand runs over `+` concatenations: `sig != "sha256=" + digest`.
+  const operands = (i: number): [[number, number], [number, number]] => {
+    let a = tk.chainStart(i - 1);
+    while (tk.is(a - 1, '+') && a - 2 >= 0) a = tk.chainStart(a - 2);
+    let b = tk.chainEnd(i + 1);
+    while (tk.is(b + 1, '+') && t[b + 2]) b = tk.chainEnd(b + 2);
+    return [[a, i - 1], [i + 1, b]];
+  };
   for (const i of compareOps) {
     const [l, r] = operands(i);
     const lt = text(l[0], l[1]);
@@ -77,11 +87,26 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
 
   if (sigSites.length === 0 && hmacSites.length === 0) return { environmentChecks, dedupChecks };
 
+  // An interpolated string (f"sha256={digest}", "#{...}", "...$x") is not a trivial literal.
   const isTrivial = (a: number, b: number, s: string): boolean =>
-    b < a || (a === b && (t[a]!.kind === 'str' || t[a]!.kind === 'num' || TRIVIAL.test(t[a]!.text))) || LENGTHISH.test(s) || (t[a]!.kind === 'str' && t[a]!.text === '');
-  const sigish = (a: number, b: number, s: string): boolean => {
-    if (/hexdigest|digest|HMAC|hash_hmac|x-signature|HTTP_X_SIGNATURE|doFinal/i.test(s)) return true;
-    for (let k = b; k >= a; k--) if (t[k]!.kind === 'id') return SIGNATURE_NAME.test(t[k]!.text.replace(/^[$@]+/, ''));
+    b < a || (a === b && ((t[a]!.kind === 'str' && !t[a]!.interp) || t[a]!.kind === 'num' || TRIVIAL.test(t[a]!.text))) || LENGTHISH.test(s) || (t[a]!.kind === 'str' && t[a]!.text === '');
+  /** By text, by the interpolations inside strings, by name, or by what a variable was assigned. */
+  const sigish = (a: number, b: number, s: string, depth = 0): boolean => {
+    if (SIG_TEXT.test(s)) return true;
+    for (let k = a; k <= b; k++) {
+      const interp = t[k]!.interp;
+      if (interp?.some((e) => SIG_TEXT.test(e) || e.split(/\W+/).some((w) => w && SIGNATURE_NAME.test(w.replace(/^[$@]+/, ''))))) return true;
+    }
+    let last = -1;
+    for (let k = b; k >= a && last < 0; k--) if (t[k]!.kind === 'id') last = k;
+    if (last >= 0 && SIGNATURE_NAME.test(t[last]!.text.replace(/^[$@]+/, ''))) return true;
+    // `hash = hmac.new(...).hexdigest()` then `hash != header`: the name says nothing, the value does.
+    const member = (k: number): boolean => tk.is(k - 1, '->') || tk.is(k + 1, '->') || tk.is(k + 1, '(') || tk.is(k + 1, '[') || (ctx.language !== 'php' && (tk.is(k - 1, '.') || tk.is(k + 1, '.')));
+    for (let k = a; depth < 2 && k <= b; k++) {
+      if (t[k]!.kind !== 'id' || member(k)) continue;
+      const rhs = findAssignment(tk, t[k]!.text, a);
+      if (rhs && sigish(rhs[0], rhs[1], text(rhs[0], rhs[1]), depth + 1)) return true;
+    }
     return false;
   };
 
@@ -109,7 +134,12 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
     } else if (UNSAFE_CALL.test(path) && !/^hmac\.Equal$|MessageDigest\.isEqual/.test(path)) {
       const receiver = path.includes('.') && !/^(bytes|Arrays|reflect|Objects|StringUtils|strings)\./.test(path) ? text(i, end - 2) : undefined;
       const parts = receiver ? [receiver, ...argText] : argText;
-      if (parts.length >= 2 && parts.some((p) => SIGNATURE_NAME.test(p.split(/\.|->/).pop() ?? '') || /digest|HMAC|signature/i.test(p))) {
+      const resolves = (p: string): boolean => {
+        const name = /^[$@]?\w+$/.test(p) ? p : undefined;
+        const rhs = name ? findAssignment(tk, name, i) : undefined;
+        return !!rhs && SIG_TEXT.test(text(rhs[0], rhs[1]));
+      };
+      if (parts.length >= 2 && parts.some((p) => SIGNATURE_NAME.test(p.split(/\.|->/).pop() ?? '') || /digest|HMAC|signature/i.test(p) || resolves(p))) {
         compares.push({ ...loc(ctx, tk, i), operator: seg, method: 'equals-call', operands: parts, text: text(i, tk.match[end + 1]!).slice(0, 160) });
       }
     }
@@ -118,6 +148,15 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
   const hmacInputs: HmacInput[] = [];
   const inputAt = (a: number, b: number): void => void hmacInputs.push({ ...loc(ctx, tk, a), kind: classifyInput(tk, src, a, b, text), text: text(a, b).slice(0, 160) });
   for (const i of hmacSites) {
+    if (t[i]!.kind === 'str') {
+      // An HMAC computed inside an interpolation: scan the interpolated code on its own.
+      for (const e of t[i]!.interp ?? []) {
+        if (!HMAC_TEXT.test(e)) continue;
+        const sub = findTokenWebhook({ ...ctx }, e, new Tokens(tokenize(e, ctx.language)));
+        for (const input of sub.handler?.hmacInputs ?? []) hmacInputs.push({ ...input, ...loc(ctx, tk, i) });
+      }
+      continue;
+    }
     const { path, end } = tk.path(i);
     if (!tk.is(end + 1, '(')) continue;
     const args = tk.args(end + 1);

@@ -42,6 +42,10 @@ export interface MintCashCall extends CodeLocation {
   language: CodeLanguage;
   isTest: boolean;
   endpoint: Endpoint;
+  /** Why this call reaches MintCash (its host, the configured api.baseUrl, a MintCash client). */
+  via?: string;
+  /** JS/TS: the module the client object is imported from (`api.post` with `import { api } from './lib/api'`). */
+  clientFrom?: string;
   /** The HTTP client as written, e.g. `fetch`, `axios.post`, `requests.post`. */
   client: string;
   method?: string;
@@ -70,25 +74,50 @@ export interface HmacInput extends CodeLocation {
   text: string;
 }
 
+/** Who sends the webhooks a handler verifies, and why golive thinks so. */
+export interface Attribution {
+  /** `mintcash`, another provider's id (`github`, `shopify`, ...), or `unknown`. */
+  provider: string;
+  /** For messages: `MintCash`, `GitHub`, or `the sender` when unknown. */
+  label: string;
+  /** The signature header the handler reads, when one is known (e.g. `x-hub-signature-256`). */
+  header?: string;
+  reasons: string[];
+}
+
 export interface WebhookHandler extends CodeLocation {
   language: CodeLanguage;
   isTest: boolean;
+  /** Set by the collector after scanning (provider cues of the whole file). */
+  attribution?: Attribution;
   /** Why this is a handler: it reads the x-signature header and/or computes an HMAC. */
   readsSignatureHeader: boolean;
   computesHmac: boolean;
   compares: SignatureCompare[];
   hmacInputs: HmacInput[];
   /** A JSON body parser mounted ahead of the webhook route that keeps no raw body. */
-  jsonParsers: (CodeLocation & { text: string })[];
+  jsonParsers: (CodeLocation & { text: string; nextPages?: boolean })[];
   /** Places in this file that compare the event's `environment`. */
   environmentChecks: CodeLocation[];
   /** Places in this file that look an `eventId` up or record it. */
   dedupChecks: CodeLocation[];
 }
 
+/** Files the code checks do not read because they are not the merchant's own code. */
+export interface SkippedFiles {
+  vendored: number;
+  generated: number;
+  minified: number;
+  /** A few examples per reason, for the report. */
+  examples: string[];
+}
+
 export interface CodeIndex {
   files: CodeFile[];
   calls: MintCashCall[];
+  /** Create-shaped calls (e.g. POST /payments) that do not reach MintCash: another API's. */
+  otherCalls: (CodeLocation & { url: string })[];  // production code only
+  skipped: SkippedFiles;
   handlers: WebhookHandler[];
   /** Repo-wide (non-test) environment comparisons and eventId lookups, for handlers that delegate. */
   environmentChecks: CodeLocation[];
@@ -111,6 +140,15 @@ export interface FileFacts {
   handler?: WebhookHandler;
   environmentChecks: CodeLocation[];
   dedupChecks: CodeLocation[];
+  /** Express app wiring (JSON parsers and router mounts), linked across files by the collector. */
+  express?: ExpressFacts;
   /** Set when the file could not be parsed; facts are then empty. */
   error?: string;
+}
+
+export interface ExpressFacts {
+  /** `app.use(express.json())` without a verify hook; `scope` is its path prefix, if any. */
+  parsers: (CodeLocation & { at: number; text: string; scope?: string })[];
+  /** `app.use('/hooks', router)` where `router` is imported from `spec`. */
+  mounts: { at: number; spec: string; path?: string }[];
 }

@@ -13,7 +13,7 @@ describe('code index', () => {
   it('turns a file that fails to parse into a note, not a crash', async () => {
     const code = await indexSources({
       'bad.ts': "const signature = req.headers['x-signature'];\nif (signature === ) {\n",
-      'good.js': "await client.post('/payments', { externalId: order.id });\n",
+      'good.js': "await mintcash.post('/payments', { externalId: order.id });\n",
     });
     expect(code.notes).toHaveLength(1);
     expect(code.notes[0]).toMatchObject({ source: 'code', file: 'bad.ts' });
@@ -54,6 +54,14 @@ describe('code index', () => {
     });
     expect(code.calls).toEqual([]);
     expect(code.files.map((f) => f.path)).toEqual(['blob.js']);
+  });
+
+  it('links an app-wide JSON parser to a webhook router mounted from another CommonJS file, once', async () => {
+    const hook = "const crypto = require('crypto');\nconst router = require('express').Router();\nrouter.post('/mintcash', (req, res) => {\n  const sig = req.headers['x-signature'];\n  crypto.createHmac('sha256', k).update(req.rawBody);\n});\nmodule.exports = router;\n";
+    const app = "const express = require('express');\nconst app = express();\napp.use('/api', express.json());\napp.use(express.json({ verify: (req, _res, buf) => { req.rawBody = buf; } }));\napp.use(bodyParser.json());\napp.use('/hooks', require('./routes/hooks'));\napp.use(express.json());\n";
+    const code = await indexSources({ 'server.js': app, 'routes/hooks.js': hook });
+    // Scoped to /api, kept a raw copy, or mounted after the router: only bodyParser.json() on line 5 counts.
+    expect(code.handlers[0]?.jsonParsers.map((p) => `${p.file}:${p.line} ${p.text}`)).toEqual(['server.js:5 bodyParser.json()']);
   });
 
   it('marks test files per config and keeps their facts out of repo-wide lookups', async () => {
