@@ -19,7 +19,9 @@ const deep = {
   parens: `${MINTCASH}fetch(base + '/payments', ${'(\n'.repeat(9000)}1${')\n'.repeat(9000)});\n`,
   assignments: `${MINTCASH}fetch(base + '/payments');\n${'a='.repeat(9000)}1;\n`,
   arrows: `${MINTCASH}fetch(base + '/payments');\nconst f = ${'a=>'.repeat(9000)}1;\n`,
-  // Brackets split over lines as a one-line bundle would not be: still too deep.
+  // Chains and brackets split over short lines, as a one-line bundle would not be: still too deep.
+  arrowsOnLines: `${MINTCASH}fetch(base + '/payments');\nconst g = ${'a=>\n'.repeat(9000)}1;\n`,
+  assignmentsOnLines: `${MINTCASH}fetch(base + '/payments');\n${'a =\n'.repeat(9000)}1;\n`,
   parensOnLines: `${MINTCASH}fetch(base + '/payments');\nx = ${'[\n'.repeat(9000)}1${']\n'.repeat(9000)};\n`,
 };
 
@@ -33,6 +35,7 @@ describe('nesting pre-check', () => {
     ['brackets inside strings and comments', `const s = "${'('.repeat(3000)}";\n// ${'['.repeat(3000)}\n/* ${'{'.repeat(3000)} */\n`],
     ['many statements, each shallow', 'a = b = c;\n'.repeat(5000)],
     ['comparisons are not chains', 'x === y;'.repeat(5000)],
+    ['code without semicolons: each line ends its chain', 'a = b\nc = d ? e : f\n'.repeat(5000)],
   ])('leaves %s alone', (_n, src) => {
     expect(nestingDepth(src)).toBeLessThanOrEqual(MAX_NESTING);
   });
@@ -40,7 +43,7 @@ describe('nesting pre-check', () => {
 
 describe('golive check on a repository with a pathological file', () => {
   it('finishes, reports the file as not parsed, and still runs the code checks', async () => {
-    await tmp.write({ 'src/deep.js': deep.parens, 'src/arrows.js': deep.parensOnLines, 'src/pay.js': "await fetch('https://api.mintcash.me/payments', { method: 'POST', body: JSON.stringify({ amount: 1 }) });\n" });
+    await tmp.write({ 'src/deep.js': deep.parens, 'src/arrows.js': deep.parensOnLines, 'src/chain.js': deep.arrowsOnLines, 'src/pay.js': "await fetch('https://api.mintcash.me/payments', { method: 'POST', body: JSON.stringify({ amount: 1 }) });\n" });
     const r = await golive(['check', tmp.dir, '--offline', '--format', 'json', '--only', 'idempotency']);
     expect(r.stderr).not.toMatch(/Segmentation|\n\s+at /);
     expect([0, 1]).toContain(r.exitCode);
@@ -48,11 +51,12 @@ describe('golive check on a repository with a pathological file', () => {
     const notes = report.notes.map((n: { file?: string; message: string }) => `${n.file}: ${n.message}`).join('\n');
     expect(notes).toMatch(/src\/deep\.js: .*nesting deeper than 1000 levels/);
     expect(notes).toMatch(/src\/arrows\.js: .*nesting deeper than 1000 levels/);
+    expect(notes).toMatch(/src\/chain\.js: .*nesting deeper than 1000 levels/);
     // The ordinary file was still read: its create call without externalId is found.
     const ext = report.checks.find((c: { id: string }) => c.id === 'idempotency.external-id');
     expect(ext.findings.map((f: { file: string }) => f.file)).toContain('src/pay.js');
     // …and the check says which files it could not read.
-    expect(ext.summary).toMatch(/Could not read 2 files it is responsible for: src\/arrows\.js \(nesting deeper/);
+    expect(ext.summary).toMatch(/Could not read 3 files it is responsible for: src\/arrows\.js \(nesting deeper/);
   });
 
   it('with nothing else to judge, the code checks are errors naming the file, never a pass or a skip', async () => {

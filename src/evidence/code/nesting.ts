@@ -10,6 +10,10 @@ export function nestingDepth(source: string, limit = MAX_NESTING): number {
   let depth = 0;
   let chain = 0;
   let max = 0;
+  // The last character that is not white space: a line ending in `=`, `=>`, `?` or `:` continues
+  // its chain on the next line (a hostile `a=>` per line), any other line ends it (code without
+  // semicolons must not add up its statements).
+  let last = 0;
   const n = source.length;
   for (let i = 0; i < n; i++) {
     const c = source.charCodeAt(i);
@@ -26,8 +30,10 @@ export function nestingDepth(source: string, limit = MAX_NESTING): number {
         break;
       case 59: // ;
       case 44: // ,
-      case 10: // newline
         chain = 0;
+        break;
+      case 10: // newline
+        if (last !== 61 && last !== 62 && last !== 63 && last !== 58) chain = 0;
         break;
       case 61: {
         // `=`: an assignment or an arrow, not ==, ===, <=, >=, !=.
@@ -64,6 +70,7 @@ export function nestingDepth(source: string, limit = MAX_NESTING): number {
         break;
       }
     }
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) last = source.charCodeAt(i);
     const level = depth + chain;
     if (level > max) {
       max = level;
