@@ -3,7 +3,13 @@
 // and SIGTERM into 143, each with one line on stderr, after the commands' interrupt hooks (e.g. the
 // rehearsal saving its state) and every cleanup (children stopped and awaited, temp files removed)
 // have run. A second signal while that happens ends golive at once.
-import { main, runInterruptHooks } from '../dist/src/cli/main.js';
+import module from 'node:module';
+
+// Node 22.1+ keeps V8's compiled code for golive's one-file bundle (dist/src/golive-cli.js) in its
+// own cache directory, checked against the file's contents, so later runs skip most compiling.
+// Node 20 has no such cache and simply compiles.
+module.enableCompileCache?.();
+const { main, runInterruptHooks } = await import('../dist/src/golive-cli.js');
 
 let stopping = false;
 function onSignal(code, word) {

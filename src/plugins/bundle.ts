@@ -8,13 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { onCleanup } from '../cleanup.js';
+import { ownModule } from '../paths.js';
 
 const SELF: Record<string, string> = {
-  'mintcash-golive': fileURLToPath(new URL('../api.js', import.meta.url)),
-  'mintcash-golive/testing': fileURLToPath(new URL('../testing/index.js', import.meta.url)),
+  'mintcash-golive': ownModule('api.js'),
+  'mintcash-golive/testing': ownModule('testing', 'index.js'),
 };
 
 export interface Bundle {

@@ -4,22 +4,17 @@
 // time to import. Every check of the plugin shares the process; a check that overruns its limit
 // stops the process, which is started again for the next check.
 import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FromChild, ToChild, CheckMetaWire } from './child.js';
 import { onCleanup } from '../cleanup.js';
+import { DIST_SRC, distFile } from '../paths.js';
 
 /** How long a plugin may take to import (start the process and evaluate its top level). */
 export const PLUGIN_IMPORT_TIMEOUT_MS = 10_000;
 
-// The compiled child script. From the sources (a test runner importing src/ directly) it is the
-// build's copy: the sandbox runs plain JavaScript only.
-const HERE = fileURLToPath(new URL('.', import.meta.url));
-const CHILD = HERE.includes(`${path.sep}dist${path.sep}`)
-  ? path.join(HERE, 'child.js')
-  : path.resolve(HERE, '../../dist/src/plugins/child.js');
-// golive's own compiled files (the child script and what it imports).
-const DIST = path.resolve(path.dirname(CHILD), '..');
+// The compiled child script (the build's copy when golive's tests run the sources: the sandbox
+// runs plain JavaScript only), and golive's own compiled files, which it imports.
+const CHILD = distFile('plugins', 'child.js');
+const DIST = DIST_SRC;
 
 export interface Loaded {
   apiVersion: unknown;

@@ -1,6 +1,6 @@
 // Small helpers over oxc's ESTree-shaped AST: a generic walk with function scopes, member paths,
 // and same-function variable bindings. Shared by the JS call finder and the JS webhook finder.
-import { visitorKeys } from 'oxc-parser';
+import { oxcParser } from './oxc.js';
 
 // The oxc AST is typed, but the finders read it generically by node type; one loose shape keeps
 // them short. Fields are read defensively.
@@ -22,6 +22,7 @@ function isNode(v: unknown): v is Node {
  * last); it is a fresh array per function, never mutated, so a visitor may keep a reference.
  */
 export function walk(root: Node, visit: (n: Node, parent: Node | undefined, fns: readonly Node[]) => void): void {
+  const visitorKeys = oxcParser().visitorKeys;
   const rec = (n: Node, parent: Node | undefined, fns: readonly Node[]): void => {
     visit(n, parent, fns);
     const inner = isFunction(n) ? [...fns, n] : fns;

@@ -5,7 +5,7 @@
 // bench repo (Node 20, no raw transfer): the Rust parse alone is ~0.4 s; with the AST materialised
 // in JS it is ~1.1 s vs ~0.7 s for ts.createSourceFile, so a cheap text pre-filter decides which
 // files are worth parsing at all.
-import { parseSync } from 'oxc-parser';
+import { oxcParser } from './oxc.js';
 import { Bindings, pathOf, unwrap, walk, type Node } from './js-ast.js';
 import { findJsCalls } from './js-calls.js';
 import { findExpressFacts } from './js-express.js';
@@ -40,7 +40,7 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
   }
   let program: Node;
   try {
-    const res = parseSync(ctx.file, source, {
+    const res = oxcParser().parseSync(ctx.file, source, {
       lang: langOf(ctx.file),
       sourceType: /\.c[jt]s$/.test(ctx.file) ? 'commonjs' : 'unambiguous',
       preserveParens: false,

@@ -1,0 +1,49 @@
+// Build step after tsc: the CLI as one ES module, dist/src/golive-cli.js, which bin/golive.js
+// loads. Why: Node loads ~190 separate modules for `golive check` (zod alone is 95), and that
+// loading was most of golive's fixed start-up cost, measured end to end against ripgrep (issue 14).
+// The file sits in dist/src/ like src/paths.ts's output, so the relative paths to the scan worker
+// and the plugin child (separate, unbundled entry points) are the same from both. oxc-parser and
+// esbuild hold native binaries and stay external, as does @inquirer/prompts (with its character
+// set tables, half a megabyte that only an interactive prompt needs): each loads from node_modules
+// when first used, through a dynamic import().
+import { build } from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * zod's classic and core entries re-export all ~45 of its message locales (300 KB); golive sets none and
+ * zod itself configures English, so the bundle keeps only that one.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](?:classic|core)[\\/]/.test(args.importer)
+        ? { path: path.join(path.dirname(args.importer), '../locales'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: args.path,
+      loader: 'js',
+    }));
+  },
+};
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+await build({
+  entryPoints: [path.join(ROOT, 'dist/src/cli/main.js')],
+  outfile: path.join(ROOT, 'dist/src/golive-cli.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['oxc-parser', 'esbuild', '@inquirer/prompts'],
+  plugins: [zodEnglishOnly],
+  // CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
+  banner: { js: "import { createRequire as __goliveRequire } from 'node:module'; const require = __goliveRequire(import.meta.url);" },
+  minifyWhitespace: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
