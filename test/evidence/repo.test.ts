@@ -124,6 +124,21 @@ describe('collectRepo in a plain directory', () => {
     expect(noteFor(inv, 'vendor/sub')).toMatch(/submodule/);
   });
 
+  it('a file outside a sparse checkout is a note, not a gap; sizes of big files come from the index', async () => {
+    const repo = await tempRepo();
+    cleanups.push(repo);
+    const big = 'x'.repeat(1_234_567);
+    await repo.write({ 'keep/a.txt': 'hello', 'keep/big.txt': big, 'gone/b.txt': 'xy' });
+    await repo.commit('init');
+    await repo.git('sparse-checkout', 'set', 'keep');
+    const inv = await inventory(repo.dir);
+    expect(inv.files).toEqual([
+      { path: 'keep/a.txt', size: 5 },
+      { path: 'keep/big.txt', size: 1_234_567 },
+    ]);
+    expect(noteFor(inv, 'gone/b.txt')).toMatch(/outside the sparse checkout/);
+  });
+
   it('a bare repository has no work tree to list, and says so', async () => {
     const repo = await tempRepo();
     cleanups.push(repo);
