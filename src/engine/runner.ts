@@ -90,6 +90,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     options,
     env: params.env,
     ...(params.onProgress ? { progress: params.onProgress } : {}),
+    needs: new Set(params.checks.filter((c) => (config.checks[c.id] ?? c.defaultSeverity) !== 'off').flatMap((c) => c.requires)),
     get<K extends EvidenceKey>(key: K): Promise<EvidenceMap[K]> {
       let p = memo.get(key) as Promise<EvidenceMap[K]> | undefined;
       if (!p) {

@@ -6,6 +6,7 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { findKeyHits, findSandboxHits, positionHits, type RawHit } from './keymatch.js';
+import { Cue, cueOf, languageOf, MAX_SOURCE_BYTES } from './code/cues.js';
 import type { KeyMatch, SandboxUrlMatch, TextEncoding } from './types.js';
 
 /** Bytes looked at to call a file binary or UTF-16 (git and ripgrep use the same NUL heuristic). */
@@ -30,6 +31,8 @@ export interface FileScanResult {
   unread?: string;
   /** Why the file was deliberately passed over (a symlink, a submodule), not a gap in the scan. */
   skipped?: string;
+  /** For a source file, when the scanner was asked: what the code index will find in it (code/cues.ts). */
+  cue?: Cue;
 }
 
 /** Which encoding the first bytes of a file suggest. */
@@ -92,7 +95,11 @@ export class FileScanner {
   private raw: Buffer | undefined;
   private readonly prefix: string;
 
-  constructor(root: string) {
+  /** With `cues`, source files also get their code cue, so the code index need not read them again. */
+  constructor(
+    root: string,
+    private readonly cues = false,
+  ) {
     this.prefix = root.endsWith(path.sep) ? root : root + path.sep;
   }
 
@@ -109,7 +116,7 @@ export class FileScanner {
       // The inventory lists only regular files (git's index modes, lstat for the rest); no fstat
       // here (it was ~10% of a worker's time): a directory or FIFO swapped in meanwhile fails the
       // read below (EISDIR, EAGAIN) and is passed over.
-      this.read(fd, rel, out);
+      this.read(fd, rel, out, this.cues && languageOf(rel) !== undefined);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EISDIR') return { ...out, skipped: 'directory listed by git (a submodule?), not scanned' };
@@ -132,12 +139,18 @@ export class FileScanner {
     return n;
   }
 
-  private read(fd: number, rel: string, out: FileScanResult): void {
+  private read(fd: number, rel: string, out: FileScanResult, code: boolean): void {
     const buf = this.buf;
     const cap = buf.length;
     let n = this.fill(fd, buf, 0);
     out.bytes = n;
     const kind = sniffEncoding(buf.subarray(0, Math.min(n, SNIFF_BYTES)));
+    if (code) {
+      // Only what the code index would read as text (UTF-8, no NUL, not too big); anything else it
+      // reads itself and treats as it always has (Cue.Unknown).
+      const view = buf.subarray(0, n);
+      out.cue = kind === 'text' && n <= MAX_SOURCE_BYTES && n < cap && !view.includes(0) ? cueOf(view.toString('utf8')) : Cue.Unknown;
+    }
     if (kind === 'text' && n < cap) {
       // The common case, a text file in one window: no window bookkeeping unless something is there.
       const view = buf.subarray(0, n);

@@ -9,6 +9,8 @@ export interface ScanWorkerData {
   /** Int32Array over a SharedArrayBuffer: [next batch to claim, files done]. */
   counter: SharedArrayBuffer;
   batch: number;
+  /** When set, one byte per file: its code cue (code/cues.ts), written here for source files. */
+  cues?: SharedArrayBuffer;
 }
 
 export interface ScanWorkerReply {
@@ -20,7 +22,8 @@ export interface ScanWorkerReply {
 
 const data = workerData as ScanWorkerData;
 const counter = new Int32Array(data.counter);
-const scanner = new FileScanner(data.root);
+const scanner = new FileScanner(data.root, data.cues !== undefined);
+const cues = data.cues ? new Uint8Array(data.cues) : undefined;
 const reply: ScanWorkerReply = { results: [], files: 0, bytes: 0 };
 for (;;) {
   const start = Atomics.add(counter, 0, 1) * data.batch;
@@ -28,6 +31,7 @@ for (;;) {
   const end = Math.min(start + data.batch, data.files.length);
   for (let i = start; i < end; i++) {
     const r = scanner.scan(data.files[i] as string);
+    if (cues && r.cue) cues[i] = r.cue;
     if (r.keys.length || r.sandboxUrls.length || r.unread || r.skipped || r.encoding) reply.results.push([i, r]);
     if (!r.unread && !r.skipped) {
       reply.files++;

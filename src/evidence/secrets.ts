@@ -1,8 +1,10 @@
 // The working-tree secret scan: reads every inventory file (text, UTF-16, binary, any size; see
-// scan-file.ts) and finds MintCash keys and sandbox URL mentions. Big repositories are read by
-// worker threads that claim batches of files from a shared counter, so both cores read and match
-// while the main thread is free for the other collectors; small ones are read inline, where a
-// worker's start-up would cost more than it saves. A file it could not read is listed in `unread`.
+// scan-file.ts) and finds MintCash keys and sandbox URL mentions. In a big repository the main
+// thread and one worker thread per other core claim batches of files from a shared counter: the
+// main thread starts at once while the workers boot (~50 ms), and whichever thread is free takes
+// the next batch, so a main thread busy with another collector simply takes fewer. Small
+// repositories are read on the main thread alone, where a worker would cost more than it saves.
+// A file it could not read is listed in `unread`.
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -12,7 +14,9 @@ import { findKeyHits, findSandboxHits, positionHits, type RawHit } from './keyma
 import { FileScanner, type FileScanResult } from './scan-file.js';
 import type { ScanWorkerData, ScanWorkerReply } from './scan-worker.js';
 import { trackedFiles } from './repo.js';
-import type { Collector, KeyMatch, SandboxUrlMatch, SecretScan, UnreadFile } from './types.js';
+import { distFile, FROM_SOURCE } from '../paths.js';
+import type { CollectContext, Collector, KeyMatch, SandboxUrlMatch, SecretScan, UnreadFile } from './types.js';
+import type { Cue } from './code/cues.js';
 
 export { findKeysInText } from './keymatch.js';
 
@@ -37,13 +41,13 @@ export function scanBuffer(file: string, data: Buffer): { keys: KeyMatch[]; sand
   return { keys, sandboxUrls };
 }
 
-/** How many worker threads to use for `files` files (0: scan inline). GOLIVE_SCAN_WORKERS overrides. */
+/** How many worker threads to add to the main thread for `files` files. GOLIVE_SCAN_WORKERS overrides. */
 function workerCount(files: number, env: NodeJS.ProcessEnv): number {
   const forced = env.GOLIVE_SCAN_WORKERS;
   if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), 16);
   // Running from TypeScript sources (tests) there is no compiled worker to start.
-  if (import.meta.url.endsWith('.ts') || files < INLINE_MAX_FILES) return 0;
-  return Math.max(2, Math.min(4, availableParallelism()));
+  if (FROM_SOURCE || files < INLINE_MAX_FILES) return 0;
+  return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
 interface Scanned {
@@ -52,34 +56,47 @@ interface Scanned {
   files: number;
   bytes: number;
   notes: RunNote[];
+  /** Per index into the file list, the code cue of a source file (0: not looked at); when asked. */
+  cues?: Uint8Array;
 }
 
 /** Work counter for the progress line (issue 14.5); absent when nobody listens. */
 export type Progress = ((kind: 'files' | 'commits', n?: number) => void) | undefined;
 export const progressOf = (ctx: object): Progress => (ctx as { progress?: Progress }).progress;
 
-async function scanInline(root: string, files: readonly string[], progress: Progress): Promise<Scanned> {
-  const out: Scanned = { results: new Array(files.length), files: 0, bytes: 0, notes: [] };
-  const scanner = new FileScanner(root);
-  for (let i = 0; i < files.length; i++) {
-    const r = scanner.scan(files[i] as string);
-    if (r.keys.length || r.sandboxUrls.length || r.unread || r.skipped || r.encoding) out.results[i] = r;
-    if (!r.unread && !r.skipped) {
-      out.files++;
-      out.bytes += r.bytes;
-    }
-    if (i % INLINE_BATCH === INLINE_BATCH - 1) {
-      progress?.('files', INLINE_BATCH);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+const emptyScan = (n: number, cues?: Uint8Array): Scanned => ({ results: new Array(n), files: 0, bytes: 0, notes: [], ...(cues ? { cues } : {}) });
+
+function record(out: Scanned, i: number, r: FileScanResult): void {
+  if (out.cues && r.cue) out.cues[i] = r.cue;
+  if (r.keys.length || r.sandboxUrls.length || r.unread || r.skipped || r.encoding) out.results[i] = r;
+  if (!r.unread && !r.skipped) {
+    out.files++;
+    out.bytes += r.bytes;
   }
-  progress?.('files', files.length % INLINE_BATCH);
+}
+
+/**
+ * This thread's share: claims batches of `batch` files from counter[0] (shared with the workers,
+ * if any) until none are left, yielding to the event loop between batches so probes, timers and
+ * the other collectors keep running.
+ */
+async function scanShare(root: string, files: readonly string[], counter: Int32Array, batch: number, progress: Progress, cues?: Uint8Array): Promise<Scanned> {
+  const out = emptyScan(files.length, cues);
+  const scanner = new FileScanner(root, cues !== undefined);
+  for (;;) {
+    const start = Atomics.add(counter, 0, 1) * batch;
+    if (start >= files.length) break;
+    const end = Math.min(start + batch, files.length);
+    for (let i = start; i < end; i++) record(out, i, scanner.scan(files[i] as string));
+    progress?.('files', end - start);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return out;
 }
 
 function runWorker(data: ScanWorkerData, progress: Progress): Promise<ScanWorkerReply> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
+    const w = new Worker(distFile('evidence', 'scan-worker.js'), { workerData: data, stdout: false, stderr: false });
     let reply: ScanWorkerReply | undefined;
     w.on('message', (m: ScanWorkerReply | { progress: number }) => {
       if ('progress' in m) progress?.('files', m.progress);
@@ -90,26 +107,54 @@ function runWorker(data: ScanWorkerData, progress: Progress): Promise<ScanWorker
   });
 }
 
-/** Scans files with worker threads when there are enough of them to pay for the threads. */
-async function scanFiles(root: string, files: string[], env: NodeJS.ProcessEnv, progress: Progress): Promise<Scanned> {
+/**
+ * Scans files on this thread, joined by worker threads when there are enough files to pay for
+ * them. With `cues`, source files also get their code cue (every thread writes into one shared
+ * byte array, a byte per file).
+ */
+async function scanFiles(root: string, files: string[], env: NodeJS.ProcessEnv, progress: Progress, cues: boolean): Promise<Scanned> {
   const n = workerCount(files.length, env);
-  if (n === 0) return scanInline(root, files, progress);
+  const shared = new SharedArrayBuffer(8);
+  const counter = new Int32Array(shared);
+  const cueBuffer = cues ? new SharedArrayBuffer(files.length) : undefined;
+  const cueBytes = cueBuffer ? new Uint8Array(cueBuffer) : undefined;
+  if (n === 0) return scanShare(root, files, counter, INLINE_BATCH, progress, cueBytes);
+  const data: ScanWorkerData = { root, files, counter: shared, batch: WORKER_BATCH, ...(cueBuffer ? { cues: cueBuffer } : {}) };
+  const workers = Array.from({ length: n }, () => runWorker(data, progress));
+  workers.forEach((w) => w.catch(() => undefined)); // awaited below, after this thread's share
+  // GOLIVE_SCAN_MAIN=0 leaves every batch to the workers (tests and benchmarks compare the two).
+  const out = env.GOLIVE_SCAN_MAIN === '0' ? emptyScan(files.length, cueBytes) : await scanShare(root, files, counter, WORKER_BATCH, progress, cueBytes);
   try {
-    const counter = new SharedArrayBuffer(8);
-    const replies = await Promise.all(Array.from({ length: n }, () => runWorker({ root, files, counter, batch: WORKER_BATCH }, progress)));
-    const out: Scanned = { results: new Array(files.length), files: 0, bytes: 0, notes: [] };
-    for (const r of replies) {
+    for (const r of await Promise.all(workers)) {
       out.files += r.files;
       out.bytes += r.bytes;
       for (const [i, res] of r.results) out.results[i] = res;
     }
+    Atomics.load(counter, 1); // the workers' cue bytes, written before their last Atomics.add, are visible
     return out;
   } catch (e) {
-    // A worker that cannot start or dies loses its part: read everything again on this thread.
-    const out = await scanInline(root, files, undefined);
-    out.notes.push({ source: 'secrets', message: `scan threads failed (${describeError(e)}); scanned on one thread instead` });
-    return out;
+    // A worker that cannot start or dies loses the batches it claimed: read everything again here.
+    const again = await scanShare(root, files, new Int32Array(new SharedArrayBuffer(8)), INLINE_BATCH, undefined, cueBytes?.fill(0));
+    again.notes.push({ source: 'secrets', message: `a scan thread failed (${describeError(e)}); scanned again on one thread` });
+    return again;
   }
+}
+
+const cuesByRun = new WeakMap<object, ReadonlyMap<string, Cue>>();
+
+/**
+ * The code cue of each source file the secret scan read in this run (see code/cues.ts), once the
+ * scan is done; undefined when the run's checks need no secret scan, and the code index reads
+ * the files itself.
+ */
+export async function scannedCues(ctx: CollectContext): Promise<ReadonlyMap<string, Cue> | undefined> {
+  if (!ctx.needs?.has('secrets') || !ctx.needs.has('code')) return undefined;
+  try {
+    await ctx.get('secrets');
+  } catch {
+    return undefined; // the secret check reports its own failure; the code index reads for itself
+  }
+  return cuesByRun.get(ctx);
 }
 
 function byPosition<T extends { file: string; line: number; column: number; offset?: number }>(a: T, b: T): number {
@@ -124,14 +169,25 @@ export const collectSecrets: Collector<'secrets'> = async (ctx) => {
   // Tracked files are known from the index long before git's untracked walk ends: start on them.
   const early = (await trackedFiles(ctx))?.files.map((f) => f.path) ?? [];
   const progress = progressOf(ctx);
-  const first = scanFiles(path.resolve(ctx.root), early, ctx.env, progress);
+  const cues = ctx.needs?.has('code') === true;
+  const first = scanFiles(path.resolve(ctx.root), early, ctx.env, progress, cues);
   first.catch(() => undefined); // awaited below; an early repo failure must not leave it unhandled
   const repo = await repoP;
   const inRepo = new Set(repo.files.map((f) => f.path));
   const seen = new Set(early);
   const rest = repo.files.map((f) => f.path).filter((p) => !seen.has(p));
   const parts: Array<[string[], Scanned]> = [[early, await first]];
-  parts.push([rest, await scanFiles(repo.root, rest, ctx.env, progress)]);
+  parts.push([rest, await scanFiles(repo.root, rest, ctx.env, progress, cues)]);
+  if (cues) {
+    const byFile = new Map<string, Cue>();
+    for (const [files, scanned] of parts) {
+      files.forEach((file, i) => {
+        const c = scanned.cues?.[i];
+        if (c && inRepo.has(file)) byFile.set(file, c as Cue);
+      });
+    }
+    cuesByRun.set(ctx, byFile);
+  }
 
   const notes: RunNote[] = [];
   const unread: UnreadFile[] = [...(repo.unread ?? [])];

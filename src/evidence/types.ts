@@ -242,6 +242,11 @@ export interface CollectContext {
   progress?: (kind: ProgressKind, n?: number) => void;
   /** Another piece of evidence; each is gathered once per run. */
   get<K extends keyof EvidenceMap>(key: K): Promise<EvidenceMap[K]>;
+  /**
+   * The evidence this run's checks require, when known: a collector may then share work with
+   * another that will run anyway (the secret scan tells the code index which files to read).
+   */
+  needs?: ReadonlySet<keyof EvidenceMap>;
 }
 
 export type ProgressKind = 'files' | 'commits' | 'probes';

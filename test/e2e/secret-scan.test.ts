@@ -58,11 +58,12 @@ async function leakyRepo(): Promise<{ repo: TempRepo; keys: Record<string, strin
 
 describe('golive check: the secret scan reads everything', () => {
   it.each([
-    ['inline', '0'],
-    ['with worker threads', '2'],
-  ])('finds keys in UTF-16, binary, huge and one-line files (%s)', async (_name, workers) => {
+    ['inline', { GOLIVE_SCAN_WORKERS: '0' }],
+    ['by worker threads alone', { GOLIVE_SCAN_WORKERS: '2', GOLIVE_SCAN_MAIN: '0' }],
+    ['by the main thread and a worker', { GOLIVE_SCAN_WORKERS: '1' }],
+  ])('finds keys in UTF-16, binary, huge and one-line files (%s)', async (_name, env) => {
     const { repo, keys } = await leakyRepo();
-    const r = await scan(repo.dir, [], { GOLIVE_SCAN_WORKERS: workers });
+    const r = await scan(repo.dir, [], env);
     expect(r.exitCode).toBe(1);
     expect(r.check.status).toBe('fail');
     const found = r.check.findings.map((f) => [f.file, f.line, f.evidence?.byteOffset, f.evidence?.encoding]);

@@ -8,6 +8,9 @@ import type { RunNote } from '../../engine/types.js';
 import type { Collector, RepoFile } from '../types.js';
 import { classifier, type Attributes } from './linguist.js';
 import { scanJs } from './parser-js.js';
+import { loadOxc } from './oxc.js';
+import { CALL_OR_HANDLER, Cue, GUARD_FACTS, languageOf, MAX_SOURCE_BYTES } from './cues.js';
+import { scannedCues } from '../secrets.js';
 import { attributeHandler, callReachesMintCash, DEFAULT_HINTS, hintsFrom, mintcashCue, type MintCashHints } from './provider.js';
 import { scanTokens } from './scan-tokens.js';
 import { linkExpressParsers, resolveSpec } from './express-mounts.js';
@@ -15,31 +18,10 @@ import type { CodeFile, CodeIndex, CodeLanguage, FileFacts, MintCashCall, ScanCo
 
 export type { CodeIndex } from './types.js';
 
-const EXTENSIONS: Record<string, CodeLanguage> = {
-  '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'js',
-  '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'ts',
-  '.py': 'python', '.go': 'go', '.rb': 'ruby', '.php': 'php', '.java': 'java',
-};
-
-/** Source files above this are generated or bundled code, not a merchant's handler. */
-const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 /** Files read between two yields to the event loop (keeps spinners and timers alive). */
 const BATCH = 64;
-/**
- * Phase 1 reads every source file but parses only those that can hold a MintCash call or a webhook
- * handler. Payment code says "payment", "refund" and "environment" everywhere, so these need the
- * URL path or the signature machinery itself, not the words.
- */
-// A refund's path is /payments/{id}/refund, so "/refund" alone (e.g. `require('./refund')`) is no cue.
-// Also files that mount a JSON body parser (the webhook router may live in another file) or turn
-// Next.js's off, and Web Crypto verifications.
-const CALL_OR_HANDLER = /\/(?:payments|subscriptions)\b|x[-_]signature|hmac|subtle\.(?:sign|verify)|(?:express|bodyParser)\.json\(|bodyParser\s*:/i;
-/** Phase 2 (only when a handler's own file lacks them): environment and eventId facts elsewhere. */
-const GUARD_FACTS = /environment|event_?id/i;
 
-export function languageOf(file: string): CodeLanguage | undefined {
-  return EXTENSIONS[path.extname(file).toLowerCase()];
-}
+export { languageOf };
 
 export function scanSource(ctx: ScanContext, source: string): FileFacts {
   return ctx.language === 'js' || ctx.language === 'ts' ? scanJs(ctx, source) : scanTokens(ctx, source);
@@ -52,6 +34,12 @@ export interface IndexOptions {
   generated?: readonly string[];
   /** The repo's `.gitattributes` files (linguist-vendored / linguist-generated). */
   attributes?: readonly Attributes[];
+  /**
+   * Each source file's cue from the secret scan, which already read it (secrets.ts): a file with
+   * nothing to look at is not read again, one with only guard facts is read in phase 2 if at all.
+   * Without it (or for a file it does not know), the file is read here.
+   */
+  cues?: ReadonlyMap<string, Cue>;
 }
 
 /** Indexes a list of repo files under root; exported for tests and the benchmark. */
@@ -126,7 +114,26 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
     }
   };
 
-  const deferred: { f: RepoFile; ctx: ScanContext; entry: CodeFile }[] = [];
+  // The parser loads on the first JS/TS file that is actually parsed, not before.
+  let parserLoaded = false;
+  const parserFor = async (language: CodeLanguage): Promise<void> => {
+    if (parserLoaded || (language !== 'js' && language !== 'ts')) return;
+    await loadOxc();
+    parserLoaded = true;
+  };
+
+  /** Reads a file and sets it aside if its content says generated or minified (Linguist's rules). */
+  const readOwn = (f: RepoFile, entry: CodeFile): string | undefined => {
+    const source = read(f, entry);
+    if (source === undefined) return undefined;
+    const why = notOwn.byContent(f.path, source);
+    if (!why) return source;
+    skip(f.path, why);
+    index.files.splice(index.files.lastIndexOf(entry), 1);
+    return undefined;
+  };
+
+  const deferred: { f: RepoFile; ctx: ScanContext; entry: CodeFile; unread?: boolean }[] = [];
   for (let i = 0; i < todo.length; i++) {
     if (i > 0 && i % BATCH === 0) await new Promise((r) => setImmediate(r));
     const f = todo[i]!;
@@ -134,27 +141,37 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
     const ctx: ScanContext = { file: f.path, language, isTest: isTest(f.path) };
     const entry: CodeFile = { path: f.path, language, isTest: ctx.isTest, parsed: true };
     index.files.push(entry);
-    const source = read(f, entry);
-    if (source === undefined) continue;
-    const why = notOwn.byContent(f.path, source);
-    if (why) {
-      skip(f.path, why);
-      index.files.pop();
+    // Files the secret scan already read: generated and minified ones are then told apart only
+    // among those with something to look at (the others hold nothing for a code check anyway).
+    const cue = f.size > MAX_SOURCE_BYTES ? undefined : opts.cues?.get(f.path);
+    if (cue === Cue.Nothing) continue;
+    if (cue === Cue.GuardFacts) {
+      if (!ctx.isTest) deferred.push({ f, ctx, entry, unread: true });
       continue;
     }
-    if (CALL_OR_HANDLER.test(source)) scan(f, ctx, entry, source);
+    const source = readOwn(f, entry);
+    if (source === undefined) continue;
+    if (CALL_OR_HANDLER.test(source)) {
+      await parserFor(language);
+      scan(f, ctx, entry, source);
+    }
     else if (GUARD_FACTS.test(source) && !ctx.isTest) deferred.push({ f, ctx, entry });
   }
 
-  // Environment and dedup facts from other files matter only for a handler whose own file lacks
-  // them (the checks accept a guard anywhere in non-test code); otherwise skip the second pass.
+  // Environment and dedup facts from other files matter only for a MintCash handler whose own file
+  // lacks them (those checks judge MintCash's handlers alone, and accept a guard anywhere in
+  // non-test code); otherwise skip the second pass.
   const inFile = (facts: { file: string }[], file: string) => facts.some((x) => x.file === file);
-  const needGuards = index.handlers.some((h) => !h.isTest && (!inFile(index.environmentChecks, h.file) || !inFile(index.dedupChecks, h.file)));
+  const needGuards = index.handlers.some(
+    (h) => !h.isTest && (h.attribution?.provider ?? 'mintcash') === 'mintcash' && (!inFile(index.environmentChecks, h.file) || !inFile(index.dedupChecks, h.file)),
+  );
   if (needGuards) {
     for (const [i, d] of deferred.entries()) {
       if (i > 0 && i % BATCH === 0) await new Promise((r) => setImmediate(r));
-      const source = read(d.f, d.entry);
-      if (source !== undefined) scan(d.f, d.ctx, d.entry, source);
+      const source = d.unread ? readOwn(d.f, d.entry) : read(d.f, d.entry);
+      if (source === undefined) continue;
+      await parserFor(d.ctx.language);
+      scan(d.f, d.ctx, d.entry, source);
     }
   }
 
@@ -208,10 +225,12 @@ function readAttributes(root: string, files: readonly RepoFile[]): Attributes[] 
 
 export const collectCode: Collector<'code'> = async (ctx) => {
   const repo = await ctx.get('repo');
+  const cues = await scannedCues(ctx);
   return indexFiles(repo.root, repo.files, ctx.config.testFiles, {
     hints: hintsFrom(ctx.config),
     vendored: ctx.config.vendored,
     generated: ctx.config.generated,
     attributes: readAttributes(repo.root, repo.files),
+    ...(cues ? { cues } : {}),
   });
 };
