@@ -5,7 +5,7 @@
 // Used on the main thread for small repositories and inside the scan workers for big ones.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { findKeyHits, findSandboxHits, positionHits, type RawHit } from './keymatch.js';
+import { findKeyHits, findSandboxHits, newlinesIn, positionHits, type RawHit } from './keymatch.js';
 import { Cue, cueOf, languageOf, MAX_SOURCE_BYTES } from './code/cues.js';
 import type { KeyMatch, SandboxUrlMatch, TextEncoding } from './types.js';
 
@@ -16,7 +16,6 @@ export const WINDOW = 4 * 1024 * 1024;
 /** Carried from one window into the next; longer than any key, so none is cut in two. */
 export const OVERLAP = 4 * 1024;
 
-const NL = 0x0a;
 const NONE = Object.freeze([]) as unknown as never[];
 // O_NONBLOCK: a FIFO put in place of a listed file must not hang the scan.
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
@@ -279,11 +278,8 @@ class WindowScan {
   /** Counts the lines in view[0, upTo): the bytes that will not be seen again. */
   private advance(view: Buffer, upTo: number): void {
     if (this.binary) return;
-    let nl = view.indexOf(NL);
-    while (nl !== -1 && nl < upTo) {
-      this.line++;
-      this.lineStart = this.abs + nl + 1;
-      nl = view.indexOf(NL, nl + 1);
-    }
+    const { count, after } = newlinesIn(view, 0, upTo);
+    this.line += count;
+    if (count > 0) this.lineStart = this.abs + after;
   }
 }
