@@ -3,7 +3,6 @@
 // repository root (the git top level), so running from a subfolder never silently drops it.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, LineCounter, parseDocument, parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { GoliveError, describeError } from '../errors.js';
 import { configSchema, type GoliveConfig } from './schema.js';
@@ -62,8 +61,16 @@ export async function discoverConfig(dir: string): Promise<string | undefined> {
   }
 }
 
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+/** The YAML parser, loaded on first need: a JSON config without a webhook URL never needs it. */
+async function yaml(): Promise<Yaml> {
+  return (yamlModule ??= await import('yaml'));
+}
+
 /** The 1-based line of `webhook.url` in a JSON or YAML config text (JSON is parsed as YAML 1.2 here). */
-export function webhookUrlLine(text: string): number | undefined {
+export async function webhookUrlLine(text: string): Promise<number | undefined> {
+  const { LineCounter, isMap, parseDocument } = await yaml();
   try {
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter });
@@ -103,9 +110,10 @@ function snippetPosition(text: string, message: string): string {
 }
 
 /** Where a JSON error is, when JSON.parse does not say: the YAML parser (JSON is YAML) usually can. */
-function yamlPosition(text: string): string {
+async function yamlPosition(text: string): Promise<string> {
+  const { parse, YAMLParseError } = await yaml();
   try {
-    parseYaml(text);
+    parse(text);
   } catch (e) {
     if (e instanceof YAMLParseError && e.linePos) return ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
   }
@@ -119,18 +127,19 @@ function lineCol(text: string, offset: number): string {
   return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
-function parseText(file: string, text: string): unknown {
+async function parseText(file: string, text: string): Promise<unknown> {
   const isJson = file.endsWith('.json');
+  const y = isJson ? undefined : await yaml();
   try {
-    return isJson ? JSON.parse(text) : parseYaml(text);
+    return y ? y.parse(text) : JSON.parse(text);
   } catch (e) {
     // Only the position: the parser's own message quotes the text around the error, which may be
     // a secret someone pasted into the config.
     let where = '';
-    if (e instanceof YAMLParseError && e.linePos) where = ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
+    if (y && e instanceof y.YAMLParseError && e.linePos) where = ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
     else {
       const pos = /position (\d+)/.exec(describeError(e));
-      where = pos ? ` at ${lineCol(text, Number(pos[1]))}` : snippetPosition(text, describeError(e)) || yamlPosition(text);
+      where = pos ? ` at ${lineCol(text, Number(pos[1]))}` : snippetPosition(text, describeError(e)) || (await yamlPosition(text));
     }
     throw new GoliveError('CONFIG_PARSE', `${path.basename(file)} is not valid ${isJson ? 'JSON' : 'YAML'}${where}`, {
       suggestion: 'Fix the syntax, or run `golive init` to write a fresh config.',
@@ -201,9 +210,9 @@ export function configInvalid(label: string, problems: string[]): GoliveError {
   });
 }
 
-function loaded(file: string, text: string, knownCheckIds?: ReadonlySet<string>): LoadedConfig {
-  const config = validateConfig(parseText(file, text), path.basename(file), knownCheckIds);
-  const line = config.webhook.url ? webhookUrlLine(text) : undefined;
+async function loaded(file: string, text: string, knownCheckIds?: ReadonlySet<string>): Promise<LoadedConfig> {
+  const config = validateConfig(await parseText(file, text), path.basename(file), knownCheckIds);
+  const line = config.webhook.url ? await webhookUrlLine(text) : undefined;
   return { config, file, ...(line ? { webhookUrlLine: line } : {}) };
 }
 

@@ -50,12 +50,12 @@ describe('config loading', () => {
     expect((await loadConfig(dir, path.join(dir, 'golive.config.json'), ids)).config.environment).toBe('live');
   });
 
-  it('finds the line that sets webhook.url in JSON and YAML, and none when it is not set', () => {
-    expect(webhookUrlLine('{\n  "environment": "live",\n  "webhook": {\n    "testUrl": "https://a.example/t",\n    "url": "https://a.example/h"\n  }\n}\n')).toBe(5);
-    expect(webhookUrlLine('webhook:\n  url: https://a.example/h\n')).toBe(2);
-    expect(webhookUrlLine('webhook: { url: "https://a.example/h" }\n')).toBe(1);
-    expect(webhookUrlLine('url: https://a.example/h\n')).toBeUndefined();
-    expect(webhookUrlLine('{ not json')).toBeUndefined();
+  it('finds the line that sets webhook.url in JSON and YAML, and none when it is not set', async () => {
+    expect(await webhookUrlLine('{\n  "environment": "live",\n  "webhook": {\n    "testUrl": "https://a.example/t",\n    "url": "https://a.example/h"\n  }\n}\n')).toBe(5);
+    expect(await webhookUrlLine('webhook:\n  url: https://a.example/h\n')).toBe(2);
+    expect(await webhookUrlLine('webhook: { url: "https://a.example/h" }\n')).toBe(1);
+    expect(await webhookUrlLine('url: https://a.example/h\n')).toBeUndefined();
+    expect(await webhookUrlLine('{ not json')).toBeUndefined();
   });
 
   it('reports every problem at once with its path', async () => {
