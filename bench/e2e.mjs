@@ -13,6 +13,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const BIN = path.join(ROOT, 'bin', 'golive.js');
 const SCAN_ID = 'credentials.no-secrets-in-source';
+/** The Node.js that runs golive (and `node -e 0`): GOLIVE_BENCH_NODE=/path/to/node compares versions. */
+export const NODE = process.env.GOLIVE_BENCH_NODE || process.execPath;
 
 // The same question ripgrep is asked: every key-shaped string or sandbox URL, dotfiles included,
 // .git excluded, binaries searched too (golive reads them as bytes), no size cap (golive streams).
@@ -142,9 +144,9 @@ export function measureTree(dir, planted, runs, log) {
   // One warm-up round (page cache, lazy module compilation) that is not counted.
   for (let i = -1; i < runs; i++) {
     const r = rg ? timed('rg', RG_ARGS, dir) : undefined;
-    const s = timed(process.execPath, scanArgs, ROOT);
-    const f = timed(process.execPath, fullArgs, ROOT);
-    const n = timed(process.execPath, ['-e', '0'], ROOT);
+    const s = timed(NODE, scanArgs, ROOT);
+    const f = timed(NODE, fullArgs, ROOT);
+    const n = timed(NODE, ['-e', '0'], ROOT);
     if (i < 0) continue;
     if (r) t.rg.push(r.ms);
     t.scan.push(s.ms);
@@ -170,7 +172,7 @@ export function measureHistory(dir, runs, log) {
   let last;
   for (let i = 0; i < runs; i++) {
     const gl = timed('git', gitArgs, dir);
-    const r = timed(process.execPath, args, ROOT);
+    const r = timed(NODE, args, ROOT);
     g.push(gl.ms);
     h.push(r.ms);
     last = r;

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasRg, measureHistory, measureTree, median, plantedCopy, RG_MISSING, timed } from './e2e.mjs';
+import { hasRg, measureHistory, measureTree, median, NODE, plantedCopy, RG_MISSING, timed } from './e2e.mjs';
 import { ensureHistory, ensureService, ensureTree, TREE } from './gen-repo.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,6 +69,8 @@ async function main(opts) {
     return;
   }
   if (!hasRg()) log(RG_MISSING);
+  const nodeVersion = spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  log(`golive runs on Node ${nodeVersion}${NODE === process.execPath ? '' : ` (${NODE}, from GOLIVE_BENCH_NODE)`}`);
   log(`machine: ${os.availableParallelism()} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the machine slows both sides of each ratio alike)`);
   if (opts.trees.length > 0) {
     for (const src of opts.trees) {
@@ -102,18 +104,21 @@ function serviceRows(runs) {
   const big = ensureService(40_000, log);
   const a = [];
   const b = [];
+  let rss = 0;
   for (let i = -1; i < runs; i++) {
-    const x = timed(process.execPath, [BIN, 'check', small, '--offline', '--format', 'json'], ROOT);
-    const y = timed(process.execPath, [BIN, 'check', big, '--offline', '--format', 'json'], ROOT);
+    const x = timed(NODE, [BIN, 'check', small, '--offline', '--format', 'json'], ROOT);
+    const y = timed(NODE, [BIN, 'check', big, '--offline', '--format', 'json'], ROOT);
     if (i >= 0) {
       a.push(x.ms);
       b.push(y.ms);
+      rss = Math.max(rss, y.rssMb ?? 0);
     }
   }
   const [ma, mb2] = [median(a), median(b)];
   row('service 10k files: full offline check', `${(ma / 1000).toFixed(2)} s`, 'informational', true);
   row('service 40k files: full offline check', `${(mb2 / 1000).toFixed(2)} s`, '< 30 s', mb2 < 30_000);
   row('service 40k / 10k', (mb2 / ma).toFixed(2), '<= 5', mb2 / ma <= 5);
+  if (rss > 0) row('service 40k files: full check peak RSS', `${rss.toFixed(0)} MB`, 'informational', true);
 }
 
 function historyRows(label, dir, runs) {
@@ -125,8 +130,8 @@ function historyRows(label, dir, runs) {
 }
 
 function startupRow() {
-  const t = (argv) => timed(process.execPath, argv, ROOT).ms;
-  if (spawnSync(process.execPath, [BIN, '--version'], { cwd: ROOT }).status !== 0) {
+  const t = (argv) => timed(NODE, argv, ROOT).ms;
+  if (spawnSync(NODE, [BIN, '--version'], { cwd: ROOT }).status !== 0) {
     row('start-up: --version / node -e 0', 'skipped: `golive --version` failed', '<= 1.5', undefined);
     return;
   }
