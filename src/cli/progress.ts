@@ -5,7 +5,8 @@
 // touches signals or the cursor, draws at a fixed 10 Hz, and clips to 79 columns when the width
 // is unknown or 0.
 // Off a terminal (CI logs): nothing for a quick run; past 5 s, one line every 5 s with the work
-// done so far (files scanned, commits read, probes sent, checks done). `--quiet` silences both.
+// done so far (files scanned, source files parsed, commits read, probes sent, checks done).
+// `--quiet` silences both.
 import type { ProgressKind } from '../evidence/types.js';
 import { onCleanup } from '../cleanup.js';
 
@@ -24,12 +25,17 @@ export interface ProgressOptions {
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const NOUNS: Record<ProgressKind, [string, string]> = { files: ['file scanned', 'files scanned'], commits: ['commit read', 'commits read'], probes: ['probe sent', 'probes sent'] };
+const NOUNS: Record<ProgressKind, [string, string]> = {
+  files: ['file scanned', 'files scanned'],
+  parsed: ['source file parsed', 'source files parsed'],
+  commits: ['commit read', 'commits read'],
+  probes: ['probe sent', 'probes sent'],
+};
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 export function startProgress(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, total: number, opts: ProgressOptions = {}): Progress {
-  const counts: Record<ProgressKind, number> = { files: 0, commits: 0, probes: 0 };
+  const counts: Record<ProgressKind, number> = { files: 0, parsed: 0, commits: 0, probes: 0 };
   const running = new Set<string>();
   let finished = 0;
   const noop = { started() {}, done() {}, count() {}, stop() {} };

@@ -249,6 +249,6 @@ export interface CollectContext {
   needs?: ReadonlySet<keyof EvidenceMap>;
 }
 
-export type ProgressKind = 'files' | 'commits' | 'probes';
+export type ProgressKind = 'files' | 'commits' | 'probes' | 'parsed';
 
 export type Collector<K extends keyof EvidenceMap> = (ctx: CollectContext) => Promise<EvidenceMap[K]>;

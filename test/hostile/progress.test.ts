@@ -10,20 +10,21 @@ beforeAll(async () => {
   await tmp.write({
     'README.md': '# shop\n',
     'src/a.js': 'export const a = 1;\n',
+    'src/pay.js': "export const pay = () => fetch('https://api.mintcash.me/payments', { method: 'POST' });\n",
     // A plugin check that takes 6.5 s: the run is long enough for exactly one progress line.
-    'p.mjs': `export default { apiVersion: 1, namespace: 'slow', checks: [{ id: 'sleeps', section: 'idempotency', kind: 'static', defaultSeverity: 'error', title: 't', failureTitle: 'f', why: 'w', fix: 'x', requires: ['secrets'], run: () => new Promise((r) => setTimeout(() => r({}), 6500)) }] };`,
+    'p.mjs': `export default { apiVersion: 1, namespace: 'slow', checks: [{ id: 'sleeps', section: 'idempotency', kind: 'static', defaultSeverity: 'error', title: 't', failureTitle: 'f', why: 'w', fix: 'x', requires: ['secrets', 'code'], run: () => new Promise((r) => setTimeout(() => r({}), 6500)) }] };`,
     'golive.config.json': JSON.stringify({ plugins: ['./p.mjs'] }),
   });
 });
 afterAll(() => tmp.cleanup());
 
 describe('progress off a terminal', () => {
-  it('a run longer than 5 s prints a progress line with the files scanned', async () => {
+  it('a run longer than 5 s prints a progress line with the files scanned and parsed', async () => {
     const r = await golive(['check', tmp.dir, '--offline', '--only', 'slow,credentials.no-secrets-in-source', '--format', 'json']);
     expect(r.exitCode).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('golive: still working'));
     expect(lines.length).toBeGreaterThanOrEqual(1);
-    expect(lines[0]).toMatch(/^golive: still working \(\d+ s\): \d+ files scanned, \d\/2 checks done$/);
+    expect(lines[0]).toMatch(/^golive: still working \(\d+ s\): \d+ files scanned, 1 source file parsed, \d\/2 checks done$/);
     // stdout stays the report alone.
     expect(JSON.parse(r.stdout).schemaVersion).toBe(1);
   }, 40_000);

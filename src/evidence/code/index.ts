@@ -40,6 +40,8 @@ export interface IndexOptions {
    * Without it (or for a file it does not know), the file is read here.
    */
   cues?: ReadonlyMap<string, Cue>;
+  /** Called with each source file parsed, for the progress line of a long run. */
+  onParsed?: () => void;
 }
 
 /** Indexes a list of repo files under root; exported for tests and the benchmark. */
@@ -91,6 +93,7 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   };
   const scan = (f: RepoFile, ctx: ScanContext, entry: CodeFile, source: string): void => {
     index.filesIndexed++;
+    opts.onParsed?.();
     index.bytesIndexed += source.length;
     const facts = scanSource(ctx, source);
     if (facts.error) {
@@ -232,5 +235,6 @@ export const collectCode: Collector<'code'> = async (ctx) => {
     generated: ctx.config.generated,
     attributes: readAttributes(repo.root, repo.files),
     ...(cues ? { cues } : {}),
+    ...(ctx.progress ? { onParsed: () => ctx.progress?.('parsed') } : {}),
   });
 };
