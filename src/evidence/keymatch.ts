@@ -159,17 +159,18 @@ export interface PositionedHit extends RawHit {
  * not part of the line text.
  */
 /**
- * How many newlines buf[from, to) holds, and the offset just after the last one. A plain loop:
- * one Buffer.indexOf call per line cost ~20 ns each, which a log of millions of short lines felt.
+ * How many newlines buf[from, to) holds, and the offset just after the last one. Buffer.indexOf
+ * per line beats a byte loop in JS on every shape measured (medusa's 2.7 MB OpenAPI YAML: 2.3 vs
+ * 7.2 ms; a 10 MB log of 15-byte lines: 11.6 vs 14.7 ms; a 2.2 MB bundle: 0.14 vs 4.5 ms).
  */
 export function newlinesIn(buf: Buffer, from: number, to: number): { count: number; after: number } {
   let count = 0;
   let after = from;
-  for (let i = from; i < to; i++) {
-    if (buf[i] === NL) {
-      count++;
-      after = i + 1;
-    }
+  let nl = buf.indexOf(NL, from);
+  while (nl !== -1 && nl < to) {
+    count++;
+    after = nl + 1;
+    nl = buf.indexOf(NL, after);
   }
   return { count, after };
 }
