@@ -151,7 +151,8 @@ function checkLines(ctx: Ctx, list: readonly CheckResult[], i: number): void {
     out.push(`    ${c.bold('How to fix:')}${fix[0]!.slice('    How to fix:'.length)}`, ...fix.slice(1));
   }
   if (ctx.verbose) evidenceLines(ctx, r.evidence, '    ');
-  else if (bad && r.status !== 'skip') compactEvidenceLines(ctx, r.evidence, '    ');
+  // Not for skip or pending: nothing was judged, and the summary already says what to do next.
+  else if (bad && r.status !== 'skip' && r.status !== 'pending') compactEvidenceLines(ctx, r.evidence, '    ');
 }
 
 

@@ -83,6 +83,18 @@ describe('renderPretty', () => {
     expect(verbose).toContain('key: sk_live_…');
   });
 
+  it('shows no evidence under a pending item: its summary says what to do, the facts are for --verbose', () => {
+    const report = reportOf([
+      check({ id: 'rehearsal.charge', kind: 'interactive', title: 'Live charge rehearsed', status: 'pending', summary: 'No signed rehearsal sign-off: run `golive rehearse`.', evidence: { verifiedSignOff: false, signOffsFound: 0 } }),
+      check({ id: 'webhook.https', kind: 'network', title: 'HTTPS', status: 'error', summary: 'Could not connect.', evidence: { host: 'shop.example' } }),
+    ]);
+    const out = renderPretty(report, { width: 120 });
+    expect(out).toContain('run `golive rehearse`');
+    expect(out).not.toContain('verifiedSignOff');
+    expect(out).toContain('host: shop.example');
+    expect(renderPretty(report, { width: 120, verbose: true })).toContain('verifiedSignOff: false');
+  });
+
   it('lists stale waivers and collapses notes unless verbose', () => {
     const out = renderPretty(sampleReport(), { width: 200 });
     expect(out).toContain('expired on 2024-01-31 and no longer applies');
