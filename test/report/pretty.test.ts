@@ -85,7 +85,7 @@ describe('renderPretty', () => {
 
   it('shows no evidence under a pending item: its summary says what to do, the facts are for --verbose', () => {
     const report = reportOf([
-      check({ id: 'rehearsal.charge', kind: 'interactive', title: 'Live charge rehearsed', status: 'pending', summary: 'No signed rehearsal sign-off: run `golive rehearse`.', evidence: { verifiedSignOff: false, signOffsFound: 0 } }),
+      check({ id: 'rehearsal.charge', kind: 'manual', title: 'Live charge rehearsed', status: 'pending', summary: 'No signed rehearsal sign-off: run `golive rehearse`.', evidence: { verifiedSignOff: false, signOffsFound: 0 } }),
       check({ id: 'webhook.https', kind: 'network', title: 'HTTPS', status: 'error', summary: 'Could not connect.', evidence: { host: 'shop.example' } }),
     ]);
     const out = renderPretty(report, { width: 120 });
