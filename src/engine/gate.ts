@@ -1,5 +1,6 @@
 // Status derivation and the gate: pure functions of findings and results.
 import { STATUSES, type CheckResult, type Finding, type RunSummary, type Severity, type Status, type StatusCounts, type Verdict } from './types.js';
+import { compareText } from './order.js';
 
 /** Findings that still count: not waived, not in the baseline, not suppressed inline. */
 export function openFindings(findings: readonly Finding[]): Finding[] {
@@ -67,11 +68,11 @@ export function decideGate(checks: readonly CheckResult[], opts: GateOptions): R
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
+      compareText(a.file ?? '', b.file ?? '') ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
-      a.messageId.localeCompare(b.messageId) ||
-      (a.fingerprint ?? '').localeCompare(b.fingerprint ?? '') ||
-      (a.commit ?? '').localeCompare(b.commit ?? ''),
+      compareText(a.messageId, b.messageId) ||
+      compareText(a.fingerprint ?? '', b.fingerprint ?? '') ||
+      compareText(a.commit ?? '', b.commit ?? ''),
   );
 }

@@ -21,6 +21,7 @@ import type {
   RunReport,
   Severity,
 } from './types.js';
+import { compareText } from './order.js';
 
 export interface RunParams {
   root: string;
@@ -221,7 +222,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   for (const w of waivers) {
     if (w.state === 'expired') notes.push({ source: 'waivers', message: `waiver for ${w.id} (owner ${w.owner}) expired on ${w.expires} and no longer applies` });
   }
-  notes.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.message.localeCompare(b.message));
+  notes.sort((a, b) => compareText(a.file ?? '', b.file ?? '') || compareText(a.message, b.message));
 
   const summary = decideGate(checks, {
     failOn: params.failOn,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describeError } from '../errors.js';
 import type { CollectContext, Collector, RehearsalEvidence, SignOffFact } from './types.js';
 import { verifyDocument, type SignOff } from '../rehearsal/signoff.js';
+import { compareText } from '../engine/order.js';
 
 export const SIGNOFF_DIR = 'golive-rehearsal';
 /** A sign-off is a few tens of kB; anything far larger is not one. */
@@ -57,6 +58,6 @@ export const collectRehearsal: Collector<'rehearsal'> = async (ctx: CollectConte
     }
     ev.signOffs.push(factOf(rel, json, pins));
   }
-  ev.signOffs.sort((a, b) => (b.generatedAt ?? '').localeCompare(a.generatedAt ?? ''));
+  ev.signOffs.sort((a, b) => compareText(b.generatedAt ?? '', a.generatedAt ?? ''));
   return ev;
 };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { GoliveError, describeError } from '../errors.js';
 import { redactDeep } from '../engine/mask.js';
 import { STEP_IDS, type RehearsalState } from './types.js';
+import { compareText } from '../engine/order.js';
 
 export function rehearsalsDir(root: string): string {
   return path.join(root, '.golive', 'rehearsals');
@@ -104,7 +105,7 @@ export async function listStates(root: string): Promise<{ states: RehearsalState
       problems.push(describeError(e));
     }
   }
-  states.sort((a, b) => (a.updatedAt === b.updatedAt ? b.id.localeCompare(a.id) : b.updatedAt.localeCompare(a.updatedAt)));
+  states.sort((a, b) => (a.updatedAt === b.updatedAt ? compareText(b.id, a.id) : compareText(b.updatedAt, a.updatedAt)));
   return { states, problems };
 }
 

@@ -15,6 +15,7 @@ import { attributeHandler, callReachesMintCash, DEFAULT_HINTS, hintsFrom, mintca
 import { scanTokens } from './scan-tokens.js';
 import { linkExpressParsers, resolveSpec } from './express-mounts.js';
 import type { CodeFile, CodeIndex, CodeLanguage, FileFacts, MintCashCall, ScanContext } from './types.js';
+import { compareText } from '../../engine/order.js';
 
 export type { CodeIndex } from './types.js';
 
@@ -201,14 +202,14 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
 
   // Deterministic order whatever the read order was.
   const byLoc = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }): number =>
-    a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
-  index.files.sort((a, b) => a.path.localeCompare(b.path));
+    compareText(a.file, b.file) || a.line - b.line || a.column - b.column;
+  index.files.sort((a, b) => compareText(a.path, b.path));
   index.calls.sort(byLoc);
   index.otherCalls.sort(byLoc);
   index.handlers.sort(byLoc);
   index.environmentChecks.sort(byLoc);
   index.dedupChecks.sort(byLoc);
-  index.notes.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? ''));
+  index.notes.sort((a, b) => compareText(a.file ?? '', b.file ?? ''));
   return index;
 }
 

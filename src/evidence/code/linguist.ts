@@ -4,6 +4,7 @@
 // config's `vendored` / `generated` globs. The code checks skip these files; the secret scan still
 // reads them (a key in a bundle is still a leak). Pure: the collector supplies paths and text.
 import picomatch from 'picomatch';
+import { compareText } from '../../engine/order.js';
 
 export type NotOwnCode = 'vendored' | 'generated' | 'minified';
 
@@ -56,7 +57,7 @@ interface AttrRule {
 export function parseGitattributes(files: readonly Attributes[]): AttrRule[] {
   const rules: AttrRule[] = [];
   // Shallow files first, so a deeper .gitattributes overrides (git's precedence).
-  const sorted = [...files].sort((a, b) => a.dir.split('/').length - b.dir.split('/').length || a.dir.localeCompare(b.dir));
+  const sorted = [...files].sort((a, b) => a.dir.split('/').length - b.dir.split('/').length || compareText(a.dir, b.dir));
   for (const { dir, text } of sorted) {
     for (const raw of text.split(/\r?\n/)) {
       const line = raw.trim();
