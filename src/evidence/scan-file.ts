@@ -195,6 +195,34 @@ export class FileScanner {
   }
 }
 
+/** One thread's share of a pooled scan: only files with something to say, by index into the list. */
+export interface ScanTally {
+  results: Array<[number, FileScanResult]>;
+  files: number;
+  bytes: number;
+}
+
+/**
+ * Claims the next batch of `batch` files from counter[0] (shared by every scanning thread) and
+ * scans it into tally, writing source files' code cues into `cues` when given; returns how many
+ * files the batch held, 0 when none are left. The main thread and the workers both call this.
+ */
+export function scanNextBatch(scanner: FileScanner, files: readonly string[], counter: Int32Array, batch: number, tally: ScanTally, cues?: Uint8Array): number {
+  const start = Atomics.add(counter, 0, 1) * batch;
+  if (start >= files.length) return 0;
+  const end = Math.min(start + batch, files.length);
+  for (let i = start; i < end; i++) {
+    const r = scanner.scan(files[i] as string);
+    if (cues && r.cue) cues[i] = r.cue;
+    if (r.keys.length || r.sandboxUrls.length || r.unread || r.skipped || r.encoding) tally.results.push([i, r]);
+    if (!r.unread && !r.skipped) {
+      tally.files++;
+      tally.bytes += r.bytes;
+    }
+  }
+  return end - start;
+}
+
 function openProblem(e: unknown): Pick<FileScanResult, 'unread' | 'skipped'> {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ELOOP') return { skipped: 'symbolic link, not followed' };

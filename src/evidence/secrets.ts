@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { describeError } from '../errors.js';
 import type { RunNote } from '../engine/types.js';
 import { findKeyHits, findSandboxHits, positionHits, type RawHit } from './keymatch.js';
-import { FileScanner, type FileScanResult } from './scan-file.js';
+import { FileScanner, scanNextBatch, type FileScanResult, type ScanTally } from './scan-file.js';
 import type { ScanWorkerData, ScanWorkerReply } from './scan-worker.js';
 import { trackedFiles } from './repo.js';
 import { distFile, FROM_SOURCE } from '../paths.js';
@@ -64,34 +64,30 @@ interface Scanned {
 export type Progress = ((kind: 'files' | 'commits', n?: number) => void) | undefined;
 export const progressOf = (ctx: object): Progress => (ctx as { progress?: Progress }).progress;
 
-const emptyScan = (n: number, cues?: Uint8Array): Scanned => ({ results: new Array(n), files: 0, bytes: 0, notes: [], ...(cues ? { cues } : {}) });
-
-function record(out: Scanned, i: number, r: FileScanResult): void {
-  if (out.cues && r.cue) out.cues[i] = r.cue;
-  if (r.keys.length || r.sandboxUrls.length || r.unread || r.skipped || r.encoding) out.results[i] = r;
-  if (!r.unread && !r.skipped) {
-    out.files++;
-    out.bytes += r.bytes;
+/** The threads' tallies as one result per file index. */
+function merged(n: number, tallies: readonly ScanTally[], cues?: Uint8Array): Scanned {
+  const out: Scanned = { results: new Array(n), files: 0, bytes: 0, notes: [], ...(cues ? { cues } : {}) };
+  for (const t of tallies) {
+    out.files += t.files;
+    out.bytes += t.bytes;
+    for (const [i, r] of t.results) out.results[i] = r;
   }
+  return out;
 }
 
 /**
- * This thread's share: claims batches of `batch` files from counter[0] (shared with the workers,
- * if any) until none are left, yielding to the event loop between batches so probes, timers and
- * the other collectors keep running.
+ * This thread's share: claims batches from counter[0] (shared with the workers, if any) until none
+ * are left, yielding to the event loop between batches so probes, timers and the other collectors
+ * keep running.
  */
-async function scanShare(root: string, files: readonly string[], counter: Int32Array, batch: number, progress: Progress, cues?: Uint8Array): Promise<Scanned> {
-  const out = emptyScan(files.length, cues);
+async function scanShare(root: string, files: readonly string[], counter: Int32Array, batch: number, progress: Progress, cues?: Uint8Array): Promise<ScanTally> {
+  const tally: ScanTally = { results: [], files: 0, bytes: 0 };
   const scanner = new FileScanner(root, cues !== undefined);
-  for (;;) {
-    const start = Atomics.add(counter, 0, 1) * batch;
-    if (start >= files.length) break;
-    const end = Math.min(start + batch, files.length);
-    for (let i = start; i < end; i++) record(out, i, scanner.scan(files[i] as string));
-    progress?.('files', end - start);
+  for (let n; (n = scanNextBatch(scanner, files, counter, batch, tally, cues)) > 0; ) {
+    progress?.('files', n);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return out;
+  return tally;
 }
 
 function runWorker(data: ScanWorkerData, progress: Progress): Promise<ScanWorkerReply> {
@@ -118,23 +114,19 @@ async function scanFiles(root: string, files: string[], env: NodeJS.ProcessEnv, 
   const counter = new Int32Array(shared);
   const cueBuffer = cues ? new SharedArrayBuffer(files.length) : undefined;
   const cueBytes = cueBuffer ? new Uint8Array(cueBuffer) : undefined;
-  if (n === 0) return scanShare(root, files, counter, INLINE_BATCH, progress, cueBytes);
+  if (n === 0) return merged(files.length, [await scanShare(root, files, counter, INLINE_BATCH, progress, cueBytes)], cueBytes);
   const data: ScanWorkerData = { root, files, counter: shared, batch: WORKER_BATCH, ...(cueBuffer ? { cues: cueBuffer } : {}) };
   const workers = Array.from({ length: n }, () => runWorker(data, progress));
   workers.forEach((w) => w.catch(() => undefined)); // awaited below, after this thread's share
   // GOLIVE_SCAN_MAIN=0 leaves every batch to the workers (tests and benchmarks compare the two).
-  const out = env.GOLIVE_SCAN_MAIN === '0' ? emptyScan(files.length, cueBytes) : await scanShare(root, files, counter, WORKER_BATCH, progress, cueBytes);
+  const mine = env.GOLIVE_SCAN_MAIN === '0' ? [] : [await scanShare(root, files, counter, WORKER_BATCH, progress, cueBytes)];
   try {
-    for (const r of await Promise.all(workers)) {
-      out.files += r.files;
-      out.bytes += r.bytes;
-      for (const [i, res] of r.results) out.results[i] = res;
-    }
+    const theirs = await Promise.all(workers);
     Atomics.load(counter, 1); // the workers' cue bytes, written before their last Atomics.add, are visible
-    return out;
+    return merged(files.length, [...mine, ...theirs], cueBytes);
   } catch (e) {
     // A worker that cannot start or dies loses the batches it claimed: read everything again here.
-    const again = await scanShare(root, files, new Int32Array(new SharedArrayBuffer(8)), INLINE_BATCH, undefined, cueBytes?.fill(0));
+    const again = merged(files.length, [await scanShare(root, files, new Int32Array(new SharedArrayBuffer(8)), INLINE_BATCH, undefined, cueBytes?.fill(0))], cueBytes);
     again.notes.push({ source: 'secrets', message: `a scan thread failed (${describeError(e)}); scanned again on one thread` });
     return again;
   }
