@@ -10,7 +10,7 @@ import type { RunNote } from '../engine/types.js';
 import { findKeyHits, type RawHit } from './keymatch.js';
 import { git, gitMessage, gitStream } from './git.js';
 import { configIgnoreMatcher } from './repo.js';
-import { progressOf, type Progress } from './secrets.js';
+import type { Progress } from './secrets.js';
 import type { CollectContext, Collector, HistoryKeyMatch, HistoryScan, KeyEnv, KeyKind } from './types.js';
 
 /** Stop reading git's output past this much (the scan is then `incomplete`). */
@@ -248,7 +248,7 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
   const slices = Math.max(1, Math.min(HISTORY_PROCESSES, Math.ceil(commits.length / 2000)));
   const parts = Array.from({ length: slices }, (_, k) => commits.filter((_c, i) => i % slices === k));
   const budget = { left: maxBytes, cut: false };
-  const runs = listed.code === 0 && commits.length > 0 ? await Promise.all(parts.map((part) => logCommits(root, part, new LogParser(skip, order), budget, progressOf(ctx)))) : [];
+  const runs = listed.code === 0 && commits.length > 0 ? await Promise.all(parts.map((part) => logCommits(root, part, new LogParser(skip, order), budget, ctx.progress))) : [];
   const scanned = runs.reduce((n, r) => n + r.parser.commitsScanned, 0);
   const want = listed.code === 0 ? commits.length : undefined;
   const failed = listed.code !== 0 ? { code: listed.code, stderr: listed.stderr } : runs.find((r) => r.result.code !== 0 && !r.killed)?.result;

@@ -61,8 +61,7 @@ interface Scanned {
 }
 
 /** Work counter for the progress line (issue 14.5); absent when nobody listens. */
-export type Progress = ((kind: 'files' | 'commits', n?: number) => void) | undefined;
-export const progressOf = (ctx: object): Progress => (ctx as { progress?: Progress }).progress;
+export type Progress = CollectContext['progress'];
 
 /** The threads' tallies as one result per file index. */
 function merged(n: number, tallies: readonly ScanTally[], cues?: Uint8Array): Scanned {
@@ -160,7 +159,7 @@ export const collectSecrets: Collector<'secrets'> = async (ctx) => {
   const repoP = ctx.get('repo');
   // Tracked files are known from the index long before git's untracked walk ends: start on them.
   const early = (await trackedFiles(ctx))?.files.map((f) => f.path) ?? [];
-  const progress = progressOf(ctx);
+  const progress = ctx.progress;
   const cues = ctx.needs?.has('code') === true;
   const first = scanFiles(path.resolve(ctx.root), early, ctx.env, progress, cues);
   first.catch(() => undefined); // awaited below; an early repo failure must not leave it unhandled
