@@ -148,7 +148,7 @@ export class FileScanner {
       // Only what the code index would read as text (UTF-8, no NUL, not too big); anything else it
       // reads itself and treats as it always has (Cue.Unknown).
       const view = buf.subarray(0, n);
-      out.cue = kind === 'text' && n <= MAX_SOURCE_BYTES && n < cap && !view.includes(0) ? cueOf(view.toString('utf8')) : Cue.Unknown;
+      out.cue = kind === 'text' && n <= MAX_SOURCE_BYTES && !view.includes(0) ? cueOf(view.toString('utf8')) : Cue.Unknown;
     }
     if (kind === 'text' && n < cap) {
       // The common case, a text file in one window: no window bookkeeping unless something is there.

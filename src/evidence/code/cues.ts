@@ -26,9 +26,9 @@ export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 // A refund's path is /payments/{id}/refund, so "/refund" alone (e.g. `require('./refund')`) is no cue.
 // Also files that mount a JSON body parser (the webhook router may live in another file) or turn
 // Next.js's off, and Web Crypto verifications.
-export const CALL_OR_HANDLER = /\/(?:payments|subscriptions)\b|x[-_]signature|hmac|subtle\.(?:sign|verify)|(?:express|bodyParser)\.json\(|bodyParser\s*:/i;
+const CALL_OR_HANDLER = /\/(?:payments|subscriptions)\b|x[-_]signature|hmac|subtle\.(?:sign|verify)|(?:express|bodyParser)\.json\(|bodyParser\s*:/i;
 /** Phase 2 (only when a handler's own file lacks them): environment and eventId facts elsewhere. */
-export const GUARD_FACTS = /environment|event_?id/i;
+const GUARD_FACTS = /environment|event_?id/i;
 
 /** A file's cue, as the scan records it: 0 is "not looked at", so the code index reads it itself. */
 export const Cue = { Unknown: 0, Nothing: 1, CallOrHandler: 2, GuardFacts: 3 } as const;

@@ -9,7 +9,7 @@ import type { Collector, RepoFile } from '../types.js';
 import { classifier, type Attributes } from './linguist.js';
 import { scanJs } from './parser-js.js';
 import { loadOxc } from './oxc.js';
-import { CALL_OR_HANDLER, Cue, GUARD_FACTS, languageOf, MAX_SOURCE_BYTES } from './cues.js';
+import { Cue, cueOf, languageOf, MAX_SOURCE_BYTES } from './cues.js';
 import { scannedCues } from '../secrets.js';
 import { attributeHandler, callReachesMintCash, DEFAULT_HINTS, hintsFrom, mintcashCue, type MintCashHints } from './provider.js';
 import { scanTokens } from './scan-tokens.js';
@@ -155,11 +155,12 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
     }
     const source = readOwn(f, entry);
     if (source === undefined) continue;
-    if (CALL_OR_HANDLER.test(source)) {
+    // The same judgement the secret scan makes for files it read (cues.ts).
+    const own = cue === Cue.CallOrHandler ? cue : cueOf(source);
+    if (own === Cue.CallOrHandler) {
       await parserFor(language);
       scan(f, ctx, entry, source);
-    }
-    else if (GUARD_FACTS.test(source) && !ctx.isTest) deferred.push({ f, ctx, entry });
+    } else if (own === Cue.GuardFacts && !ctx.isTest) deferred.push({ f, ctx, entry });
   }
 
   // Environment and dedup facts from other files matter only for a MintCash handler whose own file
