@@ -12,7 +12,7 @@ version="$(node -p "require(process.argv[1]).version" "$action_path/package.json
 
 # This action's own build when present (a checkout that ran `npm run build`), else the same
 # version from npm: the action and the CLI never drift apart.
-if [[ -f "$action_path/dist/src/cli/main.js" ]]; then
+if [[ -f "$action_path/dist/src/golive-cli.js" ]]; then
   golive=(node "$action_path/bin/golive.js")
 else
   golive=(npx --yes "mintcash-golive@$version")

@@ -21,5 +21,5 @@ export function distFile(...parts: string[]): string {
 
 /** A module of the package's public API as this installation runs it (sources in golive's tests). */
 export function ownModule(...parts: string[]): string {
-  return FROM_SOURCE ? path.join(HERE, ...parts) : path.join(DIST_SRC, ...parts);
+  return path.join(HERE, ...parts);
 }

@@ -12,9 +12,8 @@ import { DIST_SRC, distFile } from '../paths.js';
 export const PLUGIN_IMPORT_TIMEOUT_MS = 10_000;
 
 // The compiled child script (the build's copy when golive's tests run the sources: the sandbox
-// runs plain JavaScript only), and golive's own compiled files, which it imports.
+// runs plain JavaScript only); it imports golive's own compiled files (DIST_SRC).
 const CHILD = distFile('plugins', 'child.js');
-const DIST = DIST_SRC;
 
 export interface Loaded {
   apiVersion: unknown;
@@ -79,7 +78,7 @@ export class PluginProcess {
       let child: ChildProcess;
       try {
         child = fork(CHILD, [this.bundle, this.mode], {
-          execArgv: [...permissionArgs([DIST, this.bundle, ...this.readPaths]), '--no-warnings', '--enable-source-maps', '--max-old-space-size=512'],
+          execArgv: [...permissionArgs([DIST_SRC, this.bundle, ...this.readPaths]), '--no-warnings', '--enable-source-maps', '--max-old-space-size=512'],
           env: {},
           stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
           serialization: 'advanced',
