@@ -155,7 +155,6 @@ export class Journal {
   private writing: Batch | undefined;
   private running: Promise<void> | undefined;
   private walBytes = 0;
-  lastError: unknown;
 
   private constructor(
     private readonly file: string,
@@ -225,10 +224,9 @@ export class Journal {
         this.walBytes += buf.length;
         b.resolve();
       } catch (e) {
-        this.lastError = e;
         b.reject(new GoliveError('IO', `cannot write the emulator state log ${this.file}.wal`, { cause: e }));
       }
-      if (this.walBytes > COMPACT_BYTES) await this.compact().catch((e: unknown) => (this.lastError = e));
+      if (this.walBytes > COMPACT_BYTES) await this.compact().catch(() => undefined); // the next commit or close tries again
     })().finally(() => {
       this.running = undefined;
       this.writing = undefined;
@@ -248,11 +246,7 @@ export class Journal {
   async close(): Promise<void> {
     await this.commit().catch(() => undefined);
     while (this.running) await this.running;
-    try {
-      await this.compact();
-    } catch (e) {
-      this.lastError = e;
-    }
+    await this.compact().catch(() => undefined);
     await this.fh.close().catch(() => undefined);
   }
 }

@@ -154,11 +154,6 @@ export class Deliverer {
     if (keys.length > limit + 500) for (const k of keys.slice(0, keys.length - limit)) delete log[k];
   }
 
-  /** Resolves when no attempt is running right now (scheduled retries may still follow). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers.values()) clearTimeout(t);

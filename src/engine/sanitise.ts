@@ -22,11 +22,6 @@ export function knownSecrets(): string[] {
   return [...known].sort((a, b) => b.length - a.length);
 }
 
-/** For tests: forget everything learnt. */
-export function resetSecrets(): void {
-  known.clear();
-}
-
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)/i;
 
 /** Values of environment variables that hold secrets by their name or by their shape. */

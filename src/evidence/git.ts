@@ -138,8 +138,3 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
-
-/** Stops every running git child and waits for them. */
-export async function stopGitChildren(): Promise<void> {
-  await Promise.all([...live].map(stopChild));
-}

@@ -56,8 +56,6 @@ export class PluginProcess {
   private pending = new Map<number, Pending>();
   private seq = 0;
   private stderrTail = '';
-  /** Wall time of the last start (spawn to `loaded`), for the start-up benchmark. */
-  startMs = 0;
 
   constructor(
     private readonly bundle: string,
@@ -73,7 +71,6 @@ export class PluginProcess {
   }
 
   private spawn(): Promise<Loaded> {
-    const t0 = performance.now();
     return new Promise<Loaded>((resolve, reject) => {
       let child: ChildProcess;
       try {
@@ -109,7 +106,6 @@ export class PluginProcess {
         if (m.type === 'loaded' && !loaded) {
           loaded = true;
           clearTimeout(timer);
-          this.startMs = performance.now() - t0;
           resolve(m);
         } else if (m.type === 'load-failed' && !loaded) {
           loaded = true;
