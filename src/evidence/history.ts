@@ -12,6 +12,7 @@ import { git, gitMessage, gitStream } from './git.js';
 import { configIgnoreMatcher } from './repo.js';
 import type { Progress } from './secrets.js';
 import type { CollectContext, Collector, HistoryKeyMatch, HistoryScan, KeyEnv, KeyKind } from './types.js';
+import { compareText } from '../engine/order.js';
 
 /** Stop reading git's output past this much (the scan is then `incomplete`). */
 export const MAX_HISTORY_BYTES = 2 * 1024 * 1024 * 1024;
@@ -281,7 +282,7 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
 
   const current = new Set((await ctx.get('secrets')).keys.map((k) => k.value));
   const keys: HistoryKeyMatch[] = [...parser.found.values()].map(({ time: _t, idx: _i, ...k }) => ({ ...k, removed: !current.has(k.value) }));
-  keys.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)));
+  keys.sort((a, b) => compareText(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compareText(a.value, b.value));
   const out: HistoryScan = { enabled: true, keys, commitsScanned: parser.commitsScanned, notes };
   if (gaps.length > 0) out.incomplete = gaps.join('; ');
   return out;

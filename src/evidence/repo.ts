@@ -13,6 +13,7 @@ import { describeError } from '../errors.js';
 import type { RunNote } from '../engine/types.js';
 import { git } from './git.js';
 import type { CollectContext, Collector, RepoFile, UnreadFile } from './types.js';
+import { compareText } from '../engine/order.js';
 
 /** Suppression comments are looked for only in files up to this size. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -314,8 +315,8 @@ export const collectRepo: Collector<'repo'> = async (ctx) => {
       if (i % LSTAT_BATCH === LSTAT_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  notes.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : 0));
-  unread.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  files.sort((a, b) => compareText(a.path, b.path));
+  notes.sort((a, b) => compareText(a.file ?? '', b.file ?? ''));
+  unread.sort((a, b) => compareText(a.file, b.file));
   return { root, isGit, files, notes, unread };
 };

@@ -17,6 +17,7 @@ import { trackedFiles } from './repo.js';
 import { distFile, FROM_SOURCE } from '../paths.js';
 import type { CollectContext, Collector, KeyMatch, SandboxUrlMatch, SecretScan, UnreadFile } from './types.js';
 import type { Cue } from './code/cues.js';
+import { compareText } from '../engine/order.js';
 
 export { findKeysInText } from './keymatch.js';
 
@@ -149,11 +150,11 @@ export async function scannedCues(ctx: CollectContext): Promise<ReadonlyMap<stri
 }
 
 function byPosition<T extends { file: string; line: number; column: number; offset?: number }>(a: T, b: T): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.file !== b.file) return compareText(a.file, b.file);
   return a.line - b.line || a.column - b.column || (a.offset ?? 0) - (b.offset ?? 0);
 }
 
-const byFile = (a: { file?: string }, b: { file?: string }): number => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : 0);
+const byFile = (a: { file?: string }, b: { file?: string }): number => compareText(a.file ?? '', b.file ?? '');
 
 export const collectSecrets: Collector<'secrets'> = async (ctx) => {
   const repoP = ctx.get('repo');

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import type { ExpressFacts, WebhookHandler } from './types.js';
 
-const stripExt = (p: string): string => p.replace(/\.(?:[cm]?[jt]sx?)$/, '').replace(/\/index$/, '');
+/** A module's key for import resolution: no JS/TS extension, no trailing /index. */
+export const stripExt = (p: string): string => p.replace(/\.(?:[cm]?[jt]sx?)$/, '').replace(/\/index$/, '');
 
 /** The repo path an import specifier in `from` refers to (extension and /index dropped), if relative. */
 export function resolveSpec(from: string, spec: string): string | undefined {

@@ -13,7 +13,7 @@ import { Cue, cueOf, languageOf, MAX_SOURCE_BYTES } from './cues.js';
 import { scannedCues } from '../secrets.js';
 import { attributeHandler, callReachesMintCash, DEFAULT_HINTS, hintsFrom, mintcashCue, type MintCashHints } from './provider.js';
 import { scanTokens } from './scan-tokens.js';
-import { linkExpressParsers, resolveSpec } from './express-mounts.js';
+import { linkExpressParsers, resolveSpec, stripExt } from './express-mounts.js';
 import type { CodeFile, CodeIndex, CodeLanguage, FileFacts, MintCashCall, ScanContext } from './types.js';
 import { compareText } from '../../engine/order.js';
 
@@ -182,7 +182,7 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
 
   linkExpressParsers(index.handlers, express);
   if (viaImport.length > 0) {
-    const byModule = new Map(todo.map((f) => [f.path.replace(/\.(?:[cm]?[jt]sx?)$/, '').replace(/\/index$/, ''), f]));
+    const byModule = new Map(todo.map((f) => [stripExt(f.path), f]));
     const cue = new Map<string, string | undefined>();
     for (const { call, target } of viaImport) {
       const mod = byModule.get(target);
