@@ -77,7 +77,6 @@ class LogParser {
   private newLine = 0;
   private inMessage = false;
   private messageLine = 0;
-  private readonly seen = new Set<string>();
 
   constructor(
     private readonly skipFile: (file: string) => boolean,
@@ -97,9 +96,8 @@ class LogParser {
       this.inMessage = true;
       this.messageLine = 0;
       this.current = sha;
-      // A commit reached from two revisions (a ref and a stash entry) is listed once by git.
-      if (!this.seen.has(sha)) this.commitsScanned++;
-      this.seen.add(sha);
+      // Each commit comes once: the list is one `git rev-list` over every ref and stash entry.
+      this.commitsScanned++;
       return;
     }
     if (this.inMessage) {
@@ -277,13 +275,12 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
       if (!prev || older(m, prev)) found.set(id, m);
     }
   }
-  const parser = { found, commitsScanned: scanned };
   if (repo.bare) notes.push(note('bare repository: there is no work tree, so only history was scanned'));
 
   const current = new Set((await ctx.get('secrets')).keys.map((k) => k.value));
-  const keys: HistoryKeyMatch[] = [...parser.found.values()].map(({ time: _t, idx: _i, ...k }) => ({ ...k, removed: !current.has(k.value) }));
+  const keys: HistoryKeyMatch[] = [...found.values()].map(({ time: _t, idx: _i, ...k }) => ({ ...k, removed: !current.has(k.value) }));
   keys.sort((a, b) => compareText(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compareText(a.value, b.value));
-  const out: HistoryScan = { enabled: true, keys, commitsScanned: parser.commitsScanned, notes };
+  const out: HistoryScan = { enabled: true, keys, commitsScanned: scanned, notes };
   if (gaps.length > 0) out.incomplete = gaps.join('; ');
   return out;
 }
