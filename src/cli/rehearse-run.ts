@@ -158,8 +158,8 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     });
   }
 
-  const practiceRun = keyEnvs[0] !== 'live' || ['sandbox', 'loopback'].includes(classifyBaseUrl(baseUrl));
-  if (practiceRun) out(PRACTICE_SCREEN_BANNER);
+  const baseUrlKind = classifyBaseUrl(baseUrl);
+  if (isPractice({ keyEnvironment: keyEnvs[0] ?? 'test', baseUrlKind })) out(PRACTICE_SCREEN_BANNER);
   let ask = io.asker;
   let answersFile: AnswersFile | undefined;
   if (!ask && flags.answers) {
@@ -222,13 +222,13 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
       createdAt: at,
       updatedAt: at,
       status: 'in_progress',
-      target: { baseUrl, baseUrlKind: classifyBaseUrl(baseUrl), keyEnvironment: keyEnvs[0] ?? 'test', publicKey: maskSecret(publicKey), ...(webhookUrl ? { webhookUrl } : {}) },
+      target: { baseUrl, baseUrlKind, keyEnvironment: keyEnvs[0] ?? 'test', publicKey: maskSecret(publicKey), ...(webhookUrl ? { webhookUrl } : {}) },
       operator: { name: name.trim(), username: user, hostname: host },
       settings,
       steps: Object.fromEntries(STEP_IDS.map((k) => [k, emptyStep()])) as RehearsalState['steps'],
       sessions: [],
     };
-    out(`Rehearsal ${state.id} started against ${baseUrl} (${state.target.keyEnvironment === 'live' && !isPractice(state.target) ? 'LIVE: real money' : 'PRACTICE: no real money'}).`);
+    out(`Rehearsal ${state.id} started against ${baseUrl} (${!isPractice(state.target) ? 'LIVE: real money' : 'PRACTICE: no real money'}).`);
   } else {
     out(`Resuming rehearsal ${state.id} (started ${when(state.createdAt)} by ${state.operator.name}). Still open: ${openSummary(state)}.`);
   }

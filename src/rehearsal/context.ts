@@ -6,6 +6,7 @@ import { isApiError } from '../mintcash/errors.js';
 import { describeError } from '../errors.js';
 import type { Asker } from './asker.js';
 import type { AnswerProvenance, RehearsalState, StepFailure, StepId, StepRecord } from './types.js';
+import { isPractice } from './signoff.js';
 
 /** The spinner (or nothing, off a TTY): the engine never imports ora itself. */
 export interface Waiter {
@@ -76,8 +77,7 @@ export class StepContext {
     return this.practice ? 'PRACTICE (no real money)' : 'LIVE (real money)';
   }
   get practice(): boolean {
-    const t = this.deps.state.target;
-    return t.keyEnvironment !== 'live' || t.baseUrlKind === 'sandbox' || t.baseUrlKind === 'loopback';
+    return isPractice(this.deps.state.target);
   }
   /** Times MintCash reports: on the emulator they are emulator-clock times, and say so. */
   get apiClock(): 'emulator' | undefined {

@@ -4,6 +4,7 @@
 import { formatMinor } from '../mintcash/amounts.js';
 import { STEPS, type StepDef } from './steps.js';
 import type { RehearsalState, RehearsalStatus, StepStatus } from './types.js';
+import { isPractice } from './signoff.js';
 
 export const PRACTICE_SCREEN_BANNER = '=== PRACTICE: test keys or the emulator; no real money moves, and this proves nothing for live ===';
 
@@ -50,7 +51,7 @@ export function stepTitle(def: StepDef, practice: boolean): string {
 
 /** "Settlement (waiting), Renewal (waiting), Cancel (not started)". */
 export function openSummary(s: RehearsalState): string {
-  const practice = s.target.keyEnvironment !== 'live' || s.target.baseUrlKind === 'sandbox' || s.target.baseUrlKind === 'loopback';
+  const practice = isPractice(s.target);
   const open = STEPS.filter((d) => s.steps[d.id].status !== 'done').map((d) => `${stepTitle(d, practice)} (${readableStepStatus(s.steps[d.id].status)})`);
   return open.length ? open.join(', ') : 'nothing';
 }

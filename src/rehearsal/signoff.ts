@@ -38,7 +38,7 @@ export interface SignOff {
   signature: { algorithm: 'ed25519'; value: string };
 }
 
-export function isPractice(target: RehearsalState['target']): boolean {
+export function isPractice(target: Pick<RehearsalState['target'], 'keyEnvironment' | 'baseUrlKind'>): boolean {
   return target.keyEnvironment !== 'live' || target.baseUrlKind === 'sandbox' || target.baseUrlKind === 'loopback';
 }
 
