@@ -7,6 +7,7 @@ import type { MintcashClient } from '../mintcash/client.js';
 import { isApiError } from '../mintcash/errors.js';
 import { describeError } from '../errors.js';
 import type { SignOff, SignOffStep } from './signoff.js';
+import { renewedAfter } from './types.js';
 
 export interface OnlineFinding {
   /** What was compared, e.g. "refund: payment 3f… is refunded". */
@@ -68,7 +69,7 @@ export async function verifyOnline(doc: SignOff, client: MintcashClient): Promis
         push('subscription', sameMoney && s.status !== 'created' && s.status !== 'pending' && s.status !== 'failed', `subscription ${subId} is ${s.status}, ${formatMinor(s.amount, s.currency)} (sign-off: ${formatMinor(subscriptionAmount, currency)})`);
         if (done(renewal)) {
           const firstEnd = String(renewal?.facts.firstPeriodEnd ?? sub?.facts.currentPeriodEnd ?? '');
-          const renewed = !!s.currentPeriodStart && !!firstEnd && Date.parse(s.currentPeriodStart) >= Date.parse(firstEnd) - 1000;
+          const renewed = renewedAfter(s.currentPeriodStart, firstEnd);
           push('renewal', renewed, `current period started ${s.currentPeriodStart ?? 'never'} (sign-off: renewed after ${firstEnd || '?'})`);
         }
         if (done(cancel)) push('cancel', s.status === 'cancelled', `subscription ${subId} is ${s.status} (sign-off: cancelled)`);

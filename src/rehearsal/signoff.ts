@@ -3,7 +3,7 @@
 // over that content. JSON is the canonical form; the Markdown and HTML renderings embed it, so
 // `golive report --verify` can check any of the three.
 import { redactDeep } from '../engine/mask.js';
-import { CANONICAL_RULE, digestOf, signedText } from './canonical.js';
+import { CANONICAL_RULE, sha256Hex, signedText } from './canonical.js';
 import { fingerprintOf, signText, verifyText, type OperatorKey } from './signing.js';
 import { MONITORING_PLAN, type MonitoringItem } from './monitoring.js';
 import { STEPS } from './steps.js';
@@ -68,11 +68,11 @@ export function buildSignOff(state: RehearsalState, version: string, generatedAt
   });
   // JSON round trip: digest and signature must cover exactly what a reader will parse back.
   const plain = JSON.parse(JSON.stringify(content)) as Omit<SignOff, 'digest' | 'signature'>;
-  const record = plain as unknown as Record<string, unknown>;
+  const text = signedText(plain as unknown as Record<string, unknown>);
   return {
     ...plain,
-    digest: { algorithm: 'sha256', value: digestOf(record) },
-    signature: { algorithm: 'ed25519', value: signText(signedText(record), key.privateKey) },
+    digest: { algorithm: 'sha256', value: sha256Hex(text) },
+    signature: { algorithm: 'ed25519', value: signText(text, key.privateKey) },
   };
 }
 
@@ -108,13 +108,13 @@ export function verifyDocument(doc: unknown, pins: readonly SignerPin[] = []): V
   }
   const d = doc as Partial<SignOff> & { digest?: { algorithm?: unknown; value?: unknown }; signature?: { algorithm?: unknown; value?: unknown } };
   if (d.digest?.algorithm !== 'sha256' || typeof d.digest.value !== 'string') return { ok: false, reason: 'the document carries no sha256 digest' };
-  const record = doc as Record<string, unknown>;
-  const actual = digestOf(record);
+  const text = signedText(doc as Record<string, unknown>);
+  const actual = sha256Hex(text);
   if (actual !== d.digest.value) return { ok: false, reason: `digest mismatch: the content hashes to ${actual}, the document claims ${d.digest.value}` };
   if (d.signature?.algorithm !== 'ed25519' || typeof d.signature.value !== 'string' || !d.signer || typeof d.signer.publicKey !== 'string') {
     return { ok: false, reason: 'unsigned: the sign-off carries no Ed25519 signature, so anyone could have written it' };
   }
-  if (!verifyText(signedText(record), d.signer.publicKey, d.signature.value)) {
+  if (!verifyText(text, d.signer.publicKey, d.signature.value)) {
     return { ok: false, reason: 'bad signature: the content was changed after signing (a recomputed digest does not make it valid)' };
   }
   const fingerprint = fingerprintOf(d.signer.publicKey);

@@ -6,11 +6,11 @@ import { moneyLine, when } from './screen.js';
 import type { Subscription } from '../mintcash/schemas.js';
 import { Deferred, Failed, Stopped, apiFailure, type StepContext } from './context.js';
 import { webhookArrived, type Observation } from './step-payment.js';
+import { externalIdFor, renewedAfter } from './types.js';
 
 function subscriptionSeen(ctx: StepContext, id: string, supports: readonly string[]): Observation {
   return { what: `GET /subscriptions/${id}`, read: () => ctx.deps.client.getSubscription(id), supports };
 }
-import { externalIdFor } from './types.js';
 
 export function subscriptionBody(ctx: StepContext) {
   const s = ctx.state.settings;
@@ -96,7 +96,7 @@ export async function runRenewal(ctx: StepContext): Promise<void> {
         advice: 'Your system should have received subscription.failed; check the card on file and your dunning handling (past_due → cancelled), then start a new rehearsal.',
       });
     }
-    const renewed = !!sub.currentPeriodStart && !!firstEnd && Date.parse(sub.currentPeriodStart) >= Date.parse(firstEnd) - 1000;
+    const renewed = renewedAfter(sub.currentPeriodStart, firstEnd);
     if (!renewed) {
       ctx.out(`  The renewal is due ${firstEnd ? when(firstEnd, { clock: ctx.apiClock }) : 'at the end of the first period'}; run \`golive rehearse\` after that to verify it.`);
       throw new Deferred(`the renewal due at ${firstEnd || 'currentPeriodEnd'}`);

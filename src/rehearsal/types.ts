@@ -91,6 +91,14 @@ export function emptyStep(): StepRecord {
   return { status: 'not_started', ids: {}, observations: [], answers: {}, facts: {} };
 }
 
+/**
+ * Whether a subscription renewed: its current period started at or after the first period's end
+ * (one second of slack for rounding), both read from MintCash, never this machine's clock.
+ */
+export function renewedAfter(currentPeriodStart: string | null | undefined, firstPeriodEnd: string): boolean {
+  return !!currentPeriodStart && !!firstPeriodEnd && Date.parse(currentPeriodStart) >= Date.parse(firstPeriodEnd) - 1000;
+}
+
 /** Deterministic externalIds: a resumed rehearsal re-sends the same ones, so MintCash replays. */
 export function externalIdFor(rehearsalId: string, what: 'charge' | 'refund' | 'subscription'): string {
   return `golive-rehearsal-${rehearsalId}-${what}`;
