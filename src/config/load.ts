@@ -179,7 +179,6 @@ export function validateConfig(raw: unknown, label: string, knownCheckIds?: Read
     problems.push(...checkRefProblems(refs, knownCheckIds, { builtinOnly: true }));
   }
   if (problems.length > 0 || !result.success) throw configInvalid(label, [...new Set(problems)]);
-  if (forbidden.length > 0) throw configInvalid(label, forbidden);
   return result.data;
 }
 

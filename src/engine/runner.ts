@@ -78,7 +78,8 @@ function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv, evidence: Re
 export async function runChecks(params: RunParams): Promise<RunReport> {
   const started = Date.now();
   const { config } = params;
-  const options: RunOptions = { ...params.options, scoped: isScoped(params) };
+  const scoped = isScoped(params);
+  const options: RunOptions = { ...params.options, scoped };
   const memo = new Map<EvidenceKey, Promise<unknown>>();
   const gathered = new Map<EvidenceKey, unknown>();
   for (const [key, value] of Object.entries(params.evidence ?? {})) {
@@ -227,7 +228,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   const summary = decideGate(checks, {
     failOn: params.failOn,
     requireRehearsal: options.requireRehearsal,
-    scoped: isScoped(params),
+    scoped,
   });
   if (params.notSelected?.length) summary.notSelected = params.notSelected;
   const report: RunReport = {
