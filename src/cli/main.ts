@@ -61,11 +61,7 @@ ${EXIT_CODES_HELP}`);
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // The version alone needs no command parser (the answer is the same one commander would print).
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
+  // (`golive --version` alone is answered by bin/golive.js without loading this bundle.)
   // Secrets in the environment are known from the start, so even a usage error masks them.
   addSecrets(secretsFromEnv(process.env));
   let code = 0;

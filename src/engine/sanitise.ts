@@ -22,6 +22,8 @@ export function knownSecrets(): string[] {
   return [...known].sort((a, b) => b.length - a.length);
 }
 
+// KEY_PATTERN is global (stateful lastIndex); a non-global copy made once tests each value.
+const KEY_SHAPE = new RegExp(KEY_PATTERN.source);
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)/i;
 
 /** Values of environment variables that hold secrets by their name or by their shape. */
@@ -29,7 +31,7 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv, names: readonly string[] 
   const out: string[] = [];
   for (const [k, v] of Object.entries(env)) {
     if (!v || v.length < 8) continue;
-    if (names.includes(k) || SECRET_NAME.test(k) || new RegExp(KEY_PATTERN.source).test(v) || /^whsec_/.test(v)) out.push(v);
+    if (names.includes(k) || SECRET_NAME.test(k) || KEY_SHAPE.test(v) || /^whsec_/.test(v)) out.push(v);
   }
   return out;
 }
