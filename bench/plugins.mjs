@@ -8,14 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median, NODE } from './e2e.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'golive.js');
 const RUNS = 7;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function project(dir, plugins) {
   mkdirSync(dir, { recursive: true });
@@ -31,7 +28,7 @@ function project(dir, plugins) {
 
 function time(dir, only) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, 'check', dir, '--offline', '--format', 'json', '--only', only], { encoding: 'utf8' });
+  const r = spawnSync(NODE, [BIN, 'check', dir, '--offline', '--format', 'json', '--only', only], { encoding: 'utf8' });
   // 1 is a failed gate (no keys are configured here): a finished run all the same.
   if (r.status !== 0 && r.status !== 1) throw new Error(`golive exited ${r.status}: ${r.stderr.split('\n')[0]}`);
   return performance.now() - t0;
@@ -48,7 +45,7 @@ export async function runPluginBench() {
     for (let i = 0; i < RUNS; i++) {
       for (const n of Object.keys(shapes)) t[n].push(time(path.join(work, `p${n}`), shapes[n]));
       const b0 = performance.now();
-      spawnSync(process.execPath, ['-e', '0']);
+      spawnSync(NODE, ['-e', '0']);
       bare.push(performance.now() - b0);
     }
     const [m0, m1, m4, mb] = [median(t[0]), median(t[1]), median(t[4]), median(bare)];
