@@ -33,7 +33,7 @@ export const webhookCodeRawBody = codeCheck(defineCheck({
         if (input.kind !== 'reserialized') continue;
         const text = redactText(input.text);
         const sender = senderOf(h);
-        const message = `The HMAC is computed over re-serialised JSON (\`${text}\`), which never matches ${sender === 'the sender' ? "the sender's" : `${sender}'s`} bytes exactly: ${RAW_BODY[h.language]}.`;
+        const message = `The HMAC is computed over re-serialised JSON (\`${text}\`), which never matches ${sender}'s bytes exactly: ${RAW_BODY[h.language]}.`;
         findings.push(atCode('hmac-over-reserialized-json', message, input, text, h.language));
       }
       for (const p of h.jsonParsers) {
