@@ -282,26 +282,24 @@ export const collectRepo: Collector<'repo'> = async (ctx) => {
   if (walked && walked.code !== 0 && /must be run in a work tree/.test(walked.stderr)) {
     return { root, isGit: true, files: [], notes: [note('bare repository: no work tree to scan (pass --history to scan its commits)')], unread };
   }
-  const tagged = walked?.code === 0 ? zList(walked.stdout) : [];
-  const deleted = { code: walked?.code ?? 1, paths: tagged.filter((t) => t.startsWith('R ')).map((t) => t.slice(2)) };
-  const others = walked ? { code: walked.code, paths: tagged.filter((t) => t.startsWith('? ')).map((t) => t.slice(2)) } : undefined;
-  let files: RepoFile[];
-  let isGit = fromIndex !== undefined && others?.code === 0;
-  if (isGit && fromIndex && others) {
-    const gone = new Set(deleted.code === 0 ? deleted.paths : []);
-    files = [];
+  // Entries tagged "R " (deleted) or "? " (untracked); undefined when the walk failed.
+  const tagged = walked?.code === 0 ? zList(walked.stdout) : undefined;
+  const files: RepoFile[] = [];
+  let isGit = fromIndex !== undefined && tagged !== undefined;
+  if (fromIndex && tagged) {
+    const gone = new Set(tagged.filter((t) => t.startsWith('R ')).map((t) => t.slice(2)));
     for (const f of fromIndex.files) {
       if (gone.has(f.path)) notes.push(note('listed by git but missing from the work tree, skipped', f.path));
       else files.push(f);
     }
     notes.push(...fromIndex.notes);
-    for (const rel of others.paths) {
+    for (const t of tagged) {
+      if (!t.startsWith('? ')) continue;
+      const rel = t.slice(2);
       if (ignoredByConfig(rel)) continue;
       const f = inspect(root, rel, notes, unread);
       if (f) files.push(f);
     }
-  } else {
-    files = [];
   }
   // git lists nothing when the target itself sits in an ignored folder of an outer repository
   // (e.g. a checkout under a build directory): then the directory itself is what the user means.
