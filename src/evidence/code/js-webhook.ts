@@ -149,13 +149,13 @@ export function findJsWebhook(
   }
 
   const jsonParsers = findJsonParsers(sites, source, lines, file);
+  // The handler's place: its first signature header read or HMAC call.
+  const first = [...sites.signatureHeaders, ...hmacCalls.map((h) => h.node)].sort((x, y) => x.start - y.start)[0]!;
   // Next.js pages router: API routes get a JSON-parsed body unless `config.api.bodyParser` is false.
   if (/(^|\/)pages\/api\//.test(file) && !sites.bodyParserOff) {
-    const at = [...sites.signatureHeaders, ...hmacCalls.map((h) => h.node)].sort((x, y) => x.start - y.start)[0]!;
-    jsonParsers.push({ ...loc(file, lines, at), text: 'Next.js default API body parser', nextPages: true });
+    jsonParsers.push({ ...loc(file, lines, first), text: 'Next.js default API body parser', nextPages: true });
   }
 
-  const first = [...sites.signatureHeaders, ...hmacCalls.map((h) => h.node)].sort((x, y) => x.start - y.start)[0]!;
   const handler: WebhookHandler = {
     ...loc(file, lines, first),
     language: ctx.language,
