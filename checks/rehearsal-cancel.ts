@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'Run `golive rehearse` after the renewal step; it cancels the rehearsal subscription after a typed confirmation.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'cancel', 'cancel', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'cancel', 'cancel', config),
 });

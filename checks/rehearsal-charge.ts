@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'Run `golive rehearse`: it creates a small capped payment, you pay it on the hosted page with your own card, and confirm your system received payment.succeeded.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'charge', 'live charge', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'charge', 'live charge', config),
 });

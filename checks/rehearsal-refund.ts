@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'Run `golive rehearse`: it refunds the rehearsal charge in full after a typed confirmation and asks you to confirm payment.refunded and the money back.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'refund', 'refund', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'refund', 'refund', config),
 });

@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'Run `golive rehearse` after the rehearsal subscription’s currentPeriodEnd; it verifies a new period began and asks about the webhook.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'renewal', 'subscription renewal', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'renewal', 'subscription renewal', config),
 });

@@ -12,5 +12,5 @@ export default defineCheck({
   fix: 'When the rehearsal charge has settled, run `golive rehearse` again and confirm the funds arrived.',
   defaultSeverity: 'error',
   requires: ['rehearsal'],
-  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'settlement', 'settlement confirmation', { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays }),
+  run: ({ evidence, config }) => judgeRehearsalStep(evidence.rehearsal, 'settlement', 'settlement confirmation', config),
 });

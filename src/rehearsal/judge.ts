@@ -4,6 +4,7 @@
 // newest such sign-off is used and named; its matching step must be done. Anything short of that
 // is `pending` with what to do next. The evidence says whether a verified sign-off exists, so the
 // verdict can say "Ready to go live" only then.
+import type { GoliveConfig } from '../config/schema.js';
 import type { CheckOutcome } from '../engine/types.js';
 import type { RehearsalEvidence, SignOffFact } from '../evidence/types.js';
 
@@ -31,8 +32,8 @@ function rejection(s: SignOffFact, ev: RehearsalEvidence, p: Policy): string | u
   return undefined;
 }
 
-export function judgeRehearsalStep(ev: RehearsalEvidence, step: StepKey, label: string, policy: { environment: 'live' | 'test'; maxAgeDays?: number }): CheckOutcome {
-  const p: Policy = { environment: policy.environment, maxAgeDays: policy.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS };
+export function judgeRehearsalStep(ev: RehearsalEvidence, step: StepKey, label: string, config: Pick<GoliveConfig, 'environment' | 'rehearsal'>): CheckOutcome {
+  const p: Policy = { environment: config.environment, maxAgeDays: config.rehearsal?.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS };
   const judged = ev.signOffs.map((s) => ({ s, why: rejection(s, ev, p) }));
   const used = judged.find((j) => j.why === undefined)?.s;
   if (!used) {
