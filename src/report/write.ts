@@ -15,15 +15,18 @@ import { EXTENSIONS, renderReport, type Format, type RenderOptions } from './ind
 
 const suggestion = 'Check that the directory exists and is writable, and that the path names a file.';
 
-async function writeStream(file: string, content: string): Promise<void> {
-  // O_NONBLOCK would fail on a FIFO with no reader yet; a plain open waits for one, as `>` does.
-  const handle = await open(file, constants.O_WRONLY | constants.O_APPEND);
+/** Opens file with flags (and mode, when it creates it), writes content, closes it whatever happens. */
+async function writeVia(file: string, flags: string | number, content: string, mode?: number): Promise<void> {
+  const handle = await open(file, flags, mode);
   try {
     await handle.writeFile(content, 'utf8');
   } finally {
     await handle.close();
   }
 }
+
+// O_NONBLOCK would fail on a FIFO with no reader yet; a plain open waits for one, as `>` does.
+const writeStream = (file: string, content: string): Promise<void> => writeVia(file, constants.O_WRONLY | constants.O_APPEND, content);
 
 /** Where the report really goes: the target of a symlink chain (which may not exist yet). */
 async function finalTarget(file: string): Promise<string> {
@@ -54,12 +57,7 @@ export async function writeFileAtomic(file: string, content: string, stdout: Nod
     const t = tmp;
     // Removed even when golive is interrupted between creating and renaming it.
     forget = onCleanup(() => unlink(t).catch(() => undefined));
-    const handle = await open(tmp, 'wx', st ? st.mode & 0o777 : 0o644);
-    try {
-      await handle.writeFile(content, 'utf8');
-    } finally {
-      await handle.close();
-    }
+    await writeVia(tmp, 'wx', content, st ? st.mode & 0o777 : 0o644);
     await rename(tmp, target);
     tmp = undefined;
   } catch (e) {
@@ -87,12 +85,7 @@ export async function appendStepSummary(file: string, report: RunReport, opts: R
   try {
     const st = await stat(file).catch(() => undefined);
     if (st && !st.isFile() && !st.isFIFO()) throw new Error('it is not a regular file');
-    const handle = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o644);
-    try {
-      await handle.writeFile(`${renderReport(report, 'markdown', opts)}\n`, 'utf8');
-    } finally {
-      await handle.close();
-    }
+    await writeVia(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, `${renderReport(report, 'markdown', opts)}\n`, 0o644);
   } catch (e) {
     throw new GoliveError('IO', `cannot append to GITHUB_STEP_SUMMARY (${file}): ${describeError(e)}`);
   }
