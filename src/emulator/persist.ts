@@ -181,9 +181,10 @@ export class Journal {
    * never shows what a crash could still take back.
    */
   commit(): Promise<void> {
-    if (this.dirty.size > 0 || this.metaText() !== this.lastMeta) {
+    const meta = this.metaText();
+    if (this.dirty.size > 0 || meta !== this.lastMeta) {
       this.open ??= batch();
-      this.open.text += `${JSON.stringify(this.line())}\n`;
+      this.open.text += `${JSON.stringify(this.line(meta))}\n`;
     }
     const wait = this.open ?? this.writing;
     if (!wait) return Promise.resolve();
@@ -191,7 +192,8 @@ export class Journal {
     return wait.done;
   }
 
-  private line(): WalLine {
+  /** The log line for what changed since the last one; meta is metaText() as of now. */
+  private line(meta: string): WalLine {
     const set: WalLine['set'] = {};
     for (const [coll, ids] of this.dirty) {
       const src = this.state[coll] as Record<string, unknown>;
@@ -200,7 +202,6 @@ export class Journal {
       set[coll] = out;
     }
     this.dirty.clear();
-    const meta = this.metaText();
     if (meta === this.lastMeta) return { set };
     this.lastMeta = meta;
     return { set, meta: JSON.parse(meta) as WalLine['meta'] };
