@@ -11,7 +11,7 @@ import { formatMinor } from '../mintcash/amounts.js';
 import { createClient } from '../mintcash/client.js';
 import { askerFromPrompter, loadAnswers, type AnswersFile, type Asker } from '../rehearsal/asker.js';
 import { validateAnswers } from '../rehearsal/questions.js';
-import { isPractice } from '../rehearsal/signoff.js';
+import { isPractice, SIGNOFF_DIR } from '../rehearsal/signoff.js';
 import { PRACTICE_SCREEN_BANNER, openSummary, readableStatus, when } from '../rehearsal/screen.js';
 import type { Waiter, WebhookCheckSummary } from '../rehearsal/context.js';
 import { runRehearsal } from '../rehearsal/engine.js';
@@ -121,7 +121,7 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
   const out = (s: string) => io.stdout.write(`${s}\n`);
   const root = await resolveTargetDir(dir);
   const project = await loadProject(root, flags.config);
-  const reportDir = path.resolve(root, flags.reportDir ?? 'golive-rehearsal');
+  const reportDir = path.resolve(root, flags.reportDir ?? SIGNOFF_DIR);
   if (flags.resume && flags.new) throw new GoliveError('USAGE', '--resume and --new cannot be used together');
 
   const { states, problems } = await listStates(root);

@@ -6,10 +6,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError } from '../errors.js';
 import type { CollectContext, Collector, RehearsalEvidence, SignOffFact } from './types.js';
-import { verifyDocument, type SignOff } from '../rehearsal/signoff.js';
+import { pinFor, SIGNOFF_DIR, verifyDocument, type SignOff } from '../rehearsal/signoff.js';
 import { compareText } from '../engine/order.js';
 
-export const SIGNOFF_DIR = 'golive-rehearsal';
 /** A sign-off is a few tens of kB; anything far larger is not one. */
 const MAX_BYTES = 5_000_000;
 
@@ -25,7 +24,7 @@ function factOf(file: string, json: unknown, pins: readonly { publicKey: string 
     valid: true,
     id: doc.rehearsal.id,
     signer: r.signer,
-    signerPinned: pins.some((p) => p.publicKey.trim() === r.signer.publicKey),
+    signerPinned: pinFor(pins, r.signer.publicKey) !== undefined,
     keyEnvironment: doc.rehearsal.target.keyEnvironment,
     practice: doc.practice === true,
     complete: doc.complete,

@@ -38,6 +38,14 @@ export interface SignOff {
   signature: { algorithm: 'ed25519'; value: string };
 }
 
+/** Where `golive rehearse` writes sign-offs by default, and where `golive check` looks for them. */
+export const SIGNOFF_DIR = 'golive-rehearsal';
+
+/** The pinned signer (rehearsal.signers) holding this public key, if any. */
+export function pinFor<P extends { publicKey: string }>(pins: readonly P[], publicKey: string | undefined): P | undefined {
+  return pins.find((p) => p.publicKey.trim() === publicKey);
+}
+
 export function isPractice(target: Pick<RehearsalState['target'], 'keyEnvironment' | 'baseUrlKind'>): boolean {
   return target.keyEnvironment !== 'live' || target.baseUrlKind === 'sandbox' || target.baseUrlKind === 'loopback';
 }
@@ -120,7 +128,7 @@ export function verifyDocument(doc: unknown, pins: readonly SignerPin[] = []): V
   const fingerprint = fingerprintOf(d.signer.publicKey);
   if (d.signer.fingerprint !== fingerprint) return { ok: false, reason: `the signer fingerprint ${String(d.signer.fingerprint)} does not belong to its public key (${fingerprint})` };
   const signer = { name: String(d.signer.name), fingerprint, publicKey: d.signer.publicKey };
-  const pin = pins.find((p) => p.publicKey.trim() === d.signer?.publicKey) ?? null;
+  const pin = pinFor(pins, d.signer.publicKey) ?? null;
   if (pins.length > 0 && !pin) {
     return { ok: false, reason: `signed by ${signer.name} with key ${fingerprint}, which is not one of the ${pins.length} signer(s) pinned in rehearsal.signers` };
   }
