@@ -56,7 +56,12 @@ export function maskUrlCredentials(text: string): string {
 
 /** Masks every known secret, key-shaped string, Authorization value and URL credential. */
 export function mask(text: string, extra: readonly string[] = []): string {
-  return maskUrlCredentials(redactText(text, [...extra, ...knownSecrets()].sort((a, b) => b.length - a.length)));
+  return maskUrlCredentials(redactText(text, secretsWith(extra)));
+}
+
+/** The known secrets plus extra, longest first (knownSecrets() already is). */
+function secretsWith(extra: readonly string[]): string[] {
+  return extra.length === 0 ? knownSecrets() : [...extra, ...knownSecrets()].sort((a, b) => b.length - a.length);
 }
 
 // C0 controls, DEL, C1 controls, line/paragraph separators and bidirectional overrides (matching
@@ -89,7 +94,7 @@ export function safeLine(text: string): string {
 
 /** Deep copy of a report (or any JSON-like value) with every string masked and made one line. */
 export function sanitiseDeep<T>(value: T, extra: readonly string[] = []): T {
-  const secrets = [...extra, ...knownSecrets()].sort((a, b) => b.length - a.length);
+  const secrets = secretsWith(extra);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return oneLine(maskUrlCredentials(redactText(v, secrets)));
     if (Array.isArray(v)) return v.map(walk);
