@@ -48,7 +48,7 @@ Exit codes:
   0    gate passed
   1    gate failed (a check failed, errored or is pending; with --fail-on warning, also a warning)
   2    usage or config error, or tool failure
-  130  interrupted (Ctrl-C)
+  130  interrupted (Ctrl-C); 143 terminated; 141 output closed by its reader
 
 Examples:
   $ golive check

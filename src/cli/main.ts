@@ -21,6 +21,7 @@ Exit codes:
   1    gate failed (a check failed, errored or is pending, or nothing was proven)
   2    usage or config error, or tool failure
   130  interrupted (Ctrl-C)
+  141  output closed by its reader (e.g. piped to head)
   143  terminated (SIGTERM)`;
 
 export async function buildProgram(setCode: (code: number) => void): Promise<Command> {
