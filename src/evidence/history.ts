@@ -321,9 +321,19 @@ async function logCommits(root: string, commits: string[], parser: LogParser, bu
     run = await logSlice(root, rest, parser, budget, progress);
     if (run.result.code !== 0 && !run.killed) failure = run.result;
     if (run.result.code === 0 || run.killed || run.error || unreadable.length >= MAX_UNREADABLE) break;
-    // The commit git was on when it died; none read yet means the first one could not be.
-    const at = parser.current === undefined ? 0 : rest.indexOf(parser.current);
+    // The commit whose header git printed last; none means the first one could not be read.
+    let at = parser.current === undefined ? 0 : rest.indexOf(parser.current);
     if (at < 0) break;
+    // git diffs a commit's trees before it prints its header, so a lost tree kills git after the
+    // previous commit was printed whole: that commit is fine and the next one is at fault. A lost
+    // blob kills git in the middle of the commit it printed. Only git can tell which: the commit
+    // alone either reads or does not.
+    if (parser.current !== undefined && (await readsAlone(root, parser.current))) {
+      at += 1;
+      if (at >= rest.length) break;
+      rest = rest.slice(at);
+      continue;
+    }
     const bad = rest[at] as string;
     unreadable.push(bad);
     if (parser.current !== undefined) parser.commitsScanned--; // its diff was cut off
@@ -333,7 +343,14 @@ async function logCommits(root: string, commits: string[], parser: LogParser, bu
   return { ...run, unreadable, result: failure ?? run.result };
 }
 
-/** Streams `git log -p` over the given commits (fed on stdin) into parser. */
+/** Whether git can show one commit's whole diff (its output is read and dropped). */
+async function readsAlone(root: string, commit: string): Promise<boolean> {
+  const sub = gitStream(['log', '--no-walk', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', MERGE_DIFF, '--format=%H', commit], root);
+  sub.stdout.resume();
+  const { code } = await sub.done.catch(() => ({ code: -1 }));
+  return code === 0;
+}
+
 async function logSlice(root: string, commits: string[], parser: LogParser, budget: { left: number; cut: boolean }, progress: Progress): Promise<SliceRun> {
   // --relative: paths relative to the target, and only changes under it, like the tree scan.
   const args = ['log', '--no-walk=unsorted', '--stdin', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--relative', MERGE_DIFF, '--src-prefix=a/', '--dst-prefix=b/', FORMAT];
