@@ -5,8 +5,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, golive } from './cli.js';
+import { BIN, cleanEnv, golive } from './cli.js';
 import { tempRepo, type TempRepo } from '../helpers/git.js';
 import { fakeKey } from '../helpers/keys.js';
 
@@ -110,6 +111,26 @@ describe('terminal conventions', () => {
     const failing = await golive(['check', '.', '--offline', '-q', '--config', path.join(repo.dir, 'strict.json')], { cwd: repo.dir });
     expect(failing.exitCode).toBe(2); // a missing --config is still an error, quiet or not
     expect(failing.stderr).toContain('config file not found');
+  });
+
+  it.each(['--help', 'check --help'])('golive %s | head -1: one line, no stack trace (5 of 5)', async (command) => {
+    const args = command.split(' ');
+    for (let i = 0; i < 5; i++) {
+      const r = await execa('bash', ['-c', `set -o pipefail; node "$0" "$@" | head -1`, BIN, ...args], { env: cleanEnv(), reject: false, encoding: 'utf8' });
+      expect(r.stdout.split('\n')).toHaveLength(1);
+      expect(r.stdout).toMatch(/^Usage: golive/);
+      expect(r.stderr).toBe('');
+      expect([0, 141]).toContain(r.exitCode); // 141 when golive was still writing: SIGPIPE's status, as git gives
+    }
+  });
+
+  it('a reader that is gone before golive writes: quiet exit 141, for a report as for help', async () => {
+    for (const args of [['--help'], ['check', repo.dir, ...PASSING, '--format', 'json']]) {
+      const child = execa('node', [BIN, ...args], { env: cleanEnv(), extendEnv: false, reject: false, encoding: 'utf8' });
+      child.stdout!.destroy(); // closes our end of the pipe before Node has even started
+      const r = await child;
+      expect({ args, code: r.exitCode, stderr: r.stderr }).toEqual({ args, code: 141, stderr: '' });
+    }
   });
 
   it('check --help lists the formats, the output pairing and the exit codes', async () => {

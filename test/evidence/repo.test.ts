@@ -183,7 +183,8 @@ describe('collectRepo in a plain directory', () => {
   });
 
   // Running as root, permission bits do not stop reads, so the case cannot happen there.
-  it.skipIf(process.getuid?.() === 0)('lists an unreadable directory as unread (a gap, not a note)', async () => {
+  it('lists an unreadable directory as unread (a gap, not a note)', async (ctx) => {
+    if (process.getuid?.() === 0) return ctx.skip("running as root: mode 000 does not stop root's reads");
     const dir = await tempDir();
     cleanups.push(dir);
     await dir.write({ 'locked/a.ts': 'a', 'b.ts': 'b' });

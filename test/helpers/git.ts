@@ -92,3 +92,36 @@ export async function collectContext(
   };
   return ctx;
 }
+
+/**
+ * Fills a new repository with a generated linear history through `git fast-import`: `commits`
+ * commits on main, each rewriting `filesPerCommit` files of `linesPerFile` lines, so a test can
+ * have a `git log -p` that is still running seconds after it starts (signal tests) without any
+ * fetched repository. File contents come from a pool of 64 blobs, so generating is quick while
+ * every commit still has a real diff; blob `:1`…`:64` are the pool. Deterministic; the work tree is
+ * checked out.
+ */
+export async function generatedHistory(opts: { commits: number; filesPerCommit?: number; linesPerFile?: number; prefix?: string; loose?: boolean }): Promise<TempRepo> {
+  const { commits, filesPerCommit = 3, linesPerFile = 60 } = opts;
+  const repo = await tempRepo(opts.prefix ?? 'golive-history-');
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const POOL = 64;
+  const out: string[] = [];
+  for (let b = 0; b < POOL; b++) {
+    const lines = Array.from({ length: linesPerFile }, (_, j) => `export const v${j} = ${next() % 1_000_000}; // order payment ${b}`);
+    out.push(`blob\nmark :${b + 1}\n${data(lines.join('\n'))}`);
+  }
+  for (let i = 1; i <= commits; i++) {
+    const mark = POOL + i;
+    out.push(`commit refs/heads/main\nmark :${mark}\ncommitter golive test <test@example.invalid> ${1_600_000_000 + i} +0000\n${data(`change ${i}`)}`);
+    if (i > 1) out.push(`from :${mark - 1}\n`);
+    for (let f = 0; f < filesPerCommit; f++) out.push(`M 100644 :${(next() % POOL) + 1} src/mod-${next() % 20}/file-${next() % 10}.js\n`);
+  }
+  // loose: one file per object, as `git commit` leaves them, so a test can lose single objects.
+  const unpack = opts.loose ? ['-c', 'fastimport.unpackLimit=1000000'] : [];
+  await execa('git', [...unpack, 'fast-import', '--quiet'], { cwd: repo.dir, env: GIT_ENV, input: out.join('') });
+  await execa('git', ['checkout', '-q', '-f', 'main'], { cwd: repo.dir, env: GIT_ENV, stdin: 'ignore' });
+  return repo;
+}

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv } from '../e2e/cli.js';
-import { tempDir, type TempDir } from '../helpers/git.js';
+import { generatedHistory, tempDir, type TempDir } from '../helpers/git.js';
 
 let hung: http.Server;
 let url: string;
@@ -114,7 +114,9 @@ describe('off a terminal', () => {
   }, 40_000);
 
   it('SIGTERM during --history kills and awaits git log', async () => {
-    const child = execa('node', [BIN, 'check', '/work/real/saleor', '--offline', '--history', '--only', 'credentials.no-secrets-in-source'], { env: cleanEnv(), extendEnv: false, reject: false });
+    // A generated history long enough that `git log -p` is still running seconds after it starts.
+    const repo = await generatedHistory({ commits: 10_000, linesPerFile: 100, prefix: 'golive-sigterm-' });
+    const child = execa('node', [BIN, 'check', repo.dir, '--offline', '--history', '--only', 'credentials.no-secrets-in-source'], { env: cleanEnv(), extendEnv: false, reject: false });
     let git: number | undefined;
     await until(async () => {
       const r = await execa('pgrep', ['-P', String(child.pid), '-f', '^git .*log'], { reject: false });
@@ -123,7 +125,8 @@ describe('off a terminal', () => {
     }, 30_000);
     child.kill('SIGTERM');
     const r = await child;
+    await repo.cleanup();
     expect(r.exitCode).toBe(143);
     expect(alive(git!)).toBe(false);
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,7 +1,12 @@
 // The HTML report: self-contained, printable, and every piece of text escaped.
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderHtml } from '../../src/report/html.js';
 import { check, finding, passingReport, reportOf, sampleReport } from './fixtures/sample.js';
+
+/** Where a CI runner's checkout lives (on GitHub, a home folder): it must not reach the report. */
+const RUNNER = path.join(tmpdir(), 'runner');
 
 describe('renderHtml', () => {
   it('is one self-contained document: inline CSS, print rules, no scripts, nothing loaded from outside', () => {
@@ -59,7 +64,7 @@ describe('renderHtml', () => {
           findings: [finding({ message: 'Compare with `crypto.timingSafeEqual` <now>', file: 'src/hook.ts', line: 3, evidence: { empty: '', none: [], kept: 'yes' } })],
         }),
       ],
-      { target: { dir: '/home/runner/work/shop/shop/services/api', environment: 'live', repo: { path: 'services/api', configFile: 'golive.config.json' } }, options: { failOn: 'error', offline: false, history: false, baseline: '/home/runner/prev.json' } },
+      { target: { dir: path.join(RUNNER, 'work/shop/shop/services/api'), environment: 'live', repo: { path: 'services/api', configFile: 'golive.config.json' } }, options: { failOn: 'error', offline: false, history: false, baseline: path.join(RUNNER, 'prev.json') } },
     );
     const html = renderHtml(r);
     for (const label of ['passed', 'failed', 'warning', 'error', 'pending', 'skipped']) expect(html).toMatch(new RegExp(`<p class="legend">.*</span>${label}`));
@@ -69,7 +74,7 @@ describe('renderHtml', () => {
     expect(html).toContain('<dt>kept</dt><dd>yes</dd>');
     expect(html).not.toContain('<dt>empty</dt>');
     expect(html).not.toContain('<dt>none</dt>');
-    expect(html).not.toContain('/home/runner');
+    expect(html).not.toContain(RUNNER);
     expect(html).toContain('target <code>services/api</code>');
     expect(html).toContain('config <code>golive.config.json</code>');
     expect(html).toContain('baseline <code>prev.json</code>');
