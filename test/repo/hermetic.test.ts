@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GUARDED = ['test', 'bench', 'scripts', 'src', 'checks', '.ci'];
 
-const ROOTS = ['work', 'home', 'Users', 'root', 'mnt', 'media', 'Volumes'];
+const ROOTS = ['work', 'farm', 'home', 'Users', 'root', 'mnt', 'media', 'Volumes'];
 /** An absolute path under a machine-specific root, not part of a relative path or a URL. */
 const DEVELOPER_PATH = new RegExp(
   [
