@@ -28,7 +28,7 @@ function offenders(text: string): string[] {
 describe('no test, bench, script or source names a developer machine path', () => {
   it('the pattern finds such paths and leaves relative paths and URLs alone', () => {
     const abs = (root: string, rest: string) => `/${root}/${rest}`;
-    for (const bad of [`cwd: '${abs('work', 'real/saleor')}'`, `"${abs('home', 'alice/src/shop')}"`, `x=${abs('Users', 'bob/repo')}`, `${abs('root', '.cache')}`, 'C:\\Users\\carol\\shop', `/tmp/x/.${'mirror'}/medusa`]) {
+    for (const bad of [`cwd: '${abs('work', 'real/saleor')}'`, `"${abs('home', 'alice/src/shop')}"`, `x=${abs('Users', 'bob/repo')}`, `${abs('root', '.cache')}`, ['C:', 'Users', 'carol', 'shop'].join('\\'), `/tmp/x/.${'mirror'}/medusa`]) {
       expect(offenders(bad), bad).toHaveLength(1);
     }
     for (const good of ['src/home/index.ts', 'https://example.com/home/about', 'path.join(os.tmpdir(), "x")', './work/a.js', '~/work/notes', '/tmp/golive-x', '/proc/self/environ', 'app/Users/list.tsx']) {
@@ -37,7 +37,7 @@ describe('no test, bench, script or source names a developer machine path', () =
   });
 
   it('no test skips itself statically: a skip says why, at run time, with ctx.skip(reason)', async () => {
-    // A static skip (it.skip, skipIf, runIf, describe.skip) hides in the "N skipped" count; a
+    // A static skip (skip, skipIf, runIf on it/test/describe) hides in the "N skipped" count; a
     // ctx.skip(reason) is listed with its reason after every run (test/helpers/skip-reporter.ts).
     const STATIC = new RegExp(`\\b(?:it|test|describe)\\.(?:${['skip', 'skipIf', 'runIf', 'todo'].join('|')})\\b`);
     const { stdout } = await execa('git', ['ls-files', '-z', '--', 'test', 'examples'], { cwd: ROOT });
