@@ -1,6 +1,7 @@
 // The ordered checklist: every built-in check, in the order of MintCash's go-live checklist.
 // Adding a check: one file named after its id, then one line here.
 import type { Check } from '../src/engine/types.js';
+import policyUnchanged from './policy-unchanged.js';
 import credentialsLiveKeys from './credentials-live-keys.js';
 import credentialsKeysVerified from './credentials-keys-verified.js';
 import credentialsNoSecretsInSource from './credentials-no-secrets-in-source.js';
@@ -26,6 +27,8 @@ import rehearsalRenewal from './rehearsal-renewal.js';
 import rehearsalCancel from './rehearsal-cancel.js';
 
 export const builtinChecks: Check[] = [
+  // 0. Trusted policy
+  policyUnchanged,
   // 1. Credentials
   credentialsLiveKeys,
   credentialsKeysVerified,

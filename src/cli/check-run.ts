@@ -87,10 +87,21 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   }
   const envFile = flags.dotenv ?? flags.envFile;
   const root = await resolveTargetDir(dir);
-  const { config, configFile, webhookUrlLine, registry } = await loadProject(root, flags.config, { verbose: Boolean(flags.verbose) });
+  const policyFile = flags.policy ?? (io.env.GOLIVE_POLICY || undefined);
+  const { config, configFile, webhookUrlLine, registry, policy } = await loadProject(root, flags.config, {
+    verbose: Boolean(flags.verbose),
+    ...(policyFile ? { policyFile } : {}),
+    ...(flags.policyRef !== undefined ? { policyRef: flags.policyRef } : {}),
+    env: io.env,
+  });
   // The rehearsal items always run: without --require-rehearsal they tell the verdict whether the
   // live dress rehearsal is done, but do not block the gate (decideGate).
   const selected = selectChecks(registry, flags.only, flags.skip);
+  // Under a trusted policy its check runs in every run, --only or not: a weakening must be seen.
+  // Only naming it in --skip leaves it out.
+  const policyCheck = registry.byId.get('policy.unchanged');
+  const skippedByName = policyCheck !== undefined && !selectChecks(registry, undefined, flags.skip).includes(policyCheck);
+  if (policy.source !== 'worktree' && policyCheck && !selected.includes(policyCheck) && !skippedByName) selected.unshift(policyCheck);
   const chosen = new Set(selected.map((c) => c.id));
   const notSelected = registry.checks.filter((c) => !chosen.has(c.id)).map((c) => c.id);
   if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');
@@ -118,6 +129,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
       ...(flags.skip ? { skip: flags.skip } : {}),
       ...(baseline ? { baseline } : {}),
       ...(notSelected.length > 0 ? { notSelected } : {}),
+      evidence: { policy },
       suppressions: (files) => loadSuppressions(root, files),
       onCheckStart: (c) => progress.started(c.id),
       onCheckDone: (r) => progress.done(r.id),
@@ -127,6 +139,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
     progress.stop();
   }
   report.target.repo = await repoContext(root, configFile, webhookUrlLine);
+  report.target.policy = { source: policy.source, ...(policy.ref ? { ref: policy.ref } : {}), ...(policy.commit ? { commit: policy.commit } : {}), ...(policy.file ? { file: policy.file } : {}) };
   const urls = { webhook: shownUrl(flags.webhookUrl ?? config.webhook.url), testWebhook: shownUrl(config.webhook.testUrl), api: shownUrl(config.api.baseUrl) };
   report.target.urls = Object.fromEntries(Object.entries(urls).filter(([, v]) => v)) as NonNullable<RunReport['target']['urls']>;
 

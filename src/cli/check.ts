@@ -7,6 +7,10 @@ import { collectList, oneOf, parseUrlOption, useColor } from './shared.js';
 
 export interface CheckFlags {
   config?: string;
+  /** --policy: the trusted policy file (outranks --policy-ref and GOLIVE_POLICY). */
+  policy?: string;
+  /** --policy-ref: read the trusted policy from the config on this revision. */
+  policyRef?: string;
   /** Every --format, in order; the i-th pairs with the i-th --output. */
   format?: string[];
   output?: string[];
@@ -44,6 +48,16 @@ as an alias; written with a space, Node itself claims --env-file and stops if th
 Config: --config, else the nearest golive.config.{json,yaml,yml} from the target directory up to
 the repository root. Colour: --color/--no-color, else on for a terminal unless NO_COLOR is set.
 
+Trusted policy (what the gate requires: checks off, waivers, signers, plugins, hosts, ignore
+globs): --policy <file> or GOLIVE_POLICY (a config kept outside the repository), else with
+--policy-ref <ref> the config as it is on that revision (git's copy, never the working tree), else
+the working tree's config. In CI on a pull request, pass the base branch so the change under review
+cannot decide its own verdict: what it weakens is a blocking policy.unchanged finding and the
+trusted values govern the run. Fetch the base first (actions/checkout with fetch-depth: 0).
+  $ golive check --policy-ref origin/main
+  $ golive check --policy-ref "origin/$GITHUB_BASE_REF"
+  $ GOLIVE_POLICY=/etc/golive/policy.json golive check
+
 Exit codes:
   0    gate passed
   1    gate failed (a check failed, errored or is pending; with --fail-on warning, also a warning)
@@ -64,6 +78,8 @@ export function registerCheck(program: Command, setCode: (code: number) => void)
     .description('run the go-live checklist over a merchant repository (never prompts)')
     .argument('[dir]', 'the merchant repository', '.')
     .option('-c, --config <file>', 'config file (default: the nearest golive.config.{json,yaml,yml} up to the repository root)')
+    .option('--policy <file>', 'the trusted policy: a golive config kept outside the repository (default: $GOLIVE_POLICY)')
+    .option('--policy-ref <ref>', 'read the trusted policy from the config on this revision, e.g. origin/main (in CI: the base branch)')
     .option('-f, --format <format>', `report format: ${FORMATS.join(', ')} (repeat, paired with --output)`, formatArg)
     .option('-o, --output <file>', 'write the report to a file; "-" is stdout (repeat, paired with --format)', collect)
     .option('--report-dir <dir>', 'also write json, md, html, sarif and junit reports into dir')

@@ -8,6 +8,7 @@ import { riskOf, scoreFor } from '../report/risk.js';
 import { loadProject, oneOf, suggestIds } from './shared.js';
 
 const SECTION_NAMES: Record<string, string> = {
+  policy: '0. Trusted policy',
   credentials: '1. Credentials',
   webhook: '2. Webhook endpoint',
   idempotency: '3. Idempotency',
@@ -89,7 +90,12 @@ const NOT_PASSING: Record<Check['kind'], string> = {
     'pending until the rehearsal step is proven by a verified sign-off; blocks the gate only with --require-rehearsal, and "Ready to go live" needs it.',
 };
 
+/** The policy section is judged apart from the change: no inline suppression, its own pending. */
+const POLICY_NOT_PASSING =
+  'pending in a pull-request build given no trusted policy (pass --policy-ref <base branch> or --policy <file>); passes in a local run, where the working tree\'s config is the policy. Its findings cannot be suppressed inline or baselined: only a waiver in the trusted policy accepts one.';
+
 export function renderExplain(c: Check): string {
+  const policy = c.section === 'policy';
   return [
     `${c.id}  (${SECTION_NAMES[c.section] ?? c.section}; ${c.kind}; default severity ${c.defaultSeverity})`,
     '',
@@ -103,12 +109,13 @@ export function renderExplain(c: Check): string {
     `  ${c.fix}`,
     '',
     'When it does not pass',
-    `  ${NOT_PASSING[c.kind]}`,
+    `  ${policy ? POLICY_NOT_PASSING : NOT_PASSING[c.kind]}`,
     '',
     `Evidence: ${c.requires.join(', ') || '(none)'}`,
     `Source:   ${c.source ? `plugin ${c.source}` : 'built in'}`,
-    `Configure: "checks": { "${c.id}": "off" | "warning" | "error" }`,
-    `Suppress one line: // golive-ignore ${c.id}: <reason>`,
+    `Configure: "checks": { "${c.id}": "off" | "warning" | "error" }${policy ? ' (in the trusted policy)' : ''}`,
+    `Not applicable: "notApplicable": [{ "id": "${c.id}", "reason": "…" }] (in the trusted policy)`,
+    ...(policy ? [] : [`Suppress one line: // golive-ignore ${c.id}: <reason>`]),
     '',
   ].join('\n');
 }

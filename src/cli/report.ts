@@ -14,16 +14,32 @@ export function registerReport(program: Command, setCode: (code: number) => void
     .option('--verify', 'check a rehearsal sign-off: digest, Ed25519 signature and pinned signer (rehearsal.signers); exit 0 if valid, 1 if not')
     .option('--online', 'with --verify: re-read every payment and subscription it names at MintCash with the keys from the environment')
     .option('-c, --config <file>', 'with --verify: the config with rehearsal.signers and api.baseUrl (default: golive.config.* here)')
+    .option('--policy <file>', 'with --verify: take the signers from this trusted policy (default: $GOLIVE_POLICY)')
+    .option('--policy-ref <ref>', 'with --verify: take the signers from the config on this revision, e.g. origin/main')
     .option('--api-base-url <url>', 'with --online: the MintCash API (default config api.baseUrl)', parseUrlOption)
     .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMATS, '--format')).default('pretty'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('-v, --verbose', 'show evidence and notes for every check')
-    .addHelpText('after', '\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown\n  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json\n  $ golive report --verify --online golive-rehearsal/golive-rehearsal-<id>.json')
-    .action(async (file: string, flags: { format: (typeof FORMATS)[number]; output?: string; verbose?: boolean; verify?: boolean; online?: boolean; config?: string; apiBaseUrl?: string }) => {
+    .addHelpText(
+      'after',
+      '\nWith --verify the pinned signers are policy: in CI take them from the base branch (--policy-ref) or a trusted file\n(--policy, GOLIVE_POLICY), so a change under review cannot pin its own key.\n\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown\n  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json\n  $ golive report --verify --policy-ref origin/main golive-rehearsal/golive-rehearsal-<id>.json\n  $ golive report --verify --online golive-rehearsal/golive-rehearsal-<id>.json',
+    )
+    .action(async (file: string, flags: { format: (typeof FORMATS)[number]; output?: string; verbose?: boolean; verify?: boolean; online?: boolean; config?: string; apiBaseUrl?: string; policy?: string; policyRef?: string }) => {
       if (flags.online && !flags.verify) throw new GoliveError('USAGE', '--online goes with --verify', { suggestion: `Run \`golive report --verify --online ${file}\`.` });
+      if ((flags.policy || flags.policyRef !== undefined) && !flags.verify) throw new GoliveError('USAGE', '--policy and --policy-ref go with --verify', { suggestion: 'A saved report is re-rendered as it was judged; the policy applies when verifying a sign-off.' });
       if (flags.verify) {
-        const [{ runVerifyCommand }, { loadConfig }] = await Promise.all([import('../rehearsal/verify.js'), import('../config/load.js')]);
-        const { config } = await loadConfig(process.cwd(), flags.config);
+        const [{ runVerifyCommand }, { loadConfigPolicy }, { builtinChecks }] = await Promise.all([import('../rehearsal/verify.js'), import('./shared.js'), import('../../checks/index.js')]);
+        const policyFile = flags.policy ?? (process.env.GOLIVE_POLICY || undefined);
+        const { config, resolved, changes } = await loadConfigPolicy(
+          process.cwd(),
+          flags.config,
+          { ...(policyFile ? { policyFile } : {}), ...(flags.policyRef !== undefined ? { policyRef: flags.policyRef } : {}) },
+          new Set(builtinChecks.map((c) => c.id)),
+        );
+        if (changes.length > 0) {
+          const from = resolved.origin.source === 'ref' ? `${resolved.origin.file ?? 'the defaults'} on ${resolved.origin.ref}` : `the policy file ${resolved.origin.file}`;
+          process.stderr.write(`golive: warning: the working tree's config weakens ${from} in ${changes.length} way${changes.length === 1 ? '' : 's'} (${changes.map((c) => c.key).join(', ')}); the trusted values apply\n`);
+        }
         const io = { env: process.env, out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) };
         setCode(await runVerifyCommand(file, config, { online: flags.online, ...(flags.apiBaseUrl ? { apiBaseUrl: flags.apiBaseUrl } : {}) }, io));
         return;

@@ -5,6 +5,9 @@ import { InvalidArgumentError } from 'commander';
 import { GoliveError } from '../errors.js';
 import type { Registry } from '../engine/registry.js';
 import type { GoliveConfig } from '../config/schema.js';
+import type { PolicyChange, PolicyEvidence } from '../evidence/types.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { ResolvedPolicy } from '../config/policy-source.js';
 
 /** `--only a,b --only c` → ['a','b','c']. */
 export function collectList(value: string, previous: string[] = []): string[] {
@@ -63,28 +66,87 @@ export async function resolveTargetDir(dir: string): Promise<string> {
 }
 
 export interface Project {
+  /** The config the run uses: the working tree's, with the trusted policy wherever that is stricter. */
   config: GoliveConfig;
+  /** The working tree's config file. */
   configFile?: string;
   /** The line of the config file that sets webhook.url. */
   webhookUrlLine?: number;
   registry: Registry;
+  /** The trusted policy and what the working tree changes in it (policy.unchanged judges it). */
+  policy: PolicyEvidence;
+}
+
+export interface ProjectOptions {
+  verbose?: boolean;
+  /** `--policy` (or GOLIVE_POLICY). */
+  policyFile?: string;
+  /** `--policy-ref`. */
+  policyRef?: string;
+  /** The environment, to recognise a pull-request build that has no trusted policy. */
+  env?: Record<string, string | undefined>;
+}
+
+const isLocalSpec = (spec: string) => spec.startsWith('.') || path.isAbsolute(spec);
+
+export interface ConfigPolicy {
+  /** The config the run uses (see Project.config); plugin presets not yet applied. */
+  config: GoliveConfig;
+  worktree: LoadedConfig;
+  resolved: ResolvedPolicy;
+  /** Every weakening of the trusted policy, with file and line. */
+  changes: PolicyChange[];
 }
 
 /**
- * Config, plugins and the registry of a target directory. Plugin paths are relative to the config
- * file's directory. Every problem (config, plugin loading, ids) is reported at once: exit 2.
+ * The working tree's config and the trusted policy (config/policy-source.ts), compared: what the
+ * working tree weakens is listed, and the trusted value governs it. Without a trusted policy the
+ * working tree's config is the policy.
  */
-export async function loadProject(dir: string, configPath?: string, opts: { verbose?: boolean } = {}): Promise<Project> {
-  const [{ builtinChecks }, { createRegistry, checkProblems }, { loadConfig, checkRefProblems, configInvalid }] = await Promise.all([
+export async function loadConfigPolicy(dir: string, configPath: string | undefined, opts: ProjectOptions, knownCheckIds: ReadonlySet<string>): Promise<ConfigPolicy> {
+  const [{ loadConfig, configLines }, { resolvePolicy }, { comparePolicy }] = await Promise.all([
+    import('../config/load.js'),
+    import('../config/policy-source.js'),
+    import('../config/policy.js'),
+  ]);
+  const worktree = await loadConfig(dir, configPath, knownCheckIds);
+  const resolved = await resolvePolicy(
+    { dir, ...(configPath ? { configPath } : {}), ...(opts.policyFile ? { policyFile: opts.policyFile } : {}), ...(opts.policyRef !== undefined ? { policyRef: opts.policyRef } : {}), knownCheckIds },
+    worktree,
+  );
+  if (resolved.origin.source === 'worktree') return { config: worktree.config, worktree, resolved, changes: [] };
+  const idOf = (base: string) => (spec: string) => (isLocalSpec(spec) ? path.resolve(base, spec) : spec);
+  const lineOf = worktree.text !== undefined ? await configLines(worktree.text) : undefined;
+  const compared = comparePolicy({
+    trusted: resolved.trusted,
+    worktree: worktree.config,
+    ...(lineOf ? { lineOf } : {}),
+    pluginId: { trusted: idOf(resolved.trustedDir), worktree: idOf(worktree.file ? path.dirname(worktree.file) : dir) },
+    trustedName: resolved.origin.source === 'ref' ? (resolved.origin.ref ?? 'the base') : 'the policy file',
+  });
+  const changes = [...resolved.fileChanges, ...compared.changes.map((c) => ({ ...c, ...(resolved.worktreeFile ? { file: resolved.worktreeFile } : {}) }))];
+  return { config: compared.effective, worktree, resolved, changes };
+}
+
+/**
+ * Config, policy, plugins and the registry of a target directory. Only plugins the trusted policy
+ * lists are loaded, with paths relative to the folder of the config that lists them. Every
+ * problem (config, plugin loading, ids) is reported at once: exit 2.
+ */
+export async function loadProject(dir: string, configPath?: string, opts: ProjectOptions = {}): Promise<Project> {
+  const [{ builtinChecks }, { createRegistry, checkProblems }, { checkRefProblems, configInvalid }, { pullRequestBuild }] = await Promise.all([
     import('../../checks/index.js'),
     import('../engine/registry.js'),
     import('../config/load.js'),
+    import('../config/policy-source.js'),
   ]);
-  const { config, file, webhookUrlLine } = await loadConfig(dir, configPath, new Set(builtinChecks.map((c) => c.id)));
+  const { config, worktree, resolved, changes } = await loadConfigPolicy(dir, configPath, opts, new Set(builtinChecks.map((c) => c.id)));
+  const { file, webhookUrlLine } = worktree;
+  const trustedPolicy = resolved.origin.source !== 'worktree';
   let checks = builtinChecks;
   if (config.plugins.length > 0) {
-    const { loadPlugins } = await import('../plugins/load.js');
-    const { plugins, problems } = await loadPlugins(config.plugins, file ? path.dirname(file) : dir, { root: dir, ...(opts.verbose ? { verbose: true } : {}) });
+    const [{ loadPlugins }, { pluginSpec }] = await Promise.all([import('../plugins/load.js'), import('../config/schema.js')]);
+    const { plugins, problems } = await loadPlugins(config.plugins.map(pluginSpec), resolved.trustedDir, { root: dir, ...(opts.verbose ? { verbose: true } : {}) });
     checks = [...builtinChecks, ...plugins.flatMap((p) => p.checks)];
     const all = [...problems, ...checkProblems(checks)];
     if (all.length > 0) {
@@ -97,9 +159,27 @@ export async function loadProject(dir: string, configPath?: string, opts: { verb
     config.checks = Object.assign({}, ...plugins.map((p) => p.preset), config.checks);
   }
   const registry = createRegistry(checks);
+  if (trustedPolicy) {
+    // Settings the change makes for checks that are not loaded (a plugin it adds) apply to nothing.
+    const known = (id: string) => registry.ids.has(id) || id in resolved.trusted.checks || resolved.trusted.waivers.some((w) => w.id === id) || resolved.trusted.notApplicable.some((n) => n.id === id);
+    config.checks = Object.fromEntries(Object.entries(config.checks).filter(([id]) => known(id)));
+    config.waivers = config.waivers.filter((w) => known(w.id));
+  }
   const refProblems = checkRefProblems(config, registry.ids);
-  if (refProblems.length > 0) throw configInvalid(file ? path.basename(file) : 'config', refProblems);
-  return { config, ...(file ? { configFile: file } : {}), ...(webhookUrlLine ? { webhookUrlLine } : {}), registry };
+  if (refProblems.length > 0) {
+    const label = trustedPolicy ? `the trusted policy (${resolved.origin.file ?? 'defaults'}${resolved.origin.ref ? ` on ${resolved.origin.ref}` : ''})` : file ? path.basename(file) : 'config';
+    throw configInvalid(label, refProblems);
+  }
+  const pr = trustedPolicy ? undefined : pullRequestBuild(opts.env ?? {});
+  const policy: PolicyEvidence = {
+    ...resolved.origin,
+    ...(resolved.worktreeFile ? { worktreeFile: resolved.worktreeFile } : {}),
+    changes,
+    ...(resolved.ignoredRef ? { ignoredRef: resolved.ignoredRef } : {}),
+    ...(resolved.fileInRepo ? { fileInRepo: true } : {}),
+    ...(pr ? { pullRequest: pr } : {}),
+  };
+  return { config, ...(file ? { configFile: file } : {}), ...(webhookUrlLine ? { webhookUrlLine } : {}), registry, policy };
 }
 
 

@@ -16,6 +16,8 @@ export interface LoadedConfig {
   file?: string;
   /** The line of the file that sets `webhook.url`, to point findings about the endpoint at it. */
   webhookUrlLine?: number;
+  /** The file's text, to place findings about its keys. */
+  text?: string;
 }
 
 /**
@@ -70,18 +72,42 @@ async function yaml(): Promise<Yaml> {
 
 /** The 1-based line of `webhook.url` in a JSON or YAML config text (JSON is parsed as YAML 1.2 here). */
 export async function webhookUrlLine(text: string): Promise<number | undefined> {
-  const { LineCounter, isMap, parseDocument } = await yaml();
+  return (await configLines(text))(['webhook', 'url']);
+}
+
+/**
+ * Where keys sit in a JSON or YAML config text: the line of a map key (`['checks', 'webhook.https']`)
+ * or of a list item (`['waivers', 2]`); for a path that is not there, the line of its nearest parent.
+ */
+export async function configLines(text: string): Promise<(path: ReadonlyArray<string | number>) => number | undefined> {
+  const { LineCounter, isMap, isSeq, parseDocument } = await yaml();
+  let doc: ReturnType<typeof parseDocument>;
+  const lineCounter = new LineCounter();
   try {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter });
-    const webhook = doc.get('webhook', true);
-    if (!isMap(webhook)) return undefined;
-    const pair = webhook.items.find((p) => (p.key as { value?: unknown } | null)?.value === 'url');
-    const range = (pair?.key as { range?: [number, number, number] } | null)?.range;
-    return range ? lineCounter.linePos(range[0]).line : undefined;
+    doc = parseDocument(text, { lineCounter });
   } catch {
-    return undefined;
+    return () => undefined;
   }
+  const lineAt = (node: unknown) => {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  return (path) => {
+    let node: unknown = doc.contents;
+    let line: number | undefined;
+    for (const k of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === k);
+        if (!pair) break;
+        line = lineAt(pair.key) ?? line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof k === 'number' && node.items[k] !== undefined) {
+        node = node.items[k];
+        line = lineAt(node) ?? line;
+      } else break;
+    }
+    return line;
+  };
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -127,7 +153,7 @@ function lineCol(text: string, offset: number): string {
   return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
-async function parseText(file: string, text: string): Promise<unknown> {
+async function parseText(file: string, text: string, label = path.basename(file)): Promise<unknown> {
   const isJson = file.endsWith('.json');
   const y = isJson ? undefined : await yaml();
   try {
@@ -141,7 +167,7 @@ async function parseText(file: string, text: string): Promise<unknown> {
       const pos = /position (\d+)/.exec(describeError(e));
       where = pos ? ` at ${lineCol(text, Number(pos[1]))}` : snippetPosition(text, describeError(e)) || (await yamlPosition(text));
     }
-    throw new GoliveError('CONFIG_PARSE', `${path.basename(file)} is not valid ${isJson ? 'JSON' : 'YAML'}${where}`, {
+    throw new GoliveError('CONFIG_PARSE', `${label} is not valid ${isJson ? 'JSON' : 'YAML'}${where}`, {
       suggestion: 'Fix the syntax, or run `golive init` to write a fresh config.',
     });
   }
@@ -175,16 +201,16 @@ export function validateConfig(raw: unknown, label: string, knownCheckIds?: Read
   if (knownCheckIds) {
     // Check ids are judged even when the schema failed, so every problem shows at once. Plugin ids
     // (`ns/name`) are judged later, once the plugins are loaded.
-    const refs = result.success ? result.data : { checks: {}, waivers: [], ...(raw as Partial<GoliveConfig>) };
+    const refs = result.success ? result.data : { checks: {}, waivers: [], notApplicable: [], ...(raw as Partial<GoliveConfig>) };
     problems.push(...checkRefProblems(refs, knownCheckIds, { builtinOnly: true }));
   }
   if (problems.length > 0 || !result.success) throw configInvalid(label, [...new Set(problems)]);
   return result.data;
 }
 
-/** Problems with check ids named in `checks` and `waivers` (known only once plugins are loaded). */
+/** Problems with check ids named in `checks`, `waivers` and `notApplicable` (known only once plugins are loaded). */
 export function checkRefProblems(
-  config: Pick<GoliveConfig, 'checks' | 'waivers'>,
+  config: Pick<GoliveConfig, 'checks' | 'waivers'> & Partial<Pick<GoliveConfig, 'notApplicable'>>,
   knownCheckIds: ReadonlySet<string>,
   opts: { builtinOnly?: boolean } = {},
 ): string[] {
@@ -194,6 +220,9 @@ export function checkRefProblems(
   for (const id of Object.keys(checks)) {
     if (unknown(id)) problems.push(`checks.${id}: unknown check id (see \`golive list\`)`);
   }
+  (Array.isArray(config.notApplicable) ? config.notApplicable : []).forEach((n, i) => {
+    if (n && typeof n === 'object' && unknown(n.id)) problems.push(`notApplicable[${i}].id: unknown check id "${n.id}"`);
+  });
   (Array.isArray(config.waivers) ? config.waivers : []).forEach((w, i) => {
     if (!w || typeof w !== 'object') return;
     if (unknown(w.id)) problems.push(`waivers[${i}].id: unknown check id "${w.id}"`);
@@ -209,10 +238,15 @@ export function configInvalid(label: string, problems: string[]): GoliveError {
   });
 }
 
+/** Parses and validates a config text; `label` names it in errors (default: the file's name). */
+export async function parseConfigText(file: string, text: string, knownCheckIds?: ReadonlySet<string>, label = path.basename(file)): Promise<GoliveConfig> {
+  return validateConfig(await parseText(file, text, label), label, knownCheckIds);
+}
+
 async function loaded(file: string, text: string, knownCheckIds?: ReadonlySet<string>): Promise<LoadedConfig> {
-  const config = validateConfig(await parseText(file, text), path.basename(file), knownCheckIds);
+  const config = await parseConfigText(file, text, knownCheckIds);
   const line = config.webhook.url ? await webhookUrlLine(text) : undefined;
-  return { config, file, ...(line ? { webhookUrlLine: line } : {}) };
+  return { config, file, text, ...(line ? { webhookUrlLine: line } : {}) };
 }
 
 /** Loads `--config <file>`, or the config discovered from dir upward; defaults when there is none. */

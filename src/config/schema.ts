@@ -38,6 +38,31 @@ export const waiverSchema = z
     expires: isoDate,
   });
 
+/**
+ * One `plugins` entry: a path or package name, or an object naming it with its options and the
+ * capabilities the policy grants it (what it may read beyond the repository, which hosts it may
+ * fetch). Agreed with the plugin sandbox; the whole entry is policy, compared as a whole.
+ */
+export const pluginEntrySchema = z.union([
+  z.string().min(1).max(4096),
+  z.strictObject({
+    use: z.string().min(1).max(4096),
+    options: z.record(z.string(), z.unknown()).optional(),
+    grants: z
+      .strictObject({
+        reads: z.array(z.string().min(1).max(4096)).max(100).optional(),
+        fetches: z.array(z.string().min(1).max(4096)).max(100).optional(),
+      })
+      .optional(),
+  }),
+]);
+
+/** A checklist item the trusted policy says does not apply, with why (listed under the verdict). */
+export const notApplicableSchema = z.strictObject({
+  id: z.string().min(1),
+  reason: z.string().trim().min(1, 'say why the item does not apply').max(500),
+});
+
 const TOKEN_PARAM = /^(token|access_token|auth|key|api_key|apikey|secret|password|passwd|sig|signature)$/i;
 
 /** Why a URL must not go into a committed config, or undefined when it is fine. */
@@ -139,9 +164,11 @@ export const configSchema = z.strictObject({
     .max(1000)
     .default(['**/test/**', '**/tests/**', '**/__tests__/**', '**/*.test.*', '**/*.spec.*', '**/*_test.go', '**/test_*.py']),
   /** Local files (JS/TS) or installed npm packages that export extra checks. */
-  plugins: z.array(z.string().min(1).max(4096)).max(100).default([]),
+  plugins: z.array(pluginEntrySchema).max(100).default([]),
   checks: z.record(z.string(), severitySetting).default({}),
   waivers: z.array(waiverSchema).default([]),
+  /** Items that do not apply to this merchant (no subscriptions: renewal, cancel), each with a reason. */
+  notApplicable: z.array(notApplicableSchema).max(200).default([]),
   /** `golive rehearse` settings; amounts are integer minor units (100 = 1.00 USD). */
   rehearsal: z
     .strictObject({
@@ -170,4 +197,11 @@ export const configSchema = z.strictObject({
 
 export type GoliveConfig = z.infer<typeof configSchema>;
 export type WaiverConfig = z.infer<typeof waiverSchema>;
+export type PluginEntry = z.infer<typeof pluginEntrySchema>;
+export type NotApplicable = z.infer<typeof notApplicableSchema>;
+
+/** The package or path a plugin entry names. */
+export function pluginSpec(entry: PluginEntry): string {
+  return typeof entry === 'string' ? entry : entry.use;
+}
 export type SeveritySetting = z.infer<typeof severitySetting>;

@@ -20,11 +20,25 @@ export interface GateOptions {
   requireRehearsal: boolean;
   /** --offline, --only or --skip narrowed the run: its verdict cannot be a go-live verdict. */
   scoped: boolean;
+  /** Items the trusted policy marks not applicable (id → reason): they need no proof. */
+  notApplicable?: ReadonlyArray<{ id: string; reason: string }>;
 }
 
 /** A check the user turned off in config: out of scope, listed under the verdict. */
 export function isOff(c: Pick<CheckResult, 'severity'>): boolean {
   return c.severity === 'off';
+}
+
+/**
+ * Why a check that did not block still proves nothing: config downgraded a finding that would
+ * block, or a finding is accepted (waiver, baseline, inline suppression) rather than fixed.
+ */
+export function acceptedUnproven(c: Pick<CheckResult, 'findings' | 'downgraded'>): NonNullable<RunSummary['notProven']>[number]['why'] | undefined {
+  if (c.downgraded) return 'downgraded';
+  if (c.findings.some((f) => f.waived)) return 'waived';
+  if (c.findings.some((f) => f.baseline)) return 'baselined';
+  if (c.findings.some((f) => f.suppressed)) return 'suppressed';
+  return undefined;
 }
 
 /** A check that proved its item: passed, possibly with warnings below the gate's level. */
@@ -41,28 +55,47 @@ export function blocks(c: Pick<CheckResult, 'status' | 'section'>, opts: Pick<Ga
 /**
  * The gate and the verdict. The verdict says only what was proven: a run that proved nothing is
  * never a pass, a scoped run is never a go-live verdict, and "ready" needs the rehearsal too.
+ * "Off is not proven": a check turned off, downgraded or with accepted findings keeps the verdict
+ * at "no blockers", unless the trusted policy marks the item not applicable with a reason.
  */
 export function decideGate(checks: readonly CheckResult[], opts: GateOptions): RunSummary {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
   for (const c of checks) counts[c.status]++;
+  const reasons = new Map((opts.notApplicable ?? []).map((n) => [n.id, n.reason]));
+  const applies = (c: CheckResult) => !(reasons.has(c.id) && c.status === 'skip');
   const blocking = checks.filter((c) => blocks(c, opts)).map((c) => c.id);
-  const off = checks.filter(isOff).map((c) => c.id);
+  const off = checks.filter((c) => isOff(c) && applies(c)).map((c) => c.id);
   const proven = checks.filter(isProven).length;
   const inScope = checks.filter((c) => !isOff(c) && c.status !== 'skip').length;
   const gate = blocking.length > 0 || proven === 0 ? 'fail' : 'pass';
-  const considered = checks.filter((c) => !isOff(c));
+  const considered = checks.filter((c) => !isOff(c) && applies(c));
+  const notProven = considered.flatMap((c) => {
+    const why = isProven(c) ? acceptedUnproven(c) : undefined;
+    return why ? [{ id: c.id, why }] : [];
+  });
+  const notApplicable = checks.filter((c) => !applies(c)).map((c) => ({ id: c.id, reason: reasons.get(c.id)! }));
   const allProven = (list: readonly CheckResult[]) => list.length > 0 && list.every(isProven);
   const core = considered.filter((c) => c.section !== 'rehearsal');
-  // The rehearsal must be in the run to be proven; turned "off" in config it is the user's
-  // choice, listed under the verdict like any other check turned off.
+  // The rehearsal must be in the run to be proven, or be not applicable by the trusted policy.
   const rehearsalRan = checks.some((c) => c.section === 'rehearsal');
   const rehearsal = considered.filter((c) => c.section === 'rehearsal');
   let verdict: Verdict;
   if (gate === 'fail') verdict = 'not-ready';
-  else if (opts.scoped || !allProven(core)) verdict = 'no-blockers';
+  else if (opts.scoped || !allProven(core) || off.length > 0 || notProven.length > 0) verdict = 'no-blockers';
   else if (rehearsalRan && rehearsal.every(isProven)) verdict = 'ready';
   else verdict = 'ready-for-rehearsal';
-  return { gate, verdict, counts, total: checks.length, proven, inScope, blocking, off };
+  return {
+    gate,
+    verdict,
+    counts,
+    total: checks.length,
+    proven,
+    inScope,
+    blocking,
+    off,
+    ...(notProven.length > 0 ? { notProven } : {}),
+    ...(notApplicable.length > 0 ? { notApplicable } : {}),
+  };
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

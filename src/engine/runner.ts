@@ -4,7 +4,7 @@
 import { collectors } from '../evidence/index.js';
 import type { CollectContext, EvidenceMap } from '../evidence/types.js';
 import { describeError } from '../errors.js';
-import type { GoliveConfig } from '../config/schema.js';
+import type { GoliveConfig, SeveritySetting } from '../config/schema.js';
 import { fingerprint } from './fingerprint.js';
 import { parseOutcome } from './outcome.js';
 import { addSecrets, sanitiseDeep, secretsFromEnv, secretsInEvidence } from './sanitise.js';
@@ -86,13 +86,24 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     memo.set(key as EvidenceKey, Promise.resolve(value));
   }
 
+  // --require-rehearsal is the CI owner's demand: config cannot turn the rehearsal off, downgrade
+  // it or call it not applicable.
+  const required = (c: Check) => options.requireRehearsal && c.section === 'rehearsal';
+  const settingOf = (c: Check): SeveritySetting | undefined => {
+    const s = config.checks[c.id];
+    return required(c) && s !== 'error' ? undefined : s;
+  };
+  const reasons = new Map((config.notApplicable ?? []).map((n) => [n.id, n.reason]));
+  const notApplicable = (c: Check) => (required(c) ? undefined : reasons.get(c.id));
+  const overridden = params.checks.filter((c) => required(c) && ((config.checks[c.id] ?? 'error') !== 'error' || reasons.has(c.id))).map((c) => c.id);
+
   const ctx: CollectContext = {
     root: params.root,
     config,
     options,
     env: params.env,
     ...(params.onProgress ? { progress: params.onProgress } : {}),
-    needs: new Set(params.checks.filter((c) => (config.checks[c.id] ?? c.defaultSeverity) !== 'off').flatMap((c) => c.requires)),
+    needs: new Set(params.checks.filter((c) => settingOf(c) !== 'off' && !notApplicable(c)).flatMap((c) => c.requires)),
     get<K extends EvidenceKey>(key: K): Promise<EvidenceMap[K]> {
       let p = memo.get(key) as Promise<EvidenceMap[K]> | undefined;
       if (!p) {
@@ -105,7 +116,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   };
 
   const runOne = async (check: Check): Promise<CheckResult> => {
-    const setting = config.checks[check.id];
+    const setting = settingOf(check);
     const severity: Severity | 'off' = setting ?? check.defaultSeverity;
     const base = {
       id: check.id,
@@ -117,6 +128,10 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     };
     if (severity === 'off') {
       return { ...base, title: check.title, status: 'skip', summary: 'Turned off in config.', durationMs: 0, findings: [] };
+    }
+    const na = notApplicable(check);
+    if (na !== undefined) {
+      return { ...base, title: check.title, status: 'skip', summary: `Not applicable: ${na}`, durationMs: 0, findings: [] };
     }
     params.onCheckStart?.(check);
     const t0 = performance.now();
@@ -144,10 +159,12 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     } catch (e) {
       outcome = { status: 'error', summary: `Could not run: ${describeError(e)}` };
     }
+    let downgraded = false;
     const findings: Finding[] = (outcome.findings ?? []).map((f) => {
       const own: Severity = f.severity ?? check.defaultSeverity;
       // A severity set in config replaces the check's own judgement of each finding.
       const sev: Severity = setting === 'warning' || setting === 'error' ? setting : own;
+      if (own === 'error' && sev === 'warning') downgraded = true;
       const out: Finding = {
         messageId: f.messageId,
         message: f.message,
@@ -171,6 +188,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
       findings,
     };
     if (outcome.evidence) result.evidence = outcome.evidence;
+    if (downgraded) result.downgraded = true;
     return result;
   };
 
@@ -185,6 +203,8 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   const files = [...new Set(results.flatMap((r) => r.result.findings.map((f) => f.file)).filter((f): f is string => !!f))];
   const suppressions = files.length > 0 && params.suppressions ? await params.suppressions(files).catch(() => new Map()) : new Map();
   for (const { result } of results) {
+    // A policy finding is about the change under review: a comment that change adds cannot quiet it.
+    if (result.section === 'policy') continue;
     for (const f of result.findings) {
       if (!f.file || f.line === undefined) continue;
       const hit = (suppressions.get(f.file) as Suppression[] | undefined)?.find(
@@ -200,6 +220,9 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     params.baseline,
     params.now ?? new Date(),
   );
+
+  // Nor can a baseline (a file the change may edit): only a waiver in the trusted policy can.
+  for (const { result } of results) if (result.section === 'policy') for (const f of result.findings) delete f.baseline;
 
   const checks = results.map(({ check, result, forced }) => {
     result.findings = sortFindings(result.findings);
@@ -220,6 +243,9 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     const v = gathered.get(key) as { notes?: unknown } | undefined;
     if (Array.isArray(v?.notes)) notes.push(...(v.notes as RunNote[]));
   }
+  for (const id of overridden) {
+    notes.push({ source: 'config', message: `${id} is turned off, downgraded or marked not applicable in config, but --require-rehearsal requires it: it ran at error` });
+  }
   for (const w of waivers) {
     if (w.state === 'expired') notes.push({ source: 'waivers', message: `waiver for ${w.id} (owner ${w.owner}) expired on ${w.expires} and no longer applies` });
   }
@@ -229,6 +255,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     failOn: params.failOn,
     requireRehearsal: options.requireRehearsal,
     scoped,
+    notApplicable: (config.notApplicable ?? []).filter((n) => !params.checks.some((c) => c.id === n.id && required(c))),
   });
   if (params.notSelected?.length) summary.notSelected = params.notSelected;
   const report: RunReport = {

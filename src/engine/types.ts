@@ -3,7 +3,8 @@
 import type { EvidenceMap } from '../evidence/types.js';
 import type { GoliveConfig } from '../config/schema.js';
 
-export const SECTIONS = ['credentials', 'webhook', 'idempotency', 'rehearsal'] as const;
+/** Checklist order. `policy` (0, "Trusted policy") judges the gate's own policy before anything it governs. */
+export const SECTIONS = ['policy', 'credentials', 'webhook', 'idempotency', 'rehearsal'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const SEVERITIES = ['error', 'warning'] as const;
@@ -155,6 +156,8 @@ export interface CheckResult {
   checkTitle?: string;
   /** When the check started, in ms after the run started (checks run concurrently). */
   startMs?: number;
+  /** Config set it to "warning" and a finding that would otherwise block was downgraded: not proven. */
+  downgraded?: boolean;
 }
 
 export interface WaiverReport {
@@ -190,6 +193,24 @@ export interface RepoContext {
   anchor?: string;
 }
 
+/**
+ * Where a run's policy (checks off, waivers, signers, plugins, hosts, scope) came from: a file the
+ * CI owner named (`--policy`, GOLIVE_POLICY), the config on a base revision (`--policy-ref`), or the
+ * working tree's own config (a local run: nothing apart from the change to compare with).
+ */
+export type PolicySource = 'file' | 'ref' | 'worktree';
+
+export interface PolicyOrigin {
+  /** `file` (`--policy`, GOLIVE_POLICY), `ref` (`--policy-ref`) or `worktree` (no trusted policy). */
+  source: PolicySource;
+  /** The revision as given (`origin/main`), for `ref`. */
+  ref?: string;
+  /** The commit it resolved to, for `ref`. */
+  commit?: string;
+  /** The trusted config: repository-relative on the ref, or the policy file as given. Absent: defaults. */
+  file?: string;
+}
+
 export type StatusCounts = Record<Status, number>;
 
 /**
@@ -215,6 +236,14 @@ export interface RunSummary {
   blocking: string[];
   /** Ids turned off in config: listed under the verdict. */
   off: string[];
+  /**
+   * Items that did not block but are not proven: a finding that would block was downgraded to a
+   * warning by config, or findings are waived, baselined or suppressed rather than fixed. Like
+   * `off`, they keep the verdict from "ready".
+   */
+  notProven?: Array<{ id: string; why: 'downgraded' | 'waived' | 'baselined' | 'suppressed' }>;
+  /** Items the trusted policy marks not applicable, with its reason: listed under the verdict. */
+  notApplicable?: Array<{ id: string; reason: string }>;
   /** Ids left out by --only/--skip: the run did not look at them. */
   notSelected?: string[];
 }
@@ -228,6 +257,8 @@ export interface RunReport {
     repo?: RepoContext;
     /** The endpoints network checks talk to (credentials stripped), for findings without a file. */
     urls?: { webhook?: string; testWebhook?: string; api?: string };
+    /** Where the policy that governed the run came from (see PolicySource). */
+    policy?: PolicyOrigin;
   };
   startedAt: string;
   durationMs: number;

@@ -13,6 +13,7 @@ export const collectors: CollectorTable = {
   mintcash: async () => (await import('./mintcash.js')).collectMintcash,
   code: async () => (await import('./code/index.js')).collectCode,
   rehearsal: async () => (await import('./rehearsal.js')).collectRehearsal,
+  policy: async () => (await import('./policy.js')).collectPolicy,
 };
 
 export const EVIDENCE_KEYS = Object.keys(collectors) as (keyof EvidenceMap)[];

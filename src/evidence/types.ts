@@ -2,7 +2,7 @@
 // `requires`. Collectors fill these in; checks only read them. Raw secret values may live here
 // (checks need them to judge) but must be masked before they go into a finding or a report.
 import type { GoliveConfig } from '../config/schema.js';
-import type { RunNote, RunOptions } from '../engine/types.js';
+import type { PolicyOrigin, RunNote, RunOptions } from '../engine/types.js';
 import type { WebhookEvidence } from './probe-types.js';
 import type { CodeIndex } from './code/types.js';
 export type * from './probe-types.js';
@@ -183,6 +183,38 @@ export interface EvidenceMap {
   mintcash: MintcashFacts;
   code: CodeIndex;
   rehearsal: RehearsalEvidence;
+  policy: PolicyEvidence;
+}
+
+/** One way the working tree's config differs from the trusted policy in a way that weakens the gate. */
+export interface PolicyChange {
+  /** Stable id of the kind of change, e.g. `check-off`, `waiver-added`, `plugin-added`, `config-added`. */
+  kind: string;
+  /** The config key it concerns, e.g. `checks.webhook.https`, `waivers[2]`, `rehearsal.signers[0]`. */
+  key: string;
+  /** What changed and what governs the run instead, in one sentence. */
+  message: string;
+  /** The working tree's config file (repository-relative), or the trusted one when that was deleted. */
+  file?: string;
+  /** The line of that file that holds the key (its nearest parent when the key was removed). */
+  line?: number;
+}
+
+/**
+ * The gate's policy and what the change under review does to it. The CLI resolves it before the
+ * run (it decides which config governs); without that, the working tree's config is its own policy.
+ */
+export interface PolicyEvidence extends PolicyOrigin {
+  /** The working tree's config file, repository-relative; absent when it has none. */
+  worktreeFile?: string;
+  /** Every weakening, in config order; empty when the change leaves the policy as strong. */
+  changes: PolicyChange[];
+  /** `--policy-ref` was also given but `--policy` outranks it. */
+  ignoredRef?: string;
+  /** The policy file sits inside the repository under check, where a change can edit it. */
+  fileInRepo?: boolean;
+  /** A pull-request build recognised from the CI's environment (when no trusted policy was given). */
+  pullRequest?: { ci: string; base: string; suggestion: string };
 }
 
 /** One step of a sign-off, as the rehearsal.* checks see it. */

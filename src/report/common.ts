@@ -7,6 +7,7 @@ import { SECTIONS, type CheckResult, type Finding, type RunReport, type Section,
 export { openFindings };
 
 export const SECTION_TITLES: Record<Section, string> = {
+  policy: 'Trusted policy',
   credentials: 'Credentials',
   webhook: 'Webhook endpoint',
   idempotency: 'Idempotency',

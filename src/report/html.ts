@@ -3,7 +3,7 @@
 // <details>. Inline CSS, no scripts, no external URLs (a CSP meta tag forbids loading anything);
 // repository-relative paths only; every piece of report text is HTML-escaped, and `code` spans in
 // messages are rendered as code.
-import { verdictText } from './verdict.js';
+import { policyText, verdictText } from './verdict.js';
 import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
 import {
@@ -142,6 +142,7 @@ export function renderHtml(input: RunReport): string {
     `target <code>${escapeHtml(target)}</code>`,
     `environment <code>${escapeHtml(report.target.environment)}</code>`,
     config,
+    policyText(report) ? escapeHtml(policyText(report)!) : '',
     `started ${escapeHtml(report.startedAt)}`,
     `${escapeHtml((report.durationMs / 1000).toFixed(1))} s`,
     `fail on ${escapeHtml(report.options.failOn)}`,

@@ -4,7 +4,7 @@
 // work; the check's neutral title is a suite property. Times are the run's own: a suite lasts from
 // its first check's start to its last check's end (checks run concurrently, so never the sum).
 // Everything is XML-escaped and characters XML 1.0 cannot carry are replaced.
-import { verdictText } from './verdict.js';
+import { policyText, verdictText } from './verdict.js';
 import { redactDeep, redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport } from '../engine/types.js';
 import { groupBySection, locationOf, openFindings, quietFindings, quietReason } from './common.js';
@@ -98,6 +98,8 @@ export function renderJunit(input: RunReport): string {
     `      <property name="golive.verdict" value="${escapeAttr(verdict.verdict)}"/>`,
     `      <property name="golive.verdictText" value="${escapeAttr(verdict.headline)}"/>`,
     `      <property name="golive.gate" value="${escapeAttr(report.summary.gate)}"/>`,
+    ...(policyText(report) ? [`      <property name="golive.policy" value="${escapeAttr(policyText(report)!)}"/>`] : []),
+    ...(verdict.details.length > 0 ? [`      <property name="golive.verdictDetails" value="${escapeAttr(verdict.details.join(' '))}"/>`] : []),
   ];
   const suites: string[] = [];
   // The JUnit XSD wants a local ISO time without zone or fraction; the report's is UTC.

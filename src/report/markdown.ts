@@ -1,7 +1,7 @@
 // GitHub-flavoured markdown summary for $GITHUB_STEP_SUMMARY and PR comments: verdict, a table of
 // sections, then every check with its findings and fix. All report text is escaped (it may hold
 // `|`, HTML or markdown syntax from a merchant's code).
-import { verdictText } from './verdict.js';
+import { policyText, verdictText } from './verdict.js';
 import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
 import type { RenderOptions } from './index.js';
@@ -96,8 +96,10 @@ function checkBlock(r: CheckResult, repoPath: string, links: RenderOptions['link
 /** Which config file the run used (or that defaults applied), so a dropped config is visible. */
 function configNote(report: RunReport): string {
   const repo = report.target.repo;
-  if (!repo) return '';
-  return repo.configFile ? ` · config ${code(repo.configFile)}` : ' · no config file (defaults)';
+  const policy = policyText(report);
+  const tail = policy ? ` · ${escapeMd(policy)}` : '';
+  if (!repo) return tail;
+  return (repo.configFile ? ` · config ${code(repo.configFile)}` : ' · no config file (defaults)') + tail;
 }
 
 function sectionStatus(checks: CheckResult[]): string {

@@ -1,6 +1,6 @@
 // The terminal report: the checklist by section, what is wrong and where, how to fix it, and a
 // verdict. Written for 80 columns; colour only when the caller asks for it.
-import { verdictText } from './verdict.js';
+import { policyText, verdictText } from './verdict.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
@@ -203,7 +203,8 @@ export function renderPretty(input: RunReport, opts: RenderOptions = {}): string
   const { c, out } = ctx;
   const repo = report.target.repo;
   const config = repo ? (repo.configFile ? ` · config ${repo.configFile}` : ' · no config file (defaults)') : '';
-  out.push(...wrap(`golive ${report.tool.version} · environment ${report.target.environment} · ${report.target.dir}${config}`, ctx.width, '', '  ').map((l) => c.dim(l)));
+  const policy = policyText(report);
+  out.push(...wrap(`golive ${report.tool.version} · environment ${report.target.environment} · ${report.target.dir}${config}${policy ? ` · ${policy}` : ''}`, ctx.width, '', '  ').map((l) => c.dim(l)));
   for (const g of groupBySection(report)) {
     const tally = `${g.passed}/${g.total} passed`;
     const pad = Math.max(2, ctx.width - g.title.length - tally.length);

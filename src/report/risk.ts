@@ -15,6 +15,7 @@ export interface Risk {
 }
 
 export const RISKS: Record<string, Risk> = {
+  'policy.unchanged': { kind: 'security', score: 8.0, why: 'a change under review could switch off the checks that judge it, or pin its own sign-off' },
   'credentials.live-keys': { kind: 'security', score: 7.5, why: 'a swapped pair can put the secret key where the public one belongs, in a browser' },
   'credentials.keys-verified': { kind: 'reliability', score: 6.0, why: 'a rejected key stops every payment, but exposes nothing' },
   'credentials.no-secrets-in-source': { kind: 'security', score: 9.5, why: 'anyone with the repository can take payments and refunds' },

@@ -6,9 +6,9 @@ import { sectionOf } from '../engine/registry.js';
 
 /** What each verdict means: `golive list --format markdown` (docs/checks.md) and the README say the same. */
 export const VERDICT_MEANINGS: ReadonlyArray<readonly [string, string]> = [
-  ['Ready to go live', 'every checklist item passed: credentials, webhook, idempotency and the dress rehearsal with a verified sign-off (exit 0). Checks turned "off" in config are listed under it.'],
+  ['Ready to go live', 'every checklist item is proven: the trusted policy, credentials, webhook, idempotency and the dress rehearsal with a verified sign-off (exit 0). Only items the trusted policy marks not applicable, with a reason, may be left out; they are listed under it.'],
   ['Ready for the live dress rehearsal', 'everything but the rehearsal is proven; the next step is `golive rehearse` (exit 0, or 1 with --require-rehearsal).'],
-  ['No blockers in the N checks that ran; not a go-live verdict', 'a scoped run (--offline, --only, --skip) found nothing blocking; it lists what was not checked and why (exit 0).'],
+  ['No blockers in the N checks that ran; not a go-live verdict', 'nothing blocks, but not every item is proven: the run was scoped (--offline, --only, --skip), or a check is turned off, downgraded to a warning, or has findings waived, baselined or suppressed without the trusted policy marking it not applicable. It lists what was not proven and why (exit 0).'],
   ['Not ready', 'a check failed, errored or is pending, or the run proved nothing at all (exit 1).'],
 ];
 
@@ -65,11 +65,42 @@ function shortReason(summary: string): string {
   return clause.replace(/\s*\([^)]*\)/g, '').replace(/\s+/g, ' ').trim() || summary;
 }
 
+const ACCEPTED: Record<NonNullable<RunReport['summary']['notProven']>[number]['why'], string> = {
+  downgraded: 'downgraded to a warning in config',
+  waived: 'findings waived',
+  baselined: 'findings in the baseline',
+  suppressed: 'findings suppressed inline',
+};
+
+/** What is off or accepted unproven, and what the trusted policy says does not apply. */
+function policyLines(report: RunReport): string[] {
+  const s = report.summary;
+  const off = s.off ?? [];
+  const lines: string[] = [];
+  if (off.length > 0) lines.push(`Not proven, turned off in config: ${off.join(', ')}.`);
+  const byWhy = new Map<string, string[]>();
+  for (const n of s.notProven ?? []) byWhy.set(n.why, [...(byWhy.get(n.why) ?? []), n.id]);
+  for (const [why, ids] of byWhy) lines.push(`Not proven, ${ACCEPTED[why as keyof typeof ACCEPTED] ?? why}: ${ids.join(', ')}.`);
+  const na = s.notApplicable ?? [];
+  if (na.length > 0) lines.push(`Not applicable (trusted policy): ${na.map((n) => `${n.id} (${n.reason.replace(/[.\s]+$/, '')})`).join('; ')}.`);
+  return lines;
+}
+
+/** The policy that governed the run, in one line for the top of a report. */
+export function policyText(report: RunReport): string | undefined {
+  const p = report.target.policy;
+  if (!p) return undefined;
+  if (p.source === 'file') return `policy from file ${p.file ?? '?'}`;
+  if (p.source === 'ref') return `policy from ${p.file ?? 'defaults'} on ${p.ref ?? '?'}${p.commit ? ` (${p.commit.slice(0, 12)})` : ''}`;
+  return 'policy from the working tree (no trusted policy)';
+}
+
 export function verdictText(report: RunReport): VerdictText {
   const s = report.summary;
   const verdict: Verdict = s.verdict;
-  const off = s.off ?? [];
-  const offLine = off.length > 0 ? [`Turned off in config: ${off.join(', ')}.`] : [];
+  const offLine = policyLines(report);
+  const unproven = (s.off ?? []).length > 0 || (s.notProven ?? []).length > 0;
+  const scoped = report.options.offline || Boolean(report.options.only?.length) || Boolean(report.options.skip?.length) || (s.notSelected ?? []).length > 0;
   switch (verdict) {
     case 'ready':
       return {
@@ -92,7 +123,12 @@ export function verdictText(report: RunReport): VerdictText {
         passed: true,
         headline: `No blockers in the ${plural(s.inScope, 'check')} that ran; not a go-live verdict`,
         details: [...notCheckedLines(report), ...offLine],
-        next: 'run `golive check` without --offline, --only or --skip, with the keys and webhook URL set, for a go-live verdict.',
+        next: [
+          scoped || !unproven ? 'run `golive check` without --offline, --only or --skip, with the keys and webhook URL set' : '',
+          unproven ? 'turn the checks named above back on, fix or stop accepting their findings, or have the trusted policy mark them not applicable with a reason (`notApplicable`)' : '',
+        ]
+          .filter(Boolean)
+          .join('; ') + ', for a go-live verdict.',
       };
     case 'not-ready': {
       const blocking = s.blocking ?? [];

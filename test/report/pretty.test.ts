@@ -108,8 +108,9 @@ describe('renderPretty', () => {
   it('ends with a failing verdict, what was turned off, and what to do next', () => {
     const out = renderPretty(sampleReport(), { width: 120 }).trimEnd().split('\n');
     // The pending rehearsal step does not block without --require-rehearsal.
-    expect(out.at(-3)).toBe('✖ Not ready: 4 checks block the gate');
-    expect(out.at(-2)).toBe('  Turned off in config: rehearsal.refund.');
+    expect(out.at(-4)).toBe('✖ Not ready: 4 checks block the gate');
+    expect(out.at(-3)).toBe('  Not proven, turned off in config: rehearsal.refund.');
+    expect(out.at(-2)).toBe('  Not proven, findings in the baseline: idempotency.external-id-quality.');
     expect(out.at(-1)).toBe('  Next: fix the items above; `golive explain credentials.no-secrets-in-source` shows how.');
   });
 
