@@ -11,9 +11,11 @@ export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130, termin
 
 const EXIT_CODES_HELP = `
 Verdicts (golive check):
-  Ready to go live                      every item proven, the dress rehearsal included (exit 0)
+  Ready to go live                      every item proven, the dress rehearsal included; only items the
+                                        trusted policy marks not applicable may be left out (exit 0)
   Ready for the live dress rehearsal    all but the rehearsal proven; next: golive rehearse (exit 0)
-  No blockers in the N checks that ran  a scoped run (--offline/--only/--skip): not a go-live verdict (exit 0)
+  No blockers in the N checks that ran  scoped (--offline/--only/--skip), or a check off, downgraded or
+                                        with findings accepted: not a go-live verdict (exit 0)
   Not ready                             something blocks, or nothing was proven (exit 1)
 
 Exit codes:
@@ -45,6 +47,7 @@ Examples:
   $ npx golive check                          check the current repository
   $ golive check --format sarif --output golive.sarif
   $ golive check --offline --only credentials  static credential checks only
+  $ golive check --policy-ref origin/main      in CI on a pull request: the base branch's config is the policy
   $ golive explain credentials.live-keys
 ${EXIT_CODES_HELP}`);
   program.exitOverride();

@@ -82,7 +82,9 @@ function policyLines(report: RunReport): string[] {
   for (const n of s.notProven ?? []) byWhy.set(n.why, [...(byWhy.get(n.why) ?? []), n.id]);
   for (const [why, ids] of byWhy) lines.push(`Not proven, ${ACCEPTED[why as keyof typeof ACCEPTED] ?? why}: ${ids.join(', ')}.`);
   const na = s.notApplicable ?? [];
-  if (na.length > 0) lines.push(`Not applicable (trusted policy): ${na.map((n) => `${n.id} (${n.reason.replace(/[.\s]+$/, '')})`).join('; ')}.`);
+  const byReason = new Map<string, string[]>();
+  for (const n of na) byReason.set(n.reason.replace(/[.\s]+$/, ''), [...(byReason.get(n.reason.replace(/[.\s]+$/, '')) ?? []), n.id]);
+  if (na.length > 0) lines.push(`Not applicable (trusted policy): ${[...byReason].map(([reason, ids]) => `${ids.join(', ')} (${reason})`).join('; ')}.`);
   return lines;
 }
 
@@ -106,7 +108,7 @@ export function verdictText(report: RunReport): VerdictText {
       return {
         verdict,
         passed: true,
-        headline: 'Ready to go live: every checklist item is proven, the dress rehearsal included',
+        headline: (s.notApplicable ?? []).length > 0 ? 'Ready to go live: every checklist item that applies is proven' : 'Ready to go live: every checklist item is proven, the dress rehearsal included',
         details: offLine,
       };
     case 'ready-for-rehearsal':

@@ -195,6 +195,55 @@ describe('runner', () => {
   });
 });
 
+describe('runner: off is not proven', () => {
+  const rehearsalCheck = (id: string, run: () => CheckOutcome) => check(id, run, { section: 'rehearsal', kind: 'manual' });
+
+  it('an item the policy marks not applicable is not run, and is listed with its reason', async () => {
+    let ran = false;
+    const r = await runChecks(
+      params(
+        [check('credentials.a', () => ({})), rehearsalCheck('rehearsal.charge', () => ({})), rehearsalCheck('rehearsal.renewal', () => ((ran = true), {}))],
+        { options: { offline: false, history: false, requireRehearsal: false } },
+        { notApplicable: [{ id: 'rehearsal.renewal', reason: 'no subscriptions' }] },
+      ),
+    );
+    expect(ran).toBe(false);
+    expect(r.checks[2]).toMatchObject({ status: 'skip', summary: 'Not applicable: no subscriptions' });
+    expect(r.summary).toMatchObject({ verdict: 'ready', notApplicable: [{ id: 'rehearsal.renewal', reason: 'no subscriptions' }], off: [] });
+  });
+
+  it('--require-rehearsal runs a rehearsal step turned off or marked not applicable, at error', async () => {
+    const pending = () => ({ status: 'pending' as const, summary: 'not done' });
+    const r = await runChecks(
+      params([check('credentials.a', () => ({})), rehearsalCheck('rehearsal.charge', pending), rehearsalCheck('rehearsal.cancel', pending)], { options: { offline: true, history: false, requireRehearsal: true } }, {
+        checks: { 'rehearsal.charge': 'off' },
+        notApplicable: [{ id: 'rehearsal.cancel', reason: 'no subscriptions' }],
+      }),
+    );
+    expect(r.checks.map((c) => [c.id, c.status, c.severity])).toEqual([
+      ['credentials.a', 'pass', 'error'],
+      ['rehearsal.charge', 'pending', 'error'],
+      ['rehearsal.cancel', 'pending', 'error'],
+    ]);
+    expect(r.summary).toMatchObject({ gate: 'fail', verdict: 'not-ready', blocking: ['rehearsal.charge', 'rehearsal.cancel'] });
+    expect(r.summary.notApplicable).toBeUndefined();
+    expect(r.notes.map((n) => n.message).join('\n')).toMatch(/rehearsal\.charge is turned off.*--require-rehearsal requires it/);
+  });
+
+  it('a finding that would block, downgraded to a warning in config, leaves its check not proven', async () => {
+    const r = await runChecks(
+      params([check('credentials.a', () => ({ findings: [finding('a.ts', 'v')] })), check('credentials.b', () => ({ findings: [finding('b.ts', 'w', 'warning')] }))], { options: { offline: false, history: false, requireRehearsal: false } }, {
+        checks: { 'credentials.a': 'warning', 'credentials.b': 'warning' },
+      }),
+    );
+    expect(r.checks.map((c) => [c.id, c.status, c.downgraded ?? false])).toEqual([
+      ['credentials.a', 'warn', true],
+      ['credentials.b', 'warn', false],
+    ]);
+    expect(r.summary).toMatchObject({ gate: 'pass', verdict: 'no-blockers', notProven: [{ id: 'credentials.a', why: 'downgraded' }] });
+  });
+});
+
 describe('masking', () => {
   it('masks keys glued to an underscore or a symbol, not only at word boundaries', async () => {
     const { redactText } = await import('../../src/engine/mask.js');
