@@ -42,6 +42,26 @@ if [[ -n "${GOLIVE_INPUT_ARGS:-}" ]]; then
   args+=("${extra[@]}")
 fi
 
+# The trusted policy: on a pull request the config as it is on the base branch, so the change under
+# review cannot turn checks off, waive its findings or pin its own signer (README "Threat model").
+# The policy-ref input, GOLIVE_POLICY or --policy/--policy-ref in args decide instead; "none" opts out.
+policy_ref="${GOLIVE_INPUT_POLICY_REF:-}"
+if [[ -z "$policy_ref" && -z "${GOLIVE_POLICY:-}" && -n "${GITHUB_BASE_REF:-}" && "${GOLIVE_INPUT_ARGS:-}" != *--policy* ]]; then
+  policy_ref="origin/$GITHUB_BASE_REF"
+fi
+if [[ "$policy_ref" == "none" ]]; then
+  args+=(--skip policy.unchanged)   # the CI owner's choice: a scoped run, never "Ready to go live"
+elif [[ -n "$policy_ref" ]]; then
+  # A checkout with fetch-depth: 1 has no origin/<base>: fetch it (one commit, if the clone is shallow anyway).
+  if [[ "$policy_ref" == origin/* ]] && ! git -C "$target" rev-parse --verify --quiet "$policy_ref^{commit}" > /dev/null; then
+    depth=()
+    [[ "$(git -C "$target" rev-parse --is-shallow-repository 2> /dev/null)" == true ]] && depth=(--depth=1)
+    git -C "$target" fetch --quiet --no-tags ${depth[@]+"${depth[@]}"} origin "+refs/heads/${policy_ref#origin/}:refs/remotes/$policy_ref" \
+      || echo "::warning title=golive::could not fetch $policy_ref for the trusted policy; check out with fetch-depth: 0"
+  fi
+  args+=(--policy-ref "$policy_ref")
+fi
+
 mkdir -p "$out_dir"
 "${golive[@]}" "${args[@]}"
 code=$?

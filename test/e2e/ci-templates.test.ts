@@ -3,7 +3,7 @@
 // CLI. Reports are validated (SARIF schema and GitHub rules, Jenkins JUnit XSD, GitLab Code
 // Quality fields); the gate decides the exit code.
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -32,17 +32,18 @@ afterAll(async () => {
   await repo.cleanup();
 });
 
-async function runAction(inputs: Record<string, string>) {
-  const outFile = path.join(repo.dir, `out-${Object.values(inputs).join('-').replace(/\W+/g, '_')}.txt`);
-  const summary = path.join(repo.dir, 'summary.md');
+async function runAction(inputs: Record<string, string>, at: TempRepo = repo, extraEnv: Record<string, string> = {}) {
+  const outFile = path.join(at.dir, `out-${Object.values(inputs).join('-').replace(/\W+/g, '_')}.txt`);
+  const summary = path.join(at.dir, 'summary.md');
   const env = cleanEnv({
     GOLIVE_ACTION_PATH: REPO,
     GITHUB_OUTPUT: outFile,
     GITHUB_STEP_SUMMARY: summary,
     GITHUB_ACTIONS: 'true',
+    ...extraEnv,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`GOLIVE_INPUT_${k.toUpperCase().replace(/-/g, '_')}`, v])),
   });
-  const r = await execa('bash', [path.join(REPO, 'scripts/action-run.sh')], { cwd: repo.dir, env, extendEnv: false, reject: false });
+  const r = await execa('bash', [path.join(REPO, 'scripts/action-run.sh')], { cwd: at.dir, env, extendEnv: false, reject: false });
   const outputs = Object.fromEntries(
     (await readFile(outFile, 'utf8').catch(() => ''))
       .split('\n')
@@ -57,7 +58,7 @@ describe('action.yml', () => {
 
   it('is a composite action with the documented inputs, none of them interpolated into a script', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs)).toEqual(['path', 'format', 'args', 'upload-sarif']);
+    expect(Object.keys(action.inputs)).toEqual(['path', 'format', 'args', 'upload-sarif', 'policy-ref']);
     expect(action.inputs.path.default).toBe('.');
     expect(action.inputs.format.default).toBe('sarif');
     for (const step of action.runs.steps as Obj[]) {
@@ -114,6 +115,66 @@ describe('GitLab template', () => {
     expect(cq.length).toBeGreaterThan(0);
     for (const i of cq) expect(Object.keys(i)).toEqual(expect.arrayContaining(['description', 'check_name', 'fingerprint', 'severity', 'location']));
     expect(existsSync(path.join(repo.dir, 'golive-report/golive.html'))).toBe(true);
+  });
+});
+
+describe('the trusted policy in CI: a pull request that turns a check off', () => {
+  let pr: TempRepo;
+  let origin: string;
+  const KEY = () => `export const k = '${fakeKey('sk', 'live', 'policy-ci')}';\n`;
+
+  beforeAll(async () => {
+    // The base repository as a remote (bare), and a checkout of a pull request that never fetched
+    // its base: the Action and the template must fetch it themselves.
+    pr = await tempRepo('golive-ci-policy-');
+    await pr.write({ 'README.md': '# shop\n', 'golive.config.json': '{}\n', 'src/keys.js': KEY() });
+    await pr.commit('base');
+    origin = `${pr.dir}-origin.git`;
+    await execa('git', ['clone', '-q', '--bare', pr.dir, origin]);
+    await pr.git('remote', 'add', 'origin', origin);
+    await pr.git('checkout', '-q', '-b', 'pr');
+    await pr.write({ 'golive.config.json': JSON.stringify({ checks: { 'credentials.no-secrets-in-source': 'off' } }, null, 2) });
+    await pr.commit('turn the secret scan off');
+  });
+  afterAll(async () => {
+    await pr.cleanup();
+    await rm(origin, { recursive: true, force: true });
+  });
+
+  it('the Action, on pull_request, takes the policy from origin/<base>: a blocking finding, the base values govern', async () => {
+    const { r, outputs } = await runAction({ path: '.', format: 'sarif', args: '--offline --only credentials' }, pr, { GITHUB_BASE_REF: 'main', GITHUB_EVENT_NAME: 'pull_request' });
+    expect(r.exitCode).toBe(0);
+    expect(outputs['exit-code']).toBe('1');
+    expect(await pr.git('rev-parse', '--verify', 'origin/main')).toMatch(/^[0-9a-f]{40}$/);
+    const log = JSON.parse(await readFile(path.join(pr.dir, 'golive-report/golive.sarif'), 'utf8')) as Obj;
+    const rules = (log.runs[0].results as Obj[]).map((x) => x.ruleId);
+    expect(rules).toContain('policy.unchanged');
+    expect(rules).toContain('credentials.no-secrets-in-source');
+    expect(log.runs[0].properties.policy).toMatchObject({ source: 'ref', ref: 'origin/main', file: 'golive.config.json' });
+    expect(r.stdout).toContain('policy from golive.config.json on origin/main');
+  });
+
+  it('the Action with policy-ref "none": the pull request\'s config governs, the check is skipped, never "ready"', async () => {
+    const { outputs } = await runAction({ path: '.', format: 'json', args: '--offline --only credentials', 'policy-ref': 'none' }, pr, { GITHUB_BASE_REF: 'main' });
+    const report = JSON.parse(await readFile(path.join(pr.dir, 'golive-report/golive.json'), 'utf8')) as Obj;
+    expect(report.target.policy).toMatchObject({ source: 'worktree' });
+    expect((report.checks as Obj[]).map((c) => c.id)).not.toContain('policy.unchanged');
+    expect(report.summary.verdict).not.toBe('ready');
+    expect(outputs['exit-code']).toBe('0');
+  });
+
+  it('the GitLab template, in a merge request pipeline, fetches the target branch and takes the policy from it', async () => {
+    await pr.git('update-ref', '-d', 'refs/remotes/origin/main');
+    const tpl = parse(repoFile('examples/ci/gitlab-ci.yml')) as Obj;
+    const cmd = (tpl.golive.script as string[]).join('\n').replace(/npx --yes "mintcash-golive@\$\{GOLIVE_VERSION\}"/, `node "${BIN}"`);
+    const env = cleanEnv({ ...tpl.variables, GOLIVE_ARGS: '--offline --only credentials', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main' });
+    const r = await execa('sh', ['-c', cmd], { cwd: pr.dir, env, extendEnv: false, reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('policy from golive.config.json on origin/main');
+    expect(r.stdout).toContain('checks.credentials.no-secrets-in-source: turned off');
+    const junit = await readFile(path.join(pr.dir, 'golive-report/golive-junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase [^>]*name="policy\.unchanged"[^>]*>\s*<failure/);
+    expect(await junitXsdProblems(junit)).toEqual([]);
   });
 });
 
