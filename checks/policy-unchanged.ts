@@ -24,22 +24,15 @@ export default defineCheck({
   requires: ['policy'],
   run({ evidence }) {
     const p = evidence.policy;
-    const facts: Record<string, unknown> = {
-      source: p.source,
-      ...(p.ref ? { ref: p.ref } : {}),
-      ...(p.commit ? { commit: p.commit } : {}),
-      ...(p.file ? { policyFile: p.file } : {}),
-      ...(p.worktreeFile ? { worktreeConfig: p.worktreeFile } : {}),
-    };
+    // Where the policy came from is in the report's target.policy and at the top of every format.
     if (p.source === 'worktree') {
       if (p.pullRequest) {
         return {
           status: 'pending',
           summary: `A ${p.pullRequest.ci} pull-request build into ${p.pullRequest.base} with no trusted policy: the change under review's own config governs this run. Pass ${p.pullRequest.suggestion}.`,
-          evidence: facts,
         };
       }
-      return { summary: 'No trusted policy: the working tree\'s config governs (a local run). In CI, pass --policy-ref <base branch> or --policy <file>.', evidence: facts };
+      return { summary: 'No trusted policy: the working tree\'s config governs (a local run). In CI, pass --policy-ref <base branch> or --policy <file>.' };
     }
     const findings: FindingInput[] = p.changes.map((c) => ({
       messageId: c.kind,
@@ -62,6 +55,6 @@ export default defineCheck({
       weak === 0
         ? `The working tree's config is as strict as ${from}${also}.`
         : `${weak} weakening${weak === 1 ? '' : 's'} of ${from}${also}: none applies until merged; the trusted values govern this run.`;
-    return { findings, summary, evidence: facts };
+    return { findings, summary };
   },
 });

@@ -10,7 +10,6 @@
 // `productionConfig`, `env` names) and what counts (`environment`). Everything else (`rehearsal`
 // amounts, return URL, key file) is the working tree's.
 import { isDeepStrictEqual } from 'node:util';
-import type { Severity } from '../engine/types.js';
 import type { PolicyChange } from '../evidence/types.js';
 import type { GoliveConfig, PluginEntry, SeveritySetting, WaiverConfig } from './schema.js';
 
@@ -44,7 +43,7 @@ function rank(s: SeveritySetting | undefined): number {
   return s === 'off' ? 0 : s === 'warning' ? 1 : s === undefined ? 2 : 3;
 }
 
-const shownSetting = (s: SeveritySetting | undefined, dflt: Severity | undefined) => (s === undefined ? `unset (its default${dflt ? `, ${dflt}` : ''})` : `"${s}"`);
+const shownSetting = (s: SeveritySetting | undefined) => (s === undefined ? 'on at its default severity' : `at "${s}"`);
 
 /** A date-only expiry ends at the end of that day (UTC), as waivers.ts reads it. */
 function expiry(w: Pick<WaiverConfig, 'expires'>): number {
@@ -109,7 +108,7 @@ export function comparePolicy(input: PolicyCompareInput): PolicyComparison {
     if (rank(ws) < rank(ts)) {
       const kind = ws === 'off' ? 'check-off' : 'check-downgraded';
       const what = ws === 'off' ? 'turned off' : ws === 'warning' ? 'downgraded to "warning"' : `no longer set to "error" (its own warnings stop blocking)`;
-      say(kind, ws === undefined ? ['checks'] : ['checks', id], `checks.${id}: ${what}; ${on} has it ${shownSetting(ts, undefined)}`);
+      say(kind, ws === undefined ? ['checks'] : ['checks', id], `checks.${id}: ${what}; ${on} has it ${shownSetting(ts)}`);
     }
   }
   e.checks = checks;
