@@ -67,7 +67,9 @@ export function decideGate(checks: readonly CheckResult[], opts: GateOptions): R
   const off = checks.filter((c) => isOff(c) && applies(c)).map((c) => c.id);
   const proven = checks.filter(isProven).length;
   const inScope = checks.filter((c) => !isOff(c) && c.status !== 'skip').length;
-  const gate = blocking.length > 0 || proven === 0 ? 'fail' : 'pass';
+  // The policy check judges the config, not the integration: on its own it proves nothing.
+  const provenItems = checks.filter((c) => isProven(c) && c.section !== 'policy').length;
+  const gate = blocking.length > 0 || provenItems === 0 ? 'fail' : 'pass';
   const considered = checks.filter((c) => !isOff(c) && applies(c));
   const notProven = considered.flatMap((c) => {
     const why = isProven(c) ? acceptedUnproven(c) : undefined;

@@ -32,6 +32,7 @@ describe('decideGate', () => {
     ['nothing proven: every check skipped', [c('webhook.https', 'skip'), c('webhook.public', 'skip')], { scoped: true }, 'fail', 'not-ready'],
     ['nothing proven: every check off', [c('credentials.live-keys', 'skip', 'off')], {}, 'fail', 'not-ready'],
     ['nothing proven: no checks at all', [], {}, 'fail', 'not-ready'],
+    ['nothing proven but the policy: the config is not the integration', [c('policy.unchanged', 'pass'), c('webhook.https', 'skip')], { scoped: true }, 'fail', 'not-ready'],
   ])('%s -> gate %s, %s', (_name, checks, opts, gate, verdict) => {
     const s = decideGate(checks, { ...full, ...opts });
     expect(s.gate).toBe(gate);
