@@ -124,7 +124,9 @@ export async function loadConfigPolicy(dir: string, configPath: string | undefin
     pluginId: { trusted: idOf(resolved.trustedDir), worktree: idOf(worktree.file ? path.dirname(worktree.file) : dir) },
     trustedName: resolved.origin.source === 'ref' ? (resolved.origin.ref ?? 'the base') : 'the policy file',
   });
-  const changes = [...resolved.fileChanges, ...compared.changes.map((c) => ({ ...c, ...(resolved.worktreeFile ? { file: resolved.worktreeFile } : {}) }))];
+  // A change sits in the working tree's config; with that deleted, in the trusted one it replaced.
+  const at = resolved.worktreeFile ?? (resolved.origin.source === 'ref' ? resolved.origin.file : undefined);
+  const changes = [...resolved.fileChanges, ...compared.changes.map((c) => ({ ...c, ...(at ? { file: at } : {}) }))];
   return { config: compared.effective, worktree, resolved, changes };
 }
 

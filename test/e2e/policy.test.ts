@@ -297,6 +297,26 @@ describe('monorepo: which file governs a package is policy too', () => {
   });
 });
 
+describe('which file is the policy', () => {
+  it('a config deleted by the pull request still governs, and the deletion is named', async () => {
+    const r = await repo({ 'golive.config.json': JSON.stringify({ checks: { 'credentials.no-secrets-in-source': 'error' } }) });
+    await branch(r, 'pr', {}, ['golive.config.json']);
+    const { report, byId } = await check(r.dir, ['--policy-ref', 'main', '--offline', '--only', 'credentials']);
+    expect(where(byId['policy.unchanged'])).toEqual(['golive.config.json: check-downgraded', 'golive.config.json: config-deleted']);
+    expect(byId['policy.unchanged']!.findings[1]!.message).toBe('golive.config.json is deleted: on main it governs the repository root, and it still does');
+    expect(report.target.policy).toMatchObject({ source: 'ref', file: 'golive.config.json' });
+  });
+
+  it('a policy file inside the repository under check is honoured with a warning', async () => {
+    const r = await repo({ 'ci/golive-policy.json': JSON.stringify({ checks: { 'webhook.code-dedup': 'off' } }) });
+    const { byId, report } = await check(r.dir, ['--policy', path.join(r.dir, 'ci/golive-policy.json'), '--offline']);
+    expect(report.target.policy?.source).toBe('file');
+    expect(byId['policy.unchanged']).toMatchObject({ status: 'warn' });
+    expect(where(byId['policy.unchanged'])).toEqual([': policy-file-in-repo']);
+    expect(byId['webhook.code-dedup']!.status).toBe('skip');
+  });
+});
+
 describe('off is not proven', () => {
   let ids: string[];
   const KEEP = ['policy.unchanged', 'credentials.no-secrets-in-source', 'credentials.no-test-keys-in-prod'];
