@@ -19,7 +19,7 @@ export const STATUS_MEANINGS: ReadonlyArray<readonly [string, string]> = [
   ['fail', 'a finding at the gate\'s level: blocks.'],
   ['pending', 'in scope but not proven yet (no webhook URL, no keys, no handler found, rehearsal not done): blocks, and says what to do.'],
   ['error', 'could not run, a prerequisite failed (endpoint unreachable, TLS failed), or not everything could be examined: blocks, and says how to fix it.'],
-  ['skip', 'out of scope by your choice: --offline, --only/--skip, "off" in config, or nothing of its kind in a scoped run.'],
+  ['skip', 'out of scope by your choice: --offline, --only/--skip, "off" in config, not applicable by the trusted policy (with its reason), or nothing of its kind in a scoped run.'],
 ];
 
 export interface VerdictText {
