@@ -23,6 +23,7 @@ export interface EmulateOptions {
   retryScale: string;
   refundDelay: string;
   credentialsDir?: string;
+  repair?: boolean;
 }
 
 function intOption(value: string, name: string, min: number, max: number): number {
@@ -62,8 +63,11 @@ export async function runEmulate(
     if (!ok) throw new GoliveError('USAGE', `${flag} must be an http(s) URL, got "${value}"`);
   }
 
+  if (opts.repair && !opts.state) throw new GoliveError('USAGE', '--repair needs --state <file>: it repairs that file\'s log');
   const { startEmulator } = await import('../emulator/server.js');
   const emu = await startEmulator({
+    repair: Boolean(opts.repair),
+    note: (line) => io.out(`${line}\n`),
     host: opts.host,
     port,
     statePath: opts.state ? resolve(opts.state) : undefined,
@@ -117,7 +121,7 @@ export async function runEmulate(
       `  Hosted page test cards:  4242424242424242 pays, 4000000000000002 declines`,
       `  Test hooks (loopback):   POST /__emulator/clock {"advanceDays":7}, GET /__emulator/deliveries, GET /__emulator/events`,
     ];
-    if (opts.state) lines.push(`  State file:              ${resolve(opts.state)} (+ .wal; every change is on disk before its reply)`);
+    if (opts.state) lines.push(`  State file:              ${resolve(opts.state)} (+ .wal, locked by this emulator; every change is on disk before its reply)`);
     if (!isLoopbackHost(opts.host)) lines.push('', `  Warning: listening on ${opts.host}, beyond this machine; test hooks still answer only on loopback.`);
     lines.push('', 'Press Ctrl-C to stop.');
     io.out(`${lines.join('\n')}\n`);
@@ -142,6 +146,17 @@ export function registerEmulate(program: Command, setCode: (code: number) => voi
     .option('--retry-scale <factor>', 'multiply webhook retry delays (1 = the real 30 s … 6 h schedule)', '1')
     .option('--refund-delay <ms>', 'emulator time a refund stays in flight', '1000')
     .option('--credentials-dir <dir>', 'where to write the test.env/live.env credential files (default: a new temp dir)')
+    .option('--repair', 'with --state: start from the last good log record when the log is damaged (the rest is saved aside), and reset an impossible clock')
+    .addHelpText('after', `
+With --state, every change is fsync'ed to <file>.wal (length-prefixed, checksummed records) before
+its reply, and <file>.lock keeps a second emulator off the same file. A damaged log stops start-up
+with the byte offset of the first bad record; --repair keeps every record before it.
+
+Examples:
+  $ golive emulate                                   sandbox and live base URLs on port 4010
+  $ golive emulate --state emu.json --retry-scale 0.001
+  $ golive emulate --state emu.json --repair         after "the emulator state log ... is damaged"
+  $ curl -X POST http://127.0.0.1:4010/__emulator/clock -d '{"advanceDays":8}'`)
     .action(async (opts: EmulateOptions) => {
       // Ctrl-C is the normal way to stop a server. bin/golive.js owns SIGINT and runs interrupt
       // hooks before it exits, so the emulator stops (and saves its state) from such a hook; SIGTERM

@@ -3,7 +3,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { buildEnvelope, type EventName, type WebhookEnvelope } from '../mintcash/events.js';
 import { Clock, Waker } from './clock.js';
-import { canonicalJson, issueKey, type ApiKeyRec, type EmulatorState, type Env, type MerchantRec } from './model.js';
+import { MAX_CLOCK_ADVANCE_MS, MAX_CLOCK_OFFSET_MS, canonicalJson, issueKey, type ApiKeyRec, type EmulatorState, type Env, type MerchantRec } from './model.js';
 import { EmuError } from './validate.js';
 import { settleDueRefunds, nextRefundDue } from './payments.js';
 import { runDueRenewals, nextRenewalDue } from './subscriptions.js';
@@ -22,6 +22,8 @@ export interface CoreOptions {
   onChange?: () => void;
   /** Resolves when every change so far is durable (the state file's log is fsync'ed). */
   commit?: () => Promise<void>;
+  /** The clock moved forward: whatever waits on it (webhook retries) re-arms. */
+  onAdvance?: () => void;
   eventLogLimit?: number;
 }
 
@@ -30,7 +32,6 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export class Core {
   readonly clock: Clock;
   readonly waker: Waker;
-  readonly events: WebhookEnvelope[] = [];
   baseUrl: string;
 
   constructor(
@@ -64,9 +65,22 @@ export class Core {
     return this.opts.commit?.() ?? Promise.resolve();
   }
 
+  /** Every event fired, oldest first (kept in the state, so it survives a restart). */
+  get events(): WebhookEnvelope[] {
+    return Object.values(this.state.events) as WebhookEnvelope[];
+  }
+
+  /**
+   * Moves the emulator clock forward. Bounded (ten years a call, a century in all): a clock
+   * beyond what a Date can hold would turn every later request into a 500, even after a restart.
+   */
   advanceClock(ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new EmuError(400, 'invalid_argument', 'advance must be a non-negative number (advanceMs, advanceSeconds or advanceDays)');
+    if (ms > MAX_CLOCK_ADVANCE_MS) throw new EmuError(400, 'invalid_argument', `advance at most ${MAX_CLOCK_ADVANCE_MS / 86_400_000} days at a time (asked for ${Math.round(ms / 86_400_000)})`);
+    if (this.clock.offsetMs + ms > MAX_CLOCK_OFFSET_MS) throw new EmuError(400, 'invalid_argument', `the emulator clock stays within ${MAX_CLOCK_OFFSET_MS / 86_400_000} days of real time`);
     this.waker.advance(ms);
     this.changed();
+    this.opts.onAdvance?.();
   }
 
   /**
@@ -95,12 +109,14 @@ export class Core {
 
   /** Fires a webhook event and keeps it in the event log. */
   emit(event: EventName, type: WebhookEnvelope['type'], environment: Env, data: unknown): void {
-    const envelope = buildEnvelope({ event, type, environment, data, createdAt: this.nowIso() });
-    this.events.push(envelope as WebhookEnvelope);
+    const envelope = buildEnvelope({ event, type, environment, data, createdAt: this.nowIso() }) as WebhookEnvelope;
+    const log = this.state.events;
+    log[envelope.eventId] = envelope;
     const limit = this.opts.eventLogLimit ?? 5000;
-    // Trim in batches so a long run does not shift the whole array on every event.
-    if (this.events.length > limit + 500) this.events.splice(0, this.events.length - limit);
-    this.opts.emit(envelope as WebhookEnvelope);
+    // Trim in batches so a long run does not rewrite the log on every event.
+    const ids = Object.keys(log);
+    if (ids.length > limit + 500) for (const id of ids.slice(0, ids.length - limit)) delete log[id];
+    this.opts.emit(envelope);
   }
 
   /**

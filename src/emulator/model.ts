@@ -62,7 +62,22 @@ export interface OrderRec {
   updatedAt: string;
 }
 
+/** MintCash's documented payment `billingAddress` (API-FACTS §12.2): every field may be null. */
+export interface BillingAddressRec {
+  country: string | null;
+  postalCode: string | null;
+  name: string | null;
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+}
+
+export const BILLING_FIELDS = ['country', 'postalCode', 'name', 'line1', 'line2', 'city', 'state'] as const;
+
 export interface PaymentRec extends OrderRec {
+  /** Absent on records saved before billing addresses were kept: read as all null. */
+  billingAddress?: BillingAddressRec;
   amountRefunded: number;
   card: CardRec | null;
   providerTransactionId: string | null;
@@ -123,7 +138,14 @@ export interface EmulatorState {
   deliveries: Record<string, PendingDelivery>;
   /** Every delivery attempt, keyed `<eventId>#<attempt>`, oldest first. */
   deliveryLog: Record<string, DeliveryAttempt>;
+  /** Every event fired, by eventId, oldest first (`GET /__emulator/events`); survives a restart. */
+  events: Record<string, unknown>;
 }
+
+/** The emulator clock stays within a century of real time: beyond that, dates stop meaning anything. */
+export const MAX_CLOCK_OFFSET_MS = 36_500 * 86_400_000;
+/** One `POST /__emulator/clock` moves it at most ten years. */
+export const MAX_CLOCK_ADVANCE_MS = 3_650 * 86_400_000;
 
 export interface PendingDelivery {
   eventId: string;
@@ -133,7 +155,7 @@ export interface PendingDelivery {
   body: string;
   /** Index of the next attempt in the retry schedule. */
   attempt: number;
-  /** Wall-clock ms of the first attempt; retries are due relative to it. */
+  /** Emulator-clock ms of the first attempt; retries are due relative to it, on the emulator clock. */
   firstAt: number;
   dueAt: number;
 }
@@ -196,6 +218,7 @@ export function freshState(at: string, webhookSecret?: string): EmulatorState {
     idempotency: {},
     deliveries: {},
     deliveryLog: {},
+    events: {},
   };
 }
 
@@ -206,6 +229,7 @@ export function isEmulatorState(v: unknown): v is EmulatorState {
   return (
     s.version === 1 &&
     typeof s.clockOffsetMs === 'number' &&
+    Number.isFinite(s.clockOffsetMs) &&
     typeof s.merchants === 'object' &&
     Array.isArray(s.keys) &&
     typeof s.webhookSecret === 'string' &&

@@ -6,7 +6,7 @@ import type { Caller, Core } from './core.js';
 import { cardRecord, lookupCard } from './cards.js';
 import { cardOrReturnUrl, chargeableToken, newOrder, ownedBy, saveCard } from './orders.js';
 import { paymentView, refundView } from './views.js';
-import { EmuError, amountOf, asBody, currencyOf, customerOf, externalIdOf, optString } from './validate.js';
+import { EmuError, amountOf, asBody, billingOf, currencyOf, customerOf, externalIdOf, optString } from './validate.js';
 import type { EventName } from '../mintcash/events.js';
 
 export const payIndex = (c: Caller, externalId: string) => `p:${c.merchant.id}:${c.environment}:${externalId}`;
@@ -24,6 +24,7 @@ export function createPayment(core: Core, c: Caller, raw: unknown) {
   const currency = currencyOf(body.currency);
   const customer = customerOf(body.customer, true);
   const { cardToken, returnUrl } = cardOrReturnUrl(body, 'a hosted-page payment');
+  const billingAddress = billingOf(body);
   const index = payIndex(c, externalId);
   const { existing, hash } = core.idempotent(index, body, (id) => core.state.payments[id]);
   if (existing) return paymentView(existing);
@@ -31,6 +32,7 @@ export function createPayment(core: Core, c: Caller, raw: unknown) {
 
   const p: PaymentRec = {
     ...newOrder(core, c, body, { externalId, requestHash: hash, amount, currency, customer, returnUrl, hosted: !token }),
+    billingAddress,
     amountRefunded: 0,
     card: null,
     providerTransactionId: null,

@@ -2,6 +2,7 @@
 // requestId on every failure) plus loopback-only `/__emulator/*` hooks for tests and the hosted page.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomAlnum } from './model.js';
+import { describeError } from '../errors.js';
 import { normaliseIp, type Core } from './core.js';
 import { EmuError, invalid } from './validate.js';
 import { isLoopbackHost } from '../mintcash/environments.js';
@@ -31,11 +32,13 @@ export function createHandler(core: Core, deliverer: Deliverer) {
         try {
           await core.commit();
           return reply;
-        } catch {
-          return errorReply(new EmuError(500, 'internal', 'the emulator could not save this change; it may not have happened'));
+        } catch (e) {
+          // Never a 200 for what is not on disk (a full disk, a short write): 503, as a MintCash
+          // outage would be, so a client retries with the same externalId.
+          return errorReply(new EmuError(503, 'unavailable', `the emulator could not save this request to its state file (${describeError(e)}); it may or may not have happened: retry it with the same externalId`));
         }
       })
-      .then((reply) => send(res, reply, requestId));
+      .then((reply) => send(res, reply, requestId, core.clock.now()));
   };
 }
 
@@ -44,8 +47,11 @@ function errorReply(e: unknown): Reply {
   return { status: 500, json: { code: 'internal', message: 'emulator internal error', details: {} } };
 }
 
-function send(res: ServerResponse, reply: Reply, requestId: string): void {
+function send(res: ServerResponse, reply: Reply, requestId: string, now: number): void {
   res.setHeader('x-request-id', requestId);
+  // The emulator's own time, as a real server's Date header gives its own: a client can tell how
+  // far the emulator clock is from its own (emulator-clock times are not wall-clock times).
+  res.setHeader('date', new Date(now).toUTCString());
   if (reply.location) {
     res.writeHead(reply.status, { location: reply.location });
     res.end();
@@ -165,7 +171,6 @@ async function hooks(core: Core, deliverer: Deliverer, req: IncomingMessage, met
     case 'POST clock': {
       const b = await body();
       const ms = num(b.advanceMs) + num(b.advanceSeconds) * 1000 + num(b.advanceDays) * 86_400_000;
-      if (!(ms >= 0) || !Number.isFinite(ms)) throw invalid('advance must be a non-negative number (advanceMs, advanceSeconds or advanceDays)');
       core.advanceClock(ms);
       return { status: 200, json: { now: core.nowIso(), offsetMs: core.clock.offsetMs } };
     }

@@ -1,6 +1,6 @@
 // Request validation with MintCash's error taxonomy (API-FACTS §5.2): every failure is a 400
 // `invalid_argument` with the documented reason label in `details.reason`.
-import type { CustomerRec } from './model.js';
+import { BILLING_FIELDS, type BillingAddressRec, type CustomerRec } from './model.js';
 import { randomUUID } from 'node:crypto';
 
 /** An error the emulator answers with the documented envelope. */
@@ -87,3 +87,26 @@ export function intervalDaysOf(v: unknown): number {
   }
   return v;
 }
+
+/**
+ * The payment's billing address. The request field is `billing` (API-FACTS §4.2; its sub-fields
+ * are not shown), the record field `billingAddress` with `country`, `postalCode`, `name`, `line1`,
+ * `line2`, `city`, `state` (§12.2). Tolerant: either name is read, unknown sub-fields are ignored.
+ * Precise: a known sub-field must be a string or null, and every record carries all seven.
+ */
+export function billingOf(body: Body): BillingAddressRec {
+  const raw = body.billing ?? body.billingAddress;
+  const out = Object.fromEntries(BILLING_FIELDS.map((k) => [k, null])) as unknown as BillingAddressRec;
+  if (raw === undefined || raw === null) return out;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('billing must be an object', 'invalidBilling');
+  const b = raw as Body;
+  for (const k of BILLING_FIELDS) {
+    const v = b[k];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || v.length > 200) throw invalid(`billing.${k} must be a string of at most 200 characters`, 'invalidBilling');
+    out[k] = v;
+  }
+  return out;
+}
+
+export const EMPTY_BILLING: BillingAddressRec = Object.freeze(Object.fromEntries(BILLING_FIELDS.map((k) => [k, null]))) as unknown as BillingAddressRec;

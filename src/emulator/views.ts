@@ -3,6 +3,7 @@
 // reference (§19.2; the client also accepts the wrapped one).
 import { toMajor } from '../mintcash/amounts.js';
 import type { ApiKeyRec, PaymentRec, RefundRec, SubscriptionRec } from './model.js';
+import { EMPTY_BILLING } from './validate.js';
 
 export function paymentView(p: PaymentRec) {
   return {
@@ -19,6 +20,7 @@ export function paymentView(p: PaymentRec) {
     cardToken: p.cardToken,
     card: p.card,
     customer: p.customer,
+    billingAddress: { ...(p.billingAddress ?? EMPTY_BILLING) },
     failureCode: p.failureCode,
     failureMessage: p.failureMessage,
     description: p.description,

@@ -2,7 +2,8 @@
 // with `x-signature`, at least once, retried on non-2xx or timeout along the printed schedule
 // (time-scaled here so tests and practice need not wait hours), with a log of every attempt. Test
 // and live events go to their own URL (the environments share nothing, §1). Pending retries and
-// the log live in the emulator state, so they survive a restart.
+// the log live in the emulator state, so they survive a restart. Retries are due on the emulator
+// clock: advancing it by six hours delivers every retry due by then.
 import { signBody, SIGNATURE_HEADER } from '../mintcash/signature.js';
 import { WEBHOOK_RETRY_SCHEDULE_MS, WEBHOOK_TIMEOUT_MS, type WebhookEnvelope } from '../mintcash/events.js';
 import type { DeliveryAttempt, Env, PendingDelivery } from './model.js';
@@ -28,15 +29,24 @@ export interface DelivererOptions {
   /** Attempts kept in the log (oldest dropped first). */
   logLimit?: number;
   store: DeliveryStore;
+  /** The emulator clock (ms); retries are scheduled on it. Defaults to wall time. */
+  now?: () => number;
 }
+
+const MAX_TIMER_MS = 60 * 60 * 1000;
 
 export class Deliverer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
   private readonly running = new Set<Promise<void>>();
+  private readonly attempting = new Set<string>();
   private closed = false;
 
   constructor(private readonly opts: DelivererOptions) {}
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
 
   /** The test (sandbox) URL; `urlFor('live')` for the other one. */
   get url(): string | undefined {
@@ -61,7 +71,7 @@ export class Deliverer {
     const environment: Env = envelope.environment === 'live' ? 'live' : 'test';
     const url = this.opts.urls[environment];
     if (!url || this.closed) return;
-    const now = Date.now();
+    const now = this.now();
     this.opts.store.pending[envelope.eventId] = { eventId: envelope.eventId, environment, url, body: JSON.stringify(envelope), attempt: 0, firstAt: now, dueAt: now };
     this.schedule(envelope.eventId);
   }
@@ -71,15 +81,28 @@ export class Deliverer {
     for (const id of Object.keys(this.opts.store.pending)) this.schedule(id);
   }
 
+  /** The clock moved: every waiting retry is re-armed against the new time (due ones go now). */
+  reschedule(): void {
+    for (const [id, t] of this.timers) {
+      clearTimeout(t);
+      this.timers.delete(id);
+    }
+    this.resume();
+  }
+
   private schedule(eventId: string): void {
     const rec = this.opts.store.pending[eventId];
-    if (!rec || this.closed || this.timers.has(eventId)) return;
+    // An attempt in flight schedules its own next one when it ends.
+    if (!rec || this.closed || this.timers.has(eventId) || this.attempting.has(eventId)) return;
     const t = setTimeout(() => {
       this.timers.delete(eventId);
-      const p = this.attempt(eventId);
+      // A long wait is split (timers cannot wait past ~24 days); not due yet: wait again.
+      if ((this.opts.store.pending[eventId]?.dueAt ?? 0) > this.now()) return this.schedule(eventId);
+      this.attempting.add(eventId);
+      const p = this.attempt(eventId).finally(() => this.attempting.delete(eventId));
       this.running.add(p);
       void p.finally(() => this.running.delete(p));
-    }, Math.max(0, rec.dueAt - Date.now()));
+    }, Math.min(Math.max(0, rec.dueAt - this.now()), MAX_TIMER_MS));
     t.unref();
     this.timers.set(eventId, t);
   }
@@ -93,7 +116,7 @@ export class Deliverer {
     const ac = new AbortController();
     this.inFlight.add(ac);
     const timer = setTimeout(() => ac.abort(), this.opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
-    const at = new Date().toISOString();
+    const at = new Date(this.now()).toISOString();
     const t0 = performance.now();
     let status: number | null = null;
     let error: string | null = null;
@@ -143,6 +166,7 @@ export class Deliverer {
       pending.dueAt = rec.firstAt + (WEBHOOK_RETRY_SCHEDULE_MS[next] ?? 0) * (this.opts.retryScale ?? 1);
     }
     this.opts.store.changed();
+    this.attempting.delete(eventId);
     if (!ok && !last) this.schedule(eventId);
   }
 

@@ -3,14 +3,13 @@
 // same externalId replays instead of charging twice, and webhook retries that were due (and the
 // delivery log) carry on after the restart. Test and live are two base URLs with their own keys
 // and their own webhook URLs.
-import { execa, type ResultPromise } from 'execa';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import type { ResultPromise } from 'execa';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv } from '../e2e/cli.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
-import { call, receiver, until } from './helpers.js';
+import { call, receiver, spawnEmulatorIn, until } from './helpers.js';
 
 const dirs: string[] = [];
 const children: ResultPromise[] = [];
@@ -22,37 +21,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-const parseEnv = (text: string) => Object.fromEntries(text.split('\n').filter((l) => l.includes('=') && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-
-/** Starts `golive emulate` on a state file; resolves once it prints its URL. */
-async function spawnEmulator(dir: string, extra: string[] = [], env: Record<string, string> = {}, fresh = true) {
-  const child = execa('node', [BIN, 'emulate', '--port', '0', '--state', join(dir, 'emu.json'), '--credentials-dir', join(dir, 'creds'), ...extra], {
-    env: cleanEnv(env),
-    extendEnv: false,
-    reject: false,
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  await until(() => out.includes('Ctrl-C'), 'the emulator to start', 20_000);
-  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] as string;
-  const test = parseEnv(await readFile(join(dir, 'creds', 'test.env'), 'utf8'));
-  // A stale live.env from an earlier start is never read when this start wrote none.
-  const live = fresh ? parseEnv(await readFile(join(dir, 'creds', 'live.env'), 'utf8')) : {};
-  return {
-    url,
-    liveUrl: `${url}/live`,
-    test: { publicKey: test.MINTCASH_PUBLIC_KEY as string, secretKey: test.MINTCASH_SECRET_KEY as string },
-    live: { publicKey: live.MINTCASH_PUBLIC_KEY as string, secretKey: live.MINTCASH_SECRET_KEY as string, baseUrl: live.MINTCASH_BASE_URL as string },
-    webhookSecret: test.MINTCASH_WEBHOOK_SECRET as string,
-    output: () => out,
-    async kill9() {
-      child.kill('SIGKILL');
-      const r = await child;
-      expect(r.signal).toBe('SIGKILL');
-    },
-  };
-}
+const spawnEmulator = (dir: string, extra: string[] = [], env: Record<string, string> = {}, fresh = true) => spawnEmulatorIn(children, dir, extra, env, fresh);
 
 const hosted = (externalId: string) => ({ amount: 100, currency: 'USD', externalId, customer: { externalId: 'c1' }, returnUrl: 'https://shop.example/' });
 

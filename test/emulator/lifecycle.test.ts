@@ -75,6 +75,25 @@ describe('externalId idempotency', () => {
   });
 });
 
+describe('billingAddress on payments', () => {
+  it('is echoed from the request\'s billing (API and webhook data), all-null without one, and validated', async () => {
+    emu = await startEmulator();
+    const auth = emu.credentials('test');
+    const billing = { name: 'Ada Operator', line1: '1 Mint St', line2: null, city: 'Lisbon', postalCode: '1100-001', country: 'PT', state: null, extra: 'ignored' };
+    const created = (await call(emu.url, 'POST', '/payments', auth, pay('b1', { billing }))).json;
+    const expected = { name: 'Ada Operator', line1: '1 Mint St', line2: null, city: 'Lisbon', postalCode: '1100-001', country: 'PT', state: null };
+    expect(created.billingAddress).toEqual(expected);
+    expect((await call(emu.url, 'GET', `/payments/${created.id}`, auth)).json.billingAddress).toEqual(expected);
+    const succeeded = emu.core.events.find((e) => e.event === 'payment.succeeded' && (e.data as { id: string }).id === created.id);
+    expect((succeeded?.data as { billingAddress: unknown }).billingAddress).toEqual(expected);
+    const none = (await call(emu.url, 'POST', '/payments', auth, pay('b2'))).json;
+    expect(none.billingAddress).toEqual({ country: null, postalCode: null, name: null, line1: null, line2: null, city: null, state: null });
+    const bad = await call(emu.url, 'POST', '/payments', auth, pay('b3', { billing: { city: 42 } }));
+    expect([bad.status, bad.json.code, bad.json.details.reason]).toEqual([400, 'invalid_argument', 'invalidBilling']);
+    expect((await call(emu.url, 'POST', '/payments', auth, pay('b4', { billing: 'Lisbon' }))).status).toBe(400);
+  });
+});
+
 describe('refunds', () => {
   it('one refund in flight at a time, events on settling, arithmetic up to the original amount', async () => {
     emu = await startEmulator({ refundSettleMs: 60_000 });
