@@ -88,12 +88,15 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   const envFile = flags.dotenv ?? flags.envFile;
   const root = await resolveTargetDir(dir);
   const policyFile = flags.policy ?? (io.env.GOLIVE_POLICY || undefined);
-  const { config, configFile, webhookUrlLine, registry, policy } = await loadProject(root, flags.config, {
+  const project = await loadProject(root, flags.config, {
     verbose: Boolean(flags.verbose),
     ...(policyFile ? { policyFile } : {}),
     ...(flags.policyRef !== undefined ? { policyRef: flags.policyRef } : {}),
     env: io.env,
   });
+  const { configFile, webhookUrlLine, registry, policy } = project;
+  if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');
+  const config = flags.apiBaseUrl ? { ...project.config, api: { ...project.config.api, baseUrl: await practiceApi(flags.apiBaseUrl, project.config.env, io.env, envFile) } } : project.config;
   // The rehearsal items always run: without --require-rehearsal they tell the verdict whether the
   // live dress rehearsal is done, but do not block the gate (decideGate).
   const selected = selectChecks(registry, flags.only, flags.skip);
@@ -104,7 +107,6 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   if (policy.source !== 'worktree' && policyCheck && !selected.includes(policyCheck) && !skippedByName) selected.unshift(policyCheck);
   const chosen = new Set(selected.map((c) => c.id));
   const notSelected = registry.checks.filter((c) => !chosen.has(c.id)).map((c) => c.id);
-  if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');
   // The report reader (and its schema) loads only for --baseline.
   const baseline = flags.baseline ? await readBaseline(flags.baseline) : undefined;
 
@@ -173,6 +175,27 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
 `);
   }
   return report.summary.gate === 'pass' ? 0 : 1;
+}
+
+/**
+ * `--api-base-url`, for practice against the emulator or the sandbox: refused before anything runs
+ * when a live key is at hand and the URL is not MintCash's live API host, so no live secret can be
+ * pointed elsewhere by a flag.
+ */
+async function practiceApi(url: string, names: { publicKey: string; secretKey: string }, env: NodeJS.ProcessEnv, envFile: string | undefined): Promise<string> {
+  const values = [env[names.publicKey], env[names.secretKey]];
+  if (envFile) {
+    const { readFile } = await import('node:fs/promises');
+    const { parseDotenv } = await import('../evidence/dotenv.js');
+    const text = await readFile(envFile, 'utf8').catch(() => '');
+    for (const e of parseDotenv(text).entries) if (e.name === names.publicKey || e.name === names.secretKey) values.push(e.value);
+  }
+  const { keyEnvironment } = await import('../mintcash/environments.js');
+  const { isMintcashLiveHost } = await import('../rehearsal/live-host.js');
+  if (values.some((v) => v && keyEnvironment(v) === 'live') && !isMintcashLiveHost(url, env)) {
+    throw usage(`refusing --api-base-url ${url} with live keys at hand: live keys go only to MintCash's live API host (https://api.mintcash.me)`, 'For practice, export the test pair (e.g. the emulator\'s test.env); an operator who trusts another live host names it in GOLIVE_ALLOW_LIVE_HOST. Nothing was sent.');
+  }
+  return url;
 }
 
 async function readBaseline(file: string): Promise<ReturnType<typeof import('../report/load.js').baselineFromReport>> {

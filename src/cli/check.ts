@@ -21,6 +21,7 @@ export interface CheckFlags {
   failOn: 'error' | 'warning';
   history?: boolean;
   webhookUrl?: string;
+  apiBaseUrl?: string;
   requireRehearsal?: boolean;
   baseline?: string;
   dotenv?: string;
@@ -70,7 +71,8 @@ Examples:
   $ golive check --format sarif --output golive.sarif --report-dir golive-report
   $ golive check --format json -o - --quiet > golive.json
   $ golive check --history --fail-on warning
-  $ golive check --baseline previous/golive-report.json`;
+  $ golive check --baseline previous/golive-report.json
+  $ golive check --require-rehearsal --api-base-url http://127.0.0.1:4010   (practice: test keys, emulator)`;
 
 export function registerCheck(program: Command, setCode: (code: number) => void): void {
   program
@@ -89,6 +91,7 @@ export function registerCheck(program: Command, setCode: (code: number) => void)
     .addOption(new Option('--fail-on <level>', 'lowest severity that fails the gate').argParser(oneOf(['error', 'warning'] as const, '--fail-on')).default('error'))
     .option('--history', 'also scan every commit of git history for keys')
     .option('--webhook-url <url>', 'the deployed live webhook endpoint to probe', parseUrlOption)
+    .option('--api-base-url <url>', 'the MintCash API (default config api.baseUrl); for practice against the emulator. Live keys go only to MintCash\'s live API host', parseUrlOption)
     .option('--require-rehearsal', 'the dress rehearsal must be complete (see `golive rehearse`)')
     .option('--baseline <report.json>', 'a previous JSON report: only new findings fail')
     .option('--dotenv <file>', 'a rendered production env file (KEY=value lines) to read keys from')

@@ -1,24 +1,29 @@
 // The body of `golive rehearse`: settings and safety rules (caps, key/URL environment), the prompt
 // source (terminal, answers file, or a refusal), resume-or-new, the run itself with a spinner, state
 // saved on every phase and on Ctrl-C, and the sign-off report.
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import ora, { type Ora } from 'ora';
 import path from 'node:path';
-import { GoliveError } from '../errors.js';
+import { GoliveError, describeError } from '../errors.js';
+import { acquireLock, describeHolder, type Lock } from '../lockfile.js';
 import { maskSecret } from '../engine/mask.js';
-import { classifyBaseUrl, environmentMismatch, keyEnvironment } from '../mintcash/environments.js';
+import { PRODUCTION_HOST, classifyBaseUrl, environmentMismatch, keyEnvironment } from '../mintcash/environments.js';
 import { formatMinor } from '../mintcash/amounts.js';
-import { createClient } from '../mintcash/client.js';
+import { createClient, type MintcashClient } from '../mintcash/client.js';
 import { askerFromPrompter, loadAnswers, type AnswersFile, type Asker } from '../rehearsal/asker.js';
 import { validateAnswers } from '../rehearsal/questions.js';
 import { isPractice, SIGNOFF_DIR } from '../rehearsal/signoff.js';
 import { PRACTICE_SCREEN_BANNER, openSummary, readableStatus, when } from '../rehearsal/screen.js';
 import type { Waiter, WebhookCheckSummary } from '../rehearsal/context.js';
-import { runRehearsal } from '../rehearsal/engine.js';
+import { runRehearsal, settlementReminder } from '../rehearsal/engine.js';
+import { apiHostOf, isMintcashLiveHost, sameApi } from '../rehearsal/live-host.js';
+import { keyFingerprint, merchantIdentity } from '../rehearsal/merchant.js';
+import { findOpenMoney } from '../rehearsal/open-money.js';
 import { writeSignOff } from '../rehearsal/files.js';
 import { plannedCalls, renderPlan } from '../rehearsal/plan.js';
 import { loadOrCreateOperatorKey, operatorKeyPath, type OperatorKey } from '../rehearsal/signing.js';
-import { isFinished, listStates, newRehearsalId, saveState } from '../rehearsal/store.js';
+import { isFinished, listStates, lockPath, newRehearsalId, rehearsalsDir, saveState, staleError } from '../rehearsal/store.js';
 import { STEP_IDS, emptyStep, type RehearsalSettings, type RehearsalState } from '../rehearsal/types.js';
 import { VERSION } from '../version.js';
 import type { RehearseFlags } from './rehearse.js';
@@ -116,26 +121,47 @@ async function operatorKey(flags: RehearseFlags, project: Project, io: RehearseI
   return key;
 }
 
+/** `golive rehearse …` with every flag a resume needs: every hint names this exact command. */
+export function resumeCommandOf(dir: string, flags: RehearseFlags): string {
+  const q = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const parts = ['golive rehearse'];
+  if (dir !== '.') parts.push(q(dir));
+  const pairs: Array<[string, string | undefined]> = [
+    ['--config', flags.config],
+    ['--api-base-url', flags.apiBaseUrl],
+    ['--webhook-url', flags.webhookUrl],
+    ['--answers', flags.answers],
+    ['--key-file', flags.keyFile],
+    ['--report-dir', flags.reportDir],
+  ];
+  for (const [flag, v] of pairs) if (v) parts.push(flag, q(v));
+  return parts.join(' ');
+}
+
 export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: RehearseIO): Promise<number> {
   const now = io.now ?? (() => new Date());
   const out = (s: string) => io.stdout.write(`${s}\n`);
   const root = await resolveTargetDir(dir);
   const project = await loadProject(root, flags.config);
   const reportDir = path.resolve(root, flags.reportDir ?? SIGNOFF_DIR);
+  const exclusive = [flags.resume && '--resume', flags.new && '--new', flags.report && '--report', flags.cleanup && '--cleanup', flags.dryRun && '--dry-run'].filter(Boolean);
   if (flags.resume && flags.new) throw new GoliveError('USAGE', '--resume and --new cannot be used together');
+  if (flags.cleanup && exclusive.length > 1) throw new GoliveError('USAGE', `--cleanup cannot be combined with ${exclusive.filter((x) => x !== '--cleanup').join(', ')}`);
+  const resumeCmd = resumeCommandOf(dir, flags);
 
   const { states, problems } = await listStates(root);
   for (const p of problems) io.stderr.write(`golive: skipped ${p}\n`);
   const signingKey = () => operatorKey(flags, project, io, root, out);
   if (flags.report) {
     const latest = states[0];
-    if (!latest) throw new GoliveError('USAGE', `no rehearsal found in ${path.join(root, '.golive', 'rehearsals')}`, { suggestion: 'Start one with `golive rehearse`.' });
-    const { files } = await writeSignOff(reportDir, latest, VERSION, now(), await signingKey());
+    if (!latest) throw new GoliveError('USAGE', `no rehearsal found in ${path.join(root, '.golive', 'rehearsals')}`, { suggestion: `Start one with \`${resumeCmd}\`.` });
+    // Re-renders what the record holds; the document keeps the record's own dates.
+    const { files } = await writeSignOff(reportDir, latest, VERSION, await signingKey());
     out(`${latest.status === 'completed' ? 'Sign-off' : `Partial sign-off (${latest.status})`} for rehearsal ${latest.id} written:\n${files.map((f) => `  ${f}`).join('\n')}`);
     return 0;
   }
 
-  const webhookUrl = project.config.webhook.url;
+  const webhookUrl = flags.webhookUrl ?? project.config.webhook.url;
   const settings = settingsFrom(flags, project, webhookUrl);
   const baseUrl = flags.apiBaseUrl ?? project.config.api.baseUrl;
   const names = project.config.env;
@@ -147,19 +173,30 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
   }
   if (!publicKey || !secretKey) {
     throw new GoliveError('USAGE', `the MintCash key pair is not set (${names.publicKey} / ${names.secretKey})`, {
-      suggestion: 'Export the live pair in this shell (never as a flag), or practise against `golive emulate` with its test pair.',
+      suggestion: 'Export the live pair in this shell (never as a flag), or practise against `golive emulate` with its test pair (README "Dress rehearsal").',
     });
   }
   const keyEnvs = [keyEnvironment(publicKey), keyEnvironment(secretKey)];
-  const mismatch = environmentMismatch(keyEnvs, baseUrl);
+  const liveHost = isMintcashLiveHost(baseUrl, io.env);
+  // Live keys to a host the operator named live (GOLIVE_ALLOW_LIVE_HOST) are their decision; every
+  // other refusal (test keys against production above all) stands.
+  const refused = environmentMismatch(keyEnvs, baseUrl);
+  const mismatch = refused?.startsWith('live-keys') && liveHost ? undefined : refused;
   if (mismatch) {
     throw new GoliveError('USAGE', `refusing to rehearse: ${MISMATCH_TEXT[mismatch]} (${baseUrl})`, {
       suggestion: 'Use live keys with https://api.mintcash.me, or test keys with the sandbox or the emulator. Nothing was sent.',
     });
   }
+  if (liveHost && apiHostOf(baseUrl) !== PRODUCTION_HOST) out(`Live API host named by GOLIVE_ALLOW_LIVE_HOST: ${apiHostOf(baseUrl)} (not MintCash's ${PRODUCTION_HOST}).`);
 
   const baseUrlKind = classifyBaseUrl(baseUrl);
-  if (isPractice({ keyEnvironment: keyEnvs[0] ?? 'test', baseUrlKind })) out(PRACTICE_SCREEN_BANNER);
+  const keyEnv = keyEnvs[0] ?? 'test';
+  const practice = isPractice({ keyEnvironment: keyEnv, baseUrlKind, liveHost });
+  if (practice) out(PRACTICE_SCREEN_BANNER);
+  if (flags.cleanup) {
+    const { runCleanup } = await import('./rehearse-cleanup.js');
+    return runCleanup({ root, flags, io, out, states, baseUrl, publicKey, secretKey, resumeCmd, now });
+  }
   let ask = io.asker;
   let answersFile: AnswersFile | undefined;
   if (!ask && flags.answers) {
@@ -175,14 +212,68 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     const { inquirerPrompter } = await import('./prompter.js');
     ask = askerFromPrompter(inquirerPrompter());
   }
+  if (ask.source.via === 'answers-file' && !practice) {
+    out(`=== SCRIPTED: answers come from ${ask.source.file}, not a person at a terminal. A scripted live sign-off counts only where the trusted policy sets rehearsal.allowScripted. ===`);
+  }
 
+  // One terminal per rehearsal directory: taken before anything is asked or sent.
+  const lock = await lockRehearsals(root, flags, resumeCmd, out);
+  try {
+    return await runLocked({ root, dir, flags, io, out, now, project, states, settings, baseUrl, baseUrlKind, liveHost, keyEnv, keyEnvs, publicKey, secretKey, webhookUrl, ask, answersFile, resumeCmd, lock, signingKey, practice });
+  } finally {
+    await lock.release();
+  }
+}
+
+interface LockedRun {
+  root: string;
+  dir: string;
+  flags: RehearseFlags;
+  io: RehearseIO;
+  out: (s: string) => void;
+  now: () => Date;
+  project: Project;
+  states: RehearsalState[];
+  settings: RehearsalSettings;
+  baseUrl: string;
+  baseUrlKind: ReturnType<typeof classifyBaseUrl>;
+  liveHost: boolean;
+  keyEnv: 'live' | 'test';
+  keyEnvs: Array<'live' | 'test' | undefined>;
+  publicKey: string;
+  secretKey: string;
+  webhookUrl: string | undefined;
+  ask: Asker;
+  answersFile: AnswersFile | undefined;
+  resumeCmd: string;
+  lock: Lock;
+  signingKey: () => Promise<OperatorKey>;
+  practice: boolean;
+}
+
+async function lockRehearsals(root: string, flags: RehearseFlags, resumeCmd: string, out: (s: string) => void): Promise<Lock> {
+  await mkdir(rehearsalsDir(root), { recursive: true });
+  const got = await acquireLock(lockPath(root), { purpose: 'golive rehearse', ...(flags.takeOver ? { takeOver: true } : {}) });
+  if (!got.ok) {
+    throw new GoliveError('USAGE', `this rehearsal is open in another terminal: ${describeHolder(got.holder)}`, {
+      suggestion: `Finish it there, or stop it there with Ctrl-C (its progress is saved). If that terminal is gone for good, take over here with: ${resumeCmd} --take-over (the other terminal, should it come back, can then save nothing).`,
+    });
+  }
+  if (got.lock.replaced) out(`Took over the rehearsal from ${describeHolder(got.lock.replaced)}; its last saved progress is kept, and it can no longer save.`);
+  return got.lock;
+}
+
+async function runLocked(r: LockedRun): Promise<number> {
+  const { root, flags, io, out, now, project, ask, answersFile, baseUrl, publicKey, secretKey, resumeCmd } = r;
+  // Read again under the lock: another terminal may have saved since the first look.
+  const { states } = await listStates(root);
   const unfinished = states.filter((s) => !isFinished(s));
   const candidate = !flags.new ? unfinished[0] : undefined;
-  if (flags.resume && !candidate) throw new GoliveError('USAGE', 'there is no unfinished rehearsal to resume', { suggestion: 'Start one with `golive rehearse --new`.' });
+  if (flags.resume && !candidate) throw new GoliveError('USAGE', 'there is no unfinished rehearsal to resume', { suggestion: `Start one with \`${resumeCmd} --new\`.` });
   if (answersFile) {
     // The whole file, before anything is created or sent: a script must not stop halfway through a paid run.
     const resumeAnswer = candidate && !flags.resume ? answersFile.answers.resume : 'resume';
-    const problems = validateAnswers(answersFile.answers, { settings, asksResume: Boolean(candidate && !flags.resume), ...(candidate && resumeAnswer === 'resume' ? { resuming: candidate } : {}) });
+    const problems = validateAnswers(answersFile.answers, { settings: r.settings, asksResume: Boolean(candidate && !flags.resume), ...(candidate && resumeAnswer === 'resume' ? { resuming: candidate } : {}) });
     if (problems.length > 0) {
       throw new GoliveError('USAGE', `--answers: ${answersFile.file} does not answer this rehearsal (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was created or sent`, {
         details: problems,
@@ -190,6 +281,10 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
       });
     }
   }
+  const client = createClient({ baseUrl, publicKey, secretKey, onResponse: (x) => ((lastRequestId = x.requestId ?? undefined), (lastDate = x.date ?? undefined)) });
+  let lastRequestId: string | undefined;
+  let lastDate: string | undefined;
+  const sameTarget = (s: RehearsalState) => sameApi(s.target.baseUrl, baseUrl) && s.target.publicKey === maskSecret(publicKey);
   let state: RehearsalState | undefined;
   if (candidate) {
     const choice = flags.resume
@@ -198,19 +293,20 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
           message: `Rehearsal ${candidate.id} (started ${when(candidate.createdAt)}) is ${readableStatus(candidate)}. Resume it?`,
           choices: [
             { value: 'resume', name: `Resume ${candidate.id}: ${openSummary(candidate)}` },
-            { value: 'new', name: 'Start a new rehearsal' },
+            { value: 'new', name: 'Start a new rehearsal (its open money is listed first; `--cleanup` refunds and cancels it)' },
           ],
           default: 'resume',
         });
     if (choice === 'resume') state = candidate;
   }
-  if (state && (state.target.baseUrl !== baseUrl || state.target.publicKey !== maskSecret(publicKey))) {
+  if (state && !sameTarget(state)) {
     throw new GoliveError('USAGE', `rehearsal ${state.id} ran against ${state.target.baseUrl} with key ${state.target.publicKey}; resume it with the same base URL and key pair`, {
       suggestion: 'Export the same keys and pass the same --api-base-url, or start over with --new.',
     });
   }
+  if (!state) await listOpenMoney(states, client, sameTarget, out, resumeCmd);
   // The signing key before the rehearsal is created: a key that cannot be made must not strand a paid run.
-  const key = await signingKey();
+  const key = await r.signingKey();
   const user = os.userInfo().username;
   const host = os.hostname();
   if (!state) {
@@ -222,15 +318,27 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
       createdAt: at,
       updatedAt: at,
       status: 'in_progress',
-      target: { baseUrl, baseUrlKind, keyEnvironment: keyEnvs[0] ?? 'test', publicKey: maskSecret(publicKey), ...(webhookUrl ? { webhookUrl } : {}) },
+      merchant: await merchantIdentity(root, project.config.rehearsal?.merchantId),
+      target: {
+        baseUrl,
+        baseUrlKind: r.baseUrlKind,
+        keyEnvironment: r.keyEnv,
+        publicKey: maskSecret(publicKey),
+        publicKeyFingerprint: keyFingerprint(publicKey),
+        apiHost: apiHostOf(baseUrl) ?? baseUrl,
+        liveHost: r.liveHost,
+        ...(r.webhookUrl ? { webhookUrl: r.webhookUrl } : {}),
+      },
       operator: { name: name.trim(), username: user, hostname: host },
-      settings,
+      settings: r.settings,
       steps: Object.fromEntries(STEP_IDS.map((k) => [k, emptyStep()])) as RehearsalState['steps'],
       sessions: [],
     };
-    out(`Rehearsal ${state.id} started against ${baseUrl} (${!isPractice(state.target) ? 'LIVE: real money' : 'PRACTICE: no real money'}).`);
+    out(`Rehearsal ${state.id} started against ${baseUrl} (${!r.practice ? 'LIVE: real money' : 'PRACTICE: no real money'}).`);
   } else {
     out(`Resuming rehearsal ${state.id} (started ${when(state.createdAt)} by ${state.operator.name}). Still open: ${openSummary(state)}.`);
+    const reminder = settlementReminder(state);
+    if (reminder) out(reminder);
   }
   const st = state;
   const session: RehearsalState['sessions'][number] = {
@@ -245,39 +353,48 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     // Test hook: die without cleanup exactly at a boundary, as a power cut or `kill -9` would.
     if (crashAt && crashAt === label) process.kill(process.pid, 'SIGKILL');
   };
+  const save = async () => {
+    // Taken over by another terminal: this one must not write at all.
+    if (!(await r.lock.stillHeld())) throw staleError(st.id, st.revision ?? 0, (st.revision ?? 0) + 1);
+    await saveState(root, st);
+  };
   const persist = async (label: string) => {
     st.updatedAt = now().toISOString();
-    await saveState(root, st);
+    await save();
     crash(label);
   };
   await persist('start');
   const waiter = spinner(io);
-  let lastRequestId: string | undefined;
-  const resumeCmd = ['golive rehearse', ...(dir !== '.' ? [dir] : []), ...(flags.apiBaseUrl ? ['--api-base-url', flags.apiBaseUrl] : []), ...(flags.answers ? ['--answers', flags.answers] : [])].join(' ');
   // Ctrl-C while a spinner waits (a signal, not a prompt): save, say how to resume, exit 130.
   const off = io.onInterrupt(async () => {
     waiter.stop();
     session.endedAt = now().toISOString();
     session.outcome = 'interrupted (Ctrl-C)';
-    await saveState(root, st);
+    await save().catch((e: unknown) => io.stderr.write(`golive: ${describeError(e)}\n`));
+    await r.lock.release();
     io.stderr.write(`\nInterrupted: rehearsal ${st.id} is saved. Resume with: ${resumeCmd}\n`);
     return 130;
   });
+  const practiceEnv = st.target.keyEnvironment;
   try {
     const outcome = await runRehearsal({
       state: st,
-      client: createClient({ baseUrl, publicKey, secretKey, onResponse: (r) => (lastRequestId = r.requestId ?? undefined) }),
+      client,
       lastRequestId: () => lastRequestId,
+      mintcashNow: () => (lastDate ? Date.parse(lastDate) || undefined : undefined),
+      resumeCommand: resumeCmd,
       ask,
       out,
       waiter,
       poll: { intervalMs: flags.pollInterval ?? 3000, maxAttempts: flags.pollMax ?? 100, maxMs: (flags.pollInterval ?? 3000) * (flags.pollMax ?? 100) + 60_000 },
       persist,
       afterSend: crash,
-      keys: { publicKey, publicKeyEnv: keyEnvs[0], secretKeyEnv: keyEnvs[1], webhookSecretSet: Boolean(io.env[names.webhookSecret]) },
-      webhookChecks: (progress) => webhookChecks(root, project, io.env, webhookUrl, progress),
+      keys: { publicKey, publicKeyEnv: r.keyEnvs[0], secretKeyEnv: r.keyEnvs[1], webhookSecretSet: Boolean(io.env[project.config.env.webhookSecret]) },
+      // Practice probes the endpoint as a test one (test events, test secret), whatever the config targets.
+      webhookChecks: (progress) => webhookChecks(root, practiceEnv === 'test' ? { ...project, config: { ...project.config, environment: 'test' } } : project, io.env, r.webhookUrl, progress),
+      webhookCheckCommand: ['golive check', ...(r.dir !== '.' ? [r.dir] : []), ...(flags.config ? ['--config', flags.config] : []), '--only webhook', ...(r.webhookUrl ? ['--webhook-url', r.webhookUrl] : [])].join(' '),
       now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      sleep: (ms) => new Promise((res) => setTimeout(res, ms)),
     });
     session.endedAt = now().toISOString();
     session.outcome = outcome.status;
@@ -285,14 +402,14 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     out(`\n${outcome.message}`);
     if (outcome.suggestion) out(`  ${outcome.suggestion}`);
     if (outcome.status === 'completed') {
-      const { files } = await writeSignOff(reportDir, st, VERSION, now(), key);
+      const { files } = await writeSignOff(path.resolve(root, flags.reportDir ?? SIGNOFF_DIR), st, VERSION, key);
       out(`Sign-off written:\n${files.map((f) => `  ${f}`).join('\n')}\nVerify it any time with \`golive report --verify ${files[0]}\`.`);
     }
     return outcome.status === 'completed' || outcome.status === 'paused' ? 0 : 1;
   } catch (e) {
     session.endedAt = now().toISOString();
     session.outcome = e instanceof GoliveError && e.code === 'INTERRUPTED' ? 'interrupted (Ctrl-C)' : 'stopped by an error';
-    await saveState(root, st).catch(() => undefined);
+    await save().catch(() => undefined);
     if (e instanceof GoliveError && e.code === 'INTERRUPTED') {
       throw new GoliveError('INTERRUPTED', `interrupted: rehearsal ${st.id} is saved`, { suggestion: `Resume with: ${resumeCmd}` });
     }
@@ -300,4 +417,14 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
   } finally {
     off();
   }
+}
+
+/** Before a new rehearsal: what earlier ones left behind (read at MintCash), and how to clean it up. */
+async function listOpenMoney(states: RehearsalState[], client: MintcashClient, sameTarget: (s: RehearsalState) => boolean, out: (s: string) => void, resumeCmd: string): Promise<void> {
+  const open = await findOpenMoney(states, client, sameTarget);
+  if (open.items.length === 0 && open.unreadable.length === 0) return;
+  out('Open money from earlier rehearsals (a new rehearsal does not touch it):');
+  for (const i of open.items) out(`  rehearsal ${i.rehearsal.id}: ${i.text}`);
+  for (const u of open.unreadable) out(`  ${u}`);
+  if (open.items.length > 0) out(`  Refund and cancel it with: ${resumeCmd} --cleanup`);
 }

@@ -20,6 +20,9 @@ export interface RehearseFlags {
   pollInterval?: number;
   pollMax?: number;
   keyFile?: string;
+  webhookUrl?: string;
+  cleanup?: boolean;
+  takeOver?: boolean;
 }
 
 function intArg(name: string, min: number, max: number) {
@@ -40,12 +43,15 @@ export function registerRehearse(program: Command, setCode: (code: number) => vo
     .option('--resume', 'resume the latest unfinished rehearsal without asking')
     .option('--new', 'start a new rehearsal even if one is unfinished')
     .option('--dry-run', 'print every API call it would make; send nothing')
-    .option('--report', 'write the sign-off report of the latest rehearsal (partial if unfinished) and exit')
+    .option('--report', 'write the sign-off of the latest rehearsal (partial if unfinished) and exit; re-renders, never re-dates')
+    .option('--cleanup', 'refund every unrefunded rehearsal charge and cancel every active or past_due rehearsal subscription (typed confirmation)')
+    .option('--take-over', 'continue a rehearsal another terminal holds (that terminal can then save nothing)')
     .option('--report-dir <dir>', 'where the sign-off goes (default <dir>/golive-rehearsal)')
     .option('--amount <minor>', 'charge amount in minor units (default 100 = 1.00)', intArg('--amount', 1, 100_000))
     .option('--amount-cap <minor>', 'refuse amounts above this, in minor units (default 100)', intArg('--amount-cap', 1, 100_000))
     .option('--currency <code>', 'ISO 4217 currency (default USD or config rehearsal.currency)')
-    .option('--api-base-url <url>', 'MintCash API base URL (default config api.baseUrl)', parseUrlOption)
+    .option('--api-base-url <url>', 'MintCash API base URL (default config api.baseUrl; the emulator prints its own)', parseUrlOption)
+    .option('--webhook-url <url>', 'your deployed webhook endpoint, probed in preflight (default config webhook.url)', parseUrlOption)
     .option('--return-url <url>', 'where the hosted page sends the browser after paying', parseUrlOption)
     .option('--poll-interval <ms>', 'time between status checks', intArg('--poll-interval', 10, 600_000))
     .option('--poll-max <n>', 'status checks before pausing', intArg('--poll-max', 1, 10_000))
@@ -53,12 +59,15 @@ export function registerRehearse(program: Command, setCode: (code: number) => vo
     .addHelpText('after', `
 Keys come from the environment (MINTCASH_PUBLIC_KEY, MINTCASH_SECRET_KEY, MINTCASH_WEBHOOK_SECRET;
 names configurable). Live keys only against https://api.mintcash.me; practise with test keys
-against the sandbox or \`golive emulate\`.
+against the sandbox or \`golive emulate\` (a practice run probes your endpoint with test events).
 
 Examples:
   $ golive rehearse                         start or resume, interactively
   $ golive rehearse --dry-run               show every call, move nothing
+  $ golive rehearse --api-base-url http://127.0.0.1:4010 --webhook-url http://127.0.0.1:3000/hook
   $ golive rehearse --api-base-url http://127.0.0.1:4010 --answers answers.yaml
+  $ golive rehearse --cleanup               refund and cancel what earlier rehearsals left behind
+  $ golive rehearse --take-over             continue here when the other terminal is gone
   $ golive rehearse --report                write a (partial) sign-off now
   $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json`)
     .action(async (dir: string, flags: RehearseFlags) => {

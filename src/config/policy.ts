@@ -4,7 +4,7 @@
 // sources are read elsewhere (policy-source.ts); the policy.unchanged check reports the changes.
 //
 // What is policy: which checks run and how hard (`checks`, `notApplicable`), what is accepted
-// (`waivers`, `rehearsal.signers`, `rehearsal.maxAgeDays`), what runs (`plugins`), where golive
+// (`waivers`, `rehearsal.signers`, `rehearsal.maxAgeDays`, `rehearsal.allowScripted`, `rehearsal.merchantId`), what runs (`plugins`), where golive
 // talks to (`api.baseUrl`, `webhook.url`, `webhook.testUrl`, `webhook.allowPrivateNetwork`, the
 // probe budgets), what is examined (`ignore`, `vendored`, `generated`, `testFiles`,
 // `productionConfig`, `env` names) and what counts (`environment`). Everything else (`rehearsal`
@@ -157,11 +157,19 @@ export function comparePolicy(input: PolicyCompareInput): PolicyComparison {
   const tAge = t.rehearsal?.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
   const wAge = w.rehearsal?.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
   if (wAge > tAge) say('max-age-raised', ['rehearsal', 'maxAgeDays'], `rehearsal.maxAgeDays raised from ${tAge} to ${wAge} (older sign-offs would count)`);
-  if (t.rehearsal?.signers !== undefined || w.rehearsal?.signers !== undefined || t.rehearsal?.maxAgeDays !== undefined || w.rehearsal?.maxAgeDays !== undefined) {
+  // Scripted live sign-offs and the merchant a sign-off must name are the trusted policy's to set.
+  const tScripted = t.rehearsal?.allowScripted === true;
+  if (w.rehearsal?.allowScripted === true && !tScripted) say('scripted-allowed', ['rehearsal', 'allowScripted'], `rehearsal.allowScripted turned on (live sign-offs answered by a script would count); ${on} does not allow them`);
+  const tMerchant = t.rehearsal?.merchantId;
+  if (tMerchant !== undefined && w.rehearsal?.merchantId !== tMerchant) say('merchant-changed', ['rehearsal', 'merchantId'], `rehearsal.merchantId changed from "${tMerchant}" to ${w.rehearsal?.merchantId === undefined ? 'nothing' : `"${w.rehearsal.merchantId}"`} (another merchant's sign-offs would count)`);
+  const touched = (k: 'signers' | 'maxAgeDays' | 'allowScripted' | 'merchantId') => t.rehearsal?.[k] !== undefined || w.rehearsal?.[k] !== undefined;
+  if (touched('signers') || touched('maxAgeDays') || touched('allowScripted') || touched('merchantId')) {
     const r = { ...(e.rehearsal ?? {}) };
-    if (t.rehearsal?.signers !== undefined || w.rehearsal?.signers !== undefined) r.signers = signers;
+    if (touched('signers')) r.signers = signers;
     else delete r.signers;
-    if (t.rehearsal?.maxAgeDays !== undefined || w.rehearsal?.maxAgeDays !== undefined) r.maxAgeDays = Math.min(tAge, wAge);
+    if (touched('maxAgeDays')) r.maxAgeDays = Math.min(tAge, wAge);
+    if (touched('allowScripted')) r.allowScripted = tScripted && w.rehearsal?.allowScripted === true;
+    if (tMerchant !== undefined) r.merchantId = tMerchant;
     e.rehearsal = r;
   }
 

@@ -189,8 +189,12 @@ export const configSchema = z.strictObject({
           }),
         )
         .optional(),
-      /** `--require-rehearsal` accepts only sign-offs generated within this many days. */
+      /** `--require-rehearsal` accepts only sign-offs whose charge MintCash created within this many days. */
       maxAgeDays: z.number().int().min(1).max(3650).optional(),
+      /** Binds sign-offs to this merchant (with the repository's origin remote and the live key). */
+      merchantId: z.string().min(1).max(200).optional(),
+      /** Policy: a live sign-off whose answers came from a file (`--answers`) counts. Off by default: a person attests. */
+      allowScripted: z.boolean().optional(),
     })
     .optional(),
 });

@@ -12,7 +12,7 @@ import { describeError } from '../errors.js';
 /** The process environment wins over --env-file: it is what the operator explicitly exported. */
 const SOURCE_ORDER: CredentialItem['source'][] = ['env', 'env-file'];
 
-function pickPair(items: CredentialItem[]): { pk: CredentialItem; sk: CredentialItem } | undefined {
+export function pickPair(items: CredentialItem[]): { pk: CredentialItem; sk: CredentialItem } | undefined {
   for (const source of SOURCE_ORDER) {
     const pk = items.find((i) => i.source === source && i.role === 'publicKey' && i.value);
     const sk = items.find((i) => i.source === source && i.role === 'secretKey' && i.value);

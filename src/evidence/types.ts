@@ -226,6 +226,22 @@ export interface RehearsalStepFact {
   ids: Record<string, string>;
 }
 
+/** Who a sign-off (or this repository) is for: the normalised `origin` remote and `rehearsal.merchantId`. */
+export interface MerchantFact {
+  repository?: string;
+  merchantId?: string;
+}
+
+/** One claim MintCash was asked about when the sign-off was verified online. */
+export interface OnlineClaimFact {
+  /** charge, refund, subscription, renewal, cancel, or keys. */
+  what: string;
+  ok: boolean;
+  detail: string;
+  /** `auth`: MintCash refused the keys; `unreachable`: it could not be asked. Neither proves anything. */
+  kind?: 'auth' | 'unreachable';
+}
+
 /** One sign-off file found, with what verifying it showed (the checks decide what counts). */
 export interface SignOffFact {
   /** Relative to the target directory. */
@@ -235,14 +251,32 @@ export interface SignOffFact {
   /** Why it is not valid (unsigned, edited, unreadable…). */
   problem?: string;
   id?: string;
+  /** The signing key (fingerprint) and the name the document gives its signer (a claim, not proof). */
   signer?: { name: string; fingerprint: string; publicKey: string };
   /** The signer's public key is in rehearsal.signers. */
   signerPinned: boolean;
+  /** The name the matching rehearsal.signers entry gives the key. */
+  pinnedAs?: string;
   keyEnvironment?: KeyEnv;
-  /** Test keys or a sandbox/emulator target. */
+  /** Test keys, a sandbox/emulator target, or not MintCash's live API host when it ran. */
   practice?: boolean;
+  /** Some answers came from an answers file, not a person at a terminal. */
+  scripted?: boolean;
   complete?: boolean;
+  /** The record's last change (re-rendering a sign-off never moves it). */
   generatedAt?: string;
+  /** The API it was made against, and whether that is MintCash's live API host as this run sees it. */
+  apiBaseUrl?: string;
+  apiHostIsLive?: boolean;
+  merchant?: MerchantFact;
+  /** `SHA256:…` of the public key the rehearsal used. */
+  publicKeyFingerprint?: string;
+  /** MintCash's creation time of the charge: the sign-off's age is measured from it. */
+  chargeCreatedAt?: string;
+  /** MintCash's clock minus the rehearsing machine's, when the charge was seen (emulator practice). */
+  clockSkewMs?: number;
+  /** Verified at MintCash with this run's keys: every claim, or why it could not be (`refused`). */
+  online?: { baseUrl: string; claims: OnlineClaimFact[] } | { refused: string };
   steps?: Record<'preflight' | 'charge' | 'settlement' | 'refund' | 'subscription' | 'renewal' | 'cancel', RehearsalStepFact>;
 }
 
@@ -258,6 +292,10 @@ export interface RehearsalEvidence {
   signOffs: SignOffFact[];
   /** How many signers rehearsal.signers pins. */
   pinnedSigners: number;
+  /** This repository's identity, and the key pair this run has (fingerprinted), to compare sign-offs with. */
+  here?: { merchant: MerchantFact; key?: { environment: KeyEnv; fingerprint: string } };
+  /** Why sign-offs were not verified online (no keys, --offline), when they were not. */
+  onlineSkipped?: string;
   notes: RunNote[];
 }
 

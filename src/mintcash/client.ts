@@ -29,7 +29,7 @@ export interface ClientOptions {
   /** For tests; defaults to the global fetch. */
   fetch?: typeof fetch;
   /** Hears every 2xx with its `x-request-id` (when MintCash sends one), so callers can record it. */
-  onResponse?: (r: { method: string; path: string; status: number; requestId: string | null }) => void;
+  onResponse?: (r: { method: string; path: string; status: number; requestId: string | null; date: string | null }) => void;
 }
 
 export interface Customer {
@@ -199,7 +199,7 @@ export class MintcashClient {
     }
     if (res.status >= 200 && res.status < 300) {
       if (json === undefined) throw new ApiError({ code: 'invalid_response', status: 0, method, path, apiMessage: 'response is not JSON' });
-      this.onResponse?.({ method, path, status: res.status, requestId: res.headers.get('x-request-id') });
+      this.onResponse?.({ method, path, status: res.status, requestId: res.headers.get('x-request-id'), date: res.headers.get('date') });
       return json;
     }
     const env = errorEnvelopeSchema.safeParse(json);

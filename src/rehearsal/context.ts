@@ -5,7 +5,7 @@ import type { MintcashClient } from '../mintcash/client.js';
 import { isApiError } from '../mintcash/errors.js';
 import { describeError } from '../errors.js';
 import type { Asker } from './asker.js';
-import type { AnswerProvenance, RehearsalState, StepFailure, StepId, StepRecord } from './types.js';
+import type { AnswerProvenance, MintcashRecord, RehearsalState, StepFailure, StepId, StepRecord } from './types.js';
 import { isPractice } from './signoff.js';
 
 /** The spinner (or nothing, off a TTY): the engine never imports ora itself. */
@@ -42,6 +42,12 @@ export interface RehearsalDeps {
   sleep: (ms: number) => Promise<void>;
   /** The `x-request-id` of the last successful API response, if MintCash sent one. */
   lastRequestId?: () => string | undefined;
+  /** MintCash's clock (its `Date` header) at the last response, in ms, if it sent one. */
+  mintcashNow?: () => number | undefined;
+  /** The exact command that resumes this rehearsal (flags included): every hint names it. */
+  resumeCommand?: string;
+  /** `golive check … --only webhook` with the same config and webhook URL, for preflight's advice. */
+  webhookCheckCommand?: string;
 }
 
 /** The step must wait (days, maybe): the state says what for; the next run picks it up. */
@@ -86,6 +92,22 @@ export class StepContext {
   out(line: string): void {
     this.deps.out(line);
   }
+  /** `golive rehearse …` with every flag this run needs, for "run … again" hints. */
+  get resume(): string {
+    return this.deps.resumeCommand ?? 'golive rehearse';
+  }
+
+  /** Keeps what MintCash reported about an object (its own ids, amounts and times) under `role`. */
+  record(role: string, rec: Omit<MintcashRecord, 'readAt'>): void {
+    this.rec.mintcash ??= {};
+    this.rec.mintcash[role] = { ...rec, readAt: this.iso() };
+  }
+
+  /** MintCash's clock minus this machine's, from the last response's Date header (1 s resolution). */
+  clockSkewMs(): number | undefined {
+    const theirs = this.deps.mintcashNow?.();
+    return theirs === undefined ? undefined : Math.round((theirs - this.deps.now().getTime()) / 1000) * 1000;
+  }
 
   async phase(phase: string): Promise<void> {
     this.rec.phase = phase;
@@ -127,7 +149,7 @@ export class StepContext {
     const validate = this.deps.ask.source.via === 'terminal' ? match : undefined;
     const got = await this.deps.ask.input(questionId, { message: `${action}\n  Type ${expected} to confirm:`, ...(validate ? { validate } : {}) });
     if (got.trim().toUpperCase() !== expected.toUpperCase()) {
-      throw new Stopped(`confirmation did not match ("${expected}" expected): nothing was sent`, 'Run `golive rehearse` again when you are ready; the rehearsal resumes here.');
+      throw new Stopped(`confirmation did not match ("${expected}" expected): nothing was sent`, `Run \`${this.resume}\` again when you are ready; the rehearsal resumes here.`);
     }
     this.answered(questionId, got.trim());
     this.rec.facts[`${questionId}At`] = this.iso();
@@ -144,15 +166,22 @@ export class StepContext {
    * Reads the object at MintCash first and asks only when its status supports the claim; the
    * reading is recorded next to the answer. A script cannot confirm what has not happened yet.
    */
-  async observeThen<T>(what: string, read: () => Promise<T>, statusOf: (t: T) => string, supports: (status: string) => boolean, claim: string): Promise<AnswerProvenance['observed']> {
+  async observeThen<T>(what: string, read: () => Promise<T>, statusOf: (t: T) => string, supports: (status: string) => boolean, claim: string, since?: { what: string; at: string }): Promise<NonNullable<AnswerProvenance['observed']>> {
     const value = await this.api(read);
     const status = statusOf(value);
     this.observe(what, status);
-    const observed = { what, status, at: this.iso() };
+    const observed = { what, status, at: this.iso(), ...(since ? { since } : {}) };
     if (!supports(status)) {
-      throw new Stopped(`MintCash shows ${status} for ${what}, so "${claim}" cannot be confirmed yet`, 'Run `golive rehearse` again once it has happened; the rehearsal resumes here.');
+      throw new Stopped(`MintCash shows ${status} for ${what}, so "${claim}" cannot be confirmed yet`, `Run \`${this.resume}\` again once it has happened; the rehearsal resumes here.`);
     }
     return observed;
+  }
+
+  /** The observation, with how long after `since` the answer came (recorded beside the answer). */
+  elapsed(observed: NonNullable<AnswerProvenance['observed']>): NonNullable<AnswerProvenance['observed']> {
+    if (!observed.since) return observed;
+    const ms = this.deps.now().getTime() - Date.parse(observed.since.at);
+    return Number.isFinite(ms) ? { ...observed, elapsedMs: ms } : observed;
   }
 
   /** Polls `read` until `settled` says so, bounded in count and time. Undefined when the bound ran out. */
@@ -171,7 +200,7 @@ export class StepContext {
         if (!warned && (i >= maxAttempts / 2 || Date.now() - started > maxMs / 2)) {
           warned = true;
           this.deps.waiter.stop();
-          this.out(`  still waiting (${label}: ${status}); you can stop with Ctrl-C and resume later with \`golive rehearse\``);
+          this.out(`  still waiting (${label}: ${status}); you can stop with Ctrl-C and resume later with \`${this.resume}\``);
           this.deps.waiter.start(label);
         }
         await this.deps.sleep(intervalMs);
@@ -189,7 +218,7 @@ export class StepContext {
     } catch (e) {
       if (isApiError(e) && (e.isTransport || e.status >= 500)) {
         const ref = e.requestId ? ` (requestId ${e.requestId})` : '';
-        throw new Stopped(`MintCash API unavailable: ${e.method} ${e.path} failed with ${e.status || e.code}${ref}`, 'The rehearsal is saved; run `golive rehearse` again to resume where it stopped. Nothing is sent twice.');
+        throw new Stopped(`MintCash API unavailable: ${e.method} ${e.path} failed with ${e.status || e.code}${ref}`, `The rehearsal is saved; run \`${this.resume}\` again to resume where it stopped. Nothing is sent twice.`);
       }
       throw e;
     }

@@ -49,6 +49,7 @@ export async function runRehearsal(deps: RehearsalDeps): Promise<RunOutcome> {
     const rec = state.steps[def.id];
     if (rec.status === 'done') continue;
     if (!def.dependsOn.every((d) => state.steps[d].status === 'done')) continue;
+    if (!(def.after ?? []).every((d) => state.steps[d].status === 'done' || state.steps[d].status === 'waiting')) continue;
     const ctx = new StepContext(deps, def.id);
     const practice = isPractice(state.target);
     const title = stepTitle(def, practice);
@@ -95,14 +96,25 @@ export async function runRehearsal(deps: RehearsalDeps): Promise<RunOutcome> {
   const status = overallStatus(state.steps);
   state.status = status;
   await deps.persist('end');
-  if (isPractice(state.target)) deps.out(`\n${PRACTICE_SCREEN_BANNER}`);
+  const practice = isPractice(state.target);
+  if (practice) deps.out(`\n${PRACTICE_SCREEN_BANNER}`);
   if (status === 'completed') return { status, message: `Rehearsal ${state.id} completed.` };
-  const waiting = STEPS.filter((s) => state.steps[s.id].status === 'waiting').map((s) => `${s.title} (${state.steps[s.id].waitingFor})`);
+  const reminder = settlementReminder(state);
+  if (reminder) deps.out(`\n${reminder}`);
+  const waiting = STEPS.filter((s) => state.steps[s.id].status === 'waiting').map((s) => `${stepTitle(s, practice)} (${state.steps[s.id].waitingFor})`);
   return {
     status: 'paused',
     message: `Rehearsal ${state.id} paused: waiting for ${waiting.join('; ')}.`,
-    suggestion: 'Run `golive rehearse` again later; it resumes where it stopped.',
+    suggestion: `Run \`${deps.resumeCommand ?? 'golive rehearse'}\` again later; it resumes where it stopped.`,
   };
+}
+
+/** The blocking reminder of a deferred settlement, or undefined when none is deferred. */
+export function settlementReminder(state: RehearsalDeps['state']): string | undefined {
+  const st = state.steps.settlement;
+  if (st.status !== 'waiting') return undefined;
+  const since = typeof st.facts.deferredAt === 'string' ? ` since ${st.facts.deferredAt.slice(0, 10)}` : '';
+  return `Reminder: the settlement of payment ${state.steps.charge.ids.paymentId ?? '?'} is deferred${since}. The sign-off stays blocked (rehearsal.settlement pending) until you confirm it reached a payout.`;
 }
 
 async function finishStep(deps: RehearsalDeps, id: StepId): Promise<void> {

@@ -6,8 +6,8 @@ import { buildSignOff, renderSignOffJson, type SignOff } from './signoff.js';
 import type { OperatorKey } from './signing.js';
 import type { RehearsalState } from './types.js';
 
-export async function writeSignOff(dir: string, state: RehearsalState, version: string, now: Date, key: OperatorKey): Promise<{ doc: SignOff; files: string[] }> {
-  const doc = buildSignOff(state, version, now.toISOString(), key);
+export async function writeSignOff(dir: string, state: RehearsalState, version: string, key: OperatorKey): Promise<{ doc: SignOff; files: string[] }> {
+  const doc = buildSignOff(state, version, key);
   const base = path.join(dir, `golive-rehearsal-${state.id}`);
   const files = [`${base}.json`, `${base}.md`, `${base}.html`];
   await writeFileAtomic(files[0] as string, renderSignOffJson(doc));

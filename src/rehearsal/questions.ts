@@ -3,6 +3,7 @@
 // whole list before anything is created, so a script never fails halfway through a paid run.
 import { formatMinor } from '../mintcash/amounts.js';
 import type { RehearsalSettings, RehearsalState, StepId } from './types.js';
+import { parseMoney, parsePayoutDate } from './answers-format.js';
 
 export type QuestionKind = 'text' | 'yesno' | 'choice' | 'typed';
 
@@ -17,9 +18,12 @@ export interface Question {
   when?: (answers: Record<string, unknown>) => boolean;
   /** Confirms an event or a money movement: accepted only next to what golive observed at MintCash. */
   observed?: boolean;
+  /** For `text`: why a value is not acceptable (checked again, with more context, when asked). */
+  check?: (value: string, s: RehearsalSettings) => string | undefined;
 }
 
 const existing = (a: Record<string, unknown>) => a['charge.mode'] === 'existing';
+const settled = (a: Record<string, unknown>) => a['settlement.confirmed'] === 'yes';
 
 export const QUESTIONS: readonly Question[] = [
   { id: 'resume', step: 'session', kind: 'choice', choices: ['resume', 'new'] },
@@ -28,9 +32,13 @@ export const QUESTIONS: readonly Question[] = [
   { id: 'preflight.ipAllowList', step: 'preflight', kind: 'yesno' },
   { id: 'charge.mode', step: 'charge', kind: 'choice', choices: ['create', 'existing'] },
   { id: 'charge.paymentId', step: 'charge', kind: 'text', when: existing },
+  { id: 'charge.ownPayment', step: 'charge', kind: 'yesno', when: existing },
   { id: 'charge.confirm', step: 'charge', kind: 'typed', expected: (s) => formatMinor(s.amount, s.currency), when: (a) => !existing(a) },
   { id: 'charge.webhookReceived', step: 'charge', kind: 'yesno', observed: true },
   { id: 'settlement.confirmed', step: 'settlement', kind: 'choice', choices: ['yes', 'later'], observed: true },
+  { id: 'settlement.payoutReference', step: 'settlement', kind: 'text', when: settled },
+  { id: 'settlement.date', step: 'settlement', kind: 'text', when: settled, check: (v) => parsePayoutDate(v, undefined, new Date()).problem },
+  { id: 'settlement.amount', step: 'settlement', kind: 'text', when: settled, check: (v, s) => parseMoney(v, s.currency, s.amountCap).problem },
   { id: 'refund.confirm', step: 'refund', kind: 'typed', expected: () => 'REFUND' },
   { id: 'refund.webhookReceived', step: 'refund', kind: 'yesno', observed: true },
   { id: 'refund.moneyReturned', step: 'refund', kind: 'choice', choices: ['yes', 'later'], observed: true },
@@ -39,6 +47,8 @@ export const QUESTIONS: readonly Question[] = [
   { id: 'renewal.webhookReceived', step: 'renewal', kind: 'yesno', observed: true },
   { id: 'cancel.confirm', step: 'cancel', kind: 'typed', expected: () => 'CANCEL' },
   { id: 'cancel.webhookReceived', step: 'cancel', kind: 'yesno', observed: true },
+  // Asked only by `golive rehearse --cleanup`, never in a rehearsal run.
+  { id: 'cleanup.confirm', step: 'session', kind: 'typed', expected: () => 'CLEANUP', when: () => false },
 ];
 
 export const YES = /^(y|yes|true)$/i;
@@ -50,7 +60,7 @@ export function answerProblem(q: Question, value: unknown, settings: RehearsalSe
   if (text === undefined || text === '') return 'needs an answer';
   switch (q.kind) {
     case 'text':
-      return undefined;
+      return q.check?.(text, settings);
     case 'yesno':
       return YES.test(text) || NO.test(text) ? undefined : 'must be yes or no';
     case 'choice':

@@ -47,7 +47,8 @@ function stepLines(doc: SignOff, s: SignOffStep): string[] {
   return out;
 }
 
-export const PRACTICE_BANNER = 'PRACTICE: test keys or a sandbox/emulator target. No real money moved; this does not prove the live integration.';
+export const PRACTICE_BANNER = 'PRACTICE: test keys, a sandbox/emulator target, or not MintCash\'s live API host. No real money moved at MintCash; this does not prove the live integration.';
+export const SCRIPTED_BANNER = 'SCRIPTED: answers came from an answers file, not a person at a terminal; a live sign-off counts only where the trusted policy sets rehearsal.allowScripted.';
 
 function header(doc: SignOff): string[] {
   const r = doc.rehearsal;

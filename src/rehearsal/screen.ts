@@ -2,7 +2,7 @@
 // such), readable state names, what is still open, step titles that say PRACTICE when no real money
 // moves, and money as "1.00 USD, visa ····4242". Pure text helpers; the CLI prints them.
 import { formatMinor } from '../mintcash/amounts.js';
-import { STEPS, type StepDef } from './steps.js';
+import { STEPS, stepTitle } from './steps.js';
 import type { RehearsalState, RehearsalStatus, StepStatus } from './types.js';
 import { isPractice } from './signoff.js';
 
@@ -44,10 +44,7 @@ export function readableStepStatus(s: StepStatus): string {
   return STEP_WORDS[s] ?? s;
 }
 
-/** A practice run says so in every step title: "Practice charge" never reads as a live one. */
-export function stepTitle(def: StepDef, practice: boolean): string {
-  return practice && def.id === 'charge' ? 'Practice charge (no real money)' : def.title;
-}
+export { stepTitle };
 
 /** "Settlement (waiting), Renewal (waiting), Cancel (not started)". */
 export function openSummary(s: RehearsalState): string {

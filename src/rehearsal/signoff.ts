@@ -6,8 +6,8 @@ import { redactDeep } from '../engine/mask.js';
 import { CANONICAL_RULE, sha256Hex, signedText } from './canonical.js';
 import { fingerprintOf, signText, verifyText, type OperatorKey } from './signing.js';
 import { MONITORING_PLAN, type MonitoringItem } from './monitoring.js';
-import { STEPS } from './steps.js';
-import type { RehearsalState, StepRecord } from './types.js';
+import { STEPS, stepTitle } from './steps.js';
+import type { MerchantIdentity, RehearsalState, StepRecord } from './types.js';
 
 export interface SignOffStep extends StepRecord {
   id: string;
@@ -16,10 +16,41 @@ export interface SignOffStep extends StepRecord {
   checkId: string | null;
 }
 
+/**
+ * What the sign-off is bound to, so `golive check` can tell whether it proves anything here: the
+ * API it was made against, the merchant's key (fingerprinted), the repository, and the charge as
+ * MintCash dated it. `golive check` re-decides every one of these; they are recorded, not trusted.
+ */
+export interface SignOffBinding {
+  /** Normalised API host (`api.mintcash.me`). */
+  apiHost: string | null;
+  /** Whether it was MintCash's live API host when the rehearsal ran. */
+  liveHost: boolean;
+  /** `SHA256:…` of the public key the rehearsal used. */
+  publicKeyFingerprint: string | null;
+  merchant: MerchantIdentity;
+  /** The charge as MintCash created it; null before a charge succeeded. */
+  charge: {
+    paymentId: string;
+    mode: 'create' | 'existing';
+    /** MintCash's creation time (the emulator's clock in practice): what the sign-off's age is measured from. */
+    createdAt: string | null;
+    externalId: string | null;
+    /** This machine's time when golive saw it succeed. */
+    seenAt: string | null;
+    /** MintCash's clock minus this machine's when it was seen (Date header), in ms. */
+    clockSkewMs: number | null;
+  } | null;
+}
+
 export interface SignOff {
   kind: 'golive-rehearsal-signoff';
   schemaVersion: 1;
   tool: { name: 'golive'; version: string };
+  /**
+   * The last change recorded in the rehearsal (never the moment `--report` ran): re-rendering a
+   * sign-off cannot re-date it. Its age is measured from `binding.charge.createdAt`, MintCash's time.
+   */
   generatedAt: string;
   complete: boolean;
   /** True for test keys or a sandbox/emulator target: no real money moved, proves nothing for live. */
@@ -27,6 +58,7 @@ export interface SignOff {
   /** True when any answer came from an answers file rather than a person at a terminal. */
   scripted: boolean;
   rehearsal: Pick<RehearsalState, 'id' | 'status' | 'createdAt' | 'updatedAt' | 'target' | 'settings'>;
+  binding: SignOffBinding;
   operator: RehearsalState['operator'];
   sessions: RehearsalState['sessions'];
   steps: SignOffStep[];
@@ -46,19 +78,55 @@ export function pinFor<P extends { publicKey: string }>(pins: readonly P[], publ
   return pins.find((p) => p.publicKey.trim() === publicKey);
 }
 
-export function isPractice(target: Pick<RehearsalState['target'], 'keyEnvironment' | 'baseUrlKind'>): boolean {
-  return target.keyEnvironment !== 'live' || target.baseUrlKind === 'sandbox' || target.baseUrlKind === 'loopback';
+/**
+ * No real money moved, or not at MintCash's live API: test keys, the sandbox, the emulator, or a
+ * host that was not MintCash's live host when the rehearsal ran.
+ */
+export function isPractice(target: Pick<RehearsalState['target'], 'keyEnvironment' | 'baseUrlKind' | 'liveHost'>): boolean {
+  if (target.keyEnvironment !== 'live') return true;
+  if (target.liveHost !== undefined) return !target.liveHost;
+  return target.baseUrlKind === 'sandbox' || target.baseUrlKind === 'loopback';
 }
 
-export function buildSignOff(state: RehearsalState, version: string, generatedAt: string, key: OperatorKey): SignOff {
+/** Whether any answer came from an answers file rather than a person at a terminal. */
+export function isScripted(state: Pick<RehearsalState, 'steps'>): boolean {
+  return Object.values(state.steps).some((s) => Object.values(s.provenance ?? {}).some((p) => p.via === 'answers-file'));
+}
+
+function bindingOf(state: RehearsalState): SignOffBinding {
+  const charge = state.steps.charge;
+  const paid = charge.mintcash?.payment;
+  const t = state.target;
+  return {
+    apiHost: t.apiHost ?? null,
+    liveHost: t.liveHost ?? false,
+    publicKeyFingerprint: t.publicKeyFingerprint ?? null,
+    merchant: state.merchant ?? {},
+    charge:
+      charge.status === 'done' || (typeof charge.facts.paidAt === 'string' && charge.ids.paymentId)
+        ? {
+            paymentId: String(charge.ids.paymentId ?? paid?.id ?? ''),
+            mode: charge.answers['charge.mode'] === 'existing' ? 'existing' : 'create',
+            createdAt: paid?.createdAt ?? null,
+            externalId: paid?.externalId ?? null,
+            seenAt: typeof charge.facts.paidAt === 'string' ? charge.facts.paidAt : null,
+            clockSkewMs: typeof charge.facts.clockSkewMs === 'number' ? charge.facts.clockSkewMs : null,
+          }
+        : null,
+  };
+}
+
+/** `generatedAt` is the state's last change: a re-render of an unchanged rehearsal is byte for byte the same document. */
+export function buildSignOff(state: RehearsalState, version: string, key: OperatorKey): SignOff {
+  const practice = isPractice(state.target);
   const content = redactDeep({
     kind: 'golive-rehearsal-signoff' as const,
     schemaVersion: 1 as const,
     tool: { name: 'golive' as const, version },
-    generatedAt,
+    generatedAt: state.updatedAt,
     complete: state.status === 'completed',
-    practice: isPractice(state.target),
-    scripted: Object.values(state.steps).some((s) => Object.values(s.provenance ?? {}).some((p) => p.via === 'answers-file')),
+    practice,
+    scripted: isScripted(state),
     rehearsal: {
       id: state.id,
       status: state.status,
@@ -67,9 +135,10 @@ export function buildSignOff(state: RehearsalState, version: string, generatedAt
       target: state.target,
       settings: state.settings,
     },
+    binding: bindingOf(state),
     operator: state.operator,
     sessions: state.sessions,
-    steps: STEPS.map((def) => ({ id: def.id, title: def.title, summary: def.summary, checkId: def.checkId ?? null, ...state.steps[def.id] })),
+    steps: STEPS.map((def) => ({ id: def.id, title: stepTitle(def, practice), summary: def.summary, checkId: def.checkId ?? null, ...state.steps[def.id] })),
     monitoring: [...MONITORING_PLAN],
     digestRule: CANONICAL_RULE,
     signer: { name: state.operator.name, publicKey: key.publicKey, fingerprint: key.fingerprint },
@@ -130,12 +199,22 @@ export function verifyDocument(doc: unknown, pins: readonly SignerPin[] = []): V
   const signer = { name: String(d.signer.name), fingerprint, publicKey: d.signer.publicKey };
   const pin = pinFor(pins, d.signer.publicKey) ?? null;
   if (pins.length > 0 && !pin) {
-    return { ok: false, reason: `signed by ${signer.name} with key ${fingerprint}, which is not one of the ${pins.length} signer(s) pinned in rehearsal.signers` };
+    return { ok: false, reason: `signed by key ${fingerprint} (the document names "${signer.name}"), which is not one of the ${pins.length} key(s) pinned in rehearsal.signers` };
   }
   return { ok: true, digest: actual, doc: doc as SignOff, signer, pinned: pin };
 }
 
-/** The line that tells an organisation how to pin a signer it has just seen. */
+/** "key SHA256:… (pinned as "Ada"; the document names "Ada Operator")": the key first, the name as a claim. */
+export function signerText(signer: { name: string; fingerprint: string }, pinned: { name: string } | null | undefined): string {
+  const claim = `the document names "${signer.name}"`;
+  return `key ${signer.fingerprint} (${pinned ? `pinned as "${pinned.name}"; ${claim}` : `not pinned; ${claim}, which only the key can back`})`;
+}
+
+/**
+ * How to pin a signer just seen. By key, never by the document's name: a forged sign-off can name
+ * anyone, so the snippet leaves the name for the organisation to fill in once it has checked the
+ * fingerprint with the person who holds the key.
+ */
 export function pinAdvice(signer: { name: string; publicKey: string; fingerprint: string }): string {
-  return `no rehearsal.signers are pinned, so any valid signature is accepted: this one is ${signer.name}'s key ${signer.fingerprint}. Pin it by adding {"name": ${JSON.stringify(signer.name)}, "publicKey": "${signer.publicKey}"} to rehearsal.signers in golive.config.json.`;
+  return `no rehearsal.signers are pinned, so any valid signature is accepted: this one is key ${signer.fingerprint}; the name in it ("${signer.name}") is the document's own claim. Check the fingerprint with the person who holds the key, then pin it: add {"name": "<who holds ${signer.fingerprint}>", "publicKey": "${signer.publicKey}"} to rehearsal.signers in golive.config.json.`;
 }

@@ -16,14 +16,14 @@ export async function runPreflight(ctx: StepContext): Promise<void> {
     throw new Failed({
       code: 'mixed-environments',
       message: `the public key is ${keys.publicKeyEnv ?? 'not a MintCash key'} and the secret key is ${keys.secretKeyEnv ?? 'not a MintCash key'}`,
-      advice: 'Export a public and secret key of the same environment (pk_live_/sk_live_ for the real rehearsal).',
+      advice: `Export a public and secret key of the same environment (pk_live_/sk_live_ for the real rehearsal), then \`${ctx.resume}\`.`,
     });
   }
   if (!keys.webhookSecretSet) {
     throw new Failed({
       code: 'no-webhook-secret',
       message: 'the webhook signing secret is not set',
-      advice: 'Export the webhook signing secret of the same environment (config env.webhookSecret, default MINTCASH_WEBHOOK_SECRET).',
+      advice: `Export the webhook signing secret of the same environment (config env.webhookSecret, default MINTCASH_WEBHOOK_SECRET), then \`${ctx.resume}\`.`,
     });
   }
 
@@ -74,7 +74,7 @@ export async function runPreflight(ctx: StepContext): Promise<void> {
     throw new Failed({
       code: 'webhook-checks-failing',
       message: `the webhook section of golive check does not pass: ${summary.failing.join(', ')}`,
-      advice: 'Run `golive check --only webhook` and fix what it reports, then resume.',
+      advice: `Run \`${ctx.deps.webhookCheckCommand ?? 'golive check --only webhook'}\` and fix what it reports, then \`${ctx.resume}\`.`,
     });
   }
   // With live keys the endpoint itself must have been probed; a practice run may skip it.
@@ -82,7 +82,7 @@ export async function runPreflight(ctx: StepContext): Promise<void> {
     throw new Failed({
       code: 'webhook-not-probed',
       message: 'the live webhook endpoint was not probed: no webhook URL is configured',
-      advice: 'Set webhook.url in golive.config.json (or pass --webhook-url) so golive can probe the endpoint, then resume.',
+      advice: `Set webhook.url in golive.config.json so golive can probe the endpoint, or pass it: \`${ctx.resume} --webhook-url https://<your live webhook endpoint>\`.`,
     });
   }
   const url = ctx.state.target.webhookUrl ?? 'your live webhook URL';
@@ -90,7 +90,7 @@ export async function runPreflight(ctx: StepContext): Promise<void> {
     throw new Failed({
       code: 'webhook-not-registered',
       message: 'the operator has not confirmed that the webhook URL is registered',
-      advice: 'Webhook URLs are registered through the MintCash account manager (there is no API): ask them, then resume.',
+      advice: `Webhook URLs are registered through the MintCash account manager (there is no API): ask them, then \`${ctx.resume}\`.`,
     });
   }
   const ip = await ctx.attest('preflight.ipAllowList', 'Have you asked MintCash to enable an IP allow list for the live keys? (recommended; off by default)');

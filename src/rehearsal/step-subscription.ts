@@ -6,10 +6,25 @@ import { moneyLine, when } from './screen.js';
 import type { Subscription } from '../mintcash/schemas.js';
 import { Deferred, Failed, Stopped, apiFailure, type StepContext } from './context.js';
 import { webhookArrived, type Observation } from './step-payment.js';
-import { externalIdFor, renewedAfter } from './types.js';
+import { customerExternalIdFor, externalIdFor, renewedAfter, renewedPerMintcash } from './types.js';
 
-function subscriptionSeen(ctx: StepContext, id: string, supports: readonly string[]): Observation {
-  return { what: `GET /subscriptions/${id}`, read: () => ctx.deps.client.getSubscription(id), supports };
+function subscriptionSeen(ctx: StepContext, id: string, supports: readonly string[], since?: Observation['since']): Observation {
+  return { what: `GET /subscriptions/${id}`, read: () => ctx.deps.client.getSubscription(id), supports, ...(since ? { since } : {}) };
+}
+
+function recordSubscription(ctx: StepContext, sub: Subscription): void {
+  ctx.record('subscription', {
+    object: 'subscription',
+    id: sub.id,
+    status: sub.status,
+    amount: sub.amount,
+    currency: sub.currency,
+    externalId: sub.externalId,
+    createdAt: sub.createdAt,
+    billingIntervalDays: sub.billingIntervalDays,
+    currentPeriodStart: sub.currentPeriodStart,
+    currentPeriodEnd: sub.currentPeriodEnd,
+  });
 }
 
 export function subscriptionBody(ctx: StepContext) {
@@ -19,7 +34,7 @@ export function subscriptionBody(ctx: StepContext) {
     currency: s.currency,
     billingIntervalDays: s.billingIntervalDays,
     externalId: externalIdFor(ctx.state.id, 'subscription'),
-    customer: { externalId: `golive-rehearsal-${ctx.state.id}`, name: ctx.state.operator.name },
+    customer: { externalId: customerExternalIdFor(ctx.state.id), name: ctx.state.operator.name },
     returnUrl: s.returnUrl,
     description: `golive dress rehearsal ${ctx.state.id}`,
   };
@@ -55,6 +70,7 @@ export async function runSubscription(ctx: StepContext): Promise<void> {
     ctx.deps.afterSend?.('subscription:sent');
     ctx.recordRequestId('createRequestId');
     rec.ids.subscriptionId = sub.id;
+    recordSubscription(ctx, sub);
     if (sub.redirectUrl) rec.facts.hostedPageUrl = sub.redirectUrl;
     ctx.observe('POST /subscriptions', sub.status);
     await ctx.phase('created');
@@ -63,20 +79,23 @@ export async function runSubscription(ctx: StepContext): Promise<void> {
     const id = rec.ids.subscriptionId as string;
     if (rec.facts.hostedPageUrl) ctx.out(`  Pay the first charge with your own card on the hosted page:\n    ${String(rec.facts.hostedPageUrl)}`);
     const sub = await ctx.pollUntil(`subscription ${id}`, () => client.getSubscription(id), (x) => x.status, (x) => x.status !== 'created' && x.status !== 'pending');
-    if (!sub) throw new Stopped(`subscription ${id} has not started yet`, 'Pay the first charge on the hosted page, then run `golive rehearse` to continue.');
+    if (!sub) throw new Stopped(`subscription ${id} has not started yet`, `Pay the first charge on the hosted page, then run \`${ctx.resume}\` to continue.`);
+    recordSubscription(ctx, sub);
     if (sub.status !== 'active') {
-      throw new Failed({ code: 'subscription-failed', message: `subscription ${id} is ${sub.status} after the first charge`, advice: 'The first charge was declined: start a new rehearsal (`golive rehearse --new`) with another card.' });
+      throw new Failed({ code: 'subscription-failed', message: `subscription ${id} is ${sub.status} after the first charge`, advice: `The first charge was declined: start a new rehearsal (\`${ctx.resume} --new\`) with another card.` });
     }
     recordPeriod(ctx, sub);
     ctx.rec.facts.amount = sub.amount;
     ctx.rec.facts.currency = sub.currency;
     ctx.out(`  ✔ Subscription active: ${moneyLine(sub.amount, sub.currency, undefined, 'subscription', id)} every ${sub.billingIntervalDays ?? s.billingIntervalDays} days${ctx.practice ? ' (PRACTICE)' : ''}`);
     ctx.out(`    first period ends ${when(sub.currentPeriodEnd ?? undefined, { clock: ctx.apiClock })}`);
+    rec.facts.activeAt = ctx.iso();
     await ctx.phase('active');
   }
   if (rec.phase === 'active') {
     const id = rec.ids.subscriptionId as string;
-    await webhookArrived(ctx, 'subscription.webhookReceived', 'subscription.succeeded', id, subscriptionSeen(ctx, id, ['active', 'past_due', 'cancelled']));
+    const since = { what: `subscription ${id} active`, at: String(rec.facts.activeAt ?? ctx.iso()) };
+    await webhookArrived(ctx, 'subscription.webhookReceived', 'subscription.succeeded', id, subscriptionSeen(ctx, id, ['active', 'past_due', 'cancelled'], since));
   }
 }
 
@@ -88,25 +107,33 @@ export async function runRenewal(ctx: StepContext): Promise<void> {
   ctx.rec.facts.firstPeriodEnd = firstEnd;
   if (ctx.rec.phase !== 'renewed') {
     const sub = await ctx.api(() => ctx.deps.client.getSubscription(id));
+    recordSubscription(ctx, sub);
     ctx.observe(`GET /subscriptions/${id}`, sub.status, `currentPeriodStart ${sub.currentPeriodStart ?? '?'}`);
     if (sub.status === 'past_due' || sub.status === 'cancelled' || sub.status === 'failed') {
       throw new Failed({
         code: 'renewal-failed',
         message: `subscription ${id} is ${sub.status}: the renewal charge did not succeed`,
-        advice: 'Your system should have received subscription.failed; check the card on file and your dunning handling (past_due → cancelled), then start a new rehearsal.',
+        advice:
+          sub.status === 'past_due'
+            ? `Your system should have received subscription.failed; check the card on file and your dunning handling (past_due → cancelled). A past_due subscription keeps retrying your card: cancel it with \`${ctx.resume} --cleanup\`, then start a new rehearsal (\`${ctx.resume} --new\`).`
+            : `Your system should have received subscription.failed; check the card on file and your dunning handling (past_due → cancelled), then start a new rehearsal (\`${ctx.resume} --new\`).`,
       });
     }
-    const renewed = renewedAfter(sub.currentPeriodStart, firstEnd);
+    // MintCash's own fields decide (the period began an interval after creation); the recorded
+    // first period end must agree, so neither a clock nor an edited record can fake it.
+    const renewed = renewedPerMintcash(sub) && renewedAfter(sub.currentPeriodStart, firstEnd);
     if (!renewed) {
-      ctx.out(`  The renewal is due ${firstEnd ? when(firstEnd, { clock: ctx.apiClock }) : 'at the end of the first period'}; run \`golive rehearse\` after that to verify it.`);
+      ctx.out(`  The renewal is due ${firstEnd ? when(firstEnd, { clock: ctx.apiClock }) : 'at the end of the first period'}; run \`${ctx.resume}\` after that to verify it.`);
       throw new Deferred(`the renewal due at ${firstEnd || 'currentPeriodEnd'}`);
     }
     ctx.rec.facts.renewedPeriodStart = sub.currentPeriodStart;
     ctx.rec.facts.renewedPeriodEnd = sub.currentPeriodEnd;
     ctx.out(`  ✔ Renewed: subscription ${id} began a new period ${when(sub.currentPeriodStart ?? undefined, { clock: ctx.apiClock })}`);
+    ctx.rec.facts.renewedSeenAt = ctx.iso();
     await ctx.phase('renewed');
   }
-  await webhookArrived(ctx, 'renewal.webhookReceived', 'the renewal’s subscription.succeeded', id, subscriptionSeen(ctx, id, ['active', 'cancelled']));
+  const since = { what: `subscription ${id} renewed`, at: String(ctx.rec.facts.renewedSeenAt ?? ctx.iso()) };
+  await webhookArrived(ctx, 'renewal.webhookReceived', 'the renewal’s subscription.succeeded', id, subscriptionSeen(ctx, id, ['active', 'cancelled'], since));
 }
 
 export async function runCancel(ctx: StepContext): Promise<void> {
@@ -133,11 +160,13 @@ export async function runCancel(ctx: StepContext): Promise<void> {
       ctx.deps.afterSend?.('cancel:sent');
     }
     const sub = await ctx.api(() => client.getSubscription(id));
+    recordSubscription(ctx, sub);
     ctx.observe(`GET /subscriptions/${id}`, sub.status);
     if (sub.status !== 'cancelled') throw new Failed({ code: 'cancel-not-effective', message: `subscription ${id} is ${sub.status} after the cancel`, advice: 'Contact MintCash support with the subscription id.' });
     rec.facts.cancelledAt = ctx.iso();
     ctx.out(`  ✔ Subscription ${id} is cancelled at MintCash${ctx.practice ? ' (PRACTICE)' : ''}`);
     await ctx.phase('cancelled');
   }
-  await webhookArrived(ctx, 'cancel.webhookReceived', 'subscription.cancelled', id, subscriptionSeen(ctx, id, ['cancelled']));
+  const since = { what: `subscription ${id} cancelled`, at: String(rec.facts.cancelledAt ?? ctx.iso()) };
+  await webhookArrived(ctx, 'cancel.webhookReceived', 'subscription.cancelled', id, subscriptionSeen(ctx, id, ['cancelled'], since));
 }

@@ -9,6 +9,8 @@ export interface StepDef {
   summary: string;
   /** Steps that must be done before this one can start. */
   dependsOn: readonly StepId[];
+  /** Steps that must be done or explicitly deferred (waiting) first: the order money moves in. */
+  after?: readonly StepId[];
   /** True when the step may legitimately wait for days (bank settlement, renewal, money back). */
   deferrable: boolean;
   /** The `rehearsal.*` check it satisfies, if any. */
@@ -34,7 +36,7 @@ export const STEPS: readonly StepDef[] = [
   {
     id: 'settlement',
     title: 'Settlement',
-    summary: 'The operator confirms the funds reached the settlement account',
+    summary: 'The operator confirms the charge reached a payout (reference, date and amount), or defers it, which keeps the sign-off blocked until confirmed',
     dependsOn: ['charge'],
     deferrable: true,
     checkId: 'rehearsal.settlement',
@@ -44,6 +46,8 @@ export const STEPS: readonly StepDef[] = [
     title: 'Refund',
     summary: 'The charge refunded in full through the API; payment.refunded received; money back on the card',
     dependsOn: ['charge'],
+    // Settlement is confirmed (or deferred on purpose) before the money goes back.
+    after: ['settlement'],
     deferrable: true,
     checkId: 'rehearsal.refund',
   },
@@ -77,4 +81,9 @@ export function stepDef(id: StepId): StepDef {
   const def = STEPS.find((s) => s.id === id);
   if (!def) throw new Error(`unknown rehearsal step ${id}`);
   return def;
+}
+
+/** A practice run says so in every step title: "Practice charge" never reads as a live one. */
+export function stepTitle(def: StepDef, practice: boolean): string {
+  return practice && def.id === 'charge' ? 'Practice charge (no real money)' : def.title;
 }

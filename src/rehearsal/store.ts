@@ -1,6 +1,8 @@
 // Persisted rehearsal state: one JSON file per rehearsal under `<dir>/.golive/rehearsals/`, written
 // atomically (temp file, fsync, rename) after every phase, so a kill at any instant leaves either
-// the previous or the next complete record, never half of one.
+// the previous or the next complete record, never half of one. One writer at a time: a lock file
+// in the directory names the terminal that holds it, and every record carries a revision that a
+// save must extend, so a stale terminal can never overwrite newer progress.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -27,8 +29,47 @@ export function newRehearsalId(now: Date): string {
 
 export const ID_PATTERN = /^\d{8}-[a-z0-9]{6}$/;
 
-export async function saveState(root: string, state: RehearsalState): Promise<string> {
+export function lockPath(root: string): string {
+  return path.join(rehearsalsDir(root), '.lock');
+}
+
+async function revisionOnDisk(file: string): Promise<number> {
+  try {
+    const v = JSON.parse(await readFile(file, 'utf8')) as { revision?: unknown };
+    return typeof v.revision === 'number' ? v.revision : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A save that would overwrite newer progress written by another terminal. */
+export function staleError(id: string, mine: number, theirs: number): GoliveError {
+  return new GoliveError('IO', `rehearsal ${id} was changed by another terminal (revision ${theirs} on disk; this terminal had ${mine}): nothing was overwritten`, {
+    suggestion: 'Continue in the terminal that has it; here, run `golive rehearse` again to pick up the newer record.',
+    exitCode: 1,
+  });
+}
+
+/**
+ * Saves the record as the next revision. Refuses (typed error, nothing written) when the file on
+ * disk is newer than the revision this process loaded or last wrote.
+ */
+export function saveState(root: string, state: RehearsalState): Promise<string> {
   const file = statePath(root, state.id);
+  // One save at a time per file in this process (Ctrl-C saves while a step may be saving): the
+  // revision is read and raised inside, so this process never mistakes itself for another terminal.
+  const next = (saving.get(file) ?? Promise.resolve()).catch(() => undefined).then(() => saveOnce(file, state));
+  saving.set(file, next);
+  return next;
+}
+
+const saving = new Map<string, Promise<unknown>>();
+
+async function saveOnce(file: string, state: RehearsalState): Promise<string> {
+  const mine = state.revision ?? 0;
+  const theirs = await revisionOnDisk(file);
+  if (theirs > mine) throw staleError(state.id, mine, theirs);
+  state.revision = mine + 1;
   // Belt and braces: the state never holds a secret by construction; mask any key-shaped string anyway.
   const text = `${JSON.stringify(redactDeep(state), null, 2)}\n`;
   const tmp = `${file}.${process.pid}.tmp`;
@@ -43,6 +84,7 @@ export async function saveState(root: string, state: RehearsalState): Promise<st
     }
     await rename(tmp, file);
   } catch (e) {
+    state.revision = mine;
     throw new GoliveError('IO', `cannot save the rehearsal state to ${file}: ${describeError(e)}`, {
       suggestion: 'Check that the directory is writable; nothing further was sent to MintCash.',
     });
@@ -109,7 +151,7 @@ export async function listStates(root: string): Promise<{ states: RehearsalState
   return { states, problems };
 }
 
-/** Only a completed rehearsal is finished: a failed step can be retried from where it stopped. */
+/** Only a completed (or cleaned-up) rehearsal is finished: a failed step can be retried from where it stopped. */
 export function isFinished(s: RehearsalState): boolean {
-  return s.status === 'completed';
+  return s.status === 'completed' || !!s.closed;
 }

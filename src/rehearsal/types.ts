@@ -24,8 +24,33 @@ export interface AnswerProvenance {
   file?: string;
   sha256?: string;
   at: string;
-  /** The API status golive read just before accepting an answer about an event or money. */
-  observed?: { what: string; status: string; at: string };
+  /**
+   * The API status golive read just before accepting an answer about an event or money, and how
+   * long after the thing it confirms (e.g. the payment succeeding) the answer came: a settlement
+   * "confirmed" 5 ms after the charge says a script answered, not a bank statement.
+   */
+  observed?: { what: string; status: string; at: string; since?: { what: string; at: string }; elapsedMs?: number };
+}
+
+/** What MintCash itself reported about an object, as golive last read it (never typed by the operator). */
+export interface MintcashRecord {
+  object: 'payment' | 'refund' | 'subscription';
+  id: string;
+  status: string;
+  /** Integer minor units. */
+  amount?: number;
+  currency?: string;
+  externalId?: string | null;
+  /** MintCash's own creation time (its clock; the emulator's clock in practice). */
+  createdAt?: string | null;
+  customer?: { externalId?: string | null; name?: string | null; email?: string | null } | null;
+  paymentId?: string | null;
+  amountRefunded?: number;
+  billingIntervalDays?: number;
+  currentPeriodStart?: string | null;
+  currentPeriodEnd?: string | null;
+  /** When golive read it, on this machine's clock. */
+  readAt: string;
 }
 
 export interface StepFailure {
@@ -50,6 +75,8 @@ export interface StepRecord {
   provenance?: Record<string, AnswerProvenance>;
   /** Other facts worth keeping (amounts, currentPeriodEnd, masked key, check counts…). */
   facts: Record<string, unknown>;
+  /** What MintCash confirmed, by role ("payment", "refund", "subscription"), as last read. */
+  mintcash?: Record<string, MintcashRecord>;
   waitingFor?: string;
   failure?: StepFailure;
   /** The last interruption (API down, poll limit), kept so the operator sees why it stopped. */
@@ -66,9 +93,26 @@ export interface RehearsalSettings {
   returnUrl: string;
 }
 
+/** Who the rehearsal is for: what `golive check` compares before it accepts a sign-off. */
+export interface MerchantIdentity {
+  /** The repository's `origin` remote, normalised (`github.com/acme/shop`), never with credentials. */
+  repository?: string;
+  /** `rehearsal.merchantId` from the config, when declared. */
+  merchantId?: string;
+}
+
 export interface RehearsalState {
   schemaVersion: 1;
   id: string;
+  /**
+   * Raised by one on every save. A terminal that loaded revision N may only write N+1: a stale
+   * terminal answering late cannot overwrite newer progress. Absent in records made before it.
+   */
+  revision?: number;
+  /** Who the rehearsal is for (recorded at the start). */
+  merchant?: MerchantIdentity;
+  /** Closed by `golive rehearse --cleanup` (its money refunded or cancelled): never resumed. */
+  closed?: { at: string; reason: string };
   createdAt: string;
   updatedAt: string;
   status: RehearsalStatus;
@@ -78,6 +122,12 @@ export interface RehearsalState {
     /** live when the keys are live (real money), test for sandbox or emulator practice. */
     keyEnvironment: 'live' | 'test';
     publicKey: string;
+    /** `SHA256:<base64>` of the whole public key: binds the rehearsal to the merchant's key. */
+    publicKeyFingerprint?: string;
+    /** The API host, normalised (lower case, no default port). */
+    apiHost?: string;
+    /** Whether the API was MintCash's live API host when the rehearsal ran (a live verdict needs it). */
+    liveHost?: boolean;
     webhookUrl?: string;
   };
   operator: { name: string; username: string; hostname: string };
@@ -102,4 +152,26 @@ export function renewedAfter(currentPeriodStart: string | null | undefined, firs
 /** Deterministic externalIds: a resumed rehearsal re-sends the same ones, so MintCash replays. */
 export function externalIdFor(rehearsalId: string, what: 'charge' | 'refund' | 'subscription'): string {
   return `golive-rehearsal-${rehearsalId}-${what}`;
+}
+
+/** The customer every rehearsal object is created for. */
+export function customerExternalIdFor(rehearsalId: string): string {
+  return `golive-rehearsal-${rehearsalId}`;
+}
+
+/** The refund request, byte for byte: the rehearsal, a resume, `--cleanup` and `--online` all send this, so MintCash replays one refund. */
+export function refundBody(rehearsalId: string): { externalId: string; reason: string } {
+  return { externalId: externalIdFor(rehearsalId, 'refund'), reason: 'customer_request' };
+}
+
+/**
+ * Whether MintCash's own subscription fields show a renewal: the current period began at least
+ * one interval after the subscription was created (its first period cannot end sooner), so a
+ * charge after the first period happened. Nothing from the sign-off or this machine's clock.
+ */
+export function renewedPerMintcash(s: { createdAt?: string | null; currentPeriodStart?: string | null; billingIntervalDays: number }): boolean {
+  if (!s.createdAt || !s.currentPeriodStart) return false;
+  const created = Date.parse(s.createdAt);
+  const start = Date.parse(s.currentPeriodStart);
+  return Number.isFinite(created) && Number.isFinite(start) && start >= created + s.billingIntervalDays * 86_400_000 - 1000;
 }

@@ -4,9 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { GoliveError, describeError } from '../errors.js';
 import type { GoliveConfig } from '../config/schema.js';
-import { classifyBaseUrl, environmentMismatch, keyEnvironment } from '../mintcash/environments.js';
-import { verifySignOffText, PRACTICE_BANNER } from './render.js';
-import { pinAdvice, type SignerPin, type VerifyResult } from './signoff.js';
+import { PRODUCTION_HOST, classifyBaseUrl, environmentMismatch, keyEnvironment } from '../mintcash/environments.js';
+import { verifySignOffText, PRACTICE_BANNER, SCRIPTED_BANNER } from './render.js';
+import { isMintcashLiveHost, sameApi } from './live-host.js';
+import { pinAdvice, signerText, type SignerPin, type SignOff, type VerifyResult } from './signoff.js';
 
 export async function verifySignOffFile(file: string, pins: readonly SignerPin[] = []): Promise<VerifyResult> {
   let text: string;
@@ -24,7 +25,25 @@ export interface VerifyCommandIO {
   err: (line: string) => void;
 }
 
-const trimSlash = (u: string) => u.replace(/\/+$/, '');
+export type OnlinePlan = { ok: true; baseUrl: string } | { ok: false; reason: string; usage?: boolean };
+
+/**
+ * Whether the keys at hand may be sent to `baseUrl` to verify `doc`, and why not. The base URL
+ * comes from the config or a flag, never from the file (a forged file must not choose where the
+ * secret key goes); live keys go only to MintCash's live API host.
+ */
+export function planOnline(doc: SignOff, baseUrl: string, keys: { publicKey: string; secretKey: string } | undefined, names: { publicKey: string; secretKey: string }, env: Record<string, string | undefined>): OnlinePlan {
+  const target = doc.rehearsal.target;
+  if (!keys?.publicKey || !keys.secretKey) return { ok: false, usage: true, reason: `--online needs the ${target.keyEnvironment} key pair in ${names.publicKey} / ${names.secretKey}` };
+  const envs = [keyEnvironment(keys.publicKey), keyEnvironment(keys.secretKey)];
+  if (envs.some((e) => e !== target.keyEnvironment)) return { ok: false, reason: `the sign-off was made with ${target.keyEnvironment} keys; the exported pair is ${envs.map((e) => e ?? 'not a MintCash key').join('/')}` };
+  if (!sameApi(baseUrl, target.baseUrl)) return { ok: false, reason: `the sign-off was made against ${target.baseUrl}, not ${baseUrl}; pass --api-base-url ${target.baseUrl} if you trust that API` };
+  if (target.keyEnvironment === 'live' && !isMintcashLiveHost(baseUrl, env)) {
+    return { ok: false, usage: true, reason: `refusing to send live keys to ${baseUrl}: it is not MintCash's live API host (https://${PRODUCTION_HOST}); an operator who trusts another host names it in GOLIVE_ALLOW_LIVE_HOST` };
+  }
+  if (target.keyEnvironment !== 'live' && environmentMismatch(envs, baseUrl)) return { ok: false, usage: true, reason: `refusing to send test keys to ${baseUrl} (${classifyBaseUrl(baseUrl)})` };
+  return { ok: true, baseUrl };
+}
 
 /** Returns the exit code: 0 verified (online too, when asked), 1 not. */
 export async function runVerifyCommand(file: string, config: GoliveConfig, opts: { online?: boolean; apiBaseUrl?: string }, io: VerifyCommandIO): Promise<number> {
@@ -34,38 +53,28 @@ export async function runVerifyCommand(file: string, config: GoliveConfig, opts:
     io.out(`FAILED: ${file}: ${r.reason}`);
     return 1;
   }
-  const who = `${r.signer.name} (Ed25519 ${r.signer.fingerprint}${r.pinned ? `, pinned as "${r.pinned.name}"` : ''})`;
-  io.out(`OK: ${file} is intact and signed by ${who} (sha256 ${r.digest})`);
+  io.out(`OK: ${file} is intact and signed by ${signerText(r.signer, r.pinned)} (sha256 ${r.digest})`);
   if (r.doc.practice) io.out(`  ${PRACTICE_BANNER}`);
+  if (r.doc.scripted) io.out(`  ${SCRIPTED_BANNER}`);
   if (!r.pinned) io.err(`golive: warning: ${pinAdvice(r.signer)}`);
   if (!opts.online) return 0;
 
-  // The base URL comes from the config or the flag, never from the file: a forged file must not be
-  // able to send the merchant's secret key to a server of its choosing.
-  const target = r.doc.rehearsal.target;
-  const baseUrl = opts.apiBaseUrl ?? config.api.baseUrl;
-  if (trimSlash(baseUrl) !== trimSlash(target.baseUrl)) {
-    io.out(`FAILED (online): the sign-off was made against ${target.baseUrl}, not ${baseUrl}; pass --api-base-url ${target.baseUrl} if you trust that API`);
-    return 1;
-  }
   const names = config.env;
-  const publicKey = io.env[names.publicKey] ?? '';
-  const secretKey = io.env[names.secretKey] ?? '';
-  if (!publicKey || !secretKey) {
-    throw new GoliveError('USAGE', `--online needs the ${target.keyEnvironment} key pair in ${names.publicKey} / ${names.secretKey}`, {
-      suggestion: 'Export the merchant keys the rehearsal used (never as a flag); golive only reads with them.',
-    });
-  }
-  const envs = [keyEnvironment(publicKey), keyEnvironment(secretKey)];
-  if (envs.some((e) => e !== target.keyEnvironment)) {
-    io.out(`FAILED (online): the sign-off was made with ${target.keyEnvironment} keys; the exported pair is ${envs.map((e) => e ?? 'not a MintCash key').join('/')}`);
+  const keys = { publicKey: io.env[names.publicKey] ?? '', secretKey: io.env[names.secretKey] ?? '' };
+  const plan = planOnline(r.doc, opts.apiBaseUrl ?? config.api.baseUrl, keys, names, io.env);
+  if (!plan.ok) {
+    if (plan.usage) throw new GoliveError('USAGE', plan.reason, { suggestion: 'Export the merchant keys the rehearsal used (never as a flag); golive only reads with them. Live keys go only to https://api.mintcash.me.' });
+    io.out(`FAILED (online): ${plan.reason}`);
     return 1;
   }
-  const mismatch = environmentMismatch(envs, baseUrl);
-  if (mismatch) throw new GoliveError('USAGE', `refusing to send ${target.keyEnvironment} keys to ${baseUrl} (${classifyBaseUrl(baseUrl)})`, { suggestion: 'Live keys only ever go to https://api.mintcash.me.' });
   const [{ createClient }, { verifyOnline }] = await Promise.all([import('../mintcash/client.js'), import('./online.js')]);
-  const findings = await verifyOnline(r.doc, createClient({ baseUrl, publicKey, secretKey }));
+  const findings = await verifyOnline(r.doc, createClient({ baseUrl: plan.baseUrl, ...keys }));
   for (const f of findings) io.out(`  ${f.ok ? '✔' : '✖'} ${f.what}: ${f.detail}`);
+  const unverifiable = findings.find((f) => f.kind);
+  if (unverifiable) {
+    io.out(`FAILED (online): could not verify: ${unverifiable.kind === 'auth' ? 'MintCash refused the key pair' : 'MintCash could not be reached'}; this says nothing about the rehearsal`);
+    return 1;
+  }
   const bad = findings.filter((f) => !f.ok);
   if (findings.length === 0) {
     io.out(`FAILED (online): the sign-off names nothing done that MintCash could confirm`);
@@ -75,6 +84,6 @@ export async function runVerifyCommand(file: string, config: GoliveConfig, opts:
     io.out(`FAILED (online): MintCash does not confirm ${bad.map((f) => f.what).join(', ')}: the sign-off claims what did not happen`);
     return 1;
   }
-  io.out(`OK (online): MintCash confirms all ${findings.length} claims with the ${target.keyEnvironment} keys at ${baseUrl}`);
+  io.out(`OK (online): MintCash confirms all ${findings.length} claims with the ${r.doc.rehearsal.target.keyEnvironment} keys at ${plan.baseUrl}`);
   return 0;
 }

@@ -85,6 +85,10 @@ async function signOff(tmp: TempDir, name: string): Promise<{ json: string; publ
   const key = await loadOrCreateOperatorKey(path.join(tmp.dir, `${name}.pem`), path.join(tmp.dir, 'no-repo'));
   const steps = Object.fromEntries(STEP_IDS.map((k) => [k, { ...emptyStep(), status: 'done' }])) as RehearsalState['steps'];
   const now = new Date().toISOString();
+  // A sign-off is aged from its charge's creation time at MintCash.
+  steps.charge.ids.paymentId = 'pay-1';
+  steps.charge.facts.paidAt = now;
+  steps.charge.mintcash = { payment: { object: 'payment', id: 'pay-1', status: 'succeeded', amount: 100, currency: 'USD', externalId: 'golive-rehearsal-20260513-abc234-charge', createdAt: now, readAt: now } };
   const state: RehearsalState = {
     schemaVersion: 1,
     id: '20260513-abc234',
@@ -97,7 +101,7 @@ async function signOff(tmp: TempDir, name: string): Promise<{ json: string; publ
     steps,
     sessions: [],
   };
-  return { json: renderSignOffJson(buildSignOff(state, '0.1.0', now, key)), publicKey: key.publicKey };
+  return { json: renderSignOffJson(buildSignOff(state, '0.1.0', key)), publicKey: key.publicKey };
 }
 
 describe('a pull request that weakens the policy (--policy-ref is the base)', () => {
@@ -187,7 +191,7 @@ describe('a pull request that weakens the policy (--policy-ref is the base)', ()
     const file = 'golive-rehearsal/golive-rehearsal-20260513-abc234.json';
     const verify = await golive(['report', '--verify', '--policy-ref', 'main', file], { cwd: r.dir, env: cleanEnv() });
     expect(verify.exitCode).toBe(1);
-    expect(verify.stdout).toMatch(/^FAILED: .*not one of the 1 signer\(s\) pinned/);
+    expect(verify.stdout).toMatch(/^FAILED: .*not one of the 1 key\(s\) pinned/);
     expect(verify.stderr).toContain('weakens golive.config.json on main');
     expect(wire.hits()).toBe(0);
   });

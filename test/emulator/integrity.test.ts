@@ -76,7 +76,8 @@ describe('a damaged log stops start-up at the named byte; --repair keeps what ca
     const recs = records(buf);
     // The record that created payment 5 (of 10): damage it in the middle of its payload.
     const bad = recs.find((r) => r.payload.includes(ids[5]!) && r.payload.includes('"payments"'))!;
-    buf[bad.offset + 8 + Math.floor(bad.length / 2)] ^= 0x20;
+    const at = bad.offset + 8 + Math.floor(bad.length / 2);
+    buf[at] = buf[at]! ^ 0x20;
     await writeFile(wal, buf);
 
     const refused = await emulateRefused(dir);
@@ -151,7 +152,7 @@ describe('a full disk fails the request; nothing unsaved is acknowledged', () =>
 
   it('ENOSPC on a small tmpfs: 503 while full, every 200 survives kill -9, and the log stays readable', { timeout: 90_000 }, async (ctx) => {
     const disk = await smallDisk(512);
-    if (!disk) ctx.skip('cannot mount a tmpfs here (needs root); the injected short write and ENOSPC test below covers the same code');
+    if (!disk) return ctx.skip('cannot mount a tmpfs here (needs root); the injected short write and ENOSPC test below covers the same code');
     const a = await spawn(disk);
     const filler = join(disk, 'filler');
     const free = async () => {

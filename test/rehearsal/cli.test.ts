@@ -73,9 +73,11 @@ describe('golive rehearse (built CLI)', () => {
     // Signed, but nobody pinned the key yet: accepted by --verify with a warning, not by the gate.
     const unpinned = await golive(['report', '--verify', json], { cwd: w.dir });
     expect(unpinned.exitCode).toBe(0);
-    expect(unpinned.stdout).toMatch(/^OK: .* is intact and signed by Ada Operator \(Ed25519 SHA256:[A-Za-z0-9+/]{43}\) \(sha256 [0-9a-f]{64}\)\n/);
+    // The key leads; the name is the document's claim, and never the name offered for pinning.
+    expect(unpinned.stdout).toMatch(/^OK: .* is intact and signed by key SHA256:[A-Za-z0-9+/]{43} \(not pinned; the document names "Ada Operator", which only the key can back\) \(sha256 [0-9a-f]{64}\)\n/);
     expect(unpinned.stdout).toContain('PRACTICE');
-    expect(unpinned.stderr).toMatch(/warning: no rehearsal.signers are pinned.*SHA256:.*adding \{"name": "Ada Operator", "publicKey": "/);
+    expect(unpinned.stderr).toMatch(/warning: no rehearsal.signers are pinned, so any valid signature is accepted: this one is key (SHA256:\S+); the name in it \("Ada Operator"\) is the document's own claim\. Check the fingerprint .* add \{"name": "<who holds \1>", "publicKey": "/);
+    expect(unpinned.stderr).not.toContain('"name": "Ada Operator"');
     const before = await gate();
     expect(statuses(before).every((s) => s.endsWith(':pending'))).toBe(true);
     expect(before.exitCode).toBe(1);
@@ -83,7 +85,7 @@ describe('golive rehearse (built CLI)', () => {
     await pinOperator(w);
     const ok = await golive(['report', '--verify', json], { cwd: w.dir });
     expect(ok.exitCode).toBe(0);
-    expect(ok.stdout).toContain('pinned as "Ada"');
+    expect(ok.stdout).toMatch(/signed by key SHA256:\S+ \(pinned as "Ada"; the document names "Ada Operator"\)/);
     expect(ok.stderr).toBe('');
     const passed = await gate();
     expect(statuses(passed)).toEqual(['rehearsal.charge:pass', 'rehearsal.settlement:pass', 'rehearsal.refund:pass', 'rehearsal.renewal:pass', 'rehearsal.cancel:pass']);
@@ -131,7 +133,7 @@ describe('golive rehearse (built CLI)', () => {
     type('y\r');
     await waitFor('IP allow list');
     type('y\r');
-    await waitFor('How do you want to make the live charge?');
+    await waitFor('How do you want to make the practice charge?');
     type('\r');
     await waitFor('Type 1.00 USD to confirm');
     type('1.00 USD\r');

@@ -138,7 +138,8 @@ describe('rehearsal failure paths', () => {
     const r1 = await run;
     expect(r1.code).toBe(1);
     expect(r1.stdout).toMatch(/MintCash API unavailable: GET \/payments\/.* 503/);
-    expect(r1.stdout).toContain('run `golive rehearse` again to resume');
+    // The resume hint is the whole command, --api-base-url included: doing what it says works.
+    expect(r1.stdout).toContain(`run \`golive rehearse ${w.dir} --api-base-url ${p.url} --answers `);
     const s = await latest(w.dir);
     expect(s?.steps.charge.phase).toBe('created');
     expect(s?.steps.charge.lastError?.message).toContain('503');

@@ -18,6 +18,10 @@ export const HAPPY_ANSWERS: Record<string, unknown> = {
   'charge.confirm': '1.00 USD',
   'charge.webhookReceived': true,
   'settlement.confirmed': 'yes',
+  'settlement.payoutReference': 'PO-2026-000042',
+  // Today (UTC): a payout can neither predate the payment nor lie ahead.
+  'settlement.date': new Date().toISOString().slice(0, 10),
+  'settlement.amount': '1.00 USD',
   'refund.confirm': 'REFUND',
   'refund.webhookReceived': true,
   'refund.moneyReturned': 'yes',

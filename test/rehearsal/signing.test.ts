@@ -74,7 +74,7 @@ describe('signed sign-off', () => {
     const home = await tmp();
     await mkdir(home, { recursive: true });
     const key = await loadOrCreateOperatorKey(path.join(home, 'k.pem'), await tmp());
-    const doc = buildSignOff(state(), '1.0.0', '2026-05-14T11:00:00.000Z', key);
+    const doc = buildSignOff(state(), '1.0.0', key);
     expect(doc.practice).toBe(false);
     const ok = verifyDocument(doc);
     expect(ok).toMatchObject({ ok: true, signer: { name: 'Ada Operator', fingerprint: key.fingerprint }, pinned: null });
@@ -103,15 +103,29 @@ describe('signed sign-off', () => {
 
     // Re-signed by another key: valid on its own, refused where the real operator is pinned.
     const other = await loadOrCreateOperatorKey(path.join(home, 'other.pem'), await tmp());
-    const resigned = buildSignOff({ ...state(), operator: { name: 'Mallory', username: 'm', hostname: 'h' } }, '1.0.0', doc.generatedAt, other);
+    const resigned = buildSignOff({ ...state(), operator: { name: 'Mallory', username: 'm', hostname: 'h' } }, '1.0.0', other);
     expect(verifyDocument(resigned)).toMatchObject({ ok: true, pinned: null });
-    expect(verifyDocument(resigned, [{ name: 'ada', publicKey: key.publicKey }])).toMatchObject({ ok: false, reason: expect.stringContaining('not one of the 1 signer(s) pinned') });
+    expect(verifyDocument(resigned, [{ name: 'ada', publicKey: key.publicKey }])).toMatchObject({ ok: false, reason: expect.stringContaining('signed by key ' + other.fingerprint + ' (the document names "Mallory"), which is not one of the 1 key(s) pinned') });
   });
 
-  it('marks a test-key or emulator run as practice', async () => {
+  it('marks a test-key, emulator or not-MintCash-live-host run as practice, and its charge "Practice charge"', async () => {
     const key = await loadOrCreateOperatorKey(path.join(await tmp(), 'k.pem'), await tmp());
     const s = state();
-    expect(buildSignOff({ ...s, target: { ...s.target, keyEnvironment: 'test', baseUrlKind: 'sandbox' } }, '1', 'x', key).practice).toBe(true);
-    expect(buildSignOff({ ...s, target: { ...s.target, keyEnvironment: 'test', baseUrlKind: 'loopback' } }, '1', 'x', key).practice).toBe(true);
+    expect(buildSignOff({ ...s, target: { ...s.target, keyEnvironment: 'test', baseUrlKind: 'sandbox' } }, '1', key).practice).toBe(true);
+    const emu = buildSignOff({ ...s, target: { ...s.target, keyEnvironment: 'test', baseUrlKind: 'loopback' } }, '1', key);
+    expect(emu.practice).toBe(true);
+    expect(emu.steps.find((x) => x.id === 'charge')?.title).toBe('Practice charge (no real money)');
+    // Live keys against a host that was not MintCash's live host: not a live rehearsal either.
+    expect(buildSignOff({ ...s, target: { ...s.target, baseUrl: 'http://vm:4710/live', baseUrlKind: 'custom', liveHost: false } }, '1', key).practice).toBe(true);
+    const live = buildSignOff({ ...s, target: { ...s.target, liveHost: true } }, '1', key);
+    expect([live.practice, live.steps.find((x) => x.id === 'charge')?.title]).toEqual([false, 'Live charge']);
+  });
+
+  it('is dated by the record, not by when it was written: re-rendering gives the same document', async () => {
+    const key = await loadOrCreateOperatorKey(path.join(await tmp(), 'k.pem'), await tmp());
+    const a = buildSignOff(state(), '1.0.0', key);
+    const b = buildSignOff(state(), '1.0.0', key);
+    expect(a.generatedAt).toBe(state().updatedAt);
+    expect(b).toEqual(a);
   });
 });

@@ -45,14 +45,16 @@ describe('sign-off, end to end', () => {
     expect(cancel.ids.cancelRequestId).toMatch(/^req_/);
     const md = await readFile(json.replace(/\.json$/, '.md'), 'utf8');
     expect(md).toContain('Answers: SCRIPTED');
-    expect(md).toContain('PRACTICE: test keys or a sandbox/emulator target');
+    expect(md).toContain('PRACTICE: test keys, a sandbox/emulator target');
     expect(md).toContain('amount: 1.00 USD');
     expect(md).not.toMatch(/amount: 100\b/);
     expect(md).toMatch(/currentPeriodEnd: \S+ \(emulator clock\)/);
 
     const online = await golive(['report', '--verify', '--online', json], { cwd: w.dir, env: cleanEnv(w.env) });
     expect(online.exitCode, online.stdout + online.stderr).toBe(0);
-    expect(online.stdout).toMatch(/✔ refund: payment \S+ is refunded, 1.00 USD refunded/);
+    expect(online.stdout).toMatch(/✔ charge: payment \S+ is refunded, 1.00 USD, externalId golive-rehearsal-\S+-charge, created at MintCash \S+/);
+    expect(online.stdout).toMatch(/✔ refund: payment \S+ is refunded in full \(1.00 USD\) by refund \S+ \(golive-rehearsal-\S+-refund\)/);
+    expect(online.stdout).toMatch(/✔ renewal: the current period began \S+, at least 7 days after MintCash created the subscription/);
     expect(online.stdout).toMatch(/✔ cancel: subscription \S+ is cancelled/);
     expect(online.stdout).toContain('OK (online): MintCash confirms all 5 claims');
     // The secret never reaches the output.
@@ -86,7 +88,7 @@ describe('sign-off, end to end', () => {
     expect(offline.exitCode).toBe(0); // the signature is genuine: the operator signed a lie
     const online = await golive(['report', '--verify', '--online', json], { cwd: w.dir, env: cleanEnv(w.env) });
     expect(online.exitCode).toBe(1);
-    expect(online.stdout).toMatch(/✖ refund: payment \S+ is succeeded, 0.00 USD refunded/);
+    expect(online.stdout).toMatch(/✖ refund: MintCash shows succeeded, 0.00 USD of 1.00 USD refunded/);
     expect(online.stdout).toMatch(/FAILED \(online\): MintCash does not confirm refund, subscription/);
 
     // Online needs the right keys and the config's API, never one named by the file.
