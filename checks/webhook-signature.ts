@@ -45,7 +45,7 @@ export const webhookSignature = defineCheck({
   section: 'webhook',
   kind: 'network',
   title: 'Webhook endpoint refuses forged events',
-  failureTitle: 'Webhook endpoint accepts or crashes on forged events',
+  failureTitle: 'Webhook endpoint mishandles signatures (a forged event accepted or crashing, or a valid one refused)',
   why: 'The signature is the only proof an event came from MintCash: an endpoint that accepts a missing, wrong or tampered signature lets anyone mark orders as paid.',
   fix: 'Compute HMAC-SHA256 over the raw request body with the webhook secret, compare it to x-signature in constant time after a length check, and answer 401 on mismatch before parsing or acting.',
   defaultSeverity: 'error',

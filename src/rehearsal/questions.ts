@@ -9,6 +9,8 @@ export type QuestionKind = 'text' | 'yesno' | 'choice' | 'typed';
 
 export interface Question {
   id: string;
+  /** What the answer attests, for people reading the sign-off. */
+  label: string;
   step: StepId | 'session';
   kind: QuestionKind;
   choices?: readonly string[];
@@ -26,29 +28,29 @@ const existing = (a: Record<string, unknown>) => a['charge.mode'] === 'existing'
 const settled = (a: Record<string, unknown>) => a['settlement.confirmed'] === 'yes';
 
 export const QUESTIONS: readonly Question[] = [
-  { id: 'resume', step: 'session', kind: 'choice', choices: ['resume', 'new'] },
-  { id: 'operator', step: 'session', kind: 'text' },
-  { id: 'preflight.webhookRegistered', step: 'preflight', kind: 'yesno' },
-  { id: 'preflight.ipAllowList', step: 'preflight', kind: 'yesno' },
-  { id: 'charge.mode', step: 'charge', kind: 'choice', choices: ['create', 'existing'] },
-  { id: 'charge.paymentId', step: 'charge', kind: 'text', when: existing },
-  { id: 'charge.ownPayment', step: 'charge', kind: 'yesno', when: existing },
-  { id: 'charge.confirm', step: 'charge', kind: 'typed', expected: (s) => formatMinor(s.amount, s.currency), when: (a) => !existing(a) },
-  { id: 'charge.webhookReceived', step: 'charge', kind: 'yesno', observed: true },
-  { id: 'settlement.confirmed', step: 'settlement', kind: 'choice', choices: ['yes', 'later'], observed: true },
-  { id: 'settlement.payoutReference', step: 'settlement', kind: 'text', when: settled },
-  { id: 'settlement.date', step: 'settlement', kind: 'text', when: settled, check: (v) => parsePayoutDate(v, undefined, new Date()).problem },
-  { id: 'settlement.amount', step: 'settlement', kind: 'text', when: settled, check: (v, s) => parseMoney(v, s.currency, s.amountCap).problem },
-  { id: 'refund.confirm', step: 'refund', kind: 'typed', expected: () => 'REFUND' },
-  { id: 'refund.webhookReceived', step: 'refund', kind: 'yesno', observed: true },
-  { id: 'refund.moneyReturned', step: 'refund', kind: 'choice', choices: ['yes', 'later'], observed: true },
-  { id: 'subscription.confirm', step: 'subscription', kind: 'typed', expected: () => 'SUBSCRIBE' },
-  { id: 'subscription.webhookReceived', step: 'subscription', kind: 'yesno', observed: true },
-  { id: 'renewal.webhookReceived', step: 'renewal', kind: 'yesno', observed: true },
-  { id: 'cancel.confirm', step: 'cancel', kind: 'typed', expected: () => 'CANCEL' },
-  { id: 'cancel.webhookReceived', step: 'cancel', kind: 'yesno', observed: true },
+  { id: 'resume', label: 'Resume or start over', step: 'session', kind: 'choice', choices: ['resume', 'new'] },
+  { id: 'operator', label: "Operator's name", step: 'session', kind: 'text' },
+  { id: 'preflight.webhookRegistered', label: 'Live webhook URL registered with the account manager', step: 'preflight', kind: 'yesno' },
+  { id: 'preflight.ipAllowList', label: 'IP allow list requested for the live keys', step: 'preflight', kind: 'yesno' },
+  { id: 'charge.mode', label: 'How the charge was made', step: 'charge', kind: 'choice', choices: ['create', 'existing'] },
+  { id: 'charge.paymentId', label: 'Payment id given by the operator', step: 'charge', kind: 'text', when: existing },
+  { id: 'charge.ownPayment', label: "The payment is the operator's own, not a customer's", step: 'charge', kind: 'yesno', when: existing },
+  { id: 'charge.confirm', label: 'Typed confirmation of the charge', step: 'charge', kind: 'typed', expected: (s) => formatMinor(s.amount, s.currency), when: (a) => !existing(a) },
+  { id: 'charge.webhookReceived', label: "payment.succeeded reached the merchant's system", step: 'charge', kind: 'yesno', observed: true },
+  { id: 'settlement.confirmed', label: 'The charge reached a payout', step: 'settlement', kind: 'choice', choices: ['yes', 'later'], observed: true },
+  { id: 'settlement.payoutReference', label: 'Payout reference', step: 'settlement', kind: 'text', when: settled },
+  { id: 'settlement.date', label: 'Payout date', step: 'settlement', kind: 'text', when: settled, check: (v) => parsePayoutDate(v, undefined, new Date()).problem },
+  { id: 'settlement.amount', label: 'Amount of the charge in that payout', step: 'settlement', kind: 'text', when: settled, check: (v, s) => parseMoney(v, s.currency, s.amountCap).problem },
+  { id: 'refund.confirm', label: 'Typed confirmation of the refund', step: 'refund', kind: 'typed', expected: () => 'REFUND' },
+  { id: 'refund.webhookReceived', label: "payment.refunded reached the merchant's system", step: 'refund', kind: 'yesno', observed: true },
+  { id: 'refund.moneyReturned', label: 'The refund is back on the card', step: 'refund', kind: 'choice', choices: ['yes', 'later'], observed: true },
+  { id: 'subscription.confirm', label: 'Typed confirmation of the subscription', step: 'subscription', kind: 'typed', expected: () => 'SUBSCRIBE' },
+  { id: 'subscription.webhookReceived', label: "subscription.succeeded reached the merchant's system", step: 'subscription', kind: 'yesno', observed: true },
+  { id: 'renewal.webhookReceived', label: "The renewal's subscription.succeeded reached the merchant's system", step: 'renewal', kind: 'yesno', observed: true },
+  { id: 'cancel.confirm', label: 'Typed confirmation of the cancel', step: 'cancel', kind: 'typed', expected: () => 'CANCEL' },
+  { id: 'cancel.webhookReceived', label: "subscription.cancelled reached the merchant's system", step: 'cancel', kind: 'yesno', observed: true },
   // Asked only by `golive rehearse --cleanup`, never in a rehearsal run.
-  { id: 'cleanup.confirm', step: 'session', kind: 'typed', expected: () => 'CLEANUP', when: () => false },
+  { id: 'cleanup.confirm', label: 'Typed confirmation of the cleanup', step: 'session', kind: 'typed', expected: () => 'CLEANUP', when: () => false },
 ];
 
 export const YES = /^(y|yes|true)$/i;
@@ -111,4 +113,9 @@ export function validateAnswers(answers: Record<string, unknown>, plan: AnswersP
     problems.push(`"${q.id}" has no answer`);
   }
   return problems;
+}
+
+/** The people-facing label of a question id (the id itself when unknown). */
+export function questionLabel(id: string): string {
+  return QUESTIONS.find((q) => q.id === id)?.label ?? id;
 }

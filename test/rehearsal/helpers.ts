@@ -68,13 +68,18 @@ export async function world(opts: { refundSettleMs?: number } = {}): Promise<Wor
       await rm(keyDir, { recursive: true, force: true });
     },
   };
-  // The customer: pays every hosted page that is waiting, through the emulator's test hook.
+  const timer = payHostedPages(emu, w);
+  return w;
+}
+
+/** The customer: pays every hosted page that is waiting, through the emulator's test hook (while `who.paying`). */
+export function payHostedPages(emu: Emulator, who: { paying: boolean; cards: { payment: string; subscription: string } }): NodeJS.Timeout {
   const busy = new Set<string>();
-  const timer = setInterval(() => {
-    if (!w.paying) return;
+  return setInterval(() => {
+    if (!who.paying) return;
     const waiting = [
-      ...Object.values(emu.core.state.payments).filter((p) => p.status === 'created' && p.redirectUrl).map((p) => ({ id: p.id, kind: 'payments', card: w.cards.payment })),
-      ...Object.values(emu.core.state.subscriptions).filter((s) => s.status === 'created' && s.redirectUrl).map((s) => ({ id: s.id, kind: 'subscriptions', card: w.cards.subscription })),
+      ...Object.values(emu.core.state.payments).filter((p) => p.status === 'created' && p.redirectUrl).map((p) => ({ id: p.id, kind: 'payments', card: who.cards.payment })),
+      ...Object.values(emu.core.state.subscriptions).filter((s) => s.status === 'created' && s.redirectUrl).map((s) => ({ id: s.id, kind: 'subscriptions', card: who.cards.subscription })),
     ];
     for (const x of waiting) {
       if (busy.has(x.id)) continue;
@@ -82,7 +87,6 @@ export async function world(opts: { refundSettleMs?: number } = {}): Promise<Wor
       void fetch(`${emu.url}/__emulator/${x.kind}/${x.id}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ card: x.card }) }).catch(() => undefined);
     }
   }, 10);
-  return w;
 }
 
 export function ledger(emu: Emulator) {
