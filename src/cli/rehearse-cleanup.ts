@@ -65,7 +65,8 @@ export async function runCleanup(r: CleanupRun): Promise<number> {
     const ask = await asker(r);
     const what = [payments ? `refund ${payments} payment${payments === 1 ? '' : 's'} in full` : '', subs ? `cancel ${subs} subscription${subs === 1 ? '' : 's'} (immediate and final)` : ''].filter(Boolean).join(' and ');
     const validate = ask.source.via === 'terminal' ? (v: string) => (v.trim().toUpperCase() === 'CLEANUP' ? true : 'type CLEANUP exactly, or press Ctrl-C to stop (nothing is sent)') : undefined;
-    const typed = await ask.input('cleanup.confirm', { message: `golive will ${what}; the rehearsals above are then closed.\n  Type CLEANUP to confirm:`, ...(validate ? { validate } : {}) });
+    out(`golive will ${what}; the rehearsals above are then closed.`);
+    const typed = await ask.input('cleanup.confirm', { message: 'Type CLEANUP to confirm:', ...(validate ? { validate } : {}) });
     if (typed.trim().toUpperCase() !== 'CLEANUP') {
       out('Confirmation did not match ("CLEANUP" expected): nothing was sent.');
       return 1;

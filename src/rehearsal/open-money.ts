@@ -48,7 +48,7 @@ export async function findOpenMoney(states: readonly RehearsalState[], client: M
       const s = await readOr(() => client.getSubscription(subscriptionId));
       if (typeof s === 'string') out.unreadable.push(`rehearsal ${st.id}: subscription ${subscriptionId} could not be read (${s})`);
       else if (isOpenSubscription(s)) {
-        const retry = s.status === 'past_due' ? ', past_due: it keeps retrying the card' : `, renews ${s.currentPeriodEnd ?? 'at the end of its period'}`;
+        const retry = s.status === 'past_due' ? ': it keeps retrying the card' : `, renews ${s.currentPeriodEnd ?? 'at the end of its period'}`;
         out.items.push({ rehearsal: st, kind: 'subscription', id: s.id, text: `subscription ${s.id}: ${formatMinor(s.amount, s.currency)} every ${s.billingIntervalDays} days, ${s.status}${retry}` });
       }
     }
