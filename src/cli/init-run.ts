@@ -124,8 +124,20 @@ export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Pr
   config.env = { publicKey, secretKey, webhookSecret };
   validateConfig(config, 'the generated config');
   await writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
+  const target = dir === '.' ? '' : ` ${dir}`;
   io.out.write(
-    `Wrote ${path.relative(process.cwd(), file) || file}.\nNext: export ${publicKey}, ${secretKey} and ${webhookSecret}, then run \`golive check${dir === '.' ? '' : ` ${dir}`}\`.\n`,
+    [
+      `Wrote ${path.relative(process.cwd(), file) || file}.`,
+      `Next: export ${publicKey}, ${secretKey} and ${webhookSecret}, then run \`golive check${target}\`.`,
+      '',
+      'To practise the dress rehearsal first (no real money), against the local emulator:',
+      '  golive emulate --state emu.json                  # in another terminal; prints its URL and a test.env',
+      '  set -a; . <that test.env>; set +a              # its test keys (a practice run probes your endpoint with test events)',
+      `  golive rehearse${target} --api-base-url http://127.0.0.1:4010`,
+      `  golive check${target} --require-rehearsal --api-base-url http://127.0.0.1:4010 --config <a copy of the config with "environment": "test">`,
+      'A practice sign-off counts only where the config says "environment": "test"; README "Dress rehearsal" walks through it.',
+      '',
+    ].join('\n'),
   );
   return 0;
 }
