@@ -130,6 +130,8 @@ export class StepContext {
   /** Records an answer with how it was given (and what golive observed, for events and money). */
   answered(questionId: string, value: string | boolean, observed?: AnswerProvenance['observed']): void {
     const src = this.deps.ask.source;
+    // How long after the thing it confirms the answer came: measured now, when it is given.
+    if (observed) observed = this.elapsed(observed);
     this.rec.answers[questionId] = value;
     this.rec.provenance ??= {};
     this.rec.provenance[questionId] = {
@@ -177,7 +179,7 @@ export class StepContext {
     return observed;
   }
 
-  /** The observation, with how long after `since` the answer came (recorded beside the answer). */
+  /** The observation, with how long after `since` it is now (the answer's time, recorded beside it). */
   elapsed(observed: NonNullable<AnswerProvenance['observed']>): NonNullable<AnswerProvenance['observed']> {
     if (!observed.since) return observed;
     const ms = this.deps.now().getTime() - Date.parse(observed.since.at);

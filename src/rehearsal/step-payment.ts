@@ -30,7 +30,7 @@ export function paymentSeen(ctx: StepContext, id: string, supports: readonly str
 }
 
 async function observed(ctx: StepContext, o: Observation, claim: string) {
-  return ctx.elapsed(await ctx.observeThen(o.what, o.read, (x) => x.status, (st) => o.supports.includes(st), claim, o.since));
+  return ctx.observeThen(o.what, o.read, (x) => x.status, (st) => o.supports.includes(st), claim, o.since);
 }
 
 async function webhookArrived(ctx: StepContext, qid: string, event: string, objectId: string, o: Observation): Promise<void> {
@@ -216,8 +216,8 @@ export async function runSettlement(ctx: StepContext): Promise<void> {
   const answer = await ctx.deps.ask.typedChoice('settlement.confirmed', {
     message: lines.join('\n'),
     choices: [
-      { value: 'yes', name: 'yes: I can see it in a payout (you will give its reference, date and amount)' },
-      { value: 'later', name: 'not yet: defer it. The refund goes ahead; the sign-off stays blocked until you confirm, and every run reminds you' },
+      { value: 'yes', name: 'I can see it in a payout (you will give its reference, date and amount)' },
+      { value: 'later', name: refunded ? 'defer it again: the sign-off stays blocked until you confirm, and every run reminds you' : 'defer it: the refund goes ahead; the sign-off stays blocked until you confirm, and every run reminds you' },
     ],
   });
   ctx.answered('settlement.confirmed', answer, seen);
@@ -307,8 +307,8 @@ export async function runRefund(ctx: StepContext): Promise<void> {
   const back = await ctx.deps.ask.typedChoice('refund.moneyReturned', {
     message: `MintCash shows payment ${paymentId} as ${seen.status}. Has the refunded money reached your card account?`,
     choices: [
-      { value: 'yes', name: 'yes, the refund shows on my card account' },
-      { value: 'later', name: 'not yet: ask me again next time (refunds can take days to show)' },
+      { value: 'yes', name: 'the refund shows on my card account' },
+      { value: 'later', name: 'not yet, ask me again next time (refunds can take days to show)' },
     ],
   });
   ctx.answered('refund.moneyReturned', back, seen);
