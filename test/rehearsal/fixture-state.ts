@@ -2,30 +2,14 @@
 // provenance, what MintCash reported about each object), live or practice, typed or scripted: for
 // rendering tests that need a full record without running a rehearsal.
 import { QUESTIONS } from '../../src/rehearsal/questions.js';
+import { HAPPY_ANSWERS } from './helpers.js';
 import { STEP_IDS, emptyStep, type RehearsalState, type StepId } from '../../src/rehearsal/types.js';
 
 const PAY = '7fa7b154-fe0d-4bd6-b720-5ca03fafde4c';
 const REFUND = 'e35d1bf2-23e1-40a0-b2f8-9bffdb74edc6';
 const SUB = '46f12bc2-95e3-4940-b538-03ca2121af37';
-const ANSWERS: Record<string, string | boolean> = {
-  'preflight.webhookRegistered': true,
-  'preflight.ipAllowList': true,
-  'charge.mode': 'create',
-  'charge.confirm': '1.00 USD',
-  'charge.webhookReceived': true,
-  'settlement.confirmed': 'yes',
-  'settlement.payoutReference': 'PO-2026-000042',
-  'settlement.date': '2026-05-15',
-  'settlement.amount': '1.00 USD',
-  'refund.confirm': 'REFUND',
-  'refund.webhookReceived': true,
-  'refund.moneyReturned': 'yes',
-  'subscription.confirm': 'SUBSCRIBE',
-  'subscription.webhookReceived': true,
-  'renewal.webhookReceived': true,
-  'cancel.confirm': 'CANCEL',
-  'cancel.webhookReceived': true,
-};
+const { resume: _resume, operator: _operator, ...answered } = HAPPY_ANSWERS;
+const ANSWERS = { ...answered, 'settlement.date': '2026-05-15' } as Record<string, string | boolean>;
 
 export function completeState(opts: { live: boolean; scripted: boolean }): RehearsalState {
   const steps = Object.fromEntries(STEP_IDS.map((k) => [k, { ...emptyStep(), status: 'done', startedAt: '2026-05-13T10:00:00.000Z', completedAt: '2026-05-20T10:05:00.000Z' }])) as RehearsalState['steps'];
