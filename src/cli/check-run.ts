@@ -93,6 +93,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
     ...(policyFile ? { policyFile } : {}),
     ...(flags.policyRef !== undefined ? { policyRef: flags.policyRef } : {}),
     env: io.env,
+    ...(envFile ? { envFile } : {}),
   });
   // The rehearsal items always run: without --require-rehearsal they tell the verdict whether the
   // live dress rehearsal is done, but do not block the gate (decideGate).

@@ -20,7 +20,7 @@ describe('registry', () => {
         'credentials.a: title = "" must be a non-empty string',
         'credentials.a: requires unknown evidence "nope"',
         'Bad Id: id must look like "section.name"',
-        'webhook.x: unknown section "misc"',
+        'webhook.x: unknown section "misc" (credentials, webhook, idempotency, rehearsal)',
       ]),
     );
     expect(() => createRegistry([good('credentials.a'), good('credentials.a')])).toThrow(/registry is invalid/);

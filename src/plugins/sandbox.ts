@@ -1,0 +1,216 @@
+// golive's side of a plugin's sandbox: one worker thread per plugin (sandbox-worker.ts), each
+// running QuickJS compiled to WebAssembly. Why this isolation (measured, docs/plugins.md): the
+// plugin's code runs in a separate JavaScript engine with no Node API at all, so it cannot signal
+// golive, open its inspector, read a file or open a socket; its memory, stack and time are QuickJS
+// limits; and it works the same on every Node golive supports, with no native build. The worker
+// is a backstop: a call that overruns its deadline by more than a grace period ends the thread.
+import { readFile } from 'node:fs/promises';
+import { createRequire, SourceMap } from 'node:module';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { onCleanup } from '../cleanup.js';
+import { distFile } from '../paths.js';
+import type { Compiled } from './compile.js';
+import { PLUGIN_LIMITS } from './limits.js';
+import type { FromWorker, ToWorker, VmError, WorkerLimits } from './sandbox-protocol.js';
+
+const WORKER = distFile('plugins', 'sandbox-worker.js');
+const VALIDATOR = distFile('plugins', 'vm-validate-bundle.js');
+/** Time a worker gets past a call's own deadline before it is ended from outside. */
+const GRACE_MS = 2000;
+
+export class PluginError extends Error {
+  constructor(
+    message: string,
+    readonly pluginStack?: string,
+    /** Raised while evaluating the plugin's module (its top level). */
+    readonly atLoad = false,
+  ) {
+    super(message);
+  }
+}
+
+let wasm: Promise<WebAssembly.Module> | undefined;
+
+/** QuickJS's WebAssembly, compiled once per golive process and shared by every sandbox thread. */
+function quickjsWasm(): Promise<WebAssembly.Module> {
+  wasm ??= (async () => {
+    const file = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
+    // @types/node types WebAssembly's classes but not its functions.
+    const wa = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+    return wa.compile(await readFile(file));
+  })();
+  return wasm;
+}
+
+const live = new Set<Worker>();
+let cleanupRegistered = false;
+
+/** Ends every sandbox thread (end of a run, an error, or a signal). */
+export async function stopAllPlugins(): Promise<void> {
+  await Promise.all([...live].map((w) => w.terminate()));
+  live.clear();
+}
+
+/** QuickJS stack frames (`at run (plugin.mjs:12:5)`) pointed at the plugin's own files and lines. */
+function mapStack(stack: string, compiled: Compiled): string {
+  let map: SourceMap | undefined;
+  try {
+    map = new SourceMap(JSON.parse(compiled.map) as ConstructorParameters<typeof SourceMap>[0]);
+  } catch {
+    return stack;
+  }
+  return stack.replace(/plugin\.mjs:(\d+)(?::(\d+))?/g, (all, line: string, col: string | undefined) => {
+    const e = map!.findEntry(Number(line) - 1, Math.max(0, Number(col ?? 1) - 1)) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+    if (!e.originalSource) return all;
+    const file = path.resolve(compiled.mapDir, e.originalSource);
+    return `${path.relative(process.cwd(), file) || file}:${(e.originalLine ?? 0) + 1}:${(e.originalColumn ?? 0) + 1}`;
+  });
+}
+
+export class PluginSandbox {
+  private worker?: Worker;
+  private seq = 0;
+  private pending = new Map<number, { resolve: (r: FromWorker) => void; reject: (e: Error) => void }>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private compiled?: Compiled;
+
+  /**
+   * `compiled` may still be on its way: the thread (and QuickJS in it) starts at once, so its
+   * start-up overlaps the compilation, and the code follows when it is ready.
+   */
+  constructor(
+    private readonly compiling: Promise<Compiled>,
+    private readonly limits: WorkerLimits = PLUGIN_LIMITS,
+  ) {
+    compiling.then((c) => (this.compiled = c)).catch(() => undefined);
+  }
+
+  /** Starts the thread now (it waits for the code); errors surface with the first call. */
+  prestart(): void {
+    this.start().catch(() => undefined);
+  }
+
+  /** The plugin's description (JSON text from vm-driver.ts describe()). */
+  describe(): Promise<string> {
+    return this.request({ type: 'describe', seq: 0 }, this.limits.loadMs);
+  }
+
+  /** golive's options validator run on the plugin's schema, in the sandbox (JSON text). */
+  validate(schema: string, options: string): Promise<string> {
+    return this.request({ type: 'validate', seq: 0, validator: VALIDATOR, schema, options }, this.limits.loadMs);
+  }
+
+  /** Runs check `index` on `wire` (JSON of its context); resolves with the outcome's JSON text. */
+  run(index: number, wire: string, timeoutMs: number): Promise<string> {
+    return this.request({ type: 'run', seq: 0, index, wire, timeoutMs }, timeoutMs);
+  }
+
+  /** Calls run one after another: each is timed from its own start, not from when it was queued. */
+  private request(m: Exclude<ToWorker, { type: 'init' }>, deadlineMs: number): Promise<string> {
+    const next = this.queue.then(() => this.send(m, deadlineMs));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private starting?: Promise<Worker>;
+
+  private start(): Promise<Worker> {
+    if (this.worker) return Promise.resolve(this.worker);
+    this.starting ??= this.spawn().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async spawn(): Promise<Worker> {
+    const worker = new Worker(WORKER, {
+      workerData: { wasm: await quickjsWasm(), limits: this.limits },
+      // The thread's own heap holds only text going in and out; QuickJS's memory is its own limit.
+      resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 },
+      stdout: true,
+      stderr: true,
+      env: {},
+    });
+    live.add(worker);
+    if (!cleanupRegistered) {
+      cleanupRegistered = true;
+      onCleanup(stopAllPlugins);
+    }
+    // Pending work holds the event loop through its timers; an idle sandbox must not.
+    worker.unref();
+    worker.on('message', (r: FromWorker) => {
+      const p = this.pending.get(r.seq);
+      if (!p) return;
+      this.pending.delete(r.seq);
+      p.resolve(r);
+    });
+    const gone = (why: string) => {
+      live.delete(worker);
+      if (this.worker === worker) this.worker = undefined;
+      for (const [seq, p] of this.pending) {
+        this.pending.delete(seq);
+        p.reject(new PluginError(why));
+      }
+    };
+    worker.on('error', (e) => gone(`the sandbox stopped: ${e.message.split('\n')[0]!.slice(0, 300)}`));
+    worker.on('exit', () => gone('the sandbox stopped'));
+    let code: string;
+    try {
+      code = (await this.compiling).code;
+    } catch (e) {
+      live.delete(worker);
+      void worker.terminate();
+      throw e;
+    }
+    worker.postMessage({ type: 'init', code } satisfies ToWorker);
+    this.worker = worker;
+    return worker;
+  }
+
+  private async send(m: Exclude<ToWorker, { type: 'init' }>, deadlineMs: number): Promise<string> {
+    const worker = await this.start();
+    const seq = ++this.seq;
+    const backstop = deadlineMs + (m.type === 'describe' || m.type === 'validate' ? 0 : this.limits.loadMs) + GRACE_MS;
+    const reply = await new Promise<FromWorker>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(seq);
+        reject(new PluginError(`timed out after ${deadlineMs} ms (the sandbox was stopped)`));
+        this.stop();
+      }, backstop);
+      this.pending.set(seq, {
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      worker.postMessage({ ...m, seq });
+    });
+    if (reply.ok) return reply.text;
+    if (reply.fatal) this.stop();
+    throw this.errorOf(reply.error, deadlineMs);
+  }
+
+  private errorOf(e: VmError, deadlineMs: number): PluginError {
+    const stack = e.stack && this.compiled ? mapStack(e.stack, this.compiled) : e.stack;
+    // QuickJS's interrupt: the deadline passed while the plugin's code ran.
+    if (e.name === 'InternalError' && e.message === 'interrupted') {
+      return new PluginError(e.phase === 'load' ? `did not finish loading within ${this.limits.loadMs / 1000} s (stopped; a plugin must not loop at import)` : `timed out after ${deadlineMs} ms (stopped)`, undefined, e.phase === 'load');
+    }
+    if (e.name === 'InternalError' && /out of memory/i.test(e.message)) {
+      return new PluginError(`used more than the ${this.limits.memoryBytes / 2 ** 20} MB of memory a plugin gets (stopped)`, stack, e.phase === 'load');
+    }
+    if (e.name === 'InternalError' && /stack overflow/i.test(e.message)) {
+      return new PluginError('overflowed its stack (too deep a recursion)', stack, e.phase === 'load');
+    }
+    const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
+    return new PluginError(`${name}${e.message.split('\n')[0] ?? ''}`, stack ? `${e.name}: ${e.message}\n${stack}` : undefined, e.phase === 'load');
+  }
+
+  /** Ends the thread; the next call starts a fresh one. */
+  stop(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) {
+      live.delete(w);
+      void w.terminate();
+    }
+  }
+}
