@@ -10,7 +10,6 @@ import { constants, realpathSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { redactText } from '../engine/mask.js';
 import { httpProbe } from '../evidence/http-probe.js';
 import type { PluginFetch, PluginReads, RepoInventory } from '../evidence/types.js';
 import { PLUGIN_LIMITS } from './limits.js';
@@ -19,8 +18,6 @@ export interface Grants {
   reads: readonly string[];
   fetches: readonly string[];
 }
-
-export const NO_GRANTS: Grants = { reads: [], fetches: [] };
 
 /** What golive will read and fetch for one check, decided at load from its meta, grants and options. */
 export interface CapabilityPlan {
@@ -150,8 +147,8 @@ async function readOne(root: string, rel: string): Promise<{ text: string; size:
   }
 }
 
-/** Serves `patterns` (already granted) from the inventory, each file matching a grant too. */
-export async function serveReads(inventory: RepoInventory, patterns: readonly string[], grants: readonly string[], envFile: string | undefined, secrets: readonly string[]): Promise<PluginReads> {
+/** Serves `patterns` (already granted) from the inventory, each file matching a grant too; the caller masks secrets. */
+export async function serveReads(inventory: RepoInventory, patterns: readonly string[], grants: readonly string[], envFile: string | undefined): Promise<PluginReads> {
   const out: PluginReads = { files: [], skipped: [] };
   if (patterns.length === 0) return out;
   let root: string;
@@ -179,7 +176,7 @@ export async function serveReads(inventory: RepoInventory, patterns: readonly st
     else if (total + r.size > PLUGIN_LIMITS.readTotalBytes) out.skipped.push({ path: f.path, reason: `over the limit of ${PLUGIN_LIMITS.readTotalBytes / 2 ** 20} MiB in all` });
     else {
       total += r.size;
-      out.files.push({ path: f.path, size: r.size, text: redactText(r.text, secrets) });
+      out.files.push({ path: f.path, size: r.size, text: r.text });
     }
   }
   return out;

@@ -3,7 +3,7 @@
 // answer into an outcome only after measuring it (count and length of findings) and validating it.
 import type { Check, CheckContext, CheckOutcome, EvidenceKey } from '../engine/types.js';
 import { parseOutcome } from '../engine/outcome.js';
-import { multiLine, oneLine, sanitiseDeep, secretsInEvidence } from '../engine/sanitise.js';
+import { mask, multiLine, oneLine, secretsInEvidence } from '../engine/sanitise.js';
 import type { PluginEvidence, RepoInventory } from '../evidence/types.js';
 import { grantHint, serveFetches, serveReads, type CapabilityPlan, type Grants } from './capabilities.js';
 import { PLUGIN_LIMITS } from './limits.js';
@@ -23,6 +23,21 @@ function errorOutcome(e: unknown): CheckOutcome {
   const message = e instanceof Error ? e.message : String(e);
   const stack = e instanceof PluginError ? stackLines(e.pluginStack) : [];
   return { status: 'error', summary: `Could not run: ${oneLine(message)}`, ...(stack.length ? { evidence: { stack } } : {}) };
+}
+
+/**
+ * The plugin's copy of its input: every secret golive knows of masked (keys, the environment's
+ * secrets, URL credentials), text otherwise as it is (a file's newlines stay newlines).
+ */
+function maskDeep(v: unknown, secrets: readonly string[]): unknown {
+  if (typeof v === 'string') return mask(v, secrets);
+  if (Array.isArray(v)) return v.map((x) => maskDeep(x, secrets));
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = maskDeep(x, secrets);
+    return out;
+  }
+  return v;
 }
 
 /** Why an answer is over a limit (before the schema looks at it), or undefined. */
@@ -75,12 +90,12 @@ export function proxyCheck(p: ProxyParams): Check {
       const evidence: Record<string, unknown> = {};
       for (const k of declared) evidence[k] = (ctx.evidence as unknown as Record<string, unknown>)[k];
       if (p.given?.reads) evidence.reads = p.given.reads;
-      else if (reads) evidence.reads = await serveReads(ctx.evidence.repo as RepoInventory, plan.reads, p.grants.reads, ctx.options.envFile, secrets);
+      else if (reads) evidence.reads = await serveReads(ctx.evidence.repo as RepoInventory, plan.reads, p.grants.reads, ctx.options.envFile);
       if (p.given?.fetches) evidence.fetches = p.given.fetches;
       else if (plan.fetches.length > 0) evidence.fetches = await serveFetches(plan.fetches, p.version);
       // The plugin gets a copy with every secret masked: it needs to know that a key is there and
       // where, never the key itself.
-      const wire = JSON.stringify(sanitiseDeep({ evidence, config: ctx.config, options: ctx.options, pluginOptions: p.pluginOptions }, secrets));
+      const wire = JSON.stringify(maskDeep({ evidence, config: ctx.config, options: ctx.options, pluginOptions: p.pluginOptions }, secrets));
       let text: string;
       try {
         text = await p.sandbox.run(index, wire, p.timeoutMs);
