@@ -8,7 +8,11 @@ export const PLUGIN_LIMITS = {
   /** A check's default time limit, and the most a check may ask for with `timeoutMs`. */
   checkMs: 30_000,
   checkMaxMs: 600_000,
-  /** The QuickJS heap of one run (the evidence, once parsed, lives there too). */
+  /**
+   * The whole WebAssembly memory QuickJS runs in (its heap, the evidence once parsed, its stack):
+   * a hard maximum of the memory itself. QuickJS's own malloc limit is set too, but this build
+   * cannot measure allocation sizes (malloc_usable_size), so that limit alone let 1 GB through.
+   */
   memoryBytes: 256 * 2 ** 20,
   /** QuickJS's own stack, kept well under the worker thread's so QuickJS stops first. */
   stackBytes: 256 * 2 ** 10,

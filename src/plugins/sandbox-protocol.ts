@@ -2,6 +2,7 @@
 
 export interface WorkerLimits {
   loadMs: number;
+  /** The WebAssembly memory's hard maximum (QuickJS's heap, its fragmentation, its stack). */
   memoryBytes: number;
   stackBytes: number;
   metaChars: number;

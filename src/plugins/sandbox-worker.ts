@@ -27,9 +27,22 @@ let code = '';
 // The package's types describe its CommonJS build; as an ES module its variant is the default export.
 const variant = ((variantModule as { default?: unknown }).default ?? variantModule) as QuickJSSyncVariant;
 
+// @types/node types WebAssembly's instances but not its constructors.
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => never } }).WebAssembly.Memory;
+
 let engine: Promise<QuickJSWASMModule> | undefined;
-/** A WebAssembly instance of QuickJS, made again after anything left it in an unknown state. */
-const quickjs = () => (engine ??= newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm })));
+/**
+ * A WebAssembly instance of QuickJS, made again after anything left it in an unknown state. Its
+ * linear memory has a hard maximum, the real memory limit: QuickJS's own (setMemoryLimit) cannot
+ * measure allocations in this build, and a plugin returned 1 GB through it (limits.ts).
+ */
+const quickjs = () =>
+  (engine ??= newQuickJSWASMModuleFromVariant(
+    newVariant(variant, {
+      wasmModule: wasm,
+      wasmMemory: new WasmMemory({ initial: 256, maximum: Math.ceil(limits.memoryBytes / 65536) }),
+    }),
+  ));
 // Instantiated while golive is still compiling the plugin.
 void quickjs();
 
@@ -83,7 +96,10 @@ function dispose(v: Vm): void {
 /** A string from the VM, measured there first: never more than `max` characters are copied out. */
 function text(v: Vm, h: QuickJSHandle, max: number, what: string): string {
   if (v.vm.typeof(h) !== 'string') throw new Refused({ name: 'TypeError', message: `${what} is a ${v.vm.typeof(h)}, not text` });
-  const n = v.vm.getLength(h) ?? 0;
+  // A string's length, read in the VM (getLength() answers for objects only).
+  const lengthHandle = v.vm.getProp(h, 'length');
+  const n = v.vm.typeof(lengthHandle) === 'number' ? v.vm.getNumber(lengthHandle) : Infinity;
+  lengthHandle.dispose();
   if (n > max) throw new Refused({ name: 'RangeError', message: `${what} is ${n} characters; the limit is ${max}`, limit: true });
   return v.vm.getString(h);
 }

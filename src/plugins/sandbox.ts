@@ -200,7 +200,7 @@ export class PluginSandbox {
     if (e.name === 'InternalError' && /stack overflow/i.test(e.message)) {
       return new PluginError('overflowed its stack (too deep a recursion)', stack, e.phase === 'load');
     }
-    const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
+    const name = e.name && e.name !== 'Error' && !e.limit ? `${e.name}: ` : '';
     return new PluginError(`${name}${e.message.split('\n')[0] ?? ''}`, stack ? `${e.name}: ${e.message}\n${stack}` : undefined, e.phase === 'load');
   }
 
