@@ -11,11 +11,12 @@ export interface WorkerLimits {
   optionsChars: number;
 }
 
+/** Every message names the plugin (its sandbox id): each has its own QuickJS instance in the thread. */
 export type ToWorker =
-  | { type: 'init'; code: string }
-  | { type: 'describe'; seq: number }
-  | { type: 'run'; seq: number; index: number; wire: string; timeoutMs: number }
-  | { type: 'validate'; seq: number; validator: string; schema: string; options: string };
+  | { type: 'init'; plugin: number; code: string }
+  | { type: 'describe'; plugin: number; seq: number }
+  | { type: 'run'; plugin: number; seq: number; index: number; wire: string; timeoutMs: number }
+  | { type: 'validate'; plugin: number; seq: number; validator: string; schema: string; options: string };
 
 /** An error thrown inside the VM, described there (name, message and stack, each capped). */
 export interface VmError {
@@ -28,4 +29,5 @@ export interface VmError {
   limit?: boolean;
 }
 
+/** `fatal`: the engine itself failed (not the plugin's code); the thread made that plugin a new QuickJS instance. */
 export type FromWorker = { seq: number; ok: true; text: string } | { seq: number; ok: false; error: VmError; fatal?: boolean };

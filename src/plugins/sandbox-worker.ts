@@ -1,5 +1,6 @@
-// The worker thread that hosts one plugin's sandbox: QuickJS compiled to WebAssembly, a separate
-// JavaScript engine whose only contact with golive is the text this file hands in and reads out.
+// The worker thread that hosts the plugins' sandboxes: QuickJS compiled to WebAssembly, a separate
+// JavaScript engine (one instance, with its own memory, per plugin) whose only contact with golive
+// is the text this file hands in and reads out.
 // The plugin's code has no process, no require or import of anything, no file system, network,
 // timers or signals: none of those exist in QuickJS unless a host adds them, and this host adds a
 // console that prints nothing. Every call gets a fresh QuickJS runtime (so a check cannot see what
@@ -21,8 +22,6 @@ import {
 import type { ToWorker, FromWorker, VmError, WorkerLimits } from './sandbox-protocol.js';
 
 const { wasm, limits } = workerData as { wasm: WebAssembly.Module; limits: WorkerLimits };
-/** The plugin's compiled module, sent once (`init`) when golive has compiled it. */
-let code = '';
 
 // The package's types describe its CommonJS build; as an ES module its variant is the default export.
 const variant = ((variantModule as { default?: unknown }).default ?? variantModule) as QuickJSSyncVariant;
@@ -30,21 +29,26 @@ const variant = ((variantModule as { default?: unknown }).default ?? variantModu
 // @types/node types WebAssembly's instances but not its constructors.
 const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => never } }).WebAssembly.Memory;
 
-let engine: Promise<QuickJSWASMModule> | undefined;
+interface Plugin {
+  /** The plugin's compiled module, sent once (`init`) when golive has compiled it. */
+  code: string;
+  engine?: Promise<QuickJSWASMModule>;
+}
+
+const plugins = new Map<number, Plugin>();
+
 /**
- * A WebAssembly instance of QuickJS, made again after anything left it in an unknown state. Its
- * linear memory has a hard maximum, the real memory limit: QuickJS's own (setMemoryLimit) cannot
- * measure allocations in this build, and a plugin returned 1 GB through it (limits.ts).
+ * A plugin's own WebAssembly instance of QuickJS, made again after anything left it in an unknown
+ * state. Its linear memory has a hard maximum, the real memory limit: QuickJS's own
+ * (setMemoryLimit) cannot measure allocations in this build, and a plugin returned 1 GB through it.
  */
-const quickjs = () =>
-  (engine ??= newQuickJSWASMModuleFromVariant(
+const quickjs = (p: Plugin) =>
+  (p.engine ??= newQuickJSWASMModuleFromVariant(
     newVariant(variant, {
       wasmModule: wasm,
       wasmMemory: new WasmMemory({ initial: 256, maximum: Math.ceil(limits.memoryBytes / 65536) }),
     }),
   ));
-// Instantiated while golive is still compiling the plugin.
-void quickjs();
 
 class Refused extends Error {
   constructor(readonly vmError: VmError) {
@@ -72,8 +76,8 @@ interface Vm {
   describeError: QuickJSHandle;
 }
 
-async function newVm(): Promise<Vm> {
-  const rt = (await quickjs()).newRuntime();
+async function newVm(p: Plugin): Promise<Vm> {
+  const rt = (await quickjs(p)).newRuntime();
   rt.setMemoryLimit(limits.memoryBytes);
   rt.setMaxStackSize(limits.stackBytes);
   const vm = rt.newContext();
@@ -82,14 +86,14 @@ async function newVm(): Promise<Vm> {
   return { rt, vm, describeError };
 }
 
-function dispose(v: Vm): void {
+function dispose(p: Plugin, v: Vm): void {
   try {
     v.describeError.dispose();
     v.vm.dispose();
     v.rt.dispose();
   } catch {
     // A runtime that cannot be freed cleanly is abandoned with its WebAssembly instance.
-    engine = undefined;
+    p.engine = undefined;
   }
 }
 
@@ -149,9 +153,9 @@ function settle(v: Vm, h: QuickJSHandle, what: string): QuickJSHandle {
 }
 
 /** Evaluates the plugin's module and returns its `__golive` driver object. */
-function load(v: Vm): QuickJSHandle {
+function load(p: Plugin, v: Vm): QuickJSHandle {
   v.rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + limits.loadMs));
-  const r = v.vm.evalCode(code, 'plugin.mjs', { type: 'module' });
+  const r = v.vm.evalCode(p.code, 'plugin.mjs', { type: 'module' });
   if (r.error) throw new Refused({ ...vmError(v, r.error), phase: 'load' });
   let ns: QuickJSHandle;
   try {
@@ -181,9 +185,11 @@ function call(v: Vm, target: QuickJSHandle, name: string, args: QuickJSHandle[],
 }
 
 async function handle(m: Exclude<ToWorker, { type: 'init' }>): Promise<FromWorker> {
+  const p = plugins.get(m.plugin);
+  if (!p) return { seq: m.seq, ok: false, error: { name: 'Error', message: 'the sandbox has no code for this plugin' }, fatal: true };
   let v: Vm | undefined;
   try {
-    v = await newVm();
+    v = await newVm(p);
     if (m.type === 'validate') {
       // golive's validator (ajv) runs in here too: a plugin's schema is untrusted input, and ajv
       // treats schemas as code it may compile.
@@ -194,7 +200,7 @@ async function handle(m: Exclude<ToWorker, { type: 'init' }>): Promise<FromWorke
       const out = call(v, v.vm.global, '__goliveValidate', [v.vm.newString(m.schema), v.vm.newString(m.options)], limits.loadMs, limits.optionsChars * 4, 'the options check');
       return { seq: m.seq, ok: true, text: out };
     }
-    const driver = load(v);
+    const driver = load(p, v);
     try {
       if (m.type === 'describe') return { seq: m.seq, ok: true, text: call(v, driver, 'describe', [], limits.loadMs, limits.metaChars, "the plugin's description") };
       const args = [v.vm.newNumber(m.index), v.vm.newString(m.wire)];
@@ -206,16 +212,17 @@ async function handle(m: Exclude<ToWorker, { type: 'init' }>): Promise<FromWorke
     if (e instanceof Refused) return { seq: m.seq, ok: false, error: e.vmError };
     // Not the plugin's error but the engine's (the WebAssembly stack overflowed, memory ran out
     // outside QuickJS's own accounting): this instance is not trusted again.
-    engine = undefined;
+    p.engine = undefined;
     return { seq: m.seq, ok: false, error: { name: 'Error', message: `the sandbox stopped: ${e instanceof Error ? e.message.slice(0, 300) : String(e).slice(0, 300)}` }, fatal: true };
   } finally {
-    if (v) dispose(v);
+    if (v) dispose(p, v);
   }
 }
 
+// Calls are handled one at a time, in order (golive sends the next only after this one answers).
 parentPort!.on('message', (m: ToWorker) => {
   if (m.type === 'init') {
-    code = m.code;
+    plugins.set(m.plugin, { code: m.code });
     return;
   }
   void handle(m).then((reply) => parentPort!.postMessage(reply));

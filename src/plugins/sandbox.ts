@@ -43,15 +43,6 @@ function quickjsWasm(): Promise<WebAssembly.Module> {
   return wasm;
 }
 
-const live = new Set<Worker>();
-let cleanupRegistered = false;
-
-/** Ends every sandbox thread (end of a run, an error, or a signal). */
-export async function stopAllPlugins(): Promise<void> {
-  await Promise.all([...live].map((w) => w.terminate()));
-  live.clear();
-}
-
 /** QuickJS stack frames (`at run (plugin.mjs:12:5)`) pointed at the plugin's own files and lines. */
 function mapStack(stack: string, compiled: Compiled): string {
   let map: SourceMap | undefined;
@@ -68,55 +59,28 @@ function mapStack(stack: string, compiled: Compiled): string {
   });
 }
 
-export class PluginSandbox {
+type Request = Exclude<ToWorker, { type: 'init' }>;
+
+/**
+ * The one thread every plugin's sandbox lives in: starting a Node worker costs about 70 ms of CPU
+ * and loading QuickJS into it as much again (measured), so plugins share it, each with its own
+ * QuickJS instance (its own WebAssembly memory) and a fresh runtime per call. Calls run one at a
+ * time, each timed from when it is sent; a call past its deadline and a grace period ends the
+ * thread, and the next call starts a new one.
+ */
+class SandboxThread {
   private worker?: Worker;
+  private starting?: Promise<Worker>;
   private seq = 0;
   private pending = new Map<number, { resolve: (r: FromWorker) => void; reject: (e: Error) => void }>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Plugins whose code the running thread has. */
+  private loaded = new Set<number>();
+  private cleanupRegistered = false;
 
-  private compiled?: Compiled;
+  constructor(private readonly limits: WorkerLimits) {}
 
-  /**
-   * `compiled` may still be on its way: the thread (and QuickJS in it) starts at once, so its
-   * start-up overlaps the compilation, and the code follows when it is ready.
-   */
-  constructor(
-    private readonly compiling: Promise<Compiled>,
-    private readonly limits: WorkerLimits = PLUGIN_LIMITS,
-  ) {
-    compiling.then((c) => (this.compiled = c)).catch(() => undefined);
-  }
-
-  /** Starts the thread now (it waits for the code); errors surface with the first call. */
-  prestart(): void {
-    this.start().catch(() => undefined);
-  }
-
-  /** The plugin's description (JSON text from vm-driver.ts describe()). */
-  describe(): Promise<string> {
-    return this.request({ type: 'describe', seq: 0 }, this.limits.loadMs);
-  }
-
-  /** golive's options validator run on the plugin's schema, in the sandbox (JSON text). */
-  validate(schema: string, options: string): Promise<string> {
-    return this.request({ type: 'validate', seq: 0, validator: VALIDATOR, schema, options }, this.limits.loadMs);
-  }
-
-  /** Runs check `index` on `wire` (JSON of its context); resolves with the outcome's JSON text. */
-  run(index: number, wire: string, timeoutMs: number): Promise<string> {
-    return this.request({ type: 'run', seq: 0, index, wire, timeoutMs }, timeoutMs);
-  }
-
-  /** Calls run one after another: each is timed from its own start, not from when it was queued. */
-  private request(m: Exclude<ToWorker, { type: 'init' }>, deadlineMs: number): Promise<string> {
-    const next = this.queue.then(() => this.send(m, deadlineMs));
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private starting?: Promise<Worker>;
-
-  private start(): Promise<Worker> {
+  start(): Promise<Worker> {
     if (this.worker) return Promise.resolve(this.worker);
     this.starting ??= this.spawn().finally(() => (this.starting = undefined));
     return this.starting;
@@ -131,10 +95,9 @@ export class PluginSandbox {
       stderr: true,
       env: {},
     });
-    live.add(worker);
-    if (!cleanupRegistered) {
-      cleanupRegistered = true;
-      onCleanup(stopAllPlugins);
+    if (!this.cleanupRegistered) {
+      this.cleanupRegistered = true;
+      onCleanup(() => this.stop());
     }
     // Pending work holds the event loop through its timers; an idle sandbox must not.
     worker.unref();
@@ -145,8 +108,10 @@ export class PluginSandbox {
       p.resolve(r);
     });
     const gone = (why: string) => {
-      live.delete(worker);
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker === worker) {
+        this.worker = undefined;
+        this.loaded.clear();
+      }
       for (const [seq, p] of this.pending) {
         this.pending.delete(seq);
         p.reject(new PluginError(why));
@@ -154,37 +119,100 @@ export class PluginSandbox {
     };
     worker.on('error', (e) => gone(`the sandbox stopped: ${e.message.split('\n')[0]!.slice(0, 300)}`));
     worker.on('exit', () => gone('the sandbox stopped'));
-    let code: string;
-    try {
-      code = (await this.compiling).code;
-    } catch (e) {
-      live.delete(worker);
-      void worker.terminate();
-      throw e;
-    }
-    worker.postMessage({ type: 'init', code } satisfies ToWorker);
     this.worker = worker;
+    this.loaded.clear();
     return worker;
   }
 
-  private async send(m: Exclude<ToWorker, { type: 'init' }>, deadlineMs: number): Promise<string> {
+  /** One call at a time: each is timed from its own start, not from when it was queued. */
+  request(sandbox: PluginSandbox, m: Request, deadlineMs: number, backstopMs: number): Promise<FromWorker> {
+    const next = this.queue.then(() => this.send(sandbox, m, deadlineMs, backstopMs));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async send(sandbox: PluginSandbox, m: Request, deadlineMs: number, backstopMs: number): Promise<FromWorker> {
     const worker = await this.start();
+    if (!this.loaded.has(sandbox.id)) {
+      worker.postMessage({ type: 'init', plugin: sandbox.id, code: (await sandbox.code()).code } satisfies ToWorker);
+      this.loaded.add(sandbox.id);
+    }
     const seq = ++this.seq;
-    const backstop = deadlineMs + (m.type === 'describe' || m.type === 'validate' ? 0 : this.limits.loadMs) + GRACE_MS;
-    const reply = await new Promise<FromWorker>((resolve, reject) => {
+    return new Promise<FromWorker>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
         reject(new PluginError(`timed out after ${deadlineMs} ms (the sandbox was stopped)`));
-        this.stop();
-      }, backstop);
+        void this.stop();
+      }, backstopMs);
       this.pending.set(seq, {
         resolve: (r) => (clearTimeout(timer), resolve(r)),
         reject: (e) => (clearTimeout(timer), reject(e)),
       });
       worker.postMessage({ ...m, seq });
     });
+  }
+
+  /** Ends the thread (the end of a run, a signal, a call past its deadline). */
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.loaded.clear();
+    if (w) await w.terminate();
+  }
+}
+
+const thread = new SandboxThread(PLUGIN_LIMITS);
+
+/** Ends the sandbox thread and waits for it. */
+export async function stopAllPlugins(): Promise<void> {
+  await thread.stop();
+}
+
+let nextId = 0;
+
+/** One plugin's sandbox: its compiled code and its QuickJS instance in the shared thread. */
+export class PluginSandbox {
+  readonly id = ++nextId;
+  private compiled?: Compiled;
+
+  /**
+   * `compiling` may still be on its way: the thread (and QuickJS in it) starts at once, so its
+   * start-up overlaps the compilation, and the code follows when it is ready.
+   */
+  constructor(
+    private readonly compiling: Promise<Compiled>,
+    private readonly limits: WorkerLimits = PLUGIN_LIMITS,
+  ) {
+    compiling.then((c) => (this.compiled = c)).catch(() => undefined);
+  }
+
+  code(): Promise<Compiled> {
+    return this.compiling;
+  }
+
+  /** Starts the thread now (it waits for the code); errors surface with the first call. */
+  prestart(): void {
+    thread.start().catch(() => undefined);
+  }
+
+  /** The plugin's description (JSON text from vm-driver.ts describe()). */
+  describe(): Promise<string> {
+    return this.call({ type: 'describe', plugin: this.id, seq: 0 }, this.limits.loadMs, this.limits.loadMs);
+  }
+
+  /** golive's options validator run on the plugin's schema, in the sandbox (JSON text). */
+  validate(schema: string, options: string): Promise<string> {
+    return this.call({ type: 'validate', plugin: this.id, seq: 0, validator: VALIDATOR, schema, options }, this.limits.loadMs, this.limits.loadMs);
+  }
+
+  /** Runs check `index` on `wire` (JSON of its context); resolves with the outcome's JSON text. */
+  run(index: number, wire: string, timeoutMs: number): Promise<string> {
+    return this.call({ type: 'run', plugin: this.id, seq: 0, index, wire, timeoutMs }, timeoutMs, timeoutMs + this.limits.loadMs);
+  }
+
+  private async call(m: Request, deadlineMs: number, budgetMs: number): Promise<string> {
+    const reply = await thread.request(this, m, deadlineMs, budgetMs + GRACE_MS);
     if (reply.ok) return reply.text;
-    if (reply.fatal) this.stop();
     throw this.errorOf(reply.error, deadlineMs);
   }
 
@@ -202,15 +230,5 @@ export class PluginSandbox {
     }
     const name = e.name && e.name !== 'Error' && !e.limit ? `${e.name}: ` : '';
     return new PluginError(`${name}${e.message.split('\n')[0] ?? ''}`, stack ? `${e.name}: ${e.message}\n${stack}` : undefined, e.phase === 'load');
-  }
-
-  /** Ends the thread; the next call starts a fresh one. */
-  stop(): void {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w) {
-      live.delete(w);
-      void w.terminate();
-    }
   }
 }
