@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire, SourceMap } from 'node:module';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { onCleanup } from '../cleanup.js';
 import { distFile } from '../paths.js';
@@ -14,7 +15,7 @@ import type { Compiled } from './compile.js';
 import { PLUGIN_LIMITS } from './limits.js';
 import type { FromWorker, ToWorker, VmError, WorkerLimits } from './sandbox-protocol.js';
 
-const WORKER = distFile('plugins', 'sandbox-worker.js');
+const WORKER = distFile('plugins', 'sandbox-thread.js');
 const VALIDATOR = distFile('plugins', 'vm-validate-bundle.js');
 /** Time a worker gets past a call's own deadline before it is ended from outside. */
 const GRACE_MS = 2000;
@@ -32,9 +33,17 @@ export class PluginError extends Error {
 
 let wasm: Promise<WebAssembly.Module> | undefined;
 
-/** QuickJS's WebAssembly, compiled once per golive process and shared by every sandbox thread. */
+/**
+ * QuickJS's WebAssembly, compiled once per golive process and shared with the sandbox thread.
+ * Liftoff only (V8's baseline WebAssembly compiler, no tier-up to TurboFan): QuickJS's interpreter
+ * loop is one huge function that TurboFan recompiles in the background on every run, 120-450 ms of
+ * CPU for work that lasts milliseconds (measured: validating the example plugin's options took
+ * 217 ms of CPU with tier-up, 53 without). Node 24 and later freeze V8's flags once started, so
+ * there this changes nothing (measured too); golive uses no other WebAssembly.
+ */
 function quickjsWasm(): Promise<WebAssembly.Module> {
   wasm ??= (async () => {
+    if (Number(process.versions.node.split('.')[0]) <= 22) v8.setFlagsFromString('--liftoff-only');
     const file = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
     // @types/node types WebAssembly's classes but not its functions.
     const wa = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
