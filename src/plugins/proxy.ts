@@ -95,7 +95,9 @@ export function proxyCheck(p: ProxyParams): Check {
       else if (plan.fetches.length > 0) evidence.fetches = await serveFetches(plan.fetches, p.version);
       // The plugin gets a copy with every secret masked: it needs to know that a key is there and
       // where, never the key itself.
-      const wire = JSON.stringify(maskDeep({ evidence, config: ctx.config, options: ctx.options, pluginOptions: p.pluginOptions }, secrets));
+      // Other plugins' options and grants are none of this plugin's business.
+      const config = { ...ctx.config, plugins: [] };
+      const wire = JSON.stringify(maskDeep({ evidence, config, options: ctx.options, pluginOptions: p.pluginOptions }, secrets));
       let text: string;
       try {
         text = await p.sandbox.run(index, wire, p.timeoutMs);
