@@ -47,3 +47,32 @@ await build({
   legalComments: 'eof',
   logLevel: 'warning',
 });
+
+// The plugin options validator (ajv), as one script for the QuickJS sandbox, where it runs on the
+// plugin's own schema (src/plugins/vm-validate.ts). QuickJS has no `console` of its own; the sandbox gives one.
+await build({
+  entryPoints: [path.join(ROOT, 'src/plugins/vm-validate.ts')],
+  outfile: path.join(ROOT, 'dist/src/plugins/vm-validate-bundle.js'),
+  bundle: true,
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+
+// The plugins' sandbox thread with QuickJS's loader, as one module: a worker thread loads its
+// modules afresh, and the ~20 files of quickjs-emscripten were a measurable part of its start.
+await build({
+  entryPoints: [path.join(ROOT, 'dist/src/plugins/sandbox-worker.js')],
+  outfile: path.join(ROOT, 'dist/src/plugins/sandbox-thread.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minifyWhitespace: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+});

@@ -22,6 +22,7 @@ export type {
   Status,
 } from './engine/types.js';
 export type * from './evidence/types.js';
+export type { Grants } from './plugins/capabilities.js';
 export type { GoliveConfig, SeveritySetting } from './config/schema.js';
 export { maskSecret, redactText } from './engine/mask.js';
 export { PLUGIN_API_VERSION } from './plugins/api-version.js';
@@ -34,6 +35,13 @@ export interface PluginDefinition {
   checks: Check<EvidenceKey>[] | Check<EvidenceKey>;
   /** Suggested severities (`{ "order-fulfilment": "warning" }`); the user's config wins. */
   preset?: Record<string, SeveritySetting>;
+  /** The title of the plugin's own checklist section (checks with `section` set to the namespace). */
+  title?: string;
+  /**
+   * JSON Schema of the options a plugin entry in config may give (ESLint's style): validated at
+   * load with every problem named by its path, defaults filled in, passed to checks as `pluginOptions`.
+   */
+  schema?: Record<string, unknown>;
 }
 
 /** Type helper for a plugin module's default export. */

@@ -93,6 +93,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
     ...(policyFile ? { policyFile } : {}),
     ...(flags.policyRef !== undefined ? { policyRef: flags.policyRef } : {}),
     env: io.env,
+    ...(envFile ? { envFile } : {}),
   });
   const { configFile, webhookUrlLine, registry, policy } = project;
   if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');

@@ -79,6 +79,8 @@ export interface Project {
 
 export interface ProjectOptions {
   verbose?: boolean;
+  /** `--dotenv`: never compiled into a plugin, never served to one. */
+  envFile?: string;
   /** `--policy` (or GOLIVE_POLICY). */
   policyFile?: string;
   /** `--policy-ref`. */
@@ -147,8 +149,15 @@ export async function loadProject(dir: string, configPath?: string, opts: Projec
   const trustedPolicy = resolved.origin.source !== 'worktree';
   let checks = builtinChecks;
   if (config.plugins.length > 0) {
-    const [{ loadPlugins }, { pluginSpec }] = await Promise.all([import('../plugins/load.js'), import('../config/schema.js')]);
-    const { plugins, problems } = await loadPlugins(config.plugins.map(pluginSpec), resolved.trustedDir, { root: dir, ...(opts.verbose ? { verbose: true } : {}) });
+    const [{ loadPlugins }, { pluginEntries }, { VERSION }] = await Promise.all([import('../plugins/load.js'), import('../plugins/entries.js'), import('../version.js')]);
+    // Options and grants are read from the effective policy: the trusted one when there is one.
+    const { plugins, problems } = await loadPlugins(pluginEntries(config), resolved.trustedDir, {
+      root: dir,
+      productionConfig: config.productionConfig,
+      version: VERSION,
+      ...(opts.envFile ? { envFile: opts.envFile } : {}),
+      ...(opts.verbose ? { verbose: true } : {}),
+    });
     checks = [...builtinChecks, ...plugins.flatMap((p) => p.checks)];
     const all = [...problems, ...checkProblems(checks)];
     if (all.length > 0) {

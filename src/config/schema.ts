@@ -38,6 +38,21 @@ export const waiverSchema = z
     expires: isoDate,
   });
 
+/** A URL prefix a plugin may have golive fetch (HTTPS only, no credentials). */
+const httpsPrefix = z
+  .string()
+  .max(2048)
+  .superRefine((s, ctx) => {
+    let u: URL | undefined;
+    try {
+      u = new URL(s);
+    } catch {
+      u = undefined;
+    }
+    if (u?.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'expected an https:// URL prefix (golive fetches for plugins over HTTPS only)' });
+    else if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
+  });
+
 /**
  * One `plugins` entry: a path or package name, or an object naming it with its options and the
  * capabilities the policy grants it (what it may read beyond the repository, which hosts it may
@@ -50,8 +65,8 @@ export const pluginEntrySchema = z.union([
     options: z.record(z.string(), z.unknown()).optional(),
     grants: z
       .strictObject({
-        reads: z.array(z.string().min(1).max(4096)).max(100).optional(),
-        fetches: z.array(z.string().min(1).max(4096)).max(100).optional(),
+        reads: z.array(glob).max(100).optional(),
+        fetches: z.array(httpsPrefix).max(100).optional(),
       })
       .optional(),
   }),
@@ -163,7 +178,7 @@ export const configSchema = z.strictObject({
     .array(glob)
     .max(1000)
     .default(['**/test/**', '**/tests/**', '**/__tests__/**', '**/*.test.*', '**/*.spec.*', '**/*_test.go', '**/test_*.py']),
-  /** Local files (JS/TS) or installed npm packages that export extra checks. */
+  /** Local files (JS/TS) or installed npm packages that export extra checks, with their options and grants. */
   plugins: z.array(pluginEntrySchema).max(100).default([]),
   checks: z.record(z.string(), severitySetting).default({}),
   waivers: z.array(waiverSchema).default([]),

@@ -30,7 +30,9 @@ export function checkProblems(checks: readonly Check[]): string[] {
     if (!idOk) problems.push(`${label}: id must look like ${c.source ? '"namespace/name"' : '"section.name"'}`);
     else if (seen.has(c.id)) problems.push(`${label}: duplicate id`);
     else seen.add(c.id);
-    if (!(SECTIONS as readonly string[]).includes(c.section)) problems.push(`${label}: unknown section "${String(c.section)}"`);
+    if (!(SECTIONS as readonly string[]).includes(c.section) && !(c.source && typeof c.id === 'string' && c.section === c.id.split('/')[0])) {
+      problems.push(`${label}: unknown section "${String(c.section)}" (${SECTIONS.join(', ')}${c.source ? ', or the plugin\'s namespace for a section of its own' : ''})`);
+    }
     for (const field of ['title', 'failureTitle', 'why', 'fix'] as const) {
       if (typeof c[field] !== 'string' || c[field].trim() === '') problems.push(`${label}: ${field} ${c[field] === undefined ? 'is missing' : `= ${show(c[field])} must be a non-empty string`}`);
     }
@@ -48,8 +50,13 @@ export function createRegistry(checks: readonly Check[]): Registry {
   if (problems.length > 0) {
     throw new GoliveError('INTERNAL', `the check registry is invalid`, { details: problems });
   }
-  // Plugin checks join their section; the sort is stable, so the checklist order holds within one.
-  const ordered = [...checks].sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section));
+  // Plugin checks join their section, and plugins' own sections follow the checklist's, in config
+  // order; the sort is stable, so the order holds within a section.
+  const rank = (s: string) => {
+    const i = (SECTIONS as readonly string[]).indexOf(s);
+    return i === -1 ? SECTIONS.length : i;
+  };
+  const ordered = [...checks].sort((a, b) => rank(a.section) - rank(b.section));
   const byId = new Map(ordered.map((c) => [c.id, c]));
   return { checks: ordered, byId, ids: new Set(byId.keys()) };
 }

@@ -121,6 +121,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     const base = {
       id: check.id,
       section: check.section,
+      ...(check.sectionTitle ? { sectionTitle: check.sectionTitle } : {}),
       kind: check.kind,
       severity,
       help: { why: check.why, fix: check.fix },

@@ -1,6 +1,6 @@
 // The check contract: what a check declares, what it receives, and what it returns.
 // Checks are pure judges: they get only the evidence they declared and never do I/O.
-import type { EvidenceMap } from '../evidence/types.js';
+import type { EvidenceMap, PluginEvidence } from '../evidence/types.js';
 import type { GoliveConfig } from '../config/schema.js';
 
 /** Checklist order. `policy` (0, "Trusted policy") judges the gate's own policy before anything it governs. */
@@ -63,14 +63,20 @@ export interface RunOptions {
 }
 
 export interface CheckContext<K extends EvidenceKey> {
-  evidence: Pick<EvidenceMap, K>;
+  /** What the check declared in `requires`; a plugin check also gets what its `reads`/`fetches` served. */
+  evidence: Pick<EvidenceMap, K> & PluginEvidence;
   config: GoliveConfig;
   options: RunOptions;
+  /** A plugin's options from config, validated against its `schema` (defaults filled in). */
+  pluginOptions?: Record<string, unknown>;
 }
 
 export interface CheckMeta {
   id: string;
-  section: Section;
+  /** A checklist section, or (a plugin's check) the plugin's namespace: its own section. */
+  section: Section | (string & {});
+  /** Set by the plugin loader for a plugin's own section: the plugin's `title`. */
+  sectionTitle?: string;
   kind: CheckKind;
   /** Title when it passes, e.g. "Live keys are well-formed and paired". */
   title: string;
@@ -85,6 +91,13 @@ export interface CheckMeta {
   timeoutMs?: number;
   /** Set by the plugin loader: the plugin (as named in config) the check came from. */
   source?: string;
+  /**
+   * A plugin check's capabilities: repository files (globs, `config/**`) and HTTPS URLs (prefix
+   * granted, `{option}` placeholders filled from the plugin's options) golive reads or fetches on
+   * its behalf and passes in as `evidence.reads` / `evidence.fetches`. Granted only by config.
+   */
+  reads?: readonly string[];
+  fetches?: readonly string[];
 }
 
 export interface Check<K extends EvidenceKey = EvidenceKey> extends CheckMeta {
@@ -139,7 +152,9 @@ export interface Finding {
 
 export interface CheckResult {
   id: string;
-  section: Section;
+  section: Section | (string & {});
+  /** The title of a plugin's own section. */
+  sectionTitle?: string;
   kind: CheckKind;
   /** Passing title or failure title, depending on status. */
   title: string;

@@ -174,6 +174,47 @@ export interface MintcashFacts {
   notes: RunNote[];
 }
 
+/** A repository file golive read for a plugin check's granted `reads`. */
+export interface PluginFile {
+  /** Relative to the repository root, with forward slashes. */
+  path: string;
+  size: number;
+  /** The file as UTF-8 text, every secret golive knows of masked. */
+  text: string;
+}
+
+/** What golive read for a check's `reads` (served on the plugin's behalf, granted by the policy). */
+export interface PluginReads {
+  files: PluginFile[];
+  /** Files that matched but were not served, and why (a symlink, .git/, the --dotenv file, binary, too large). */
+  skipped: { path: string; reason: string }[];
+}
+
+/** One HTTPS GET golive made for a check's granted `fetches`. Redirects are reported, never followed. */
+export interface PluginFetch {
+  /** The URL as the check declared it (with `{option}` placeholders). */
+  declared: string;
+  /** The URL requested. */
+  url: string;
+  status?: number;
+  contentType?: string;
+  /** The Location header of a 3xx. */
+  location?: string;
+  /** The body as UTF-8 text, up to 1 MiB. */
+  body: string;
+  bytes: number;
+  truncated: boolean;
+  /** Set when no complete answer arrived (DNS, refused, TLS, timeout). */
+  error?: string;
+  ms: number;
+}
+
+/** The evidence a plugin check receives for its capabilities, besides what it `requires`. */
+export interface PluginEvidence {
+  reads?: PluginReads;
+  fetches?: PluginFetch[];
+}
+
 export interface EvidenceMap {
   repo: RepoInventory;
   secrets: SecretScan;

@@ -1,21 +1,26 @@
 // Loads plugin checks named in config `plugins`: local JS/TS files and installed npm packages.
-// Plugins are untrusted code: each is compiled (bundle.ts) and imported in its own sandboxed
-// process (host.ts); golive itself never evaluates a line of it. Every problem (cannot load, exits
-// or hangs at import, wrong API version, malformed check, reserved or missing namespace) is
-// collected and reported at once with the plugin's name and path; the caller makes it exit 2.
+// Plugins are untrusted code: each is compiled with its reach confined (compile.ts) and runs only in
+// its own sandbox (sandbox.ts); golive itself never evaluates a line of it. Every problem (cannot
+// load, loops at import, wrong API version, malformed check, reserved or missing namespace, options
+// that fail the plugin's schema) is collected and reported at once with the plugin's name and path;
+// the caller makes it exit 2.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import type { SeveritySetting } from '../config/schema.js';
-import { SECTIONS, type Check, type CheckContext, type CheckOutcome, type EvidenceKey } from '../engine/types.js';
-import { parseOutcome } from '../engine/outcome.js';
-import { multiLine, oneLine, secretsInEvidence, sanitiseDeep } from '../engine/sanitise.js';
+import { SECTIONS, type Check } from '../engine/types.js';
+import { oneLine } from '../engine/sanitise.js';
 import { PLUGIN_API_VERSION } from './api-version.js';
-import { bundlePlugin, describeBuildError } from './bundle.js';
-import { PLUGIN_IMPORT_TIMEOUT_MS, PluginError, PluginProcess, type Loaded } from './host.js';
+import { neverServed, planCapabilities } from './capabilities.js';
+import { compilePlugin } from './compile.js';
+import type { PluginEntry } from './entries.js';
+import { PLUGIN_LIMITS } from './limits.js';
+import { PluginError, PluginSandbox } from './sandbox.js';
+import { proxyCheck, stackLines } from './proxy.js';
 
 /** Plugin checks get a tighter default limit than built-ins: a hung plugin must not hold the gate. */
-export const PLUGIN_TIMEOUT_MS = 30_000;
-export const PLUGIN_TIMEOUT_MAX_MS = 600_000;
+export const PLUGIN_TIMEOUT_MS = PLUGIN_LIMITS.checkMs;
+export const PLUGIN_TIMEOUT_MAX_MS = PLUGIN_LIMITS.checkMaxMs;
 
 /** Names a plugin may not take: the built-in sections (ids would look alike) and golive's own. */
 export const RESERVED_NAMESPACES: readonly string[] = [...SECTIONS, 'golive', 'builtin', 'local'];
@@ -29,7 +34,7 @@ export interface LoadedPlugin {
   checks: Check[];
   /** Severity settings the plugin suggests; the user's `checks` config wins. */
   preset: Record<string, SeveritySetting>;
-  process: PluginProcess;
+  sandbox: PluginSandbox;
 }
 
 export interface PluginLoadResult {
@@ -38,10 +43,16 @@ export interface PluginLoadResult {
 }
 
 export interface LoadOptions {
-  /** The repository under check: the only tree a plugin may read besides its own files. */
+  /** The repository under check: where granted reads are served from. */
   root: string;
   /** Add the plugin's stack (masked) to load problems. */
   verbose?: boolean;
+  /** The --dotenv file: never compiled into a plugin, never served to one. */
+  envFile?: string;
+  /** config.productionConfig: files that hold production secrets are never compiled into a plugin. */
+  productionConfig?: readonly string[];
+  /** golive's version, for the user agent of plugin fetches. */
+  version?: string;
 }
 
 function isLocal(spec: string): boolean {
@@ -88,46 +99,17 @@ function pickExport(exp: unknown): string | undefined {
   return undefined;
 }
 
-/** A plugin's stack for `-v`: masked, made safe, one frame a line, at most 12 frames. */
-function stackLines(stack: string | undefined): string[] {
-  if (!stack) return [];
-  return multiLine(stack)
-    .split('\n')
-    .slice(1, 13)
-    .map((l) => oneLine(l.trim()))
-    .filter(Boolean);
-}
-
-function errorOutcome(e: unknown): CheckOutcome {
-  const message = e instanceof Error ? e.message : String(e);
-  const stack = e instanceof PluginError ? stackLines(e.pluginStack) : [];
-  return { status: 'error', summary: `Could not run: ${oneLine(message)}`, ...(stack.length ? { evidence: { stack } } : {}) };
-}
-
-/** The check as the runner sees it: metadata from the child, `run` a request to the child. */
-export function proxyCheck(meta: Record<string, unknown>, id: string, spec: string, proc: PluginProcess, timeoutMs: number, backstopMs: number): Check {
-  const index = meta.index as number;
-  return {
-    ...(meta as unknown as Check),
-    id,
-    source: spec,
-    // The host enforces each check's own limit; the runner's backstop allows for the plugin's checks
-    // running one after another in its process, plus a restart.
-    timeoutMs: backstopMs,
-    async run(ctx: CheckContext<EvidenceKey>): Promise<CheckOutcome> {
-      if (meta.kind === 'network' && ctx.options.offline) return { status: 'skip', summary: 'Offline run (--offline): network checks are skipped.' };
-      // The plugin gets a copy with every secret masked: it needs to know that a key is there and
-      // where, never the key itself.
-      const wire = sanitiseDeep({ evidence: ctx.evidence, config: ctx.config, options: ctx.options }, secretsInEvidence(ctx.evidence));
-      let value: unknown;
-      try {
-        value = await proc.run(index, id, wire, timeoutMs);
-      } catch (e) {
-        return errorOutcome(e);
-      }
-      const parsed = parseOutcome(value);
-      return parsed.ok ? parsed.outcome : { status: 'error', summary: `Could not run: ${parsed.reason}` };
-    },
+/** Why a file must never be compiled into a plugin: where golive knows secrets live. */
+export function compileDeny(opts: Pick<LoadOptions, 'root' | 'envFile' | 'productionConfig'>): (file: string) => string | undefined {
+  const root = path.resolve(opts.root);
+  const production = picomatch([...(opts.productionConfig ?? [])], { dot: true });
+  return (file) => {
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    const inRepo = !rel.startsWith('../') && rel !== '..' && !path.isAbsolute(rel);
+    const never = neverServed(inRepo ? rel : file.split(path.sep).join('/'), file, opts.envFile);
+    if (never) return never.replace('never served', 'never compiled into a plugin');
+    if (inRepo && opts.productionConfig?.length && production(rel)) return 'is a production config file (config productionConfig): never compiled into a plugin, it can hold secrets';
+    return undefined;
   };
 }
 
@@ -137,14 +119,84 @@ function timeoutOf(v: unknown): number | string {
   return `timeoutMs = ${oneLine(String(v))} must be a whole number of milliseconds from 1 to ${PLUGIN_TIMEOUT_MAX_MS}`;
 }
 
-async function loadOne(spec: string, baseDir: string, opts: LoadOptions, problems: string[]): Promise<LoadedPlugin | undefined> {
+type Rec = Record<string, unknown>;
+
+/** A parsed answer of the sandbox, or undefined when it is not a JSON object. */
+function parseObject(text: string): Rec | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const show = (v: unknown) => oneLine(JSON.stringify(v) ?? String(v));
+
+/** A list of strings (globs, URLs) from the plugin's meta, or the reason it is not one. */
+function stringList(v: unknown, field: string, validate?: (s: string) => string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) return `${field} = ${show(v)} must be a list of non-empty strings`;
+  if (v.length > 100) return `${field} lists ${v.length} entries; at most 100`;
+  for (const s of v as string[]) {
+    const why = validate?.(s);
+    if (why) return `${field}: ${oneLine(s)} ${why}`;
+  }
+  return undefined;
+}
+
+function globProblem(g: string): string | undefined {
+  try {
+    picomatch.makeRe(g, { strictBrackets: true, dot: true });
+  } catch {
+    return 'is not a valid glob';
+  }
+  return g.startsWith('/') || g.split('/').includes('..') ? 'must be relative to the repository root' : undefined;
+}
+
+/** Validates the entry's options against the plugin's schema, in the sandbox; problems with their path. */
+async function pluginOptions(entry: PluginEntry, schema: unknown, sandbox: PluginSandbox, say: (m: string) => void): Promise<Rec | undefined> {
+  if (schema === undefined) {
+    if (entry.options !== undefined && Object.keys(entry.options).length > 0) say('takes no options (it declares no `schema`): remove "options" from its entry');
+    return {};
+  }
+  if (!schema || (typeof schema !== 'object' && typeof schema !== 'boolean')) {
+    say(`schema = ${show(schema)} must be a JSON Schema object`);
+    return undefined;
+  }
+  const options = JSON.stringify(entry.options ?? {});
+  if (options.length > PLUGIN_LIMITS.optionsChars) {
+    say(`options are ${options.length} characters of JSON; the limit is ${PLUGIN_LIMITS.optionsChars}`);
+    return undefined;
+  }
+  let answer: Rec | undefined;
+  try {
+    answer = parseObject(await sandbox.validate(JSON.stringify(schema), options));
+  } catch (e) {
+    say(`its options could not be checked: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  if (typeof answer?.schemaError === 'string') {
+    say(`schema is not a valid JSON Schema: ${answer.schemaError}`);
+    return undefined;
+  }
+  if (answer?.ok === true && answer.options && typeof answer.options === 'object' && !Array.isArray(answer.options)) return answer.options as Rec;
+  const problems = Array.isArray(answer?.problems) ? (answer.problems as { path?: unknown; message?: unknown }[]) : [];
+  for (const p of problems.slice(0, 20)) {
+    const at = typeof p.path === 'string' && p.path ? `options${p.path.replace(/\/([^/]*)/g, (_m, k: string) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`))}` : 'options';
+    say(`${at} ${String(p.message)}`);
+  }
+  if (problems.length === 0) say('its options could not be checked (the validator gave no answer)');
+  return undefined;
+}
+
+async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, problems: string[]): Promise<LoadedPlugin | undefined> {
+  const spec = entry.use;
   let file = spec;
   const say = (msg: string, stack?: string) => {
     problems.push(`plugin ${spec} (${file}): ${oneLine(msg)}`);
     if (opts.verbose) for (const l of stackLines(stack)) problems.push(`    ${l}`);
   };
-  let loaded: Loaded;
-  let proc: PluginProcess;
   try {
     file = isLocal(spec) ? path.resolve(baseDir, spec) : resolvePackage(spec, baseDir);
     if (isLocal(spec) && !existsSync(file)) throw new Error('file not found');
@@ -152,17 +204,18 @@ async function loadOne(spec: string, baseDir: string, opts: LoadOptions, problem
     say(`cannot be loaded: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
+  // The sandbox starts while the plugin compiles; a compile error surfaces from describe().
+  const sandbox = new PluginSandbox(compilePlugin(file, { mode: 'plugin', deny: compileDeny(opts) }));
+  sandbox.prestart();
+  let loaded: Rec | undefined;
   try {
-    const bundle = await bundlePlugin(file);
-    proc = new PluginProcess(bundle.file, [opts.root, ...bundle.readPaths], 'plugin');
-  } catch (e) {
-    say(`cannot be loaded: ${describeBuildError(e) ?? (e instanceof Error ? e.message : String(e))}`);
-    return undefined;
-  }
-  try {
-    loaded = await proc.start();
+    loaded = parseObject(await sandbox.describe());
   } catch (e) {
     say(`cannot be loaded: ${e instanceof Error ? e.message : String(e)}`, e instanceof PluginError ? e.pluginStack : undefined);
+    return undefined;
+  }
+  if (!loaded) {
+    say('cannot be loaded: its description is not readable');
     return undefined;
   }
   if (loaded.apiVersion === undefined) {
@@ -170,34 +223,45 @@ async function loadOne(spec: string, baseDir: string, opts: LoadOptions, problem
     return undefined;
   }
   if (loaded.apiVersion !== PLUGIN_API_VERSION) {
-    say(`needs plugin API version ${String(loaded.apiVersion)}, but this golive provides version ${PLUGIN_API_VERSION}; use a matching golive or plugin release`);
+    say(`needs plugin API version ${show(loaded.apiVersion)}, but this golive provides version ${PLUGIN_API_VERSION}; use a matching golive or plugin release`);
     return undefined;
   }
   const declared = loaded.namespace;
   if (declared !== undefined && (typeof declared !== 'string' || declared === '')) {
-    say(`namespace = ${oneLine(JSON.stringify(declared) ?? String(declared))} must be a non-empty string`);
+    say(`namespace = ${show(declared)} must be a non-empty string`);
     return undefined;
   }
-  const namespace = declared ?? defaultNamespace(spec);
+  const namespace = (declared as string | undefined) ?? defaultNamespace(spec);
   if (namespace === undefined) {
     say('a local plugin must declare its namespace (`namespace: "acme"` in definePlugin, or `export const namespace = "acme"`), so its ids cannot clash with another plugin');
     return undefined;
   }
   if (!/^[a-z0-9][a-z0-9-]*$/.test(namespace)) {
-    say(`namespace = "${namespace}" must be lowercase letters, digits and dashes`);
+    say(`namespace = "${oneLine(namespace)}" must be lowercase letters, digits and dashes`);
     return undefined;
   }
   if (RESERVED_NAMESPACES.includes(namespace)) {
     say(`namespace = "${namespace}" is reserved (built-in sections and golive's own names: ${RESERVED_NAMESPACES.join(', ')}); choose your organisation's name`);
     return undefined;
   }
-  if (loaded.checksType !== 'undefined' && loaded.checksType !== 'array' && loaded.checksType !== 'object') say(`checks = a ${loaded.checksType} must be a list of checks`);
-  if (loaded.checks.length === 0) say('exports no checks');
+  const title = loaded.title;
+  if (title !== undefined && (typeof title !== 'string' || title.trim() === '' || title.length > 100)) say(`title = ${show(title)} must be a section title of 1 to 100 characters`);
+  const options = await pluginOptions(entry, loaded.schema, sandbox, say);
+  if (!options) return undefined;
+  const metas = Array.isArray(loaded.checks) ? (loaded.checks as Rec[]) : [];
+  if (loaded.checksType !== 'undefined' && loaded.checksType !== 'array' && loaded.checksType !== 'object') say(`checks = a ${String(loaded.checksType)} must be a list of checks`);
+  if (metas.length === 0) say('exports no checks');
+  if (metas.length > PLUGIN_LIMITS.checksPerPlugin) {
+    say(`exports ${metas.length} checks; at most ${PLUGIN_LIMITS.checksPerPlugin}`);
+    return undefined;
+  }
   const checks: Check[] = [];
-  const limits = loaded.checks.map((m) => timeoutOf(m.timeoutMs)).map((t) => (typeof t === 'number' ? t : 0));
-  const backstopMs = limits.reduce((a, b) => a + b, 0) + 2 * PLUGIN_IMPORT_TIMEOUT_MS;
-  for (const meta of loaded.checks) {
-    const n = meta.index + 1;
+  const limits = metas.map((m) => timeoutOf(m.timeoutMs)).map((t) => (typeof t === 'number' ? t : 0));
+  // The runner's backstop: every check of the plugin runs one after another in its sandbox, each
+  // also evaluating the plugin's module, after golive has served its reads and fetches.
+  const backstopMs = limits.reduce((a, b) => a + b + PLUGIN_LIMITS.loadMs, 0) + PLUGIN_LIMITS.fetchMs + 5000;
+  for (const meta of metas) {
+    const n = Number(meta.index) + 1;
     if (meta.type !== 'object') {
       say(`check #${n} is a ${String(meta.type)}, not a check object (use defineCheck)`);
       continue;
@@ -215,28 +279,37 @@ async function loadOne(spec: string, baseDir: string, opts: LoadOptions, problem
     // Reported here, and the check still goes to the registry, which names its other problems.
     if (meta.runType !== 'function') say(`${oneLine(id)}: run = a ${String(meta.runType)} must be a function`);
     const timeoutMs = timeoutOf(meta.timeoutMs);
-    if (typeof timeoutMs === 'string') {
-      say(`${oneLine(id)}: ${timeoutMs}`);
+    const bad =
+      (typeof timeoutMs === 'string' ? timeoutMs : undefined) ??
+      stringList(meta.reads, 'reads', globProblem) ??
+      stringList(meta.fetches, 'fetches') ??
+      (Array.isArray(meta.fetches) && meta.fetches.length > PLUGIN_LIMITS.fetches ? `fetches lists ${meta.fetches.length} URLs; at most ${PLUGIN_LIMITS.fetches}` : undefined) ??
+      (Array.isArray(meta.fetches) && meta.fetches.length > 0 && meta.kind !== 'network' ? 'a check that declares fetches must be kind: "network" (so --offline skips it)' : undefined);
+    if (bad) {
+      say(`${oneLine(id)}: ${bad}`);
       continue;
     }
-    checks.push(proxyCheck(meta, id, spec, proc, timeoutMs, backstopMs));
+    const plan = planCapabilities(meta, entry.grants, options);
+    const ownSection = meta.section === namespace ? { sectionTitle: typeof title === 'string' && title.trim() ? title.trim() : namespace } : {};
+    checks.push(proxyCheck({ meta: { ...meta, ...ownSection }, id, spec, sandbox, timeoutMs: timeoutMs as number, backstopMs, plan, grants: entry.grants, pluginOptions: options, version: opts.version ?? '' }));
   }
   const preset: Record<string, SeveritySetting> = {};
   if (loaded.preset !== undefined) {
     if (!loaded.preset || typeof loaded.preset !== 'object' || Array.isArray(loaded.preset)) say('preset must map check ids to "off", "warning" or "error"');
     else
-      for (const [k, v] of Object.entries(loaded.preset as Record<string, unknown>)) {
-        if (v !== 'off' && v !== 'warning' && v !== 'error') say(`preset.${oneLine(k)} = ${oneLine(JSON.stringify(v) ?? String(v))} must be "off", "warning" or "error"`);
+      for (const [k, v] of Object.entries(loaded.preset as Rec)) {
+        if (v !== 'off' && v !== 'warning' && v !== 'error') say(`preset.${oneLine(k)} = ${show(v)} must be "off", "warning" or "error"`);
         else preset[k.includes('/') ? k : `${namespace}/${k}`] = v;
       }
   }
-  return { spec, path: file, namespace, checks, preset, process: proc };
+  return { spec, path: file, namespace, checks, preset, sandbox };
 }
 
-/** Loads every plugin in parallel (one process each); problems are listed in config order. */
-export async function loadPlugins(specs: readonly string[], baseDir: string, opts: LoadOptions): Promise<PluginLoadResult> {
-  const perPlugin = specs.map(() => [] as string[]);
-  const results = await Promise.all(specs.map((spec, i) => loadOne(spec, baseDir, opts, perPlugin[i]!)));
+/** Loads every plugin in parallel (one sandbox each); problems are listed in config order. */
+export async function loadPlugins(entries: readonly PluginEntry[], baseDir: string, opts: LoadOptions): Promise<PluginLoadResult> {
+  const perPlugin = entries.map(() => [] as string[]);
+  const results = await Promise.all(entries.map((entry, i) => loadOne(entry, baseDir, opts, perPlugin[i]!)));
   const plugins = results.filter((p): p is LoadedPlugin => p !== undefined);
   return { plugins, problems: perPlugin.flat() };
 }
+

@@ -1,12 +1,16 @@
 // How a plugin module's exports map to a plugin: `export default definePlugin({...})`, named
-// exports, or a default check / list of checks. Shared by the sandboxed child (which imports the
-// plugin) and the tester (which looks a check up by id among everything a module exports).
+// exports, or a default check / list of checks. Runs inside the sandbox (vm-driver.ts), for the
+// CLI (the plugin's definition) and for the tester (a check looked up among everything exported).
 
 export interface PluginShape {
   apiVersion?: unknown;
   namespace?: unknown;
   checks?: unknown;
   preset?: unknown;
+  /** The title of the plugin's own checklist section. */
+  title?: unknown;
+  /** JSON Schema of the plugin's options (ESLint style). */
+  schema?: unknown;
 }
 
 type Rec = Record<string, unknown>;
@@ -21,7 +25,7 @@ export function shapeOf(loaded: Rec): PluginShape {
   const def = mod.default;
   if (isObj(def) && ('checks' in def || 'apiVersion' in def) && !('run' in def)) return def as PluginShape;
   const checks = mod.checks ?? (Array.isArray(def) ? def : isObj(def) && 'run' in def ? [def] : undefined) ?? (mod.check ? [mod.check] : undefined);
-  return { apiVersion: mod.apiVersion, namespace: mod.namespace, checks, preset: mod.preset };
+  return { apiVersion: mod.apiVersion, namespace: mod.namespace, checks, preset: mod.preset, title: mod.title, schema: mod.schema };
 }
 
 /** Every check-like object a module exports, directly, in a list, or inside a plugin definition. */

@@ -33,19 +33,30 @@ export const STATUS_SYMBOLS: Record<Status, string> = {
 };
 
 export interface SectionGroup {
-  section: Section;
+  section: Section | (string & {});
   title: string;
   checks: CheckResult[];
   passed: number;
   total: number;
 }
 
-/** Sections in checklist order; empty sections are left out. Check order within is the report's. */
+/** A section's title: the checklist's, or the one a plugin gave its own section. */
+export function sectionTitle(section: string, checks: readonly CheckResult[] = []): string {
+  return (SECTION_TITLES as Record<string, string>)[section] ?? checks.find((c) => c.section === section && c.sectionTitle)?.sectionTitle ?? section;
+}
+
+/**
+ * Sections in checklist order, then plugins' own sections in the order their checks come; empty
+ * sections are left out. Check order within is the report's.
+ */
 export function groupBySection(report: RunReport): SectionGroup[] {
-  return SECTIONS.map((section) => {
-    const checks = report.checks.filter((c) => c.section === section);
-    return { section, title: SECTION_TITLES[section], checks, passed: checks.filter((c) => c.status === 'pass').length, total: checks.length };
-  }).filter((g) => g.total > 0);
+  const own = [...new Set(report.checks.map((c) => c.section))].filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  return [...SECTIONS, ...own]
+    .map((section) => {
+      const checks = report.checks.filter((c) => c.section === section);
+      return { section, title: sectionTitle(section, checks), checks, passed: checks.filter((c) => c.status === 'pass').length, total: checks.length };
+    })
+    .filter((g) => g.total > 0);
 }
 
 /** Checks that fail the gate, as decideGate listed them. */

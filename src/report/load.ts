@@ -30,7 +30,9 @@ const finding = z.looseObject({
 
 const check = z.looseObject({
   id: z.string().min(1),
-  section: z.enum(SECTIONS),
+  // A checklist section, or a plugin's own (its namespace).
+  section: z.union([z.enum(SECTIONS), z.string().regex(/^[a-z0-9][a-z0-9-]*$/)]),
+  sectionTitle: z.string().max(100).optional(),
   kind: z.enum(['static', 'network', 'manual']).default('static'),
   title: z.string(),
   status: z.enum(STATUSES),

@@ -6,44 +6,77 @@ import { fileURLToPath } from 'node:url';
 import { validateConfig } from '../config/load.js';
 import { runChecks } from '../engine/runner.js';
 import type { Check, CheckResult, EvidenceKey, RunOptions, Severity, Status } from '../engine/types.js';
-import type { EvidenceMap } from '../evidence/types.js';
+import type { EvidenceMap, PluginEvidence } from '../evidence/types.js';
 import { loadSuppressions } from '../evidence/suppressions.js';
 import { CHECK_MODULE } from '../engine/types.js';
-import { bundlePlugin } from '../plugins/bundle.js';
-import { PluginProcess } from '../plugins/host.js';
-import { PLUGIN_TIMEOUT_MS, proxyCheck } from '../plugins/load.js';
+import { planCapabilities, type Grants } from '../plugins/capabilities.js';
+import { compilePlugin } from '../plugins/compile.js';
+import { PLUGIN_LIMITS } from '../plugins/limits.js';
+import { proxyCheck } from '../plugins/proxy.js';
+import { PluginSandbox } from '../plugins/sandbox.js';
 
 // The package root, whether this runs from dist/src/testing or (in golive's own tests) src/testing.
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const GOLIVE_ROOT = HERE.includes(`${path.sep}dist${path.sep}`) ? path.resolve(HERE, '../../..') : path.resolve(HERE, '../..');
 const BUILTIN_DIRS = [path.join(GOLIVE_ROOT, 'checks'), path.join(GOLIVE_ROOT, 'dist', 'checks')];
-const started = new Map<string, Promise<PluginProcess>>();
+const started = new Map<string, Promise<{ sandbox: PluginSandbox; checks: Record<string, unknown>[] }>>();
+
+/** The sandbox of the module a check was defined in, started once and shared by every case. */
+function sandboxOf(file: string) {
+  let s = started.get(file);
+  if (!s) {
+    s = (async () => {
+      const sandbox = new PluginSandbox(compilePlugin(file, { mode: 'all' }));
+      const described = JSON.parse(await sandbox.describe()) as { checks?: Record<string, unknown>[] };
+      return { sandbox, checks: described.checks ?? [] };
+    })();
+    started.set(file, s);
+  }
+  return s;
+}
 
 /**
- * A plugin's check runs as the CLI runs it: in its own sandboxed process (one per module and
- * fixture directory, shared by every case), with the same time limit, masked evidence and result
- * validation. golive's built-in checks (and checks not made with defineCheck) run in-process.
+ * A plugin's check runs as the CLI runs it: compiled the same way, in its own sandbox, with the
+ * same limits, masked evidence and result validation. Its declared `reads` and `fetches` are
+ * granted unless the case says otherwise (`grants`), and `evidence.reads` / `evidence.fetches`
+ * given in a case are used as they are. golive's built-in checks (and checks not made with
+ * defineCheck) run in-process.
  */
-async function isolate(check: Check, dir: string | undefined): Promise<Check> {
+async function isolate(check: Check, input: CheckInput): Promise<Check> {
   const file = (check as unknown as Record<symbol, unknown>)[CHECK_MODULE];
   if (typeof file !== 'string' || check.source || BUILTIN_DIRS.some((d) => file.startsWith(d + path.sep))) return check;
-  const key = `${file}\0${dir ?? ''}`;
-  let proc = started.get(key);
-  if (!proc) {
-    proc = bundlePlugin(file).then((b) => new PluginProcess(b.file, [...b.readPaths, ...(dir ? [path.resolve(dir)] : [])], 'all'));
-    started.set(key, proc);
-  }
-  const p = await proc;
-  const loaded = await p.start();
-  const meta = loaded.checks.find((m) => m.id === check.id);
+  const { sandbox, checks } = await sandboxOf(file);
+  const meta = checks.find((m) => m.id === check.id);
   if (!meta) throw new Error(`${check.id}: not found among the checks ${file} exports (export it, or the plugin that lists it)`);
-  const limit = typeof check.timeoutMs === 'number' ? check.timeoutMs : PLUGIN_TIMEOUT_MS;
-  return proxyCheck(meta, check.id, '', p, limit, limit + 20_000);
+  const limit = typeof check.timeoutMs === 'number' ? check.timeoutMs : PLUGIN_LIMITS.checkMs;
+  const declared = (k: 'reads' | 'fetches') => (Array.isArray(meta[k]) ? (meta[k] as string[]) : []);
+  const grants: Grants = { reads: input.grants?.reads ?? declared('reads'), fetches: input.grants?.fetches ?? declared('fetches') };
+  const pluginOptions = input.pluginOptions ?? {};
+  const given: PluginEvidence = {};
+  if (input.evidence?.reads) given.reads = input.evidence.reads;
+  if (input.evidence?.fetches) given.fetches = input.evidence.fetches;
+  return proxyCheck({
+    meta,
+    id: check.id,
+    spec: path.basename(file),
+    sandbox,
+    timeoutMs: limit,
+    backstopMs: limit + 2 * PLUGIN_LIMITS.loadMs + PLUGIN_LIMITS.fetchMs,
+    plan: planCapabilities(meta, grants, pluginOptions),
+    grants,
+    pluginOptions,
+    version: 'test',
+    ...(given.reads || given.fetches ? { given } : {}),
+  });
 }
 
 export interface CheckInput {
-  /** Evidence by name; required for every `requires` key unless `dir` is given. */
-  evidence?: Partial<EvidenceMap>;
+  /** Evidence by name; required for every `requires` key unless `dir` is given. `reads`/`fetches` stand in for what golive would serve. */
+  evidence?: Partial<EvidenceMap> & PluginEvidence;
+  /** A plugin check's options, as its plugin's entry in config would give them. */
+  pluginOptions?: Record<string, unknown>;
+  /** What the check may read and fetch; by default, what it declares (a plugin author tests their own check). */
+  grants?: Partial<Grants>;
   /** A fixture directory: evidence not given is gathered from it by golive's real collectors. */
   dir?: string;
   /** Raw config, validated like a golive.config.json. */
@@ -71,14 +104,19 @@ export async function runCheck(check: Check, input: CheckInput = {}): Promise<Ch
     root,
     config: validateConfig(input.config ?? {}, 'test config'),
     options: { offline: true, history: false, requireRehearsal: false, ...input.options },
-    checks: [await isolate(check, input.dir)],
+    checks: [await isolate(check, input)],
     env: input.env ?? {},
     version: 'test',
     failOn: 'error',
-    ...(input.evidence ? { evidence: input.evidence } : {}),
+    ...(input.evidence ? { evidence: withoutCapabilities(input.evidence) } : {}),
     ...(input.dir ? { suppressions: (files: string[]) => loadSuppressions(root, files) } : {}),
   });
   return report.checks[0]!;
+}
+
+function withoutCapabilities(evidence: Partial<EvidenceMap> & PluginEvidence): Partial<EvidenceMap> {
+  const { reads: _r, fetches: _f, ...rest } = evidence;
+  return rest;
 }
 
 function describeFinding(f: ExpectedFinding): string {

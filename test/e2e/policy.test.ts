@@ -41,18 +41,6 @@ async function countingServer(): Promise<{ url: string; requests: string[] }> {
   return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, requests };
 }
 
-/** A TCP port that records every connection: a plugin that is loaded connects to it at import. */
-async function tripwire(): Promise<{ port: number; hits: () => number }> {
-  let hits = 0;
-  const server = net.createServer((s) => {
-    hits++;
-    s.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.push(() => new Promise((resolve) => server.close(resolve)));
-  return { port: (server.address() as net.AddressInfo).port, hits: () => hits };
-}
-
 async function repo(files: Record<string, string>): Promise<TempRepo> {
   const r = await tempRepo('golive-policy-');
   cleanup.push(() => r.cleanup());
@@ -108,7 +96,6 @@ describe('a pull request that weakens the policy (--policy-ref is the base)', ()
   let r: TempRepo;
   let trusted: { url: string; requests: string[] };
   let attacker: { url: string; requests: string[] };
-  let wire: { port: number; hits: () => number };
   let prConfig: Record<string, unknown>;
   let tmp: TempDir;
   let ada: { json: string; publicKey: string };
@@ -117,7 +104,7 @@ describe('a pull request that weakens the policy (--policy-ref is the base)', ()
   let mallory: { json: string; publicKey: string };
 
   beforeAll(async () => {
-    [trusted, attacker, wire, tmp] = await Promise.all([countingServer(), countingServer(), tripwire(), tempDir('golive-policy-keys-')]);
+    [trusted, attacker, tmp] = await Promise.all([countingServer(), countingServer(), tempDir('golive-policy-keys-')]);
     cleanup.push(() => tmp.cleanup());
     [ada, mallory] = await Promise.all([signOff(tmp, 'Ada'), signOff(tmp, 'Mallory')]);
     const base = {
@@ -139,9 +126,9 @@ describe('a pull request that weakens the policy (--policy-ref is the base)', ()
     await branch(r, 'pr', {
       'golive.config.json': `${JSON.stringify(prConfig, null, 2)}\n`,
       'config/keys.js': `export const secret = '${fakeKey('sk', 'live', 'hidden-by-pr')}';\n`,
+      // A sandboxed plugin cannot connect anywhere (test/hostile/plugin-sandbox.test.ts), so the
+      // report, not a connection, witnesses whether it ran.
       'golive/evil.mjs': [
-        "import net from 'node:net';",
-        `net.connect(${wire.port}, '127.0.0.1').on('error', () => {});`,
         "const pass = { id: 'always-pass', section: 'credentials', kind: 'static', title: 'ok', failureTitle: 'bad', why: 'w', fix: 'f', defaultSeverity: 'error', requires: [], run: () => ({}) };",
         "export default { apiVersion: 1, namespace: 'evil', checks: [pass] };",
         '',
@@ -177,9 +164,8 @@ describe('a pull request that weakens the policy (--policy-ref is the base)', ()
     // The API the pull request names hears nothing; the base's does.
     expect(attacker.requests).toEqual([]);
     expect(trusted.requests.some((q) => q.startsWith('GET /merchant/api-keys'))).toBe(true);
-    // The plugin it adds never ran: no check of it, no connection from it.
+    // The plugin it adds never ran: no check of it.
     expect(report.checks.some((c) => c.id.startsWith('evil/'))).toBe(false);
-    expect(wire.hits()).toBe(0);
   });
 
   it('a signer the pull request pins signs nothing off, and --verify takes the signers from the base', async () => {
@@ -193,7 +179,6 @@ describe('a pull request that weakens the policy (--policy-ref is the base)', ()
     expect(verify.exitCode).toBe(1);
     expect(verify.stdout).toMatch(/^FAILED: .*not one of the 1 key\(s\) pinned/);
     expect(verify.stderr).toContain('weakens golive.config.json on main');
-    expect(wire.hits()).toBe(0);
   });
 
   it('without a trusted policy the same pull request steers the run: the control that proves the test can fail', async () => {
@@ -204,7 +189,6 @@ describe('a pull request that weakens the policy (--policy-ref is the base)', ()
     expect(byId['rehearsal.charge']!.status).toBe('pass');
     expect(report.checks.some((c) => c.id === 'evil/always-pass')).toBe(true);
     expect(attacker.requests.length).toBeGreaterThan(0);
-    await expect.poll(() => wire.hits()).toBeGreaterThan(0);
     const verify = await golive(['report', '--verify', 'golive-rehearsal/golive-rehearsal-20260513-abc234.json'], { cwd: r.dir, env: cleanEnv() });
     expect(verify.exitCode).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkProblems, createRegistry, selectChecks } from '../../src/engine/registry.js';
-import type { Check } from '../../src/engine/types.js';
+import { SECTIONS, type Check } from '../../src/engine/types.js';
 import { builtinChecks } from '../../checks/index.js';
 
 const good = (id: string, section = 'credentials'): Check =>
@@ -20,7 +20,7 @@ describe('registry', () => {
         'credentials.a: title = "" must be a non-empty string',
         'credentials.a: requires unknown evidence "nope"',
         'Bad Id: id must look like "section.name"',
-        'webhook.x: unknown section "misc"',
+        `webhook.x: unknown section "misc" (${SECTIONS.join(', ')})`,
       ]),
     );
     expect(() => createRegistry([good('credentials.a'), good('credentials.a')])).toThrow(/registry is invalid/);

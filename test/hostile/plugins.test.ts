@@ -1,5 +1,8 @@
 // Hostile plugins through the CLI: whatever a plugin does at import or in a check, golive ends with
-// a plugin error (exit 2) or an `error` check (exit 1), never a silent exit 0, and never hands it a secret.
+// a plugin error (exit 2) or an `error` check (exit 1), never a silent exit 0, and never hands it a
+// secret. The sandbox's own boundary (signals, files, network, memory) is test/hostile/plugin-sandbox.test.ts.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, golive } from '../e2e/cli.js';
 import { tempDir, type TempDir } from '../helpers/git.js';
@@ -23,9 +26,9 @@ afterAll(() => tmp.cleanup());
 
 describe('a hostile plugin at import', () => {
   it.each([
-    ['process.exit(0)', 'process.exit(0);', /exited with code 0 while loading/],
+    ['process.exit(0) (the sandbox has no process)', 'process.exit(0);', /cannot be loaded: ReferenceError: 'process' is not defined/],
     ['an infinite loop', 'for (;;) {}', /did not finish loading within 10 s/],
-    ['a top-level await that never settles', 'await new Promise(() => {});', /did not finish loading within 10 s|exited with code 13 while loading/],
+    ['a top-level await that never settles', 'await new Promise(() => {});', /top-level await never settles: the sandbox has no timers and no I\/O/],
     ['a thrown error', "throw new Error('boom');", /cannot be loaded: boom/],
     ['a thrown error quoting a key and a newline', "throw new Error('bad sk_' + 'live_' + 'Zx9Yw8Vu7Ts6Rq5Po4Nm\\n::error::x');", /cannot be loaded: bad sk_live_…o4Nm$/m],
   ])('%s is a plugin error with exit 2', async (_name, top, message) => {
@@ -38,18 +41,21 @@ describe('a hostile plugin at import', () => {
 });
 
 describe('a hostile plugin check', () => {
-  it('sees no environment, cannot write or spawn, and gets keys masked', async () => {
+  it('has no process, environment, require, timers or network, and gets keys masked', async () => {
     const secret = fakeKey('sk', 'live');
-    const body = `async () => {
-      const fs = await import('node:fs'); const cp = await import('node:child_process');
-      const out = ['env=' + JSON.stringify(process.env)];
-      try { fs.writeFileSync(${JSON.stringify('/tmp/golive-evil')}, 'x'); out.push('wrote'); } catch (e) { out.push('write ' + e.code); }
-      try { cp.execSync('id'); out.push('spawned'); } catch (e) { out.push('spawn ' + e.code); }
+    const body = `() => {
+      const g = globalThis;
+      const names = ['process', 'require', 'module', 'fetch', 'XMLHttpRequest', 'WebSocket', 'setTimeout', 'setInterval', 'queueMicrotask', 'Worker', 'WebAssembly', 'Deno', 'Bun', 'std', 'os'];
+      const out = names.map((n) => n + '=' + typeof g[n]);
+      out.push('ctor=' + typeof this?.constructor?.constructor('return typeof process')());
+      out.push('fn=' + Function('return typeof process')());
       return { findings: out.map((message) => ({ messageId: 'saw', message })) };
     }`;
     const r = await run({ 'p.mjs': plugin([check('peek', body)]) }, [], { MINTCASH_SECRET_KEY: secret, GITHUB_TOKEN: 'ghs_' + 'x'.repeat(30) });
     const msgs = JSON.parse(r.stdout).checks[0].findings.map((f: { message: string }) => f.message);
-    expect(msgs).toEqual(expect.arrayContaining(['env={}', 'write ERR_ACCESS_DENIED', 'spawn ERR_ACCESS_DENIED']));
+    // console exists (it prints nothing); everything that reaches outside the sandbox does not.
+    for (const n of ['process', 'require', 'module', 'fetch', 'XMLHttpRequest', 'WebSocket', 'setTimeout', 'setInterval', 'Worker', 'WebAssembly', 'Deno', 'Bun', 'std', 'os']) expect(msgs).toContain(`${n}=undefined`);
+    expect(msgs).toEqual(expect.arrayContaining(['ctor=undefined', 'fn=undefined']));
     expect(r.stdout + r.stderr).not.toContain(secret);
   });
 
@@ -58,7 +64,7 @@ describe('a hostile plugin check', () => {
     ["status: 'skip' hiding an error finding", "() => ({ status: 'skip', findings: [{ messageId: 'x', message: 'real problem' }] })", 'a skipped check cannot report findings'],
     ["severity: 'info'", "() => ({ findings: [{ messageId: 'x', message: 'm', severity: 'info' }] })", 'findings[0].severity = "info"'],
     ['line: 1.5', "() => ({ findings: [{ messageId: 'x', message: 'm', file: 'a.js', line: 1.5 }] })", 'findings[0].line = 1.5'],
-    ['process.exit(0) in a check', '() => process.exit(0)', 'exited with code 0 while running evil/x'],
+    ['process.exit(0) in a check', '() => process.exit(0)', "ReferenceError: 'process' is not defined"],
   ])('%s becomes status error and fails the gate, in every format', async (_n, body, summary) => {
     await tmp.write({ 'p.mjs': plugin([check('x', body)]), 'golive.config.json': JSON.stringify({ plugins: ['./p.mjs'] }) });
     for (const format of summary.startsWith('status =') ? ['json', 'sarif', 'markdown', 'junit', 'html', 'pretty'] : ['json', 'pretty']) {
@@ -92,18 +98,19 @@ describe('a hostile plugin check', () => {
   });
 });
 
-describe('one process per plugin', () => {
-  it("a plugin's checks share one started process; two plugins get two", async () => {
-    const pid = "() => ({ summary: 'pid ' + process.pid })";
+describe('a check is a pure function', () => {
+  it('every check runs in a fresh sandbox: what one check leaves behind, the next does not see', async () => {
+    const top = 'let calls = 0;';
+    const leaves = "() => { calls++; globalThis.left = 'by a'; return { summary: 'calls ' + calls } }";
+    const looks = "() => { calls++; return { summary: 'calls ' + calls + ', left ' + String(globalThis.left) } }";
     await tmp.write({
-      'p.mjs': plugin([check('a', pid), check('b', pid), check('c', pid)]),
-      'q.mjs': `export default { apiVersion: 1, namespace: 'other', checks: [${check('d', pid)}] };`,
+      'p.mjs': plugin([check('a', leaves), check('b', looks), check('c', looks)], top),
+      'q.mjs': `${top}\nexport default { apiVersion: 1, namespace: 'other', checks: [${check('d', looks)}] };`,
       'golive.config.json': JSON.stringify({ plugins: ['./p.mjs', './q.mjs'] }),
     });
     const r = await golive(['check', tmp.dir, '--offline', '--format', 'json', '--only', 'evil,other'], { env: cleanEnv() });
-    const pids = JSON.parse(r.stdout).checks.map((c: { summary: string }) => c.summary);
-    expect(new Set(pids.slice(0, 3)).size).toBe(1);
-    expect(pids[3]).not.toBe(pids[0]);
+    const out = Object.fromEntries(JSON.parse(r.stdout).checks.map((c: { id: string; summary: string }) => [c.id, c.summary]));
+    expect(out).toEqual({ 'evil/a': 'calls 1', 'evil/b': 'calls 1, left undefined', 'evil/c': 'calls 1, left undefined', 'other/d': 'calls 1, left undefined' });
   });
 });
 
@@ -124,20 +131,25 @@ describe('plugin namespaces', () => {
 });
 
 describe('plugins in a CommonJS project (npm init -y)', () => {
-  it('a TypeScript plugin importing mintcash-golive and a .cjs plugin requiring it both load', async () => {
+  it('loads a .mts plugin importing mintcash-golive and a .cjs plugin requiring it; refuses ESM in a .ts file, as Node would', async () => {
     const cj = await tempDir('golive-cjs-');
     try {
       const meta = "section: 'idempotency', kind: 'static', defaultSeverity: 'error', title: 't', failureTitle: 'f', why: 'w', fix: 'x', requires: ['repo']";
       await cj.write({
         'package.json': JSON.stringify({ name: 'shop', version: '1.0.0', type: 'commonjs' }),
-        'golive/ts-plugin.ts': `import { defineCheck, definePlugin, PLUGIN_API_VERSION } from 'mintcash-golive';\nconst c = defineCheck({ id: 'typed', ${meta}, run: ({ evidence }) => ({ summary: evidence.repo.files.length + ' files' }) });\nexport default definePlugin({ apiVersion: PLUGIN_API_VERSION, namespace: 'tsco', checks: [c] });\n`,
+        'golive/ts-plugin.mts': `import { defineCheck, definePlugin, PLUGIN_API_VERSION } from 'mintcash-golive';\nconst c = defineCheck({ id: 'typed', ${meta}, run: ({ evidence }) => ({ summary: evidence.repo.files.length + ' files' }) });\nexport default definePlugin({ apiVersion: PLUGIN_API_VERSION, namespace: 'tsco', checks: [c] });\n`,
         'golive/req.cjs': `const { defineCheck, PLUGIN_API_VERSION } = require('mintcash-golive');\nmodule.exports = { apiVersion: PLUGIN_API_VERSION, namespace: 'cjs', checks: [defineCheck({ id: 'required', ${meta}, run: () => ({}) })] };\n`,
-        'golive.config.json': JSON.stringify({ plugins: ['./golive/ts-plugin.ts', './golive/req.cjs'] }),
+        'golive.config.json': JSON.stringify({ plugins: ['./golive/ts-plugin.mts', './golive/req.cjs'] }),
       });
       const r = await golive(['check', cj.dir, '--offline', '--format', 'json', '--only', 'tsco,cjs'], { env: cleanEnv() });
       expect(r.stderr).toBe('');
       const by = Object.fromEntries(JSON.parse(r.stdout).checks.map((c: { id: string; status: string }) => [c.id, c.status]));
       expect(by).toEqual({ 'tsco/typed': 'pass', 'cjs/required': 'pass' });
+      // The same ES module as a .ts file: Node (type stripping) would load it as CommonJS and fail.
+      await cj.write({ 'golive/esm.ts': await readFile(path.join(cj.dir, 'golive/ts-plugin.mts'), 'utf8'), 'golive.config.json': JSON.stringify({ plugins: ['./golive/esm.ts'] }) });
+      const refused = await golive(['check', cj.dir, '--offline'], { env: cleanEnv() });
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toMatch(/golive\/esm\.ts uses import\/export, but Node loads it as CommonJS \(\S*package\.json has "type": "commonjs"\): rename it to \.mts/);
     } finally {
       await cj.cleanup();
     }

@@ -11,8 +11,9 @@ beforeAll(async () => {
     'README.md': '# shop\n',
     'src/a.js': 'export const a = 1;\n',
     'src/pay.js': "export const pay = () => fetch('https://api.mintcash.me/payments', { method: 'POST' });\n",
-    // A plugin check that takes 6.5 s: the run is long enough for exactly one progress line.
-    'p.mjs': `export default { apiVersion: 1, namespace: 'slow', checks: [{ id: 'sleeps', section: 'idempotency', kind: 'static', defaultSeverity: 'error', title: 't', failureTitle: 'f', why: 'w', fix: 'x', requires: ['secrets', 'code'], run: () => new Promise((r) => setTimeout(() => r({}), 6500)) }] };`,
+    // A plugin check that takes 6.5 s (busy: its sandbox has no timers), in its own thread: the run
+    // is long enough for exactly one progress line.
+    'p.mjs': `export default { apiVersion: 1, namespace: 'slow', checks: [{ id: 'sleeps', section: 'idempotency', kind: 'static', defaultSeverity: 'error', title: 't', failureTitle: 'f', why: 'w', fix: 'x', requires: ['secrets', 'code'], run: () => { const end = Date.now() + 6500; while (Date.now() < end) {} return {}; } }] };`,
     'golive.config.json': JSON.stringify({ plugins: ['./p.mjs'] }),
   });
 });

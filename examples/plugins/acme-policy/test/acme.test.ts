@@ -2,6 +2,7 @@
 import { describe, it } from 'vitest';
 import { CheckTester } from 'mintcash-golive/testing';
 import type { CredentialItem } from 'mintcash-golive';
+import { allowedCurrencies } from '../checks/allowed-currencies.js';
 import { credentialsFromVault } from '../checks/credentials-from-vault.js';
 import { lockfilePresent } from '../checks/lockfile-present.js';
 
@@ -35,5 +36,23 @@ CheckTester.run(lockfilePresent, {
   invalid: [
     { name: 'no lockfile', evidence: repo(['package.json', 'src/index.ts']), findings: [{ messageId: 'no-lockfile' }] },
     { name: 'a file merely named like a lockfile', evidence: repo(['docs/yarn.lock.md']), findings: [{ messageId: 'no-lockfile' }] },
+  ],
+});
+
+// A check with an option and a granted read: the case gives both, as the plugin's entry in config would.
+const payments = (text: string) => ({ reads: { files: [{ path: 'config/payments.json', size: text.length, text }], skipped: [] } });
+
+CheckTester.run(allowedCurrencies, {
+  valid: [
+    { name: 'only approved currencies', evidence: payments('{ "currencies": ["USD", "EUR"] }'), pluginOptions: { currencies: ['USD', 'EUR'] } },
+    { name: 'no payment config at all', evidence: { reads: { files: [], skipped: [] } }, pluginOptions: { currencies: ['USD'] }, status: 'skip' },
+  ],
+  invalid: [
+    {
+      name: 'a currency finance has not approved',
+      evidence: payments('{\n  "currencies": [\n    "USD",\n    "JPY"\n  ]\n}\n'),
+      pluginOptions: { currencies: ['USD'] },
+      findings: [{ messageId: 'unapproved-currency', file: 'config/payments.json', line: 4 }],
+    },
   ],
 });

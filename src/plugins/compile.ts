@@ -1,0 +1,205 @@
+// Compiles a plugin (JS or TS, ESM or CommonJS) and everything it imports into one ES module for
+// the sandbox; nothing of the plugin runs here. What the compiler may read is confined, because a
+// compile-time read lands in the plugin's code and from there in its findings (issue 22):
+// - imports resolve only inside the importing file's own package, or into a package that package
+//   declares as a dependency (and then only inside that package's directory), after symlinks;
+// - `mintcash-golive` is golive's public API from this installation; nothing else of golive, no
+//   Node built-in, no import attribute (`with { type: 'text' }`), nothing but JS, TS and JSON;
+// - tsconfig.json is never read (its `paths` or `extends` could point anywhere); `deny` refuses
+//   what golive knows holds secrets (dot files such as .git/ and .env, the --dotenv file);
+// - every file is then checked against the module type Node would give it (module-type.ts).
+// A refusal is one line naming the import and where it is written.
+import { readFileSync, realpathSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { Plugin } from 'esbuild';
+import { onCleanup } from '../cleanup.js';
+import { distFile } from '../paths.js';
+import { moduleTypeProblem, nearestPackage } from './module-type.js';
+
+export class CompileError extends Error {}
+
+export interface Compiled {
+  /** One ES module; its exports are `__golive.describe()` and `__golive.run()` (vm-driver.ts). */
+  code: string;
+  /** Its source map (JSON), to name the plugin's own files and lines in a stack. */
+  map: string;
+  /** Where `map`'s relative sources are rooted. */
+  mapDir: string;
+}
+
+export interface CompileOptions {
+  /** `plugin`: the module's plugin definition; `all`: every check it exports (the tester). */
+  mode: 'plugin' | 'all';
+  /** Why a file must not be compiled in (it holds secrets), or undefined. Called with real paths. */
+  deny?: (file: string) => string | undefined;
+}
+
+const SOURCE_EXT = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx', '.json']);
+const DRIVER = 'golive:driver';
+// The sandbox runs golive's compiled files (the build's, also when golive's own tests run the sources).
+const SELF = distFile('api.js');
+const DRIVER_FILE = distFile('plugins', 'vm-driver.js');
+const GOLIVE_DIST = path.dirname(SELF);
+const INNER = Symbol('inner');
+// esbuild writes nothing here (write: false); source map paths are relative to it.
+const OUT = path.join(os.tmpdir(), 'golive-plugin.mjs');
+
+let esbuildStarted = false;
+
+/** esbuild's long-lived service process goes too, so nothing outlives golive. */
+async function stopEsbuild(): Promise<void> {
+  if (!esbuildStarted) return;
+  esbuildStarted = false;
+  const { stop } = await import('esbuild');
+  await stop();
+}
+
+const inside = (dir: string, file: string) => file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+
+/** `@scope/name/x` → `@scope/name`, `name/x` → `name`. */
+function packageName(spec: string): string {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** The directory of the installed package `name` that holds file (its own package.json says so). */
+function dependencyRoot(file: string, name: string): string | undefined {
+  let pkg = nearestPackage(path.dirname(file));
+  while (pkg) {
+    if (pkg.name === name) return pkg.dir;
+    const parent = path.dirname(pkg.dir);
+    if (parent === pkg.dir) return undefined;
+    pkg = nearestPackage(parent);
+  }
+  return undefined;
+}
+
+function realpath(file: string): string | undefined {
+  try {
+    return realpathSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why `real` (imported as `spec` by `importer`) may not be compiled in, or undefined. */
+function confinement(spec: string, real: string, importer: string, deny: CompileOptions['deny']): string | undefined {
+  const ext = path.extname(real);
+  if (!SOURCE_EXT.has(ext)) return `is ${ext ? `a ${ext} file` : 'a file without an extension'}: a plugin imports only JavaScript, TypeScript and JSON`;
+  const denied = deny?.(real);
+  if (denied) return denied;
+  const pkg = nearestPackage(path.dirname(importer));
+  const own = pkg?.dir ?? path.dirname(importer);
+  if (inside(own, real)) return undefined;
+  const bare = !spec.startsWith('.') && !path.isAbsolute(spec);
+  if (bare) {
+    const name = packageName(spec);
+    if (!pkg?.dependencies.has(name)) return `is not a dependency of ${path.relative(process.cwd(), pkg?.file ?? own) || own} (add it to "dependencies")`;
+    const dep = dependencyRoot(real, name);
+    if (dep && inside(dep, real)) return undefined;
+  }
+  return `resolves outside the plugin's package (${own})`;
+}
+
+function confine(opts: CompileOptions, entry: string): Plugin {
+  return {
+    name: 'golive-confine',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === INNER) return undefined;
+        const call = args.kind === 'require-call' ? `require("${args.path}")` : `import "${args.path}"`;
+        const refuse = (why: string) => ({ errors: [{ text: `${call} ${why}` }] });
+        const attrs = Object.entries(args.with ?? {});
+        if (attrs.length > 0) return refuse(`with { ${attrs.map(([k, v]) => `${k}: "${v}"`).join(', ')} } is refused: import attributes would let the compiler read any file into the plugin`);
+        // The driver is pure code (anyone may import it); the entry is imported by the synthetic module.
+        if (args.path === DRIVER) return { path: DRIVER_FILE };
+        if (path.basename(args.importer) === '<stdin>' && args.path === entry) return { path: entry };
+        // golive's own compiled files import one another (the API and the driver).
+        if (inside(GOLIVE_DIST, args.importer) && args.path.startsWith('.')) return undefined;
+        if (args.path === 'mintcash-golive') return { path: SELF };
+        if (args.path.startsWith('mintcash-golive/')) return refuse('is not available to a plugin: only `mintcash-golive` is (the tester is for tests)');
+        if (isBuiltin(args.path) || args.path.startsWith('node:')) {
+          return refuse('is a Node built-in: a check gets its evidence, not I/O (declare `reads` or `fetches` for files or URLs)');
+        }
+        const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: INNER });
+        if (r.errors.length > 0 || !r.path || r.external) {
+          return refuse("cannot be found inside the plugin's package or its dependencies (tsconfig \"paths\" are not used)");
+        }
+        const real = realpath(r.path);
+        if (!real) return refuse('cannot be read');
+        const importer = realpath(args.importer) ?? args.importer;
+        const why = confinement(args.path, real, importer, opts.deny);
+        return why ? refuse(why) : { path: real, sideEffects: r.sideEffects };
+      });
+    },
+  };
+}
+
+/** The plugin's own files (not golive's, not installed dependencies) must load as Node would load them. */
+async function checkModuleTypes(inputs: string[], cwd: string): Promise<void> {
+  for (const rel of inputs) {
+    if (path.basename(rel) === '<stdin>') continue;
+    const file = path.resolve(cwd, rel);
+    if (inside(GOLIVE_DIST, file) || file.split(path.sep).includes('node_modules')) continue;
+    const problem = await moduleTypeProblem(file, readFileSync(file, 'utf8'));
+    if (problem) throw new CompileError(problem);
+  }
+}
+
+/** Compiles `entry` (an absolute path) for the sandbox, or throws a CompileError in one line. */
+export async function compilePlugin(entry: string, opts: CompileOptions): Promise<Compiled> {
+  const { build } = await import('esbuild');
+  if (!esbuildStarted) {
+    esbuildStarted = true;
+    onCleanup(stopEsbuild);
+  }
+  const real = realpath(entry);
+  if (!real) throw new CompileError('file not found');
+  const denied = opts.deny?.(real);
+  if (denied) throw new CompileError(denied);
+  const contents = [
+    `import * as plugin from ${JSON.stringify(real)};`,
+    `import { describe, run } from ${JSON.stringify(DRIVER)};`,
+    `export const __golive = { describe: () => describe(plugin, ${JSON.stringify(opts.mode)}), run: (index, wire) => run(plugin, ${JSON.stringify(opts.mode)}, index, wire) };`,
+  ].join('\n');
+  let result;
+  try {
+    result = await build({
+      stdin: { contents, resolveDir: path.dirname(real), sourcefile: '<stdin>', loader: 'js' },
+      outfile: OUT,
+      write: false,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'es2022',
+      // Never read from disk: `paths` and `extends` could point anywhere (issue 22).
+      tsconfigRaw: '{}',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      sourcemap: 'external',
+      sourcesContent: false,
+      metafile: true,
+      legalComments: 'none',
+      logLevel: 'silent',
+      plugins: [confine(opts, real)],
+    });
+  } catch (e) {
+    throw new CompileError(describeBuildError(e) ?? (e instanceof Error ? e.message : String(e)));
+  }
+  const cwd = process.cwd();
+  await checkModuleTypes(Object.keys(result.metafile.inputs), cwd);
+  const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))?.text ?? '';
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '{}';
+  return { code, map, mapDir: path.dirname(OUT) };
+}
+
+/** esbuild's first error, one line: `plugins/x.js:1:40: import "node:fs" is a Node built-in…`. */
+export function describeBuildError(e: unknown): string | undefined {
+  const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
+  const first = errors?.[0];
+  if (!first) return undefined;
+  const loc = first.location;
+  const at = loc && path.basename(loc.file) !== '<stdin>' ? `${path.relative(process.cwd(), path.resolve(loc.file)) || loc.file}:${loc.line}:${loc.column + 1}: ` : '';
+  return `${at}${first.text}`;
+}
