@@ -27,7 +27,7 @@ Exit codes:
   143  terminated (SIGTERM)`;
 
 export async function buildProgram(setCode: (code: number) => void): Promise<Command> {
-  const [{ Command }, check, list, report, init, emulate, rehearse] = await Promise.all([
+  const [{ Command }, check, list, report, init, emulate, rehearse, monitor] = await Promise.all([
     import('commander'),
     import('./check.js'),
     import('./list.js'),
@@ -35,6 +35,7 @@ export async function buildProgram(setCode: (code: number) => void): Promise<Com
     import('./init.js'),
     import('./emulate.js'),
     import('./rehearse.js'),
+    import('./monitor.js'),
   ]);
   const program = new Command('golive')
     .description('Is your MintCash integration ready to go live? Executable go-live checklist, CI gate and dress rehearsal.')
@@ -49,6 +50,7 @@ Examples:
   $ golive check --offline --only credentials  static credential checks only
   $ golive check --policy-ref origin/main      in CI on a pull request: the base branch's config is the policy
   $ golive explain credentials.live-keys
+  $ golive monitor --access-log access.log --app-log app.ndjson   the first week after launch
 ${EXIT_CODES_HELP}`);
   program.exitOverride();
 
@@ -59,6 +61,7 @@ ${EXIT_CODES_HELP}`);
     init.registerInit,
     emulate.registerEmulate,
     rehearse.registerRehearse,
+    monitor.registerMonitor,
   ];
   for (const register of commands) register(program, setCode);
   return program;

@@ -19,6 +19,8 @@ export interface Progress {
 
 export interface ProgressOptions {
   quiet?: boolean;
+  /** The work unit's name in the status line: "checks" (default) or "inputs" for the monitor. */
+  unit?: string;
   /** Off a terminal: the first line after this long, then one per interval. */
   firstAfterMs?: number;
   intervalMs?: number;
@@ -30,12 +32,13 @@ const NOUNS: Record<ProgressKind, [string, string]> = {
   parsed: ['source file parsed', 'source files parsed'],
   commits: ['commit read', 'commits read'],
   probes: ['probe sent', 'probes sent'],
+  lines: ['line read', 'lines read'],
 };
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 export function startProgress(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, total: number, opts: ProgressOptions = {}): Progress {
-  const counts: Record<ProgressKind, number> = { files: 0, parsed: 0, commits: 0, probes: 0 };
+  const counts: Record<ProgressKind, number> = { files: 0, parsed: 0, commits: 0, probes: 0, lines: 0 };
   const running = new Set<string>();
   let finished = 0;
   const noop = { started() {}, done() {}, count() {}, stop() {} };
@@ -62,7 +65,7 @@ export function startProgress(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv
   if (!interactive) {
     const line = () => {
       const secs = Math.round((Date.now() - t0) / 1000);
-      stream.write(`golive: still working (${secs} s): ${[...work(), `${finished}/${total} checks done`].join(', ')}\n`);
+      stream.write(`golive: still working (${secs} s): ${[...work(), `${finished}/${total} ${opts.unit ?? 'checks'} done`].join(', ')}\n`);
     };
     let interval: NodeJS.Timeout | undefined;
     const first = setTimeout(() => {
@@ -81,7 +84,7 @@ export function startProgress(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv
   let drawn = false;
   const draw = () => {
     const names = [...running].slice(0, 2).join(', ');
-    const text = finished === 0 && running.size === 0 ? 'Gathering evidence…' : `Checking ${finished}/${total}${names ? `  ${names}${running.size > 2 ? ', …' : ''}` : ''}`;
+    const text = finished === 0 && running.size === 0 ? 'Gathering evidence…' : `${opts.unit ? 'Reading' : 'Checking'} ${finished}/${total}${names ? `  ${names}${running.size > 2 ? ', …' : ''}` : ''}`;
     const extra = work().join(', ');
     const full = `${FRAMES[frame++ % FRAMES.length]} ${text}${extra ? `  (${extra})` : ''}`;
     // 0 or unknown columns (a detached or misconfigured pty): assume 80, never loop on it.

@@ -1,6 +1,7 @@
 // The strict golive config schema (GUIDE §4). Unknown keys are errors with their path.
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { monitorSchema } from '../monitor/config.js';
 
 const severitySetting = z.enum(['off', 'warning', 'error']);
 
@@ -212,6 +213,8 @@ export const configSchema = z.strictObject({
       allowScripted: z.boolean().optional(),
     })
     .optional(),
+  /** `golive monitor`: first-week inputs and thresholds (src/monitor/config.ts). */
+  monitor: monitorSchema.optional(),
 });
 
 export type GoliveConfig = z.infer<typeof configSchema>;

@@ -360,6 +360,6 @@ export interface CollectContext {
   needs?: ReadonlySet<keyof EvidenceMap>;
 }
 
-export type ProgressKind = 'files' | 'commits' | 'probes' | 'parsed';
+export type ProgressKind = 'files' | 'commits' | 'probes' | 'parsed' | 'lines';
 
 export type Collector<K extends keyof EvidenceMap> = (ctx: CollectContext) => Promise<EvidenceMap[K]>;

@@ -179,9 +179,9 @@ export type VerifyResult =
  * against the pinned signers. With pins, only a pinned key passes; without, any valid signature
  * passes and the caller warns.
  */
-export function verifyDocument(doc: unknown, pins: readonly SignerPin[] = []): VerifyResult {
-  if (!doc || typeof doc !== 'object' || (doc as { kind?: unknown }).kind !== 'golive-rehearsal-signoff') {
-    return { ok: false, reason: 'not a golive rehearsal sign-off' };
+export function verifyDocument(doc: unknown, pins: readonly SignerPin[] = [], kind = 'golive-rehearsal-signoff'): VerifyResult {
+  if (!doc || typeof doc !== 'object' || (doc as { kind?: unknown }).kind !== kind) {
+    return { ok: false, reason: kind === 'golive-rehearsal-signoff' ? 'not a golive rehearsal sign-off' : 'not a golive first-week report' };
   }
   const d = doc as Partial<SignOff> & { digest?: { algorithm?: unknown; value?: unknown }; signature?: { algorithm?: unknown; value?: unknown } };
   if (d.digest?.algorithm !== 'sha256' || typeof d.digest.value !== 'string') return { ok: false, reason: 'the document carries no sha256 digest' };

@@ -1,0 +1,261 @@
+// The body of `golive monitor`, loaded only when the command runs: inputs from flags and config,
+// the streaming read with progress, --reconcile, the reports (each through the output boundary),
+// --follow's live view, --emit and --sign. Only bin/golive.js exits.
+import os from 'node:os';
+import path from 'node:path';
+import { GoliveError } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import { defaultMonitorConfig, type MonitorConfig } from '../monitor/config.js';
+import { expandInputs, openSource, type Source } from '../monitor/lines.js';
+import { Monitor } from '../monitor/run.js';
+import { safeReport, safeText } from '../monitor/output.js';
+import { renderMonitor, type MonitorFormat } from '../monitor/render/index.js';
+import { NGINX_SNIPPET } from '../monitor/access-formats.js';
+import type { MonitorReport } from '../monitor/types.js';
+import { writeFileAtomic } from '../report/write.js';
+import { VERSION } from '../version.js';
+import { startProgress } from './progress.js';
+import { onInterrupt } from './main.js';
+import { terminalWidth } from './shared.js';
+import type { MonitorFlags } from './monitor.js';
+
+export interface MonitorIO {
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadableStream;
+  color: (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv) => boolean;
+  now?: () => number;
+}
+
+const usage = (message: string, suggestion: string) => new GoliveError('USAGE', message, { suggestion });
+
+/** ISO date/time, or `7d`/`24h`/`30m` back from now. */
+export function parseTime(value: string, flag: string, now: number): number {
+  const rel = /^(\d+(?:\.\d+)?)\s*(d|h|m)$/.exec(value.trim());
+  if (rel) return now - Number(rel[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[rel[2] as 'd' | 'h' | 'm'];
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (!Number.isFinite(t)) throw usage(`${flag}: cannot read "${value}" as a time`, `Give an ISO date or time (2026-12-01, 2026-12-01T12:00:00Z) or a duration back from now (7d, 24h).`);
+  return t;
+}
+
+interface Plan {
+  accessLog: string[];
+  appLog: string[];
+  events: string[];
+  subscriptions: string[];
+  webhookPaths: string[];
+  accessLogFormat: string;
+  monitor: MonitorConfig;
+}
+
+function planInputs(flags: MonitorFlags, cfg: { monitor?: MonitorConfig; webhook: { url?: string } }, configDir: string): Plan {
+  const monitor = cfg.monitor ?? defaultMonitorConfig();
+  // Paths in the config are relative to the config file; flags to the current directory.
+  const fromConfig = (list: string[] | undefined) => (list ?? []).map((p) => (p === '-' || path.isAbsolute(p) ? p : path.join(configDir, p)));
+  const accessLog = flags.accessLog ?? fromConfig(monitor.accessLog);
+  let webhookPaths = flags.webhookPath ?? monitor.webhookPath;
+  if (!webhookPaths && cfg.webhook.url) {
+    try {
+      webhookPaths = [new URL(cfg.webhook.url).pathname];
+    } catch {
+      webhookPaths = undefined;
+    }
+  }
+  if (accessLog.length > 0 && !webhookPaths?.length) {
+    throw usage('the access log needs the webhook path to count MintCash deliveries', 'Set webhook.url in golive.config.json, or give --webhook-path /webhooks/mintcash.');
+  }
+  const plan: Plan = {
+    accessLog,
+    appLog: flags.appLog ?? fromConfig(monitor.appLog),
+    events: flags.events ?? fromConfig(monitor.events),
+    subscriptions: flags.subscriptions ?? fromConfig(monitor.subscriptions),
+    webhookPaths: webhookPaths ?? [],
+    accessLogFormat: flags.accessLogFormat ?? monitor.accessLogFormat,
+    monitor,
+  };
+  const stdins = [...plan.accessLog, ...plan.appLog, ...plan.events, ...plan.subscriptions].filter((p) => p === '-').length;
+  if (stdins > 1) throw usage('more than one input reads stdin (-)', 'Give - to one input at most; pass the others as files.');
+  return plan;
+}
+
+interface Output {
+  format: MonitorFormat;
+  file?: string;
+}
+
+function planOutputs(flags: MonitorFlags): Output[] {
+  const formats = flags.format ?? [];
+  const outputs = flags.output ?? [];
+  if (formats.length > 1 && formats.length !== outputs.length) throw usage(`--format given ${formats.length} times but --output ${outputs.length} times`, 'Pair each --format with an --output, in order ("-o -" is stdout).');
+  if (formats.length <= 1 && outputs.length > 1) throw usage(`--output given ${outputs.length} times but --format ${formats.length === 1 ? 'once' : 'not at all'}`, 'Pair each --format with an --output, in order.');
+  let plan: Output[];
+  if (formats.length === 0) {
+    const o = outputs[0];
+    const ext = o ? path.extname(o).slice(1).toLowerCase() : '';
+    const byExt: Record<string, MonitorFormat> = { json: 'json', md: 'markdown', html: 'html', prom: 'openmetrics', txt: 'pretty' };
+    plan = o === undefined ? (flags.quiet ? [] : [{ format: 'pretty' }]) : [{ format: byExt[ext] ?? 'pretty', ...(o === '-' ? {} : { file: o }) }];
+  } else plan = formats.map((f, i) => ({ format: f, ...(outputs[i] && outputs[i] !== '-' ? { file: outputs[i] } : {}) }));
+  if (plan.filter((p) => !p.file).length > 1) throw usage('more than one report would go to stdout', 'Give the others a file with --output.');
+  return plan;
+}
+
+/** Reads every input into the monitor; returns the plain files with the bytes read (for --follow). */
+async function readAll(mon: Monitor, plan: Plan, io: MonitorIO, progress: ReturnType<typeof startProgress>): Promise<Map<string, { src: Source; kind: 'access' | 'app'; offset: number; lines: number }>> {
+  const tails = new Map<string, { src: Source; kind: 'access' | 'app'; offset: number; lines: number }>();
+  const count = (before: number, after: number) => progress.count('lines', after - before);
+  for (const [kind, specs, flag] of [['access', plan.accessLog, '--access-log'], ['app', plan.appLog, '--app-log']] as const) {
+    if (specs.length === 0) continue;
+    progress.started(kind === 'access' ? 'access log' : 'app log');
+    for (const src of await expandInputs(specs, flag)) {
+      const stream = await openSource(src, io.stdin);
+      const name = kind === 'access' ? 'accessLog' : 'appLog';
+      const before = mon.inputs.get(name)?.lines ?? 0;
+      const bytes = kind === 'access' ? await mon.readAccess(src, stream, plan.accessLogFormat) : await mon.readApp(src, stream);
+      const after = mon.inputs.get(name)?.lines ?? 0;
+      count(before, after);
+      if (src.file && !/\.gz$/.test(src.file)) tails.set(src.file, { src, kind, offset: bytes, lines: after - before });
+    }
+    progress.done(kind === 'access' ? 'access log' : 'app log');
+  }
+  for (const [which, specs, flag] of [['events', plan.events, '--events'], ['subscriptions', plan.subscriptions, '--subscriptions']] as const) {
+    if (specs.length === 0) continue;
+    progress.started(which);
+    for (const src of await expandInputs(specs, flag)) await mon.readExport(which, src, io.stdin);
+    progress.count('lines', mon.inputs.get(which)?.lines ?? 0);
+    progress.done(which);
+  }
+  return tails;
+}
+
+export async function runMonitorCommand(dir: string, flags: MonitorFlags, io: MonitorIO): Promise<number> {
+  const now = io.now ?? Date.now;
+  if (flags.printNginxFormat) {
+    io.stdout.write(NGINX_SNIPPET);
+    return 0;
+  }
+  const root = path.resolve(dir);
+  const { config, file } = await loadConfig(root, flags.config);
+  if (flags.emit) {
+    const { renderEmit } = await import('../monitor/emit.js');
+    const plan = planInputs({ ...flags, accessLog: [] }, config, file ? path.dirname(file) : root);
+    const text = renderEmit(flags.emit, { monitor: plan.monitor, webhookPaths: plan.webhookPaths.length ? plan.webhookPaths : ['/webhooks/mintcash'] });
+    const out = flags.output?.[0];
+    if (out && out !== '-') await writeFileAtomic(out, safeText(text));
+    else io.stdout.write(safeText(text));
+    return 0;
+  }
+  const plan = planInputs(flags, config, file ? path.dirname(file) : root);
+  const outputs = planOutputs(flags);
+  const t0 = now();
+  const since = flags.since ? parseTime(flags.since, '--since', t0) : undefined;
+  const until = flags.until ? parseTime(flags.until, '--until', t0) : undefined;
+  if (since !== undefined && until !== undefined && since >= until) throw usage('--since is not before --until', 'Give a window whose start comes before its end.');
+  const inputsGiven = [plan.accessLog, plan.appLog, plan.events, plan.subscriptions].filter((l) => l.length > 0).length;
+  if (flags.follow && plan.accessLog.length + plan.appLog.length === 0) throw usage('--follow needs --access-log or --app-log', 'Follow the logs that grow; exports are read once.');
+
+  const mon = new Monitor({ config: plan.monitor, webhookPaths: plan.webhookPaths, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), version: VERSION });
+  const progress = startProgress(io.stderr, io.env, inputsGiven, { quiet: Boolean(flags.quiet) || Boolean(flags.follow), unit: 'inputs' });
+  let tails;
+  try {
+    tails = await readAll(mon, plan, io, progress);
+  } finally {
+    progress.stop();
+  }
+  const secrets: string[] = [];
+  if (flags.reconcile) {
+    const { reconcileOpenObjects } = await import('../monitor/reconcile.js');
+    const r = await reconcileOpenObjects(mon.openObjects(), { config, env: io.env, apiBaseUrl: flags.apiBaseUrl, limits: plan.monitor.reconcile });
+    secrets.push(...r.secrets);
+    mon.reconcile = r.outcome;
+  }
+  const color = flags.color ?? io.color(io.stdout, io.env);
+  const render = async (report: MonitorReport) => {
+    for (const out of outputs) {
+      const text = safeText(renderMonitor(report, out.format, { color: !out.file && out.format === 'pretty' && color, width: terminalWidth(out.file ? undefined : io.stdout) }), secrets);
+      if (out.file) await writeFileAtomic(out.file, text);
+      else io.stdout.write(text);
+    }
+  };
+  let report = safeReport(mon.report(now()), secrets);
+  if (flags.follow) return follow(mon, report, tails, plan, io, flags, secrets, render, now);
+  await render(report);
+  if (flags.sign) {
+    const { writeFirstWeekSignOff } = await import('../monitor/signoff.js');
+    const written = await writeFirstWeekSignOff(report, { root, keyFile: flags.keyFile, configKeyFile: config.rehearsal?.keyFile, env: io.env, dir: flags.signDir, operator: flags.operator ?? os.userInfo().username });
+    if (!flags.quiet) io.stderr.write(safeText(`golive: signed first-week report written to ${written.join(', ')}\n`, secrets));
+  }
+  const written = outputs.filter((o) => o.file).map((o) => o.file!);
+  if (written.length > 0 && !flags.quiet) io.stderr.write(safeText(`golive: first week ${report.status}; report written to ${written.join(' and ')}\n`, secrets));
+  report = report as MonitorReport;
+  return report.status === 'alert' ? 1 : 0;
+}
+
+/** --follow: read what the logs gained every interval, redraw (terminal) or print changes (off one). */
+async function follow(
+  mon: Monitor,
+  first: MonitorReport,
+  tails: Map<string, { src: Source; kind: 'access' | 'app'; offset: number; lines: number }>,
+  plan: Plan,
+  io: MonitorIO,
+  flags: MonitorFlags,
+  secrets: string[],
+  render: (r: MonitorReport) => Promise<void>,
+  now: () => number,
+): Promise<number> {
+  const { stat } = await import('node:fs/promises');
+  const { createReadStream } = await import('node:fs');
+  const interval = Math.max(0.2, Number(flags.interval ?? 2)) * 1000;
+  const tty = Boolean(io.stdout.isTTY);
+  let report = first;
+  let lastStatus = '';
+  const draw = async () => {
+    if (tty) {
+      const { renderMonitorPretty } = await import('../monitor/render/pretty.js');
+      io.stdout.write(`\x1b[H\x1b[2J${safeText(renderMonitorPretty(report, { color: flags.color ?? io.color(io.stdout, io.env), width: terminalWidth(io.stdout) }), secrets)}\nfollowing ${tails.size} file${tails.size === 1 ? '' : 's'}; Ctrl-C to stop\n`);
+    } else {
+      const line = `${report.generatedAt} ${report.status}: ${report.metrics.map((m) => `${m.id} ${m.status}`).join(', ')}`;
+      if (line.replace(/^\S+ /, '') !== lastStatus) io.stdout.write(safeText(`${line}\n`, secrets));
+      lastStatus = line.replace(/^\S+ /, '');
+    }
+  };
+  await draw();
+  return new Promise<number>((resolve) => {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      if (stopped) return report.status === 'alert' ? 1 : 0;
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const code = report.status === 'alert' ? 1 : 0;
+      // The final report goes where --output said (a file report is written once, at the end).
+      void render(report).then(() => resolve(code), () => resolve(2));
+      return code;
+    };
+    const off = onInterrupt(() => finish());
+    const tick = async () => {
+      if (stopped) return;
+      for (const t of tails.values()) {
+        const st = await stat(t.src.file!).catch(() => undefined);
+        if (!st) continue;
+        // Rotated or truncated: start the new file from its beginning.
+        if (st.size < t.offset) {
+          t.offset = 0;
+          t.lines = 0;
+        }
+        if (st.size === t.offset) continue;
+        const stream = createReadStream(t.src.file!, { start: t.offset });
+        const name = t.kind === 'access' ? 'accessLog' : 'appLog';
+        const before = mon.inputs.get(name)?.lines ?? 0;
+        const bytes = t.kind === 'access' ? await mon.readAccess(t.src, stream, plan.accessLogFormat, t.lines + 1, true) : await mon.readApp(t.src, stream, t.lines + 1, true);
+        t.offset += bytes;
+        t.lines += (mon.inputs.get(name)?.lines ?? 0) - before;
+      }
+      report = safeReport(mon.report(now()), secrets);
+      await draw();
+      timer = setTimeout(() => void tick(), interval);
+    };
+    timer = setTimeout(() => void tick(), interval);
+    void off;
+  });
+}

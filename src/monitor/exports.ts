@@ -1,0 +1,96 @@
+// The merchant's own data exports: the webhook event ledger (one MintCash envelope per line as
+// documented: eventId, event, type, environment, createdAt, data; plus the merchant's receivedAt
+// if it keeps one) and the subscriptions table. NDJSON or CSV (csv-parse, streaming); in CSV the
+// envelope's `data` is a JSON column, or flattened as `data.id`, `data.failureCode`, ….
+import { parse as csvParse } from 'csv-parse';
+import { first, parseAnyTime } from './access-formats.js';
+import type { EventRecord, SubscriptionRow } from './types.js';
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+
+/** A CSV row with a JSON `data` column becomes an envelope with that object. */
+function unflatten(row: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...row };
+  if (typeof row.data === 'string' && row.data.trim().startsWith('{')) {
+    try {
+      out.data = JSON.parse(row.data);
+    } catch {
+      out.data = undefined;
+    }
+  }
+  return out;
+}
+
+export function ledgerRecord(o: unknown): EventRecord | string {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return 'not an object';
+  const eventId = str(first(o, ['eventId']));
+  const event = str(first(o, ['event']));
+  if (!eventId) return 'no eventId';
+  if (!event || !/^[a-z_]+\.[a-z_]+$/.test(event)) return 'no event name';
+  const t = parseAnyTime(first(o, ['createdAt']));
+  if (!Number.isFinite(t)) return 'no readable createdAt';
+  const received = parseAnyTime(first(o, ['receivedAt', 'processedAt']));
+  return {
+    eventId,
+    event,
+    t: Number.isFinite(received) ? received : t,
+    created: t,
+    receivedAt: Number.isFinite(received) ? received : null,
+    objectId: str(first(o, ['data.id'])),
+    externalId: str(first(o, ['data.externalId'])),
+    failureCode: str(first(o, ['data.failureCode'])),
+    status: str(first(o, ['data.status'])),
+    // A ledger row is an event the merchant stored: its delivery was acknowledged.
+    acknowledged: true,
+  };
+}
+
+export function subscriptionRecord(o: unknown): SubscriptionRow | string {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return 'not an object';
+  const id = str(first(o, ['id', 'subscriptionId', 'mintcashId']));
+  const status = str(first(o, ['status']));
+  if (!id) return 'no id';
+  if (!status) return 'no status';
+  const attempts = Number(first(o, ['failedAttempts', 'dunningAttempt', 'dunningAttempts']));
+  const since = parseAnyTime(first(o, ['pastDueSince', 'pastDueAt']));
+  const updated = parseAnyTime(first(o, ['updatedAt']));
+  return {
+    id,
+    status,
+    failedAttempts: Number.isFinite(attempts) ? attempts : null,
+    pastDueSince: Number.isFinite(since) ? since : null,
+    updatedAt: Number.isFinite(updated) ? updated : null,
+  };
+}
+
+/** Sniffs NDJSON (first non-blank character `{`) or CSV. */
+export function looksLikeJson(firstLine: string): boolean {
+  return firstLine.trimStart().startsWith('{');
+}
+
+/**
+ * Streams CSV records to `sink` (header row names the columns). Malformed rows (wrong column count,
+ * broken quoting) are reported through `bad` with their line, and the parse goes on.
+ */
+export async function forEachCsvRow(stream: NodeJS.ReadableStream, sink: (row: Record<string, unknown>, line: number) => void, bad: (line: number, reason: string, excerpt: string) => void): Promise<number> {
+  const parser = csvParse({
+    columns: true,
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: false,
+    max_record_size: 64 * 1024,
+    skip_records_with_error: true,
+    info: true,
+  });
+  parser.on('skip', (err: Error & { lines?: number; record?: string[] }) => bad(err.lines ?? 0, err.message.replace(/^Invalid Record Length: /, 'wrong column count: ').slice(0, 120), (err.record ?? []).join(',').slice(0, 120)));
+  let rows = 0;
+  const done = (async () => {
+    for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      rows++;
+      sink(unflatten(rec.record), rec.info.lines);
+    }
+  })();
+  (stream as NodeJS.ReadableStream).pipe(parser);
+  await done;
+  return rows;
+}

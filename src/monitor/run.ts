@@ -1,0 +1,303 @@
+// The monitor's engine: reads every input once, streaming, into the four metrics, and builds the
+// report. Holds the running state, so `--follow` feeds it new lines and asks for a fresh report.
+// Malformed lines are counted per input with a few masked examples, never dropped silently.
+import { mask, oneLine } from '../engine/sanitise.js';
+import { accessParser, type AccessParser } from './access-formats.js';
+import { appLineParser, DEFAULT_APP_FIELDS, type AppLogFields } from './app-log.js';
+import { ChurnMetric } from './churn.js';
+import type { MonitorConfig } from './config.js';
+import { DeliveryMetric } from './delivery.js';
+import { FailuresMetric } from './failures.js';
+import { forEachCsvRow, ledgerRecord, looksLikeJson, subscriptionRecord } from './exports.js';
+import { forEachLine, openSource, type Source } from './lines.js';
+import { RequestIdMetric } from './request-ids.js';
+import { daysBetween, hoursBetween, iso } from './time.js';
+import type { EventRecord, InputName, InputSummary, MetricResult, MonitorReport, ReconcileFinding } from './types.js';
+
+const MAX_EXAMPLES = 5;
+
+export interface MonitorOptions {
+  config: MonitorConfig;
+  webhookPaths: readonly string[];
+  since?: number;
+  until?: number;
+  version: string;
+}
+
+/** What --reconcile asks MintCash about: objects the merchant's data still has open. */
+export interface OpenObjects {
+  payments: Array<{ id: string; status: string | null }>;
+  subscriptions: Array<{ id: string; status: string | null }>;
+}
+
+export interface ReconcileOutcome {
+  checked: number;
+  findings: ReconcileFinding[];
+  errors: string[];
+  note?: string;
+}
+
+const TERMINAL_PAYMENT = new Set(['payment.succeeded', 'payment.failed', 'payment.refunded', 'payment.partially_refunded', 'payment.voided']);
+
+export class Monitor {
+  readonly delivery: DeliveryMetric;
+  readonly failures: FailuresMetric;
+  readonly churn: ChurnMetric;
+  readonly requestIds: RequestIdMetric;
+  readonly inputs = new Map<InputName, InputSummary>();
+  private readonly paths: Set<string>;
+  private first = Infinity;
+  private last = -Infinity;
+  private accessParse: AccessParser | undefined;
+  private accessFormat = '';
+  private readonly appParse: ReturnType<typeof appLineParser>;
+  /** Payments and subscriptions the merchant's data knows, with the last status it saw. */
+  readonly payments = new Map<string, string | null>();
+  readonly subscriptions = new Map<string, string | null>();
+  reconcile: ReconcileOutcome | undefined;
+
+  constructor(private readonly opts: MonitorOptions) {
+    const c = opts.config;
+    this.delivery = new DeliveryMetric(c.delivery);
+    this.failures = new FailuresMetric(c.failures);
+    this.churn = new ChurnMetric(c.churn);
+    this.requestIds = new RequestIdMetric(c.requestId);
+    this.paths = new Set(opts.webhookPaths);
+    const fields = { ...DEFAULT_APP_FIELDS } as AppLogFields;
+    for (const [k, v] of Object.entries(c.appLogFields ?? {})) if (k in fields) fields[k as keyof AppLogFields] = Array.isArray(v) ? v : [v];
+    this.appParse = appLineParser(fields, new RegExp(c.mintcashErrorPattern, 'i'));
+  }
+
+  private summary(name: InputName, format: string): InputSummary {
+    let s = this.inputs.get(name);
+    if (!s) this.inputs.set(name, (s = { name, files: [], format, lines: 0, records: 0, malformed: 0, examples: [], outsideWindow: 0, notes: [] }));
+    return s;
+  }
+
+  private bad(s: InputSummary, file: string, line: number, reason: string, text: string): void {
+    s.malformed++;
+    if (s.examples.length < MAX_EXAMPLES) s.examples.push({ file, line, reason, excerpt: oneLine(mask(text.slice(0, 160))) });
+  }
+
+  /** True when t falls in the window; counts it otherwise. */
+  private inWindow(s: InputSummary, t: number): boolean {
+    if ((this.opts.since !== undefined && t < this.opts.since) || (this.opts.until !== undefined && t >= this.opts.until)) {
+      s.outsideWindow++;
+      return false;
+    }
+    if (t < this.first) this.first = t;
+    if (t > this.last) this.last = t;
+    return true;
+  }
+
+  /** Reads access log lines; returns the bytes consumed (--follow resumes there). */
+  async readAccess(src: Source, stream: NodeJS.ReadableStream, format: string, startLine = 1, follow = false): Promise<number> {
+    const s = this.summary('accessLog', format);
+    if (!s.files.includes(src.label)) s.files.push(src.label);
+    s.probesExcluded ??= 0;
+    const pending: Array<[string, number, boolean]> = [];
+    const handle = (line: string, no: number, tooLong: boolean) => {
+      s.lines++;
+      if (tooLong) return this.bad(s, src.label, no, 'line longer than 64 KiB', line);
+      const r = this.accessParse!(line);
+      if (r === null) return;
+      if (typeof r === 'string') return this.bad(s, src.label, no, r, line);
+      s.records++;
+      if (r.probe) {
+        s.probesExcluded!++;
+        return;
+      }
+      if (r.method !== 'POST' || !this.paths.has(r.path)) return;
+      if (!this.inWindow(s, r.t)) return;
+      this.delivery.accessSeen = true;
+      this.delivery.addAttempt(r);
+    };
+    const decide = () => {
+      const chosen = accessParser(format, pending.map((p) => p[0]));
+      this.accessParse = chosen.parse;
+      this.accessFormat = chosen.name;
+      s.format = chosen.name;
+      for (const p of pending.splice(0)) handle(...p);
+    };
+    const r = await forEachLine(
+      stream,
+      (line, no, tooLong) => {
+        if (this.accessParse) return handle(line, no, tooLong);
+        pending.push([line, no, tooLong]);
+        if (pending.filter((p) => p[0].trim() !== '').length >= 20) decide();
+      },
+      startLine,
+      follow,
+    );
+    if (!this.accessParse && pending.length > 0) decide();
+    return r.bytes;
+  }
+
+  private addEvent(e: EventRecord): void {
+    this.delivery.eventsSeen = true;
+    this.delivery.addEvent(e);
+    this.failures.addEvent(e);
+    this.churn.addEvent(e);
+    if (e.objectId && e.event.startsWith('payment.')) {
+      const prev = this.payments.get(e.objectId);
+      if (!prev || !TERMINAL_PAYMENT.has(prev)) this.payments.set(e.objectId, e.event);
+    }
+    if (e.objectId && e.event.startsWith('subscription.')) this.subscriptions.set(e.objectId, e.status ?? e.event);
+  }
+
+  async readApp(src: Source, stream: NodeJS.ReadableStream, startLine = 1, follow = false): Promise<number> {
+    const s = this.summary('appLog', 'NDJSON');
+    if (!s.files.includes(src.label)) s.files.push(src.label);
+    const r = await forEachLine(
+      stream,
+      (line, no, tooLong) => {
+        s.lines++;
+        if (tooLong) return this.bad(s, src.label, no, 'line longer than 64 KiB', line);
+        const rec = this.appParse(line);
+        if (rec === null) return;
+        if (typeof rec === 'string') return this.bad(s, src.label, no, rec, line);
+        s.records++;
+        if (rec.kind === 'event') {
+          if (this.inWindow(s, rec.event.t)) this.addEvent(rec.event);
+        } else if (rec.kind === 'mintcash-error') {
+          if (this.inWindow(s, rec.error.t)) this.requestIds.add(rec.error);
+        } else if (rec.kind === 'object') {
+          if (!this.inWindow(s, rec.object.t)) return;
+          const map = rec.object.kind === 'payment' ? this.payments : this.subscriptions;
+          if (!map.has(rec.object.id)) map.set(rec.object.id, null);
+        }
+      },
+      startLine,
+      follow,
+    );
+    return r.bytes;
+  }
+
+  /** The event ledger or the subscriptions table, NDJSON or CSV (sniffed from the first line). */
+  async readExport(which: 'events' | 'subscriptions', src: Source, stdin: NodeJS.ReadableStream): Promise<void> {
+    const s = this.summary(which, 'NDJSON');
+    s.files.push(src.label);
+    const take = (o: unknown, line: number, raw: string) => {
+      const rec = which === 'events' ? ledgerRecord(o) : subscriptionRecord(o);
+      if (typeof rec === 'string') return this.bad(s, src.label, line, rec, raw);
+      s.records++;
+      if (which === 'events') {
+        const e = rec as EventRecord;
+        if (this.inWindow(s, e.t)) this.addEvent(e);
+      } else {
+        const row = rec as import('./types.js').SubscriptionRow;
+        this.churn.addRow(row);
+        this.subscriptions.set(row.id, row.status);
+      }
+    };
+    // Sniff the format from the first bytes without consuming the stream twice.
+    const head = await firstLine(src, stdin);
+    const stream = head.stream;
+    if (looksLikeJson(head.line)) {
+      await forEachLine(stream, (line, no, tooLong) => {
+        s.lines++;
+        if (tooLong) return this.bad(s, src.label, no, 'line longer than 64 KiB', line);
+        if (line.trim() === '') return;
+        let o: unknown;
+        try {
+          o = JSON.parse(line);
+        } catch {
+          return this.bad(s, src.label, no, 'not valid JSON', line);
+        }
+        take(o, no, line);
+      });
+    } else {
+      s.format = 'CSV';
+      const rows = await forEachCsvRow(
+        stream,
+        (row, line) => take(row, line, Object.values(row).join(',')),
+        (line, reason, excerpt) => this.bad(s, src.label, line, reason, excerpt),
+      );
+      s.lines = rows + s.malformed + 1;
+    }
+  }
+
+  /** The objects --reconcile asks about: payments without an outcome, subscriptions not settled. */
+  openObjects(): OpenObjects {
+    return {
+      payments: [...this.payments].filter(([, st]) => !st || !TERMINAL_PAYMENT.has(st)).map(([id, status]) => ({ id, status })),
+      subscriptions: [...this.subscriptions].filter(([, st]) => st === null || /past_due|created|pending|subscription\.failed/.test(st)).map(([id, status]) => ({ id, status })),
+    };
+  }
+
+  report(now: number): MonitorReport {
+    const has = (n: InputName) => this.inputs.has(n);
+    const empty = this.first === Infinity;
+    const first = empty ? (this.opts.since ?? now) : this.first;
+    const last = empty ? (this.opts.until ?? now) : this.last;
+    const until = this.opts.until ?? last;
+    const days = daysBetween(first, last);
+    const hours = hoursBetween(first, last);
+    const delivery = this.delivery;
+    delivery.lostByReconcile = this.reconcile?.findings.length ?? 0;
+    const eventsIn = has('events') || (has('appLog') && this.delivery.eventsSeen);
+    const d = delivery.result(until, days, { access: has('accessLog'), events: eventsIn });
+    const f = this.failures.result(hours, days, { events: eventsIn || has('appLog') });
+    const c = this.churn.result(days, { events: eventsIn, subscriptions: has('subscriptions') });
+    const r = this.requestIds.result(days, { appLog: has('appLog') });
+    const metrics: MetricResult[] = [d, f.metric, c.metric, r.metric];
+    const inputs = [...this.inputs.values()];
+    for (const s of inputs) {
+      if (s.malformed > 0) s.notes.push(`${s.malformed} malformed line${s.malformed === 1 ? '' : 's'} skipped and counted (examples below)`);
+    }
+    const status = metrics.some((m) => m.status === 'alert') ? 'alert' : metrics.every((m) => m.status === 'pending') ? 'pending' : 'healthy';
+    return {
+      kind: 'golive-monitor-report',
+      schemaVersion: 1,
+      tool: { name: 'golive', version: this.opts.version },
+      generatedAt: iso(now),
+      window: {
+        since: this.opts.since !== undefined ? iso(this.opts.since) : null,
+        until: this.opts.until !== undefined ? iso(this.opts.until) : null,
+        first: empty ? null : iso(this.first),
+        last: empty ? null : iso(this.last),
+        days: days.length,
+      },
+      status,
+      inputs,
+      metrics,
+      series: { hours: hours.map(iso), delivery: delivery.hourly(hours), codes: f.codes, cohort: c.cohort, requestIds: r.rows, requestIdsOmitted: r.omitted },
+      reconcile: this.reconcile ? { ran: true, ...this.reconcile } : { ran: false, checked: 0, findings: [], errors: [] },
+    };
+  }
+
+  get accessFormatName(): string {
+    return this.accessFormat;
+  }
+}
+
+/** The first line of a source, and a stream that still yields everything. */
+async function firstLine(src: Source, stdin: NodeJS.ReadableStream): Promise<{ line: string; stream: NodeJS.ReadableStream }> {
+  const { PassThrough } = await import('node:stream');
+  const raw = await openSource(src, stdin);
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  let line = '';
+  let decided = false;
+  let resolveLine!: (l: string) => void;
+  const got = new Promise<string>((r) => (resolveLine = r));
+  raw.on('data', (chunk: Buffer) => {
+    if (!decided) {
+      line += chunk.toString('utf8', 0, Math.min(chunk.length, 4096));
+      const t = line.trimStart();
+      if (t.length > 0) {
+        decided = true;
+        resolveLine(t);
+      }
+    }
+    if (!out.write(chunk)) {
+      raw.pause();
+      out.once('drain', () => raw.resume());
+    }
+  });
+  raw.on('end', () => {
+    if (!decided) resolveLine(line);
+    out.end();
+  });
+  raw.on('error', (e) => out.destroy(e));
+  return { line: await got, stream: out };
+}
