@@ -33,6 +33,12 @@ export class Core {
   readonly clock: Clock;
   readonly waker: Waker;
   baseUrl: string;
+  /**
+   * A provider-side fault (`POST /__emulator/provider-fault`): while set, every charge fails with
+   * this failureCode, as when the provider's credentials at MintCash drift. In memory only: a test
+   * and simulation hook, not emulator state.
+   */
+  providerFault: { failureCode: string; failureMessage: string | null } | null = null;
 
   constructor(
     readonly state: EmulatorState,

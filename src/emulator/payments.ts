@@ -51,6 +51,10 @@ export function createPayment(core: Core, c: Caller, raw: unknown) {
 function charge(core: Core, p: PaymentRec, outcome: 'succeed' | 'decline', card: PaymentRec['card'], token: string | null, failure?: { code?: string; message?: string | null }): void {
   p.card = card;
   p.providerTransactionId = `cpi_${randomAlnum(20)}`;
+  if (core.providerFault) {
+    outcome = 'decline';
+    failure = { code: core.providerFault.failureCode, message: core.providerFault.failureMessage };
+  }
   if (outcome === 'succeed') {
     p.cardToken = token;
     transition(core, p, 'pending', 'payment.pending');

@@ -174,10 +174,22 @@ async function hooks(core: Core, deliverer: Deliverer, req: IncomingMessage, met
       core.advanceClock(ms);
       return { status: 200, json: { now: core.nowIso(), offsetMs: core.clock.offsetMs } };
     }
+    case 'GET deliveries/:id':
+      // `/__emulator/deliveries/pending`: counts only, cheap enough to poll between steps.
+      if (id !== 'pending') throw notFound();
+      return { status: 200, json: { pending: Object.keys(core.state.deliveries).length, attempts: deliverer.log.length } };
     case 'GET deliveries':
       return { status: 200, json: { url: deliverer.url ?? null, liveUrl: deliverer.urlFor('live') ?? null, deliveries: deliverer.log, pending: Object.keys(core.state.deliveries).length } };
     case 'GET events':
       return { status: 200, json: { events: core.events } };
+    case 'POST provider-fault': {
+      // Every charge fails with this failureCode until cleared ({"failureCode": null}).
+      const b = await body();
+      if (b.failureCode === null) core.providerFault = null;
+      else if (typeof b.failureCode === 'string' && /^[a-z0-9_]{1,64}$/.test(b.failureCode)) core.providerFault = { failureCode: b.failureCode, failureMessage: typeof b.failureMessage === 'string' ? b.failureMessage : null };
+      else throw invalid('failureCode must be a lowercase code like "provider_auth_failed", or null to clear');
+      return { status: 200, json: { providerFault: core.providerFault } };
+    }
     case 'GET credentials':
       return {
         status: 200,

@@ -36,6 +36,8 @@ export interface EmulatorOptions {
   clockOffsetMs?: number;
   /** Tests: stands in for the disk under the log (short writes, ENOSPC). */
   walWriter?: WalWriter;
+  /** Delivery attempts kept in the log (default 5000; a simulated week needs more). */
+  deliveryLogLimit?: number;
 }
 
 export interface Credentials {
@@ -106,6 +108,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     secret: raw.webhookSecret,
     retryScale: opts.retryScale,
     timeoutMs: opts.webhookTimeoutMs,
+    ...(opts.deliveryLogLimit ? { logLimit: opts.deliveryLogLimit } : {}),
     store: { pending: state.deliveries, log: state.deliveryLog, changed: background },
     now: () => core.clock.now(),
   });

@@ -100,7 +100,14 @@ export function prometheusTests(o: EmitOptions, rulesFile = 'golive-first-week.r
   const req = (status: string, extra = '') => `http_request_duration_seconds_count{method="POST",path="${path}",status_code="${status}"${extra}}`;
   const bucket = (status: string, le: string) => `http_request_duration_seconds_bucket{method="POST",path="${path}",status_code="${status}",le="${le}"}`;
   const budget = String(o.monitor.delivery.budgetMs / 1000);
-  const labels = (alertname: string, metric: string, extra: Record<string, string> = {}) => ({ severity: 'page', checklist: 'first-week', metric, ...extra });
+  const rules = new Map(prometheusRules(o).groups[1]!.rules.map((r) => [(r as { alert: string }).alert, (r as { annotations: Record<string, string> }).annotations]));
+  // What each alert is expected to say, its templates filled from the expected labels.
+  const expect = (alertname: string, metric: string, extra: Record<string, string> = {}) => {
+    const exp_labels: Record<string, string> = { severity: 'page', checklist: 'first-week', metric, ...extra };
+    const fill = (t: string) => t.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, k: string) => exp_labels[k] ?? '');
+    const a = rules.get(alertname)!;
+    return { exp_labels, exp_annotations: { summary: fill(a.summary!), next: fill(a.next!) } };
+  };
   const healthyHttp = [
     { series: req('200'), values: '0+10x180' },
     { series: bucket('200', budget), values: '0+10x180' },
@@ -129,9 +136,9 @@ export function prometheusTests(o: EmitOptions, rulesFile = 'golive-first-week.r
           { series: bucket('502', '+Inf'), values: '0x60 0+10x120' },
         ],
         alert_rule_test: [
-          { eval_time: '90m', alertname: 'GoliveWebhookDeliveryLow', exp_alerts: [{ exp_labels: labels('GoliveWebhookDeliveryLow', 'delivery') }] },
+          { eval_time: '90m', alertname: 'GoliveWebhookDeliveryLow', exp_alerts: [expect('GoliveWebhookDeliveryLow', 'delivery')] },
           { eval_time: '90m', alertname: 'GoliveWebhookPersistentFailure', exp_alerts: [] },
-          { eval_time: '180m', alertname: 'GoliveWebhookPersistentFailure', exp_alerts: [{ exp_labels: labels('GoliveWebhookPersistentFailure', 'delivery') }] },
+          { eval_time: '180m', alertname: 'GoliveWebhookPersistentFailure', exp_alerts: [expect('GoliveWebhookPersistentFailure', 'delivery')] },
         ],
       },
       {
@@ -143,7 +150,7 @@ export function prometheusTests(o: EmitOptions, rulesFile = 'golive-first-week.r
           { series: 'mintcash_webhook_events_total{event="payment.failed",failure_code="provider_auth_failed"}', values: '0x30 1x30' },
         ],
         alert_rule_test: [
-          { eval_time: '45m', alertname: 'GolivePaymentFailureDriftCode', exp_alerts: [{ exp_labels: labels('GolivePaymentFailureDriftCode', 'failures', { failure_code: 'provider_auth_failed' }) }] },
+          { eval_time: '45m', alertname: 'GolivePaymentFailureDriftCode', exp_alerts: [expect('GolivePaymentFailureDriftCode', 'failures', { failure_code: 'provider_auth_failed' })] },
           { eval_time: '45m', alertname: 'GolivePaymentFailureSpike', exp_alerts: [] },
         ],
       },
@@ -156,7 +163,7 @@ export function prometheusTests(o: EmitOptions, rulesFile = 'golive-first-week.r
         ],
         alert_rule_test: [
           { eval_time: '1440m', alertname: 'GolivePaymentFailureSpike', exp_alerts: [] },
-          { eval_time: '1560m', alertname: 'GolivePaymentFailureSpike', exp_alerts: [{ exp_labels: labels('GolivePaymentFailureSpike', 'failures', { failure_code: 'card_declined' }) }] },
+          { eval_time: '1560m', alertname: 'GolivePaymentFailureSpike', exp_alerts: [expect('GolivePaymentFailureSpike', 'failures', { failure_code: 'card_declined' })] },
         ],
       },
       {
@@ -166,7 +173,7 @@ export function prometheusTests(o: EmitOptions, rulesFile = 'golive-first-week.r
           { series: 'mintcash_subscription_transitions_total{from="past_due",to="cancelled"}', values: '0+1x10' },
           { series: 'mintcash_subscription_transitions_total{from="past_due",to="active"}', values: '0+1x2' },
         ],
-        alert_rule_test: [{ eval_time: '10m', alertname: 'GolivePastDueChurn', exp_alerts: [{ exp_labels: labels('GolivePastDueChurn', 'churn') }] }],
+        alert_rule_test: [{ eval_time: '10m', alertname: 'GolivePastDueChurn', exp_alerts: [expect('GolivePastDueChurn', 'churn')] }],
       },
       {
         name: 'a MintCash error logged without requestId',
@@ -177,7 +184,7 @@ export function prometheusTests(o: EmitOptions, rulesFile = 'golive-first-week.r
         ],
         alert_rule_test: [
           { eval_time: '4m', alertname: 'GoliveRequestIdMissing', exp_alerts: [] },
-          { eval_time: '8m', alertname: 'GoliveRequestIdMissing', exp_alerts: [{ exp_labels: labels('GoliveRequestIdMissing', 'request-id') }] },
+          { eval_time: '8m', alertname: 'GoliveRequestIdMissing', exp_alerts: [expect('GoliveRequestIdMissing', 'request-id')] },
         ],
       },
       {
@@ -189,7 +196,7 @@ export function prometheusTests(o: EmitOptions, rulesFile = 'golive-first-week.r
           { series: 'golive_firstweek_report_generated_seconds', values: '0x5' },
         ],
         alert_rule_test: [
-          { eval_time: '2m', alertname: 'GoliveFirstWeekMetricAlert', exp_alerts: [{ exp_labels: { severity: 'page', checklist: 'first-week', metric: 'delivery', state: 'alert' } }] },
+          { eval_time: '2m', alertname: 'GoliveFirstWeekMetricAlert', exp_alerts: [expect('GoliveFirstWeekMetricAlert', 'delivery', { state: 'alert' })] },
         ],
       },
     ],

@@ -2,6 +2,7 @@
 // refuse the wrong environment, drop duplicate eventIds, acknowledge fast and work afterwards.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { handleEvent } from './orders.js';
+import { log, serializeError } from './log.js';
 
 const processed = new Set();
 
@@ -39,5 +40,10 @@ export async function handleWebhook(req, res, { secret, environment }) {
   processed.add(event.eventId);
   res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
   // Heavy work happens after the acknowledgement, well inside MintCash's 10 s budget.
-  setImmediate(() => handleEvent(event).catch((e) => console.error('event failed', event.eventId, e.message)));
+  setImmediate(() =>
+    handleEvent(event).then(
+      () => log.info({ eventId: event.eventId, event: event.event, objectId: event.data?.id, externalId: event.data?.externalId, failureCode: event.data?.failureCode ?? undefined, objectStatus: event.data?.status }, 'webhook processed'),
+      (e) => log.error({ eventId: event.eventId, event: event.event, err: serializeError(e) }, 'event failed'),
+    ),
+  );
 }

@@ -16,7 +16,7 @@ export function sparkline(points: readonly DayPoint[]): string {
   return points
     .map((p) => {
       if (p.value === null) return ' ';
-      if (hi === lo) return BARS[3];
+      if (hi === lo) return p.value === 0 ? BARS[0] : BARS[3];
       return BARS[Math.round(((p.value - lo) / (hi - lo)) * (BARS.length - 1))];
     })
     .join('');

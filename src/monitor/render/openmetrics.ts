@@ -39,10 +39,10 @@ export function renderOpenMetrics(r: MonitorReport): string {
     [{ fate: 'late' }, d.eventsLate],
     [{ fate: 'lost' }, d.eventsLost],
   ]);
-  gauge('webhook_answer_seconds', 'Webhook answer time quantiles from the access log.', [
-    [{ quantile: '0.5' }, d.p50Ms === null || d.p50Ms === undefined ? null : d.p50Ms / 1000],
-    [{ quantile: '0.95' }, d.p95Ms === null || d.p95Ms === undefined ? null : d.p95Ms / 1000],
-    [{ quantile: '0.99' }, d.p99Ms === null || d.p99Ms === undefined ? null : d.p99Ms / 1000],
+  gauge('webhook_answer_seconds', 'Webhook answer time percentiles (50, 95, 99) from the access log.', [
+    [{ percentile: '50' }, d.p50Ms === null || d.p50Ms === undefined ? null : d.p50Ms / 1000],
+    [{ percentile: '95' }, d.p95Ms === null || d.p95Ms === undefined ? null : d.p95Ms / 1000],
+    [{ percentile: '99' }, d.p99Ms === null || d.p99Ms === undefined ? null : d.p99Ms / 1000],
   ], 'seconds');
   gauge('payments', 'Distinct payments with an outcome in the window (once per externalId).', [[{}, f.payments]]);
   gauge('payment_failure_ratio', 'Share of payments that failed.', [[{}, f.failureRate]]);
