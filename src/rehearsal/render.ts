@@ -76,7 +76,9 @@ export function verifySignOffText(text: string, pins: readonly SignerPin[] = [])
     }
     render = text.includes('<!-- golive-signoff:') ? renderSignOffMarkdown : renderSignOffHtml;
   }
-  const result = verifyDocument(doc, pins);
+  // A first-week report (`golive monitor --sign`) is signed the same way; it exists as JSON only.
+  const firstWeek = !render && (doc as { kind?: unknown } | null)?.kind === 'golive-first-week-signoff';
+  const result = verifyDocument(doc, pins, firstWeek ? 'golive-first-week-signoff' : undefined);
   if (!result.ok || !render) return result;
   // The visible text must be exactly what the signed content renders to.
   if (render(doc as SignOff) !== text) return { ok: false, reason: 'the visible text was edited: it no longer matches the signed content' };

@@ -58,6 +58,10 @@ export async function runVerifyCommand(file: string, config: GoliveConfig, opts:
   if (r.doc.scripted) io.out(`  ${SCRIPTED_BANNER}`);
   if (!r.pinned) io.err(`golive: warning: ${pinAdvice(r.signer)}`);
   if (!opts.online) return 0;
+  if ((r.doc as { kind: string }).kind !== 'golive-rehearsal-signoff') {
+    io.out(`FAILED (online): --online re-reads a rehearsal's payments; ${file} is a first-week report (run golive monitor --reconcile instead)`);
+    return 1;
+  }
 
   const names = config.env;
   const keys = { publicKey: io.env[names.publicKey] ?? '', secretKey: io.env[names.secretKey] ?? '' };

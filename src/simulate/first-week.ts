@@ -73,6 +73,8 @@ export interface Week {
   injected: Injected;
   /** The emulator's delivery log: every webhook attempt it made. */
   deliveries: DeliveryAttempt[];
+  /** Every event the emulator emitted: eventId → event name and object id. */
+  events: Record<string, { event: string; objectId: string }>;
   checkouts: number;
   close(): Promise<void>;
 }
@@ -353,6 +355,8 @@ export async function simulateFirstWeek(opts: WeekOptions): Promise<Week> {
     await advanceTo(end);
     await quiet();
     const log = (await emu('deliveries')).deliveries as DeliveryAttempt[];
+    const emitted = (await emu('events')).events as Array<{ eventId: string; event: string; data?: { id?: string } }>;
+    const events = Object.fromEntries(emitted.map((e) => [e.eventId, { event: e.event, objectId: String(e.data?.id ?? '') }]));
     const config = path.join(opts.dir, 'golive.config.json');
     writeFileSync(
       config,
@@ -378,6 +382,7 @@ export async function simulateFirstWeek(opts: WeekOptions): Promise<Week> {
       keys,
       injected,
       deliveries: log,
+      events,
       checkouts,
       close: closeAll,
     };
