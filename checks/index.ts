@@ -25,6 +25,11 @@ import rehearsalSettlement from './rehearsal-settlement.js';
 import rehearsalRefund from './rehearsal-refund.js';
 import rehearsalRenewal from './rehearsal-renewal.js';
 import rehearsalCancel from './rehearsal-cancel.js';
+import firstweekRequestIdLogged from './firstweek-request-id-logged.js';
+import firstweekDeliverySuccess from './firstweek-delivery-success.js';
+import firstweekPaymentFailures from './firstweek-payment-failures.js';
+import firstweekPastDueChurn from './firstweek-past-due-churn.js';
+import firstweekRequestIdCorrelation from './firstweek-request-id-correlation.js';
 
 export const builtinChecks: Check[] = [
   // 0. Trusted policy
@@ -56,4 +61,10 @@ export const builtinChecks: Check[] = [
   rehearsalRefund,
   rehearsalRenewal,
   rehearsalCancel,
+  // 5. First week
+  firstweekRequestIdLogged,
+  firstweekDeliverySuccess,
+  firstweekPaymentFailures,
+  firstweekPastDueChurn,
+  firstweekRequestIdCorrelation,
 ] as Check[];

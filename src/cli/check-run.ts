@@ -121,6 +121,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
         offline: Boolean(flags.offline),
         history: Boolean(flags.history),
         requireRehearsal: Boolean(flags.requireRehearsal),
+        ...(flags.requireFirstWeek ? { requireFirstWeek: true } : {}),
         ...(flags.webhookUrl ? { webhookUrl: flags.webhookUrl } : {}),
         ...(envFile ? { envFile: path.resolve(envFile) } : {}),
       },

@@ -23,6 +23,7 @@ export interface CheckFlags {
   webhookUrl?: string;
   apiBaseUrl?: string;
   requireRehearsal?: boolean;
+  requireFirstWeek?: boolean;
   baseline?: string;
   dotenv?: string;
   envFile?: string;
@@ -93,6 +94,7 @@ export function registerCheck(program: Command, setCode: (code: number) => void)
     .option('--webhook-url <url>', 'the deployed live webhook endpoint to probe', parseUrlOption)
     .option('--api-base-url <url>', 'the MintCash API (default config api.baseUrl); for practice against the emulator. Live keys go only to MintCash\'s live API host', parseUrlOption)
     .option('--require-rehearsal', 'the dress rehearsal must be complete (see `golive rehearse`)')
+    .option('--require-first-week', 'the first week must be proven by a signed report (see `golive monitor --sign`)')
     .option('--baseline <report.json>', 'a previous JSON report: only new findings fail')
     .option('--dotenv <file>', 'a rendered production env file (KEY=value lines) to read keys from')
     .addOption(new Option('--env-file <file>', 'alias of --dotenv (write --env-file=<file>)').hideHelp())

@@ -13,6 +13,7 @@ const SECTION_NAMES: Record<string, string> = {
   webhook: '2. Webhook endpoint',
   idempotency: '3. Idempotency',
   rehearsal: '4. Dress rehearsal',
+  firstweek: '5. First week',
 };
 
 function describeCheck(c: Check) {

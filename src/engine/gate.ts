@@ -18,6 +18,8 @@ export interface GateOptions {
   failOn: Severity;
   /** The rehearsal section blocks only when the gate asks for it (--require-rehearsal). */
   requireRehearsal: boolean;
+  /** The first week's signed report blocks only when asked for (--require-first-week). */
+  requireFirstWeek?: boolean;
   /** --offline, --only or --skip narrowed the run: its verdict cannot be a go-live verdict. */
   scoped: boolean;
   /** Items the trusted policy marks not applicable (id → reason): they need no proof. */
@@ -46,9 +48,18 @@ export function isProven(c: Pick<CheckResult, 'status'>): boolean {
   return c.status === 'pass' || c.status === 'warn';
 }
 
-/** Fail, error and pending block; so does a warning under --fail-on warning. Rehearsal steps block only on request. */
-export function blocks(c: Pick<CheckResult, 'status' | 'section'>, opts: Pick<GateOptions, 'failOn' | 'requireRehearsal'>): boolean {
+/**
+ * The first week's measured items (manual: proven by a signed `golive monitor --sign` report) come
+ * after the launch: they never decide "ready to go live". Its static check is an ordinary one.
+ */
+export function isPostLaunch(c: Pick<CheckResult, 'section' | 'kind'>): boolean {
+  return c.section === 'firstweek' && c.kind === 'manual';
+}
+
+/** Fail, error and pending block; so does a warning under --fail-on warning. Rehearsal steps and the first week block only on request. */
+export function blocks(c: Pick<CheckResult, 'status' | 'section' | 'kind'>, opts: Pick<GateOptions, 'failOn' | 'requireRehearsal' | 'requireFirstWeek'>): boolean {
   if (c.section === 'rehearsal' && !opts.requireRehearsal) return false;
+  if (isPostLaunch(c) && !opts.requireFirstWeek) return false;
   return c.status === 'fail' || c.status === 'error' || c.status === 'pending' || (c.status === 'warn' && opts.failOn === 'warning');
 }
 
@@ -77,7 +88,7 @@ export function decideGate(checks: readonly CheckResult[], opts: GateOptions): R
   });
   const notApplicable = checks.filter((c) => !applies(c)).map((c) => ({ id: c.id, reason: reasons.get(c.id)! }));
   const allProven = (list: readonly CheckResult[]) => list.length > 0 && list.every(isProven);
-  const core = considered.filter((c) => c.section !== 'rehearsal');
+  const core = considered.filter((c) => c.section !== 'rehearsal' && !isPostLaunch(c));
   // The rehearsal must be in the run to be proven, or be not applicable by the trusted policy.
   const rehearsalRan = checks.some((c) => c.section === 'rehearsal');
   const rehearsal = considered.filter((c) => c.section === 'rehearsal');

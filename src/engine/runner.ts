@@ -255,6 +255,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   const summary = decideGate(checks, {
     failOn: params.failOn,
     requireRehearsal: options.requireRehearsal,
+    requireFirstWeek: Boolean(options.requireFirstWeek),
     scoped,
     notApplicable: (config.notApplicable ?? []).filter((n) => !params.checks.some((c) => c.id === n.id && required(c))),
   });
@@ -270,6 +271,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
       offline: options.offline,
       history: options.history,
       ...(options.requireRehearsal ? { requireRehearsal: true } : {}),
+      ...(options.requireFirstWeek ? { requireFirstWeek: true } : {}),
       ...(params.only?.length ? { only: params.only } : {}),
       ...(params.skip?.length ? { skip: params.skip } : {}),
       ...(params.baseline ? { baseline: params.baseline.file } : {}),

@@ -4,7 +4,7 @@ import type { EvidenceMap, PluginEvidence } from '../evidence/types.js';
 import type { GoliveConfig } from '../config/schema.js';
 
 /** Checklist order. `policy` (0, "Trusted policy") judges the gate's own policy before anything it governs. */
-export const SECTIONS = ['policy', 'credentials', 'webhook', 'idempotency', 'rehearsal'] as const;
+export const SECTIONS = ['policy', 'credentials', 'webhook', 'idempotency', 'rehearsal', 'firstweek'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const SEVERITIES = ['error', 'warning'] as const;
@@ -53,6 +53,8 @@ export interface RunOptions {
   offline: boolean;
   history: boolean;
   requireRehearsal: boolean;
+  /** The first week must be proven by a signed first-week report (`golive monitor --sign`). */
+  requireFirstWeek?: boolean;
   /**
    * The user narrowed the run (--offline, --only, --skip). A check with nothing of its kind to
    * judge is then `skip`; in a full run the same gap is `pending`, since readiness was not proven.
@@ -277,7 +279,7 @@ export interface RunReport {
   };
   startedAt: string;
   durationMs: number;
-  options: { failOn: Severity; offline: boolean; history: boolean; requireRehearsal?: boolean; only?: string[]; skip?: string[]; baseline?: string };
+  options: { failOn: Severity; offline: boolean; history: boolean; requireRehearsal?: boolean; requireFirstWeek?: boolean; only?: string[]; skip?: string[]; baseline?: string };
   summary: RunSummary;
   checks: CheckResult[];
   waivers: WaiverReport[];

@@ -14,6 +14,7 @@ export const collectors: CollectorTable = {
   code: async () => (await import('./code/index.js')).collectCode,
   rehearsal: async () => (await import('./rehearsal.js')).collectRehearsal,
   policy: async () => (await import('./policy.js')).collectPolicy,
+  firstweek: async () => (await import('./firstweek.js')).collectFirstWeek,
 };
 
 export const EVIDENCE_KEYS = Object.keys(collectors) as (keyof EvidenceMap)[];

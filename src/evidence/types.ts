@@ -225,6 +225,7 @@ export interface EvidenceMap {
   code: CodeIndex;
   rehearsal: RehearsalEvidence;
   policy: PolicyEvidence;
+  firstweek: FirstWeekEvidence;
 }
 
 /** One way the working tree's config differs from the trusted policy in a way that weakens the gate. */
@@ -256,6 +257,31 @@ export interface PolicyEvidence extends PolicyOrigin {
   fileInRepo?: boolean;
   /** A pull-request build recognised from the CI's environment (when no trusted policy was given). */
   pullRequest?: { ci: string; base: string; suggestion: string };
+}
+
+/** One signed first-week report (`golive monitor --sign`), verified. */
+export interface FirstWeekFact {
+  /** Relative to the target directory. */
+  file: string;
+  /** Digest and Ed25519 signature both check out. */
+  valid: boolean;
+  problem?: string;
+  signer?: { name: string; fingerprint: string; publicKey: string };
+  signerPinned: boolean;
+  generatedAt?: string;
+  window?: { first: string | null; last: string | null; days: number };
+  /** Each metric's state in the report: ok, alert or pending. */
+  metrics?: Record<string, string>;
+  /** Each metric's alert ids. */
+  alerts?: Record<string, string[]>;
+}
+
+export interface FirstWeekEvidence {
+  dir: string;
+  collectedAt: string;
+  reports: FirstWeekFact[];
+  pinnedSigners: number;
+  notes: RunNote[];
 }
 
 /** One step of a sign-off, as the rehearsal.* checks see it. */

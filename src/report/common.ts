@@ -12,6 +12,7 @@ export const SECTION_TITLES: Record<Section, string> = {
   webhook: 'Webhook endpoint',
   idempotency: 'Idempotency',
   rehearsal: 'Dress rehearsal',
+  firstweek: 'First week',
 };
 
 export const STATUS_LABELS: Record<Status, string> = {

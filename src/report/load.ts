@@ -59,6 +59,7 @@ const reportSchema = z.looseObject({
       offline: z.boolean().default(false),
       history: z.boolean().default(false),
       requireRehearsal: z.boolean().optional(),
+      requireFirstWeek: z.boolean().optional(),
       only: z.array(z.string()).optional(),
       skip: z.array(z.string()).optional(),
       baseline: z.string().optional(),
@@ -135,6 +136,7 @@ export function parseReport(value: unknown, label: string): RunReport {
     Object.assign(data.summary, decideGate(data.checks as CheckResult[], {
       failOn: o.failOn,
       requireRehearsal: Boolean(o.requireRehearsal),
+      requireFirstWeek: Boolean(o.requireFirstWeek),
       scoped: Boolean(o.offline || o.only?.length || o.skip?.length),
     }));
   }

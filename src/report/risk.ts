@@ -34,9 +34,10 @@ export const RISKS: Record<string, Risk> = {
   'webhook.code-dedup': { kind: 'reliability', score: 5.0, why: 'a retried event is fulfilled twice' },
   'idempotency.external-id': { kind: 'reliability', score: 6.5, why: 'a retried create call charges or refunds twice' },
   'idempotency.external-id-quality': { kind: 'reliability', score: 4.0, why: 'a weak externalId defeats retries or merges intents' },
+  'firstweek.request-id-logged': { kind: 'reliability', score: 3.5, why: 'a failed call cannot be traced with MintCash support' },
 };
 
-/** Rehearsal items and plugin checks: a process gap, not a code finding. */
+/** Rehearsal and first-week items and plugin checks: a process gap, not a code finding. */
 const DEFAULT_RISK: Risk = { kind: 'process', score: 3.0, why: 'a launch step not yet proven' };
 
 export function riskOf(id: string): Risk {

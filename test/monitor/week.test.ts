@@ -184,4 +184,28 @@ describe('golive monitor over a simulated first week', { timeout: 120_000 }, () 
     expect(bad.exitCode).toBe(1);
     expect(bad.stdout).toMatch(/FAILED/);
   });
+
+  it('golive check --require-first-week gates on the signed report; without the flag the first week never blocks', async () => {
+    const env = cleanEnv({ GOLIVE_OPERATOR_KEY_FILE: path.join(work, 'keys', 'op.pem') });
+    const repo = path.join(work, 'repo');
+    await cp(path.resolve(import.meta.dirname, '../../examples/shop'), repo, { recursive: true });
+    const signed = await golive(['monitor', repo, '-c', week.config, '--sign', '--quiet'], { env });
+    expect(signed.exitCode).toBe(1);
+    // Pin the signer, as the organisation would.
+    const { loadOrCreateOperatorKey } = await import('../../src/rehearsal/signing.js');
+    const key = await loadOrCreateOperatorKey(path.join(work, 'keys', 'op.pem'), repo);
+    await writeFile(path.join(repo, 'golive.config.json'), JSON.stringify({ rehearsal: { signers: [{ name: 'ops', publicKey: key.publicKey }] } }));
+    const gated = await golive(['check', repo, '--offline', '--only', 'firstweek', '--require-first-week', '--format', 'json'], { env });
+    expect(gated.exitCode).toBe(1);
+    const checks = Object.fromEntries((JSON.parse(gated.stdout).checks as Array<{ id: string; status: string }>).map((c) => [c.id, c.status]));
+    expect(checks).toEqual({
+      'firstweek.request-id-logged': 'pass',
+      'firstweek.delivery-success': 'fail',
+      'firstweek.payment-failures': 'fail',
+      'firstweek.past-due-churn': 'fail',
+      'firstweek.request-id-correlation': 'fail',
+    });
+    const open = await golive(['check', repo, '--offline', '--only', 'firstweek', '--format', 'json'], { env });
+    expect(open.exitCode).toBe(0);
+  });
 });

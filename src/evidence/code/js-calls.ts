@@ -2,6 +2,7 @@
 // and thin wrappers (`client.post('/payments', body)`), then resolves the body and its externalId.
 import { Bindings, isFunction, keysOf, lastSegment, pathOf, propOf, stringValue, unwrap, type Node } from './js-ast.js';
 import type { Site } from './parser-js.js';
+import { errorHandlingOf } from './js-errors.js';
 import { classifyValue, endpointOf, LineMap, type ValueShape } from './shared.js';
 import type { BodyFact, Endpoint, ExternalIdFact, MintCashCall, ScanContext } from './types.js';
 
@@ -153,7 +154,7 @@ function writtenBody(site: Site, calls: Site[]): Node | undefined {
   return undefined;
 }
 
-export function findJsCalls(ctx: ScanContext, source: string, lines: LineMap, calls: Site[], bindings: Bindings): MintCashCall[] {
+export function findJsCalls(ctx: ScanContext, source: string, lines: LineMap, calls: Site[], bindings: Bindings, program?: Node): MintCashCall[] {
   const out: MintCashCall[] = [];
   // superagent style: `request.post(url).send(body)`.
   const chained = new Map<Node, Node>();
@@ -213,6 +214,7 @@ export function findJsCalls(ctx: ScanContext, source: string, lines: LineMap, ca
       method,
       url,
       body: bodyFact(bodyNode, endpoint, c, lines, ctx.file, shapeOf(urlNode, c).refs),
+      ...(program ? { errorHandling: errorHandlingOf(n, site.parent, site.fns, program, source, lines, ctx.file) } : {}),
     });
   }
   return out;

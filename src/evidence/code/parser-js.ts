@@ -115,7 +115,7 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
   });
 
   const lines = new LineMap(source);
-  facts.calls = findJsCalls(ctx, source, lines, calls, bindings).map((c) => {
+  facts.calls = findJsCalls(ctx, source, lines, calls, bindings, program).map((c) => {
     const from = sites.imports.get(c.client.split('.')[0] ?? '');
     return from ? { ...c, clientFrom: from } : c;
   });

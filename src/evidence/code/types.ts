@@ -38,6 +38,15 @@ export type BodyFact =
   | { resolved: true; keys: string[]; externalId?: ExternalIdFact }
   | { resolved: false; why: string };
 
+/**
+ * What the code does with a MintCash error answer (JS/TS): logs or throws details.requestId, keeps
+ * the whole error body in what it throws, drops it, never checks the status, or lets the client's
+ * own error propagate to the caller. Read by firstweek.request-id-logged.
+ */
+export type ErrorHandlingFact =
+  | ({ kind: 'logs-request-id' | 'keeps-body' | 'drops-request-id' } & CodeLocation & { text: string })
+  | { kind: 'unchecked' | 'propagates' };
+
 export interface MintCashCall extends CodeLocation {
   language: CodeLanguage;
   isTest: boolean;
@@ -52,6 +61,8 @@ export interface MintCashCall extends CodeLocation {
   /** The URL as written (template pieces and concatenations kept). */
   url: string;
   body: BodyFact;
+  /** JS/TS only: how an error answer of this call is handled (logged with its requestId or not). */
+  errorHandling?: ErrorHandlingFact;
 }
 
 export type CompareMethod = 'operator' | 'equals-call' | 'constant-time';

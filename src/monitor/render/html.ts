@@ -29,7 +29,7 @@ th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical
 footer{margin-top:2rem;color:var(--muted);font-size:12px}
 @media print{body{margin:0;max-width:none;font-size:11px}}`;
 
-const PALETTE = ['#cf222e', '#9a6700', '#8250df', '#0969da', '#bf3989', '#1a7f37', '#57606a'];
+const PALETTE = ['#bc4c00', '#8250df', '#0969da', '#bf3989', '#9a6700', '#1b7c83', '#57606a'];
 const W = 960;
 const H = 180;
 const PAD = { l: 40, r: 10, t: 10, b: 24 };
@@ -115,7 +115,12 @@ function cohortChart(r: MonitorReport): string {
       return `<text x="170" y="${y + 15}" text-anchor="end">${x.attempt} failed attempt${x.attempt === 1 ? '' : 's'}</text>${seg(x.recovered, '#1a7f37', 'recovered')}${seg(x.cancelled, '#cf222e', 'cancelled')}${seg(x.open, '#0969da', 'still past_due')}`;
     })
     .join('');
-  return `<figure id="chart-cohort"><svg viewBox="0 0 ${W} ${h}" width="100%" role="img" aria-label="The past_due cohort by dunning attempt">${bars}</svg><figcaption>The past_due cohort by failed dunning attempts: <span style="color:#1a7f37">■</span> recovered <span style="color:#cf222e">■</span> cancelled <span style="color:#0969da">■</span> still past_due.</figcaption></figure>`;
+  // Only the outcomes present: a healthy cohort shows no red at all.
+  const legend = ([['recovered', '#1a7f37', 'recovered'], ['cancelled', '#cf222e', 'cancelled'], ['open', '#0969da', 'still past_due']] as const)
+    .filter(([k]) => rows.some((x) => x[k] > 0))
+    .map(([, colour, label]) => `<span style="color:${colour}">■</span> ${label}`)
+    .join(' ');
+  return `<figure id="chart-cohort"><svg viewBox="0 0 ${W} ${h}" width="100%" role="img" aria-label="The past_due cohort by dunning attempt">${bars}</svg><figcaption>The past_due cohort by failed dunning attempts: ${legend}.</figcaption></figure>`;
 }
 
 export function renderMonitorHtml(r: MonitorReport): string {

@@ -1,0 +1,78 @@
+// The monitor's HTML report in a real browser: headless Chromium renders it under its own CSP and
+// we read the screenshot's pixels: the banner has the status colour, the hourly delivery chart
+// shows the outage as red bars between green ones, the cohort chart shows recovered and cancelled
+// segments, and a healthy week shows no red at all. Runs when `chromium` is installed (.ci/run
+// installs it and sets GOLIVE_REQUIRE_CHROMIUM=1, so CI never skips it silently).
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderMonitorHtml } from '../../src/monitor/render/html.js';
+import { fixtureReport } from './fixtures.js';
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? 'chromium';
+const available = await execa(CHROMIUM, ['--version'], { reject: false }).then((r) => r.exitCode === 0).catch(() => false);
+const required = process.env.GOLIVE_REQUIRE_CHROMIUM === '1';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'golive-monitor-shot-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function screenshot(name: string, html: string, height = 2400): Promise<PNG> {
+  const file = path.join(dir, `${name}.html`);
+  const png = path.join(dir, `${name}.png`);
+  await writeFile(file, html);
+  await execa(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--window-size=1280,${height}`, `--screenshot=${png}`, pathToFileURL(file).href], { timeout: 60_000 });
+  return PNG.sync.read(await readFile(png));
+}
+
+const hex = (h: string): [number, number, number] => [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)];
+
+/** Pixels of one colour (within a small tolerance) in rows [y0, y1). */
+function count(img: PNG, colour: string, y0 = 0, y1 = img.height): number {
+  const [r, g, b] = hex(colour);
+  let n = 0;
+  for (let y = y0; y < Math.min(y1, img.height); y++) {
+    for (let x = 0; x < img.width; x++) {
+      const i = (y * img.width + x) * 4;
+      if (Math.abs(img.data[i]! - r) < 10 && Math.abs(img.data[i + 1]! - g) < 10 && Math.abs(img.data[i + 2]! - b) < 10) n++;
+    }
+  }
+  return n;
+}
+
+const RED = '#cf222e';
+const GREEN = '#1a7f37';
+
+describe('the monitor HTML report in headless Chromium', { timeout: 120_000 }, () => {
+  beforeEach((ctx) => {
+    if (!available && !required) ctx.skip(`${CHROMIUM} is not installed (Debian's chromium; .ci/run installs it and sets GOLIVE_REQUIRE_CHROMIUM=1)`);
+  });
+
+  it('is installed when CI requires it', () => {
+    expect(available).toBe(true);
+  });
+
+  it('draws the alert banner, the outage in the hourly chart and the churned cohort, with no script or remote load', async () => {
+    const html = renderMonitorHtml(await fixtureReport());
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    const img = await screenshot('alert', html);
+    expect(count(img, RED, 0, 120)).toBeGreaterThan(300); // the banner's 6 px border
+    // Charts: many red pixels (outage hours, cancelled segment) and many green (healthy hours, recovered).
+    expect(count(img, RED, 120)).toBeGreaterThan(2000);
+    expect(count(img, GREEN, 120)).toBeGreaterThan(5000);
+  });
+
+  it('a healthy week has a green banner and not one red pixel', async () => {
+    const img = await screenshot('healthy', renderMonitorHtml(await fixtureReport({ incidents: false })));
+    expect(count(img, GREEN, 0, 120)).toBeGreaterThan(300);
+    expect(count(img, RED)).toBe(0);
+  });
+});
