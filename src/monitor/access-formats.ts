@@ -2,6 +2,7 @@
 // malformed): nginx/Apache `combined`, any nginx `log_format` string (its variables become a regex,
 // or a key map for `escape=json` formats), AWS ALB and Cloudflare/JSON lines. Parsing is by hand
 // where it is hot: a week of access log is millions of lines.
+import { GoliveError } from '../errors.js';
 import type { AccessRecord } from './types.js';
 
 export type AccessParser = (line: string) => AccessRecord | string | null;
@@ -277,6 +278,16 @@ export type AccessFormatName = 'combined' | 'alb' | 'json' | 'nginx';
 
 /** Picks a parser: a named format, an nginx log_format string, or `auto` (sniffed from the first lines). */
 export function accessParser(format: string, sample: readonly string[] = []): { name: string; parse: AccessParser } {
+  try {
+    return pickParser(format, sample);
+  } catch (e) {
+    throw new GoliveError('USAGE', `--access-log-format: ${e instanceof Error ? e.message : String(e)}`, {
+      suggestion: "Give combined, alb, json, recommended, or the log_format string from nginx.conf, e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_time'.",
+    });
+  }
+}
+
+function pickParser(format: string, sample: readonly string[]): { name: string; parse: AccessParser } {
   if (format === 'combined') return { name: 'combined', parse: parseCombined };
   if (format === 'alb') return { name: 'alb', parse: parseAlb };
   if (format === 'json' || format === 'cloudflare') return { name: 'json', parse: jsonParser(DEFAULT_JSON_FIELDS) };

@@ -116,6 +116,7 @@ export async function forEachLine(stream: NodeJS.ReadableStream, sink: LineSink,
         const nl = text.indexOf('\n', from);
         if (nl === -1) break;
         if (skipping) skipping = false;
+        else if (nl - from > MAX_LINE) emit(text.slice(from, from + 200), true);
         else emit(text.slice(from, nl), false);
         from = nl + 1;
       }
