@@ -153,6 +153,7 @@ async function otherBenches(sections) {
     ['emulator', './emulator.mjs', 'runEmulatorBench'],
     ['code', './code-index.mjs', 'runCodeIndexBench'],
     ['plugins', './plugins.mjs', 'runPluginBench'],
+    ['monitor', './monitor.mjs', 'runMonitorBench'],
   ];
   for (const [name, file, fn] of others) {
     if (!sections.has(name)) continue;
@@ -173,9 +174,9 @@ function printTable() {
   for (const r of rows) log(`${r.name.padEnd(w[0])}  ${r.value.padEnd(w[1])}  ${r.target.padEnd(w[2])}  ${r.verdict}`);
 }
 
-// `npm run bench -- [scan] [service] [history] [webhook] [emulator] [code] [plugins] [--tree <dir>]… [--runs N] [--history]`
+// `npm run bench -- [scan] [service] [history] [webhook] [emulator] [code] [plugins] [monitor] [--tree <dir>]… [--runs N] [--history]`
 // runs only those sections (default: all); with --tree only the given checkouts are measured.
-const ALL = ['scan', 'service', 'history', 'webhook', 'emulator', 'code', 'plugins'];
+const ALL = ['scan', 'service', 'history', 'webhook', 'emulator', 'code', 'plugins', 'monitor'];
 const argv = process.argv.slice(2);
 const opts = { trees: [], runs: 5, history: false, sections: new Set() };
 for (let i = 0; i < argv.length; i++) {

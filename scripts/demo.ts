@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import chalk from 'chalk';
 import { startEmulator, type Emulator } from '../src/emulator/server.js';
+import { simulateFirstWeek, type Week } from '../src/simulate/first-week.js';
 // The test-time certificate authority doubles as the demo's: node-forge is a dev dependency.
 import { makeCa } from '../test/helpers/tls.js';
 
@@ -29,11 +30,13 @@ interface Shop {
 const children: ChildProcess[] = [];
 let work = '';
 let emulator: Emulator | undefined;
+let week: Week | undefined;
 
 async function cleanup(): Promise<void> {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
   await emulator?.close().catch(() => undefined);
+  await week?.close().catch(() => undefined);
   if (work) await rm(work, { recursive: true, force: true });
 }
 
@@ -114,6 +117,27 @@ async function runCheck(shop: Shop, env: NodeJS.ProcessEnv): Promise<number> {
   return r.exitCode ?? 1;
 }
 
+/**
+ * A merchant's first week on the emulator's clock (the example shop behind a logging proxy, with
+ * an outage, a drift failure code, a churning dunning cohort and requestIds lost to a deploy), then
+ * `golive monitor` over its access log, app log, ledger and subscriptions export, reconciled with
+ * the emulator. It should find exactly those four incidents.
+ */
+async function runWeek(env: NodeJS.ProcessEnv): Promise<number> {
+  say('  Simulating seven days of checkouts, renewals and webhooks (about a minute)…');
+  week = await simulateFirstWeek({ dir: path.join(work, 'first-week'), say });
+  say(`  Injected: an endpoint outage ${week.injected.outage!.from.slice(5, 16)}Z to ${week.injected.outage!.to.slice(5, 16)}Z (26 h, past MintCash's retries), \`${week.injected.drift!.failureCode}\` for 2 h,`);
+  say(`            ${week.injected.churn!.cancelled.length} of ${week.injected.churn!.cohort.length} past_due subscriptions cancelled in dunning, and a deploy that redacts err.details from ${week.injected.requestIds!.from.slice(5, 16)}Z.\n`);
+  const args = ['monitor', week.dir, '--reconcile', '--format', 'pretty', '-o', '-', '--format', 'html', '-o', path.join(REPORT_ROOT, 'first-week.html')];
+  say(chalk.dim(`  $ golive ${args.slice(0, 3).join(' ')}   (logs, ledger and subscriptions export named in its golive.config.json)\n`));
+  const r = await execa('node', [BIN, ...args], {
+    env: { ...env, MINTCASH_PUBLIC_KEY: week.keys.publicKey, MINTCASH_SECRET_KEY: week.keys.secretKey },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    reject: false,
+  });
+  return r.exitCode ?? 1;
+}
+
 async function main(): Promise<number> {
   say(chalk.bold('golive demo') + ': is a MintCash integration ready to go live?');
   say('Two example merchants, a local MintCash emulator and real HTTPS on loopback; nothing leaves this machine.');
@@ -150,17 +174,20 @@ async function main(): Promise<number> {
   };
   await mkdir(REPORT_ROOT, { recursive: true });
 
-  rule('1/2  shop: a correct integration');
+  rule('1/3  shop: a correct integration');
   const good = await runCheck(shops[0]!, env);
-  rule('2/2  leaky-shop: the classic mistakes');
+  rule('2/3  leaky-shop: the classic mistakes');
   const bad = await runCheck(shops[1]!, env);
+  rule('3/3  the first week after launch, simulated: golive monitor');
+  const first = await runWeek(env);
 
   rule('What you saw');
   say(`  shop        exit ${good}  ${good === 0 ? chalk.green('gate passed: ready for the live dress rehearsal (next: golive rehearse)') : chalk.red('unexpected: should pass')}`);
   say(`  leaky-shop  exit ${bad}  ${bad === 1 ? chalk.red('gate failed: each finding names the file, line and fix') : chalk.red('unexpected: should fail')}`);
-  say(`\n  Reports (json, md, html, sarif, junit): ${path.relative(process.cwd(), REPORT_ROOT) || '.'}/{shop,leaky-shop}/`);
-  say('  Next: in your own repository run `npx mintcash-golive check`, or `golive explain <id>` for any check.');
-  return good === 0 && bad === 1 ? 0 : 1;
+  say(`  first week  exit ${first}  ${first === 1 ? chalk.red('alerts: the four injected incidents, each with what to do next') : chalk.red('unexpected: should alert')}`);
+  say(`\n  Reports (json, md, html, sarif, junit): ${path.relative(process.cwd(), REPORT_ROOT) || '.'}/{shop,leaky-shop}/; the first week: ${path.relative(process.cwd(), REPORT_ROOT) || '.'}/first-week.html`);
+  say('  Next: in your own repository run `npx mintcash-golive check`, or `golive explain <id>` for any check; after launch, `golive monitor`.');
+  return good === 0 && bad === 1 && first === 1 ? 0 : 1;
 }
 
 let interrupted = false;

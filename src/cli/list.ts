@@ -95,6 +95,8 @@ const NOT_PASSING: Record<Check['kind'], string> = {
 const POLICY_NOT_PASSING =
   'pending in a pull-request build given no trusted policy (pass --policy-ref <base branch> or --policy <file>); passes in a local run, where the working tree\'s config is the policy. Its findings cannot be suppressed inline or baselined: only a waiver in the trusted policy accepts one.';
 
+const FIRST_WEEK_NOT_PASSING = 'pending until a signed first-week report (`golive monitor --sign`, a pinned signer, 7 days) proves it; fail when that report alerted on it; blocks the gate only with --require-first-week and never decides "Ready to go live".';
+
 export function renderExplain(c: Check): string {
   const policy = c.section === 'policy';
   return [
@@ -110,7 +112,7 @@ export function renderExplain(c: Check): string {
     `  ${c.fix}`,
     '',
     'When it does not pass',
-    `  ${policy ? POLICY_NOT_PASSING : NOT_PASSING[c.kind]}`,
+    `  ${policy ? POLICY_NOT_PASSING : c.section === 'firstweek' && c.kind === 'manual' ? FIRST_WEEK_NOT_PASSING : NOT_PASSING[c.kind]}`,
     '',
     `Evidence: ${c.requires.join(', ') || '(none)'}`,
     `Source:   ${c.source ? `plugin ${c.source}` : 'built in'}`,
@@ -138,11 +140,20 @@ export function registerList(program: Command, setCode: (code: number) => void):
   program
     .command('explain')
     .description('explain one check: what it verifies, why it matters, how to fix it')
-    .argument('<id>', 'a check id, e.g. credentials.live-keys')
+    .argument('<id>', 'a check id, e.g. credentials.live-keys, or monitor (the first-week metrics)')
     .addOption(new Option('-f, --format <format>', 'text or json').argParser(oneOf(['text', 'json'] as const, '--format')).default('text'))
     .option('-c, --config <file>', 'config file whose plugins to include (default: golive.config.* here)')
-    .addHelpText('after', '\nExamples:\n  $ golive explain webhook.signature\n  $ golive explain credentials.no-secrets-in-source --format json')
+    .addHelpText('after', '\nExamples:\n  $ golive explain webhook.signature\n  $ golive explain credentials.no-secrets-in-source --format json\n  $ golive explain monitor            the four first-week metrics of golive monitor')
     .action(async (id: string, flags: { format: 'text' | 'json'; config?: string }) => {
+      // `golive explain monitor` (or monitor.delivery, …): the first-week metrics' definitions.
+      if (id === 'monitor' || id.startsWith('monitor.')) {
+        const { METRIC_DEFINITIONS, renderDefinitions } = await import('../monitor/definitions.js');
+        const one = id === 'monitor' ? undefined : id.slice('monitor.'.length);
+        if (one && !METRIC_DEFINITIONS.some((d) => d.id === one)) throw new GoliveError('USAGE', `unknown monitor metric: ${one}`, { suggestion: `Give one of ${METRIC_DEFINITIONS.map((d) => `monitor.${d.id}`).join(', ')}, or monitor for all four.` });
+        process.stdout.write(flags.format === 'json' ? `${JSON.stringify(METRIC_DEFINITIONS.filter((d) => !one || d.id === one), null, 2)}\n` : renderDefinitions(one));
+        setCode(0);
+        return;
+      }
       const { registry } = await loadProject(process.cwd(), flags.config);
       const check = registry.byId.get(id);
       if (!check) {

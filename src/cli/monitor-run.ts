@@ -223,16 +223,21 @@ async function follow(
   return new Promise<number>((resolve) => {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
-    const finish = () => {
-      if (stopped) return report.status === 'alert' ? 1 : 0;
+    let finished: Promise<number> | undefined;
+    /** Ctrl-C ends the view normally: the final report goes where --output said, then the exit code. */
+    const finish = (): Promise<number> => {
+      if (finished) return finished;
       stopped = true;
       if (timer) clearTimeout(timer);
       const code = report.status === 'alert' ? 1 : 0;
-      // The final report goes where --output said (a file report is written once, at the end).
-      void render(report).then(() => resolve(code), () => resolve(2));
-      return code;
+      finished = render(report).then(
+        () => code,
+        () => 2,
+      );
+      void finished.then(resolve);
+      return finished;
     };
-    const off = onInterrupt(() => finish());
+    const off = onInterrupt(finish);
     const tick = async () => {
       if (stopped) return;
       for (const t of tails.values()) {

@@ -365,7 +365,8 @@ export async function simulateFirstWeek(opts: WeekOptions): Promise<Week> {
           environment: 'test',
           webhook: { url: `${proxyUrl}${WEBHOOK_PATH}`, allowPrivateNetwork: true },
           api: { baseUrl: emulator.url },
-          monitor: { accessLog: ['access.log'], appLog: ['app.ndjson'], events: ['ledger.ndjson'], subscriptions: ['subscriptions.csv'] },
+          // The emulator is local: --reconcile may ask it faster than MintCash's default pace.
+          monitor: { accessLog: ['access.log'], appLog: ['app.ndjson'], events: ['ledger.ndjson'], subscriptions: ['subscriptions.csv'], reconcile: { ratePerSecond: 50, maxObjects: 1000 } },
         },
         null,
         2,

@@ -26,13 +26,22 @@ afterAll(async () => {
 });
 
 describe('the demo', () => {
-  it('shows shop passing and leaky-shop failing, writes reports, and cleans up', async () => {
-    const r = await execa(TSX, ['scripts/demo.ts'], { cwd: REPO, env: cleanEnv({ GOLIVE_DEMO_REPORT_DIR: out }), extendEnv: false, reject: false, timeout: 120_000 });
+  it('shows shop passing, leaky-shop failing and the first week alerting on exactly its incidents, writes reports, and cleans up', async () => {
+    const r = await execa(TSX, ['scripts/demo.ts'], { cwd: REPO, env: cleanEnv({ GOLIVE_DEMO_REPORT_DIR: out }), extendEnv: false, reject: false, timeout: 420_000 });
     const stdout = String(r.stdout);
     expect(r.exitCode, String(r.stderr)).toBe(0);
     expect(stdout).toContain('shop        exit 0  gate passed');
     expect(stdout).toContain('leaky-shop  exit 1  gate failed');
     expect(stdout).toContain('golive explain');
+    // The first week: golive monitor finds the four injected incidents, and reconciles lost events.
+    expect(stdout).toContain('first week  exit 1  alerts');
+    expect(stdout).toMatch(/ALERT: \d+ alerts in 4 of 4 first-week metrics/);
+    expect(stdout).toMatch(/answered no 2xx from .* \(2\d h, \d+ attempts\): longer than MintCash retries/);
+    expect(stdout).toMatch(/failureCode `provider_auth_failed` \(a configuration problem/);
+    expect(stdout).toMatch(/8 of 14 subscriptions that went past_due were cancelled/);
+    expect(stdout).toMatch(/MintCash errors were logged without details\.requestId/);
+    expect(stdout).toMatch(/Reconciled with MintCash\n\s+\d+ open objects checked; [1-9]\d* with a lost event/);
+    expect((await readdir(out)).sort()).toEqual(['first-week.html', 'leaky-shop', 'shop']);
     for (const shop of ['shop', 'leaky-shop']) {
       expect((await readdir(path.join(out, shop))).sort()).toEqual(['golive-report.html', 'golive-report.json', 'golive-report.md', 'golive-report.sarif', 'golive-report.xml']);
     }
@@ -42,7 +51,7 @@ describe('the demo', () => {
     const workDir = /temporary copies\s+(\S+)/.exec(stdout)?.[1];
     expect(workDir).toBeTruthy();
     expect(await leftovers(workDir!)).toBe('');
-  }, 150_000);
+  }, 450_000);
 
   it('stops everything on Ctrl-C with exit 130', async () => {
     const child = execa(TSX, ['scripts/demo.ts'], { cwd: REPO, env: cleanEnv({ GOLIVE_DEMO_REPORT_DIR: out }), extendEnv: false, reject: false });
