@@ -163,7 +163,10 @@ export class DeliveryMetric {
     if (eventual !== null && seen >= c.minEvents && eventual < c.minEventualRate) {
       alerts.push({
         id: 'delivery.eventual-rate',
-        message: `${pct(eventual, 2)} of ${seen} events got a 2xx (${unacked} seen but never acknowledged${this.lostByReconcile ? `, ${this.lostByReconcile} never arrived (found by --reconcile)` : ''}; ${lostSeen} of them older than ${c.lostAfterHours} h: lost).`,
+        message: `${pct(eventual, 2)} of ${seen} events got a 2xx: ${[
+          unacked ? `${unacked} seen but never acknowledged (${lostSeen} of them older than ${c.lostAfterHours} h: lost)` : '',
+          this.lostByReconcile ? `${this.lostByReconcile} never arrived (MintCash has the outcome, your data does not: found by --reconcile)` : '',
+        ].filter(Boolean).join('; ')}.`,
         next: 'Events MintCash gave up on are not sent again: process them from GET /payments/{id} and GET /subscriptions/{id} (`golive monitor --reconcile` lists them), or ask your account manager for a replay.',
         data: { seen, unacknowledged: unacked, lost: lostSeen + this.lostByReconcile },
       });

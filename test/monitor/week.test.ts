@@ -11,6 +11,7 @@ import { simulateFirstWeek, type Week } from '../../src/simulate/first-week.js';
 import type { MonitorReport } from '../../src/monitor/types.js';
 import { cleanEnv, golive } from '../e2e/cli.js';
 import { fakeKey } from '../helpers/keys.js';
+import { fixtureWeek } from './fixtures.js';
 
 let work: string;
 let week: Week;
@@ -204,3 +205,28 @@ describe('golive monitor over a simulated first week', { timeout: 120_000 }, () 
     expect(open.exitCode).toBe(0);
   });
 });
+
+describe('golive monitor over a healthy week', () => {
+  it('raises no alert and exits 0 (no false alarms from normal declines, probes or recoveries)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'golive-healthy-'));
+    try {
+      const w = fixtureWeek({ incidents: false });
+      await writeFile(path.join(dir, 'access.log'), `${w.access.join('\n')}\n`);
+      await writeFile(path.join(dir, 'app.ndjson'), `${w.app.join('\n')}\n`);
+      await writeFile(path.join(dir, 'ledger.ndjson'), `${w.ledger.join('\n')}\n`);
+      const r = await golive(['monitor', dir, '--access-log', path.join(dir, 'access.log'), '--webhook-path', '/webhooks/mintcash', '--app-log', path.join(dir, 'app.ndjson'), '--events', path.join(dir, 'ledger.ndjson'), '--format', 'json'], { env: cleanEnv() });
+      expect(r.exitCode).toBe(0);
+      const report = JSON.parse(r.stdout) as MonitorReport;
+      expect(report.status).toBe('healthy');
+      expect(report.metrics.map((m) => [m.id, m.status, m.alerts.length])).toEqual([
+        ['delivery', 'ok', 0],
+        ['failures', 'ok', 0],
+        ['churn', 'ok', 0],
+        ['request-id', 'ok', 0],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+

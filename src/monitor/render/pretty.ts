@@ -12,9 +12,9 @@ export function renderMonitorPretty(r: MonitorReport, opts: { color?: boolean; w
   const colour = r.status === 'alert' ? c.red.bold : r.status === 'pending' ? c.blue.bold : c.green.bold;
   out.push(colour(headline(r)), '');
   const days = r.metrics[0]?.daily.map((d) => d.day) ?? [];
-  if (days.length > 1) out.push(`  ${' '.repeat(38)}${c.dim(`${days[0]!.slice(5)} … ${days.at(-1)!.slice(5)}`)}`);
+  if (days.length > 1) out.push(`  ${' '.repeat(47)}${c.dim(`${days[0]!.slice(5)} … ${days.at(-1)!.slice(5)}`)}`);
   for (const m of r.metrics) {
-    const title = `${paint[m.status](STATUS_SYMBOL[m.status])} ${m.title}`.padEnd(38 + (c.level ? 10 : 0));
+    const title = `${paint[m.status](STATUS_SYMBOL[m.status])} ${m.title}`.padEnd(46 + (c.level ? 10 : 0));
     out.push(`  ${title} ${c.cyan(sparkline(m.daily))}  ${paint[m.status](STATUS_WORD[m.status])}`);
     out.push(`      ${m.summary}`);
     for (const a of m.alerts) {
