@@ -22,20 +22,15 @@ const timeLocal = (t) => {
 const PATHS = ['/', '/products/42', '/cart', '/checkout', '/static/app.3f9a.js', '/api/orders?page=2', '/favicon.ico'];
 const UAS = ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36', 'MintCash/1', 'curl/8.5.0'];
 
-/** A week of a busy shop's combined log: a third webhook deliveries, the rest shop traffic. */
-export async function ensureLog(lines) {
+/** Writes `count` generated lines to `file` in 1 MB chunks, once; reused while large enough. */
+async function ensureFile(name, count, minBytesPerLine, lineOf) {
   mkdirSync(WORK, { recursive: true });
-  const file = path.join(WORK, `access-${lines / 1e6}M.log`);
-  if (existsSync(file) && statSync(file).size > lines * 80) return file;
+  const file = path.join(WORK, name);
+  if (existsSync(file) && statSync(file).size > count * minBytesPerLine) return file;
   const out = createWriteStream(file);
-  const t0 = Date.UTC(2026, 11, 1);
-  const step = (7 * 86_400_000) / lines;
   let buf = '';
-  for (let i = 0; i < lines; i++) {
-    const hook = i % 3 === 0;
-    const status = hook ? (i % 997 === 0 ? 502 : 200) : i % 53 === 0 ? 404 : 200;
-    const p = hook ? '/webhooks/mintcash' : PATHS[i % PATHS.length];
-    buf += `10.${i % 250}.${(i >> 8) % 250}.${i % 199} - - [${timeLocal(t0 + i * step)}] "${hook ? 'POST' : 'GET'} ${p} HTTP/1.1" ${status} ${200 + (i % 5000)} "-" "${hook ? UAS[1] : UAS[i % 3]}"\n`;
+  for (let i = 0; i < count; i++) {
+    buf += lineOf(i);
     if (buf.length > 1 << 20) {
       if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
       buf = '';
@@ -46,26 +41,27 @@ export async function ensureLog(lines) {
   return file;
 }
 
-export async function ensureLedger(events) {
-  mkdirSync(WORK, { recursive: true });
-  const file = path.join(WORK, `ledger-${events / 1e6}M.ndjson`);
-  if (existsSync(file) && statSync(file).size > events * 200) return file;
-  const out = createWriteStream(file);
-  const t0 = Date.UTC(2026, 11, 1);
-  let buf = '';
-  for (let i = 0; i < events; i++) {
+const T0 = Date.UTC(2026, 11, 1);
+
+/** A week of a busy shop's combined log: a third webhook deliveries, the rest shop traffic. */
+export function ensureLog(lines) {
+  const step = (7 * 86_400_000) / lines;
+  return ensureFile(`access-${lines / 1e6}M.log`, lines, 80, (i) => {
+    const hook = i % 3 === 0;
+    const status = hook ? (i % 997 === 0 ? 502 : 200) : i % 53 === 0 ? 404 : 200;
+    const p = hook ? '/webhooks/mintcash' : PATHS[i % PATHS.length];
+    return `10.${i % 250}.${(i >> 8) % 250}.${i % 199} - - [${timeLocal(T0 + i * step)}] "${hook ? 'POST' : 'GET'} ${p} HTTP/1.1" ${status} ${200 + (i % 5000)} "-" "${hook ? UAS[1] : UAS[i % 3]}"\n`;
+  });
+}
+
+/** A ledger export of `events` MintCash envelopes (one payment outcome each, 1 in 19 failed). */
+export function ensureLedger(events) {
+  return ensureFile(`ledger-${events / 1e6}M.ndjson`, events, 200, (i) => {
     const failed = i % 19 === 0;
-    const t = new Date(t0 + i * 600).toISOString();
+    const t = new Date(T0 + i * 600).toISOString();
     const data = { id: `pay-${i}`, externalId: `order_${i}`, status: failed ? 'failed' : 'succeeded', amount: 49.99, currency: 'USD', failureCode: failed ? 'card_declined' : null, failureMessage: null, providerTransactionId: `cpi_${i}` };
-    buf += `${JSON.stringify({ eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, event: failed ? 'payment.failed' : 'payment.succeeded', type: 'payment', apiVersion: '2026-05-01', environment: 'live', createdAt: t, data, receivedAt: t })}\n`;
-    if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
-      buf = '';
-    }
-  }
-  out.end(buf);
-  await new Promise((r) => out.once('finish', r));
-  return file;
+    return `${JSON.stringify({ eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, event: failed ? 'payment.failed' : 'payment.succeeded', type: 'payment', apiVersion: '2026-05-01', environment: 'live', createdAt: t, data, receivedAt: t })}\n`;
+  });
 }
 
 const golive = (args) => timed(NODE, [BIN, 'monitor', WORK, '--quiet', '--format', 'json', '-o', path.join(WORK, 'out.json'), ...args], ROOT);

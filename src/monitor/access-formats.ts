@@ -216,16 +216,22 @@ export function first(obj: unknown, keys: readonly string[]): unknown {
   return undefined;
 }
 
+/** A JSON-lines line as an object; null for a blank line, the reason for anything else. */
+export function jsonObject(line: string): Record<string, unknown> | string | null {
+  if (line.trim() === '') return null;
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return 'not valid JSON';
+  }
+  return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : 'not a JSON object';
+}
+
 export function jsonParser(f: JsonFields): AccessParser {
   return (line) => {
-    if (line.trim() === '') return null;
-    let o: unknown;
-    try {
-      o = JSON.parse(line);
-    } catch {
-      return 'not valid JSON';
-    }
-    if (!o || typeof o !== 'object' || Array.isArray(o)) return 'not a JSON object';
+    const o = jsonObject(line);
+    if (o === null || typeof o === 'string') return o;
     const req = first(o, f.request);
     const method = first(o, f.method);
     const target = first(o, f.path);

@@ -2,7 +2,7 @@
 // processed webhook event, a MintCash API error, or the creation of a payment or subscription. A
 // field map (config `monitor.appLog.fields`) names where each fact sits; the defaults fit pino-http
 // (`req.id`, `res.statusCode`, `err.*`) and the envelope names MintCash documents.
-import { first, parseAnyTime } from './access-formats.js';
+import { first, jsonObject, parseAnyTime } from './access-formats.js';
 import type { EventRecord, MintcashErrorRecord, ObjectRecord } from './types.js';
 
 export interface AppLogFields {
@@ -74,14 +74,8 @@ const requestIdOf = (v: unknown): string | null => {
 
 export function appLineParser(fields: AppLogFields, mintcashPattern: RegExp) {
   return (line: string): AppLine | string | null => {
-    if (line.trim() === '') return null;
-    let o: unknown;
-    try {
-      o = JSON.parse(line);
-    } catch {
-      return 'not valid JSON';
-    }
-    if (!o || typeof o !== 'object' || Array.isArray(o)) return 'not a JSON object';
+    const o = jsonObject(line);
+    if (o === null || typeof o === 'string') return o;
     const t = parseAnyTime(first(o, fields.time));
     if (!Number.isFinite(t)) return 'no readable time';
     const eventId = str(first(o, fields.eventId));

@@ -3,18 +3,14 @@
 // (the same signers as the rehearsal sign-off), covering at least 7 days. The newest such report
 // is used and named; its metric must be ok. Pure: the collector read and verified the files.
 import type { CheckOutcome } from '../engine/types.js';
+import { signatureRejection } from '../rehearsal/judge.js';
 import type { FirstWeekEvidence, FirstWeekFact } from '../evidence/types.js';
 
 export const FIRST_WEEK_DAYS = 7;
 
 function rejection(r: FirstWeekFact, ev: FirstWeekEvidence): string | undefined {
-  if (!r.valid) return `${r.file} does not verify (${r.problem ?? 'invalid'})`;
-  const who = `${r.signer?.name ?? '?'} (key ${r.signer?.fingerprint ?? '?'})`;
-  if (!r.signerPinned) {
-    return ev.pinnedSigners === 0
-      ? `${r.file} is signed by ${who}, but no signers are pinned: add {"name": ${JSON.stringify(r.signer?.name ?? '')}, "publicKey": "${r.signer?.publicKey ?? ''}"} to rehearsal.signers in golive.config.json if you trust this key`
-      : `${r.file} is signed by ${who}, who is not in rehearsal.signers`;
-  }
+  const unsigned = signatureRejection(r, ev.pinnedSigners);
+  if (unsigned) return unsigned;
   if ((r.window?.days ?? 0) < FIRST_WEEK_DAYS) return `${r.file} covers ${r.window?.days ?? 0} day(s); the first week needs ${FIRST_WEEK_DAYS}`;
   return undefined;
 }

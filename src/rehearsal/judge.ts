@@ -48,17 +48,19 @@ function chargeTime(s: SignOffFact): number | undefined {
   return s.practice ? t - (s.clockSkewMs ?? 0) : t;
 }
 
+/** Why a signed document (a sign-off, a first-week report) does not count by its signature, or undefined. */
+export function signatureRejection(s: Pick<SignOffFact, 'file' | 'valid' | 'problem' | 'signer' | 'signerPinned'>, pinnedSigners: number): string | undefined {
+  if (!s.valid) return `${s.file} does not verify (${s.problem ?? 'invalid'})`;
+  if (s.signerPinned) return undefined;
+  return pinnedSigners === 0
+    ? `${s.file} is signed by key ${s.signer?.fingerprint ?? '?'} (the document names "${s.signer?.name ?? '?'}", its own claim), but no signers are pinned: once you have checked that fingerprint with the person who holds it, add {"name": "<who holds ${s.signer?.fingerprint ?? 'it'}>", "publicKey": "${s.signer?.publicKey ?? ''}"} to rehearsal.signers`
+    : `${s.file} is signed by key ${s.signer?.fingerprint ?? '?'} (the document names "${s.signer?.name ?? '?'}"), which is not pinned in rehearsal.signers`;
+}
+
 /** Why a sign-off does not count, or undefined when it does. */
 function rejection(s: SignOffFact, ev: RehearsalEvidence, p: Policy): Verdict {
-  if (!s.valid) return { why: `${s.file} does not verify (${s.problem ?? 'invalid'})` };
-  if (!s.signerPinned) {
-    return {
-      why:
-        ev.pinnedSigners === 0
-          ? `${s.file} is signed by key ${s.signer?.fingerprint ?? '?'} (the document names "${s.signer?.name ?? '?'}", its own claim), but no signers are pinned: once you have checked that fingerprint with the person who holds it, add {"name": "<who holds ${s.signer?.fingerprint ?? 'it'}>", "publicKey": "${s.signer?.publicKey ?? ''}"} to rehearsal.signers`
-          : `${s.file} is signed by key ${s.signer?.fingerprint ?? '?'} (the document names "${s.signer?.name ?? '?'}"), which is not pinned in rehearsal.signers`,
-    };
-  }
+  const unsigned = signatureRejection(s, ev.pinnedSigners);
+  if (unsigned) return { why: unsigned };
   const live = p.environment === 'live';
   if (live && (s.keyEnvironment !== 'live' || (s.practice && s.apiHostIsLive !== false))) return { why: `${s.file} is a practice run (test keys or sandbox/emulator); the rehearsal must be done with the live pair against the live API` };
   if (live && !s.apiHostIsLive) return { why: `${s.file} was made against ${s.apiBaseUrl ?? 'an unknown API'}, which is not MintCash's live API host (api.mintcash.me): it proves nothing about live` };

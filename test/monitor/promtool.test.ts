@@ -11,10 +11,11 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderOpenMetrics } from '../../src/monitor/render/openmetrics.js';
 import { cleanEnv, golive } from '../e2e/cli.js';
+import { toolAnswers } from '../helpers/chromium.js';
 import { fixtureReport } from './fixtures.js';
 
 const PROMTOOL = process.env.PROMTOOL_BIN ?? 'promtool';
-const available = await execa(PROMTOOL, ['--version'], { reject: false }).then((r) => r.exitCode === 0).catch(() => false);
+const available = await toolAnswers(PROMTOOL);
 const required = process.env.GOLIVE_REQUIRE_PROMTOOL === '1';
 
 let dir: string;

@@ -3,18 +3,16 @@
 // checks are folded away (their grey cards appear only when the <details> is opened). Runs when
 // `chromium` is installed (.ci/run installs it and sets GOLIVE_REQUIRE_CHROMIUM=1, so CI never
 // skips it silently).
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { execa } from 'execa';
-import { PNG } from 'pngjs';
+import type { PNG } from 'pngjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
+import { CHROMIUM, hex, screenshot as shoot, toolAnswers } from '../helpers/chromium.js';
 import { passingReport, sampleReport } from './fixtures/sample.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? 'chromium';
-const available = await execa(CHROMIUM, ['--version'], { reject: false }).then((r) => r.exitCode === 0).catch(() => false);
+const available = await toolAnswers(CHROMIUM);
 const required = process.env.GOLIVE_REQUIRE_CHROMIUM === '1';
 
 let dir: string;
@@ -25,17 +23,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function screenshot(name: string, html: string, height = 2800): Promise<PNG> {
-  const file = path.join(dir, `${name}.html`);
-  const png = path.join(dir, `${name}.png`);
-  await writeFile(file, html);
-  await execa(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--window-size=1280,${height}`, `--screenshot=${png}`, pathToFileURL(file).href], {
-    timeout: 60_000,
-  });
-  return PNG.sync.read(await readFile(png));
-}
-
-const hex = (h: string): [number, number, number] => [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)];
+const screenshot = (name: string, html: string, height = 2800): Promise<PNG> => shoot(dir, name, html, height);
 
 /** Vertical runs (x, top, length) of at least minLen pixels of one colour: borders, not glyphs. */
 function runs(img: PNG, colour: string, minLen: number, maxY = img.height): Array<{ x: number; y: number; len: number }> {
