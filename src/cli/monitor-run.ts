@@ -103,7 +103,7 @@ function planOutputs(flags: MonitorFlags): Output[] {
 /** Reads every input into the monitor; returns the plain files with the bytes read (for --follow). */
 async function readAll(mon: Monitor, plan: Plan, io: MonitorIO, progress: ReturnType<typeof startProgress>): Promise<Map<string, { src: Source; kind: 'access' | 'app'; offset: number; lines: number }>> {
   const tails = new Map<string, { src: Source; kind: 'access' | 'app'; offset: number; lines: number }>();
-  const count = (before: number, after: number) => progress.count('lines', after - before);
+  mon.progress = (n) => progress.count('lines', n);
   for (const [kind, specs, flag] of [['access', plan.accessLog, '--access-log'], ['app', plan.appLog, '--app-log']] as const) {
     if (specs.length === 0) continue;
     progress.started(kind === 'access' ? 'access log' : 'app log');
@@ -113,7 +113,6 @@ async function readAll(mon: Monitor, plan: Plan, io: MonitorIO, progress: Return
       const before = mon.inputs.get(name)?.lines ?? 0;
       const bytes = kind === 'access' ? await mon.readAccess(src, stream, plan.accessLogFormat) : await mon.readApp(src, stream);
       const after = mon.inputs.get(name)?.lines ?? 0;
-      count(before, after);
       if (src.file && !/\.gz$/.test(src.file)) tails.set(src.file, { src, kind, offset: bytes, lines: after - before });
     }
     progress.done(kind === 'access' ? 'access log' : 'app log');
@@ -122,7 +121,7 @@ async function readAll(mon: Monitor, plan: Plan, io: MonitorIO, progress: Return
     if (specs.length === 0) continue;
     progress.started(which);
     for (const src of await expandInputs(specs, flag)) await mon.readExport(which, src, io.stdin);
-    progress.count('lines', mon.inputs.get(which)?.lines ?? 0);
+    mon.flushProgress();
     progress.done(which);
   }
   return tails;

@@ -55,6 +55,9 @@ export class Monitor {
   readonly payments = new Map<string, string | null>();
   readonly subscriptions = new Map<string, string | null>();
   reconcile: ReconcileOutcome | undefined;
+  /** Hears how many lines were read, in batches (progress on a terminal and off it). */
+  progress: ((lines: number) => void) | undefined;
+  private unreported = 0;
 
   constructor(private readonly opts: MonitorOptions) {
     const c = opts.config;
@@ -66,6 +69,16 @@ export class Monitor {
     const fields = { ...DEFAULT_APP_FIELDS } as AppLogFields;
     for (const [k, v] of Object.entries(c.appLogFields ?? {})) if (k in fields) fields[k as keyof AppLogFields] = Array.isArray(v) ? v : [v];
     this.appParse = appLineParser(fields, new RegExp(c.mintcashErrorPattern, 'i'));
+  }
+
+  private counted(s: InputSummary): void {
+    s.lines++;
+    if (++this.unreported >= 50_000) this.flushProgress();
+  }
+
+  flushProgress(): void {
+    if (this.unreported > 0) this.progress?.(this.unreported);
+    this.unreported = 0;
   }
 
   private summary(name: InputName, format: string): InputSummary {
@@ -97,7 +110,7 @@ export class Monitor {
     s.probesExcluded ??= 0;
     const pending: Array<[string, number, boolean]> = [];
     const handle = (line: string, no: number, tooLong: boolean) => {
-      s.lines++;
+      this.counted(s);
       if (tooLong) return this.bad(s, src.label, no, 'line longer than 64 KiB', line);
       const r = this.accessParse!(line);
       if (r === null) return;
@@ -130,6 +143,7 @@ export class Monitor {
       follow,
     );
     if (!this.accessParse && pending.length > 0) decide();
+    this.flushProgress();
     return r.bytes;
   }
 
@@ -151,7 +165,7 @@ export class Monitor {
     const r = await forEachLine(
       stream,
       (line, no, tooLong) => {
-        s.lines++;
+        this.counted(s);
         if (tooLong) return this.bad(s, src.label, no, 'line longer than 64 KiB', line);
         const rec = this.appParse(line);
         if (rec === null) return;
@@ -170,6 +184,7 @@ export class Monitor {
       startLine,
       follow,
     );
+    this.flushProgress();
     return r.bytes;
   }
 
@@ -195,7 +210,7 @@ export class Monitor {
     const stream = head.stream;
     if (looksLikeJson(head.line)) {
       await forEachLine(stream, (line, no, tooLong) => {
-        s.lines++;
+        this.counted(s);
         if (tooLong) return this.bad(s, src.label, no, 'line longer than 64 KiB', line);
         if (line.trim() === '') return;
         let o: unknown;
@@ -210,7 +225,10 @@ export class Monitor {
       s.format = 'CSV';
       const rows = await forEachCsvRow(
         stream,
-        (row, line) => take(row, line, Object.values(row).join(',')),
+        (row, line) => {
+          if (++this.unreported >= 50_000) this.flushProgress();
+          take(row, line, Object.values(row).join(','));
+        },
         (line, reason, excerpt) => this.bad(s, src.label, line, reason, excerpt),
       );
       s.lines = rows + s.malformed + 1;
