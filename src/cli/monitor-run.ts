@@ -153,7 +153,7 @@ export async function runMonitorCommand(dir: string, flags: MonitorFlags, io: Mo
   const inputsGiven = [plan.accessLog, plan.appLog, plan.events, plan.subscriptions].filter((l) => l.length > 0).length;
   if (flags.follow && plan.accessLog.length + plan.appLog.length === 0) throw usage('--follow needs --access-log or --app-log', 'Follow the logs that grow; exports are read once.');
 
-  const mon = new Monitor({ config: plan.monitor, webhookPaths: plan.webhookPaths, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), version: VERSION });
+  const mon = new Monitor({ config: plan.monitor, webhookPaths: plan.webhookPaths, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), version: VERSION, trackObjects: Boolean(flags.reconcile) });
   const progress = startProgress(io.stderr, io.env, inputsGiven, { quiet: Boolean(flags.quiet) || Boolean(flags.follow), unit: 'inputs' });
   let tails;
   try {

@@ -4,6 +4,7 @@
 // MintCash gave up on), persistent failures (no 2xx after 1 h) and losses (none after 24 h), and the
 // p95 answer time against 2 s and 10 s. Streaming: counters, a log-scale histogram, hourly buckets.
 import type { MonitorConfig } from './config.js';
+import { key53 } from './key.js';
 import { DAY, HOUR, dayOf, duration, hourOf, iso, pct, short } from './time.js';
 import type { AccessRecord, Alert, DayPoint, EventRecord, HourPoint, MetricResult, Pending } from './types.js';
 
@@ -19,11 +20,13 @@ interface Run {
   n: number;
 }
 
-interface EventState {
-  first: number;
-  created: number | null;
-  okAt: number | null;
-}
+/**
+ * Per eventId, packed in one number (a million events must fit in the memory budget): an event
+ * acknowledged on time is ON_TIME, one acknowledged late is LATE, one never acknowledged is the
+ * time (ms) it was first due (its createdAt, else when it was first seen).
+ */
+const ON_TIME = -1;
+const LATE = -2;
 
 export class DeliveryMetric {
   attempts = 0;
@@ -34,7 +37,8 @@ export class DeliveryMetric {
   readonly hours = new Map<number, { n: number; ok: number }>();
   private run: Run | null = null;
   readonly runs: Run[] = [];
-  readonly events = new Map<string, EventState>();
+  /** By key53(eventId). */
+  readonly events = new Map<number, number>();
   /** Events --reconcile found that MintCash never delivered (no eventId known). */
   lostByReconcile = 0;
   accessSeen = false;
@@ -72,18 +76,18 @@ export class DeliveryMetric {
   }
 
   addEvent(e: EventRecord): void {
-    let s = this.events.get(e.eventId);
-    const seen = e.t;
-    if (!s) {
-      s = { first: seen, created: null, okAt: null };
-      this.events.set(e.eventId, s);
-    }
+    const id = key53(e.eventId);
+    const prev = this.events.get(id);
+    if (prev === ON_TIME) return;
     // The ledger's createdAt is MintCash's time; an app log line only knows when it was written.
-    if (e.created !== null) s.created = s.created === null ? e.created : Math.min(s.created, e.created);
-    s.first = Math.min(s.first, seen);
+    const due = Math.min(e.created ?? e.t, prev !== undefined && prev >= 0 ? prev : Infinity);
+    if (!e.acknowledged) {
+      if (prev === undefined || prev >= 0) this.events.set(id, due);
+      return;
+    }
     // A ledger row without receivedAt proves the 2xx but not when: count it as on time.
-    const okAt = e.receivedAt === null && e.created !== null ? e.created : seen;
-    if (e.acknowledged && (s.okAt === null || okAt < s.okAt)) s.okAt = okAt;
+    const okAt = e.receivedAt === null && e.created !== null ? e.created : e.t;
+    this.events.set(id, okAt - due > this.cfg.persistentAfterMinutes * 60_000 ? LATE : ON_TIME);
   }
 
   p(q: number): number | null {
@@ -150,12 +154,10 @@ export class DeliveryMetric {
     let lostSeen = 0;
     let unacked = 0;
     for (const s of this.events.values()) {
-      const from = s.created ?? s.first;
-      if (s.okAt !== null) {
-        if (s.okAt - from > c.persistentAfterMinutes * 60_000) late++;
-      } else {
+      if (s === LATE) late++;
+      else if (s >= 0) {
         unacked++;
-        if (until - from > c.lostAfterHours * HOUR) lostSeen++;
+        if (until - s > c.lostAfterHours * HOUR) lostSeen++;
       }
     }
     const seen = this.events.size + this.lostByReconcile;

@@ -3,6 +3,7 @@
 // spikeFactor times the trailing baselineHours' rate, with a minimum count and rate) and codes that
 // signal configuration drift (auth, permission, invalid argument…) flagged on first sight.
 import type { MonitorConfig } from './config.js';
+import { key53 } from './key.js';
 import { HOUR, dayOf, hourOf, iso, pct, short } from './time.js';
 import type { Alert, CodeSeries, EventRecord, MetricResult } from './types.js';
 
@@ -15,8 +16,13 @@ export function cleanCode(code: string): string {
 const MAX_CODES = 50;
 
 export class FailuresMetric {
-  /** Per payment key: the hour of its outcome and its failure code ('' for a success). */
-  private readonly payments = new Map<string, { h: number; code: string }>();
+  /**
+   * Per payment key, packed in one number (a week of a busy shop is millions of payments): the
+   * hour of its outcome times 1024 plus the index of its failure code (0: a success).
+   */
+  private readonly payments = new Map<number, number>();
+  private readonly codeIds = new Map<string, number>();
+  private readonly codeNames: string[] = [''];
   seen = false;
   private readonly drift: RegExp[];
 
@@ -31,10 +37,17 @@ export class FailuresMetric {
   addEvent(e: EventRecord): void {
     const outcome = e.event === 'payment.failed' ? 'failed' : e.event === 'payment.succeeded' ? 'succeeded' : undefined;
     if (!outcome) return;
-    const key = e.externalId ?? e.objectId ?? e.eventId;
+    const key = key53(e.externalId ?? e.objectId ?? e.eventId);
     // Once per payment: payment.failed is terminal, and a redelivery or a second source repeats it.
     if (this.payments.has(key)) return;
-    this.payments.set(key, { h: hourOf(e.created ?? e.t), code: outcome === 'failed' ? cleanCode(e.failureCode ?? 'unknown') : '' });
+    let code = 0;
+    if (outcome === 'failed') {
+      let name = cleanCode(e.failureCode ?? 'unknown');
+      if (!this.codeIds.has(name) && this.codeNames.length > MAX_CODES) name = 'other';
+      code = this.codeIds.get(name) ?? this.codeNames.push(name) - 1;
+      this.codeIds.set(name, code);
+    }
+    this.payments.set(key, (hourOf(e.created ?? e.t) / HOUR) * 1024 + code);
   }
 
   result(hours: readonly number[], days: readonly string[], inputs: { events: boolean }): { metric: MetricResult; codes: CodeSeries[] } {
@@ -44,18 +57,18 @@ export class FailuresMetric {
     const byCode = new Map<string, number[]>();
     let failed = 0;
     const firstSeen = new Map<string, number>();
-    for (const p of this.payments.values()) {
-      const i = index.get(p.h);
+    for (const packed of this.payments.values()) {
+      const h = Math.floor(packed / 1024) * HOUR;
+      const i = index.get(h);
       if (i === undefined) continue;
       attempts[i]!++;
-      if (!p.code) continue;
+      const code = this.codeNames[packed % 1024]!;
+      if (!code) continue;
       failed++;
-      let code = p.code;
-      if (!byCode.has(code) && byCode.size >= MAX_CODES) code = 'other';
       const series = byCode.get(code) ?? new Array<number>(hours.length).fill(0);
       series[i]!++;
       byCode.set(code, series);
-      firstSeen.set(code, Math.min(firstSeen.get(code) ?? Infinity, p.h));
+      firstSeen.set(code, Math.min(firstSeen.get(code) ?? Infinity, h));
     }
     const total = this.payments.size;
     const alerts: Alert[] = [];

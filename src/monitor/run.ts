@@ -22,6 +22,8 @@ export interface MonitorOptions {
   since?: number;
   until?: number;
   version: string;
+  /** Keep every payment and subscription id seen (memory per object): only --reconcile needs them. */
+  trackObjects?: boolean;
 }
 
 /** What --reconcile asks MintCash about: objects the merchant's data still has open. */
@@ -152,6 +154,7 @@ export class Monitor {
     this.delivery.addEvent(e);
     this.failures.addEvent(e);
     this.churn.addEvent(e);
+    if (!this.opts.trackObjects) return;
     if (e.objectId && e.event.startsWith('payment.')) {
       const prev = this.payments.get(e.objectId);
       if (!prev || !TERMINAL_PAYMENT.has(prev)) this.payments.set(e.objectId, e.event);
@@ -176,7 +179,7 @@ export class Monitor {
         } else if (rec.kind === 'mintcash-error') {
           if (this.inWindow(s, rec.error.t)) this.requestIds.add(rec.error);
         } else if (rec.kind === 'object') {
-          if (!this.inWindow(s, rec.object.t)) return;
+          if (!this.inWindow(s, rec.object.t) || !this.opts.trackObjects) return;
           const map = rec.object.kind === 'payment' ? this.payments : this.subscriptions;
           if (!map.has(rec.object.id)) map.set(rec.object.id, null);
         }
