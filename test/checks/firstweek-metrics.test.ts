@@ -38,7 +38,7 @@ describe('the firstweek.* checks', () => {
   it('are pending without a report, with an unpinned signer, a short window or a broken file', async () => {
     expect((await judge(deliverySuccess, ev([]))).summary).toMatch(/golive monitor --sign/);
     expect((await judge(deliverySuccess, ev([report({ signerPinned: false })], 0))).summary).toMatch(/no signers are pinned/);
-    expect((await judge(deliverySuccess, ev([report({ signerPinned: false })], 2))).summary).toMatch(/not in rehearsal.signers/);
+    expect((await judge(deliverySuccess, ev([report({ signerPinned: false })], 2))).summary).toMatch(/not pinned in rehearsal.signers/);
     expect((await judge(deliverySuccess, ev([report({ window: { first: null, last: null, days: 3 } })]))).summary).toMatch(/covers 3 day\(s\); the first week needs 7/);
     expect((await judge(deliverySuccess, ev([report({ valid: false, problem: 'bad signature' })]))).status).toBe('pending');
   });
