@@ -172,7 +172,7 @@ describe('golive monitor over a simulated first week', { timeout: 120_000 }, () 
     const file = path.join(dir, name!);
     const ok = await golive(['report', '--verify', file], { env, cwd: work });
     expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^OK: .* signed by Ada/m);
+    expect(ok.stdout).toMatch(/^OK: .* is intact and signed by key SHA256:\S+ .*the document names "Ada"/m);
     const doc = JSON.parse(await readFile(file, 'utf8'));
     doc.metrics[0].status = 'ok';
     await writeFile(file, JSON.stringify(doc));
