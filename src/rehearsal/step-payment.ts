@@ -66,9 +66,12 @@ export function chargeBody(ctx: StepContext) {
   };
 }
 
+/** MintCash's clock comes from its Date header, whole seconds: a payment made a moment ago can look a second ahead. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
 function age(ms: number): string {
-  if (ms < 0) return 'in the future';
-  const min = Math.round(ms / 60_000);
+  if (ms < -CLOCK_SLACK_MS) return 'in the future';
+  const min = Math.round(Math.max(0, ms) / 60_000);
   if (min < 90) return `${min} minute${min === 1 ? '' : 's'} ago`;
   const h = Math.round(ms / 3_600_000);
   return h < 48 ? `${h} hours ago` : `${Math.round(ms / 86_400_000)} days ago`;
@@ -103,7 +106,7 @@ async function identifyOwnPayment(ctx: StepContext, id: string): Promise<void> {
   if (!Number.isFinite(ageMs) || ageMs > OWN_PAYMENT_MAX_AGE_MS) {
     throw refuse('payment-too-old', `payment ${id} was created ${Number.isFinite(ageMs) ? age(ageMs) : 'at an unknown time'}; a rehearsal charge is made for the rehearsal, within the last 24 hours`, useOwn);
   }
-  if (ageMs < -5 * 60_000 && !ctx.practice) throw refuse('payment-in-future', `payment ${id} is dated ${when(p.createdAt ?? undefined)}, in the future by MintCash's own clock`, useOwn);
+  if (ageMs < -CLOCK_SLACK_MS && !ctx.practice) throw refuse('payment-in-future', `payment ${id} is dated ${when(p.createdAt ?? undefined)}, in the future by MintCash's own clock`, useOwn);
   const mine = await ctx.attest('charge.ownPayment', `Is this YOUR OWN payment, made with your own card for this rehearsal (not a customer's order)? It will be refunded in full.`);
   if (!mine) throw refuse('not-own-payment', `the operator did not confirm payment ${id} as their own`, useOwn);
   ctx.rec.facts.ownCheckout = true;
