@@ -35,7 +35,7 @@ export const idempotencyExternalIdQuality = codeCheck(defineCheck({
   requires: ['code'],
   run({ evidence, options }) {
     const calls = evidence.code.calls.filter((c) => !c.isTest);
-    if (calls.length === 0) return noCreateCallOutcome(options);
+    if (calls.length === 0) return noCreateCallOutcome(options, evidence.code);
     const valued = calls.flatMap((c) => (c.body.resolved && c.body.externalId ? [{ call: c, id: c.body.externalId }] : []));
     if (valued.length === 0) {
       return notYetProven(options, 'No externalId value could be read at any create call', 'send an externalId at each create call (see idempotency.external-id), written where golive can read it');

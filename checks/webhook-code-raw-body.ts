@@ -26,7 +26,7 @@ export const webhookCodeRawBody = codeCheck(defineCheck({
   requires: ['code'],
   run({ evidence, options }) {
     const handlers = productionHandlers(evidence.code);
-    if (handlers.length === 0) return noHandlerOutcome(options);
+    if (handlers.length === 0) return noHandlerOutcome(options, evidence.code);
     const findings: FindingInput[] = [];
     for (const h of handlers) {
       for (const input of h.hmacInputs) {

@@ -2,7 +2,7 @@
 // byte, how much of a forged signature is right. Reads the code index; never parses code itself.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { redactText } from '../src/engine/mask.js';
-import { codeCheck, atCode, noHandlerOutcome, productionHandlers, senderOf, signatureOf, type Language } from './lib/code-index.js';
+import { codeCheck, atCode, noHandlerOutcome, productionHandlers, senderOf, setAsideEvidence, setAsideHolding, signatureOf, theSignatureOf, type Language } from './lib/code-index.js';
 
 /** The constant-time compare in the merchant's own language. */
 export const SAFE_COMPARE: Record<Language, string> = {
@@ -27,10 +27,9 @@ export const webhookTimingSafeCompare = codeCheck(defineCheck({
   requires: ['code'],
   run({ evidence, options }) {
     const handlers = productionHandlers(evidence.code);
-    const { vendored, generated, minified } = evidence.code.skipped ?? { vendored: 0, generated: 0, minified: 0 };
     // What the code checks left out as not the merchant's own code, so a reader can see it.
-    const notOwn = vendored + generated + minified > 0 ? { notOwnCode: { vendored, generated, minified, examples: evidence.code.skipped.examples.slice(0, 5) } } : {};
-    if (handlers.length === 0) return noHandlerOutcome(options, Object.keys(notOwn).length > 0 ? notOwn : undefined);
+    const notOwn = setAsideEvidence(setAsideHolding(evidence.code, 'handler'));
+    if (handlers.length === 0) return noHandlerOutcome(options, evidence.code);
     const findings: FindingInput[] = [];
     let compares = 0;
     for (const h of handlers) {
@@ -41,13 +40,13 @@ export const webhookTimingSafeCompare = codeCheck(defineCheck({
           const message = `\`${c.operator}\` throws when the two values differ in length, so a short ${signatureOf(h)} crashes the handler (a 5xx instead of a 4xx): ${SAFE_COMPARE[h.language]}.`;
           findings.push(atCode('timing-safe-equal-without-length-guard', message, c, text, h.language));
         } else if (c.method !== 'constant-time') {
-          const message = `The ${senderOf(h) === 'the sender' ? 'webhook' : senderOf(h)} signature is compared with \`${c.operator}\`, which leaks timing: ${SAFE_COMPARE[h.language]}.`;
+          const message = `${theSignatureOf(h)} is compared with \`${c.operator}\`, which leaks timing: ${SAFE_COMPARE[h.language]}.`;
           findings.push(atCode('non-constant-time-compare', message, c, text, h.language));
         }
       }
     }
     const where = handlers.map((h) => h.file).join(', ');
-    const seen = { handlers: handlers.map((h) => `${h.file} (${senderOf(h)})`).slice(0, 20), ...notOwn };
+    const seen = { handlers: handlers.map((h) => `${h.file} (${senderOf(h)})`), ...notOwn };
     if (compares === 0) return { summary: `Webhook code in ${where} compares no signature itself (verification may be delegated to a library).`, evidence: seen };
     return { findings, evidence: seen, ...(findings.length === 0 ? { summary: `${compares} signature compare(s) in ${where} are constant-time.` } : {}) };
   },

@@ -10,18 +10,48 @@ export type Language = CodeIndex['files'][number]['language'];
 export type Handler = CodeIndex['handlers'][number];
 type Site = Pick<Handler, 'file' | 'line' | 'column'>;
 
-/** Handlers in test code are fixtures of the merchant's own tests, not what production runs. */
+/**
+ * Handlers that verify what they receive, outside test code: test files are fixtures of the
+ * merchant's own tests, and code that signs what it sends has nothing to verify.
+ */
 export function productionHandlers(code: CodeIndex): Handler[] {
-  return code.handlers.filter((h) => !h.isTest);
+  return code.handlers.filter((h) => !h.isTest && h.direction !== 'signs');
 }
 
-/** No handler to judge: out of scope in a narrowed run; in a full run the item is not proven. */
-export function noHandlerOutcome(options: Pick<RunOptions, 'scoped'>, evidence?: Record<string, unknown>): CheckOutcome {
+/** Files set aside as not the merchant's code that hold a handler or a create call. */
+export function setAsideHolding(code: CodeIndex | undefined, what: 'handler' | 'call'): CodeIndex['setAside']['files'] {
+  return (code?.setAside?.files ?? []).filter((f) => f.holds.includes(what));
+}
+
+/** "…; 2 files that hold one were set aside as not your code: a.js (minified: …), …; if one is yours, …" */
+function setAsideSentence(files: CodeIndex['setAside']['files'], what: string): string {
+  if (files.length === 0) return '';
+  const shown = files.slice(0, 3).map((f) => `${f.file} (${f.rule})`).join(', ');
+  const more = files.length > 3 ? ` and ${files.length - 3} more` : '';
+  return `; ${files.length} file${files.length === 1 ? '' : 's'} that hold${files.length === 1 ? 's' : ''} ${what} ${files.length === 1 ? 'was' : 'were'} set aside as not your code: ${shown}${more}. If one is yours, say so in .gitattributes (\`-linguist-generated\`, \`-linguist-vendored\`) or take it out of config \`generated\`/\`vendored\``;
+}
+
+/** The evidence naming set-aside files (the report lists them in full). */
+export function setAsideEvidence(files: CodeIndex['setAside']['files']): Record<string, unknown> {
+  return files.length > 0 ? { setAside: files.map((f) => ({ file: f.file, why: f.why, rule: f.rule })) } : {};
+}
+
+/**
+ * No handler to judge: out of scope in a narrowed run; in a full run the item is not proven. When
+ * files that hold one were set aside, it says which instead of claiming there is none.
+ */
+export function noHandlerOutcome(options: Pick<RunOptions, 'scoped'>, code?: CodeIndex, evidence?: Record<string, unknown>): CheckOutcome {
+  const aside = setAsideHolding(code, 'handler');
+  const signers = (code?.handlers ?? []).filter((h) => !h.isTest && h.direction === 'signs');
+  const signing = signers.length > 0 ? `; ${signers.length} file(s) sign what they send (not webhook handlers), e.g. ${signers[0]!.file}` : '';
+  const more = { ...evidence, ...setAsideEvidence(aside), ...(signers.length > 0 ? { signers: signers.map((h) => h.file) } : {}) };
   return notYetProven(
     options,
-    'No webhook handler was found in the code (nothing reads x-signature or computes an HMAC)',
+    aside.length > 0
+      ? `No webhook handler of yours was judged${setAsideSentence(aside, 'a signature check or an HMAC')}${signing}`
+      : `No webhook handler was found in the code (nothing reads a signature header and computes an HMAC)${signing}`,
     'run golive in the repository (or service) that holds the webhook handler, or turn this check "off" in config if it lives elsewhere',
-    evidence,
+    Object.keys(more).length > 0 ? more : undefined,
   );
 }
 
@@ -29,28 +59,38 @@ export function noHandlerOutcome(options: Pick<RunOptions, 'scoped'>, evidence?:
 export function noCreateCallOutcome(options: Pick<RunOptions, 'scoped'>, code?: CodeIndex): CheckOutcome {
   // Create-shaped calls to other APIs (another PSP, the platform's own /payments) are named, not judged.
   const others = code?.otherCalls ?? [];
+  const aside = setAsideHolding(code, 'call');
   const elsewhere = others.length > 0 ? `; ${others.length} create-shaped call(s) go to other APIs (not a MintCash host, api.baseUrl or a client built with them), e.g. ${others[0]!.file}:${others[0]!.line}` : '';
+  const evidence = { ...(others.length > 0 ? { otherApis: others.slice(0, 10).map((c) => `${c.file}:${c.line} ${c.url}`) } : {}), ...setAsideEvidence(aside) };
   return notYetProven(
     options,
-    `No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) was found in the code${elsewhere}`,
+    aside.length > 0
+      ? `No MintCash create call of yours was judged${elsewhere}${setAsideSentence(aside, 'a create-shaped call')}`
+      : `No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) was found in the code${elsewhere}`,
     'run golive in the repository (or service) that calls MintCash, or turn this check "off" in config if it lives elsewhere',
-    others.length > 0 ? { otherApis: others.slice(0, 10).map((c) => `${c.file}:${c.line} ${c.url}`) } : undefined,
+    Object.keys(evidence).length > 0 ? evidence : undefined,
   );
+}
+
+/** "The GitHub signature", "The sender's signature": the subject of a message about a handler's signature. */
+export function theSignatureOf(h: Handler): string {
+  const who = senderOf(h);
+  return who === 'the sender' ? "The sender's signature" : `The ${who} signature`;
 }
 
 /** Who signs what a handler verifies: `MintCash`, `GitHub`, ... or `the sender` when unknown. */
 export function senderOf(h: Handler): string {
-  return h.attribution?.label ?? 'MintCash';
+  return h.attribution?.label ?? 'the sender';
 }
 
 /** The signature as the handler's provider calls it: "x-signature", "x-hub-signature-256", "signature". */
 export function signatureOf(h: Handler): string {
-  return h.attribution?.header ?? (h.attribution && h.attribution.provider !== 'mintcash' ? 'signature' : 'x-signature');
+  return h.attribution?.header ?? 'signature';
 }
 
 /** Production handlers that verify MintCash's webhooks (not GitHub's, Shopify's, ...). */
 export function mintcashHandlers(code: CodeIndex): Handler[] {
-  return productionHandlers(code).filter((h) => (h.attribution?.provider ?? 'mintcash') === 'mintcash');
+  return productionHandlers(code).filter((h) => h.attribution?.provider === 'mintcash');
 }
 
 /**
@@ -59,7 +99,7 @@ export function mintcashHandlers(code: CodeIndex): Handler[] {
  */
 export function noMintCashHandlerOutcome(code: CodeIndex, options: Pick<RunOptions, 'scoped'>): CheckOutcome {
   const others = productionHandlers(code);
-  if (others.length === 0) return noHandlerOutcome(options);
+  if (others.length === 0) return noHandlerOutcome(options, code);
   const list = others.slice(0, 5).map((h) => `${h.file} (${senderOf(h)}: ${h.attribution?.reasons[0] ?? 'not MintCash'})`).join(', ');
   return notYetProven(
     options,

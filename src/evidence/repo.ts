@@ -151,6 +151,16 @@ export function trackedFiles(ctx: CollectContext): Promise<TrackedListing | unde
   return p;
 }
 
+/**
+ * Tracked files that git's ignore rules match: committed anyway (a force-added build output, a
+ * generated SDK under an ignored folder), so not the merchant's hand-written source. Only the code
+ * index asks, so the secret scan alone never pays for it; an empty set when git cannot tell.
+ */
+export async function trackedButIgnored(ctx: CollectContext): Promise<Set<string>> {
+  const r = await git(['ls-files', '-z', '-c', '-i', '--exclude-standard'], path.resolve(ctx.root)).catch(() => undefined);
+  return new Set(r?.code === 0 ? zList(r.stdout) : []);
+}
+
 interface IgnoreLayer {
   /** Directory of the .gitignore, relative to root ('' for root), with a trailing slash. */
   base: string;

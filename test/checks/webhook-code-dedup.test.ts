@@ -1,7 +1,7 @@
 // webhook.code-dedup: the handler looks an eventId up or records it; logging it is not dedup.
 import { describe, expect, it } from 'vitest';
 import { webhookCodeDedup } from '../../checks/webhook-code-dedup.js';
-import { indexSources, judgeCode } from '../helpers/code.js';
+import { asMintCash, indexSources, judgeCode } from '../helpers/code.js';
 
 const cases: [string, Record<string, string>, string[]][] = [
   ['js: eventId only logged and echoed', { 'h.js': "export function hook(req, res) {\n  const sig = req.headers['x-signature'];\n  console.log('event', req.body.eventId);\n  res.json({ id: req.body.eventId });\n}\n" }, ['h.js:2 no-event-dedup']],
@@ -18,7 +18,7 @@ const cases: [string, Record<string, string>, string[]][] = [
 
 describe('webhook.code-dedup', () => {
   it.each(cases)('%s', async (_name, files, where) => {
-    const v = await judgeCode(webhookCodeDedup, await indexSources(files));
+    const v = await judgeCode(webhookCodeDedup, await indexSources(asMintCash(files)));
     expect(v.where).toEqual(where);
     expect(v.verdict).toBe(where.length > 0 ? 'warn' : 'pass');
   });

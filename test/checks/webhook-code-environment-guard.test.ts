@@ -1,7 +1,7 @@
 // webhook.code-environment-guard: the handler (or a service it delegates to) compares `environment`.
 import { describe, expect, it } from 'vitest';
 import { webhookCodeEnvironmentGuard } from '../../checks/webhook-code-environment-guard.js';
-import { indexSources, judgeCode } from '../helpers/code.js';
+import { asMintCash, indexSources, judgeCode } from '../helpers/code.js';
 
 const cases: [string, Record<string, string>, string[]][] = [
   ['js without a guard', { 'h.js': "export function hook(req) {\n  const sig = req.headers['x-signature'];\n  return handle(req.body);\n}\n" }, ['h.js:2 no-environment-guard']],
@@ -20,7 +20,7 @@ const cases: [string, Record<string, string>, string[]][] = [
 
 describe('webhook.code-environment-guard', () => {
   it.each(cases)('%s', async (_name, files, where) => {
-    const v = await judgeCode(webhookCodeEnvironmentGuard, await indexSources(files));
+    const v = await judgeCode(webhookCodeEnvironmentGuard, await indexSources(asMintCash(files)));
     expect(v.where).toEqual(where);
     expect(v.verdict).toBe(where.length > 0 ? 'warn' : 'pass');
   });

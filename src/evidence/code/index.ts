@@ -1,20 +1,21 @@
 // The code index collector: reads every source file of the repo inventory once, routes it to the
 // JS/TS parser or a token-level scanner, and gathers MintCash calls and webhook-handler facts that
 // every code check shares. It never judges; unreadable or unparsable files become notes.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { RunNote } from '../../engine/types.js';
 import type { Collector, RepoFile } from '../types.js';
-import { classifier, type Attributes } from './linguist.js';
+import { classifier, type Attributes, type NotOwn } from './linguist.js';
 import { scanJs } from './parser-js.js';
 import { loadOxc } from './oxc.js';
-import { Cue, cueOf, languageOf, MAX_SOURCE_BYTES } from './cues.js';
+import { Cue, cueOf, holdsOf, languageOf, MAX_SOURCE_BYTES } from './cues.js';
 import { scannedCues } from '../secrets.js';
+import { trackedButIgnored } from '../repo.js';
 import { attributeHandler, callReachesMintCash, DEFAULT_HINTS, hintsFrom, mintcashCue, type MintCashHints } from './provider.js';
 import { scanTokens } from './scan-tokens.js';
 import { linkExpressParsers, resolveSpec, stripExt } from './express-mounts.js';
-import type { CodeFile, CodeIndex, CodeLanguage, FileFacts, MintCashCall, ScanContext } from './types.js';
+import type { CodeFile, CodeIndex, CodeLanguage, FileFacts, MintCashCall, ScanContext, WebhookHandler } from './types.js';
 import { compareText } from '../../engine/order.js';
 
 export type { CodeIndex } from './types.js';
@@ -24,8 +25,8 @@ const BATCH = 64;
 
 export { languageOf };
 
-export function scanSource(ctx: ScanContext, source: string): FileFacts {
-  return ctx.language === 'js' || ctx.language === 'ts' ? scanJs(ctx, source) : scanTokens(ctx, source);
+export function scanSource(ctx: ScanContext, source: string, probe = false): FileFacts {
+  return ctx.language === 'js' || ctx.language === 'ts' ? scanJs(ctx, source, probe) : scanTokens(ctx, source, probe);
 }
 
 export interface IndexOptions {
@@ -35,6 +36,8 @@ export interface IndexOptions {
   generated?: readonly string[];
   /** The repo's `.gitattributes` files (linguist-vendored / linguist-generated). */
   attributes?: readonly Attributes[];
+  /** Tracked paths that git's ignore rules match (committed anyway): not the merchant's source. */
+  gitIgnored?: ReadonlySet<string>;
   /**
    * Each source file's cue from the secret scan, which already read it (secrets.ts): a file with
    * nothing to look at is not read again, one with only guard facts is read in phase 2 if at all.
@@ -51,26 +54,40 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   const hints = opts.hints ?? DEFAULT_HINTS;
   const index: CodeIndex = {
     files: [], calls: [], otherCalls: [], handlers: [], environmentChecks: [], dedupChecks: [], filesIndexed: 0, bytesIndexed: 0, notes: [],
-    skipped: { vendored: 0, generated: 0, minified: 0, examples: [] },
+    setAside: { vendored: 0, generated: 0, minified: 0, files: [] },
   };
   const notOwn = classifier(opts);
-  const skip = (file: string, why: 'vendored' | 'generated' | 'minified'): void => {
-    index.skipped[why]++;
-    if (index.skipped.examples.length < 10) index.skipped.examples.push(`${file} (${why})`);
+  /** Counts a file set aside and, when it holds something a code check looks for, lists it with why. */
+  const skip = (file: string, why: NotOwn, text: string | undefined): void => {
+    index.setAside[why.why]++;
+    const holds = text === undefined ? [] : holdsOf(text);
+    if (holds.length > 0) index.setAside.files.push({ file, why: why.why, rule: why.rule, holds });
   };
   const todo = files.filter((f) => {
     if (!languageOf(f.path)) return false;
     const why = notOwn.byPath(f.path);
-    if (why) skip(f.path, why);
-    return !why;
+    if (!why) return true;
+    // Only a file with something to look at is worth naming: read it unless the scan said it has nothing.
+    const cue = opts.cues?.get(f.path);
+    skip(f.path, why, cue === Cue.Nothing || cue === Cue.GuardFacts ? undefined : readQuietly(root, f));
+    return false;
   });
   const note = (message: string, file: string): RunNote => ({ source: 'code', message, file });
   const express: { file: string; facts: NonNullable<FileFacts['express']> }[] = [];
+  /** What the one-hop follow needs from each parsed file: HMAC inputs that are parameters, calls that pass the body. */
+  const hops: { file: string; language: CodeLanguage; facts: FileFacts; handler?: WebhookHandler }[] = [];
   /** Calls through a client imported from another module: MintCash's if that module builds it with MintCash. */
   const viaImport: { call: MintCashCall; target: string }[] = [];
 
   const read = (f: RepoFile, entry: CodeFile): string | undefined => {
     if (f.size > MAX_SOURCE_BYTES) {
+      // A generator's banner sets a large file aside instead of leaving it unread (ent's mutation.go).
+      const why = notOwn.byContent(f.path, headOf(root, f.path));
+      if (why) {
+        skip(f.path, why, readQuietly(root, f, Infinity));
+        index.files.splice(index.files.lastIndexOf(entry), 1);
+        return undefined;
+      }
       entry.parsed = false;
       entry.error = 'too large to index';
       index.notes.push(note(`not indexed: larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB`, f.path));
@@ -110,7 +127,9 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
       else if (target) viaImport.push({ call, target });
       else if (!call.isTest) index.otherCalls.push({ file: call.file, line: call.line, column: call.column, url: call.url });
     }
-    if (facts.handler) index.handlers.push({ ...facts.handler, attribution: attributeHandler(source, hints) });
+    const handler = facts.handler ? { ...facts.handler, attribution: attributeHandler(source, hints) } : undefined;
+    if (handler) index.handlers.push(handler);
+    if (!ctx.isTest && (facts.paramInputs || facts.bodyArgs)) hops.push({ file: f.path, language: ctx.language, facts, ...(handler ? { handler } : {}) });
     if (facts.express && !ctx.isTest) express.push({ file: f.path, facts: facts.express });
     if (!ctx.isTest) {
       index.environmentChecks.push(...facts.environmentChecks);
@@ -132,7 +151,7 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
     if (source === undefined) return undefined;
     const why = notOwn.byContent(f.path, source);
     if (!why) return source;
-    skip(f.path, why);
+    skip(f.path, why, source);
     index.files.splice(index.files.lastIndexOf(entry), 1);
     return undefined;
   };
@@ -168,7 +187,7 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   // non-test code); otherwise skip the second pass.
   const inFile = (facts: { file: string }[], file: string) => facts.some((x) => x.file === file);
   const needGuards = index.handlers.some(
-    (h) => !h.isTest && (h.attribution?.provider ?? 'mintcash') === 'mintcash' && (!inFile(index.environmentChecks, h.file) || !inFile(index.dedupChecks, h.file)),
+    (h) => !h.isTest && h.attribution?.provider === 'mintcash' && (!inFile(index.environmentChecks, h.file) || !inFile(index.dedupChecks, h.file)),
   );
   if (needGuards) {
     for (const [i, d] of deferred.entries()) {
@@ -181,6 +200,7 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   }
 
   linkExpressParsers(index.handlers, express);
+  followParams(root, hops, todo);
   if (viaImport.length > 0) {
     const byModule = new Map(todo.map((f) => [stripExt(f.path), f]));
     const cue = new Map<string, string | undefined>();
@@ -211,7 +231,84 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   index.environmentChecks.sort(byLoc);
   index.dedupChecks.sort(byLoc);
   index.notes.sort((a, b) => compareText(a.file ?? '', b.file ?? ''));
+  index.setAside.files.sort((a, b) => compareText(a.file, b.file));
   return index;
+}
+
+const family = (l: CodeLanguage): string => (l === 'ts' ? 'js' : l);
+const baseName = (file: string): string => path.posix.basename(file).replace(/\.[^.]+$/, '');
+
+/**
+ * The one-hop follow across files: an HMAC over `JSON.stringify(param)` (or `json.dumps(param)`) is
+ * over a re-serialised body when a caller passes the parsed request body as that parameter; an HMAC
+ * over a raw parameter is when a caller passes `JSON.stringify(req.body)`. Callers are looked for in
+ * the files already parsed, then (for the first case, which is rare) in files of the same language
+ * that name the function and import its module.
+ */
+function followParams(root: string, hops: { file: string; language: CodeLanguage; facts: FileFacts; handler?: WebhookHandler }[], todo: readonly RepoFile[]): void {
+  const pending = hops.flatMap((h) => (h.handler && h.handler.direction !== 'signs' ? (h.facts.paramInputs ?? []).map((p) => ({ h, p })) : []));
+  if (pending.length === 0) return;
+  const seen = new Set(hops.map((h) => h.file));
+  /** Does `caller` reach `definedIn` by a local import (or sit in the same package)? */
+  const reaches = (caller: { file: string; facts: FileFacts }, definedIn: string, text?: string): boolean => {
+    if (caller.file === definedIn) return false; // same file: already followed by the scanner
+    if (path.posix.dirname(caller.file) === path.posix.dirname(definedIn)) return true;
+    const target = stripExt(definedIn);
+    if ((caller.facts.imports ?? []).some((spec) => resolveSpec(caller.file, spec) === target)) return true;
+    return text !== undefined && text.includes(baseName(definedIn));
+  };
+  const probed: { file: string; language: CodeLanguage; facts: FileFacts; text: string }[] = [];
+  for (const { h, p } of pending) {
+    const want = p.via === 'serialised' ? 'parsed' : 'serialised';
+    const matches = (facts: FileFacts) => (facts.bodyArgs ?? []).find((a) => a.callee === p.fn && a.arg === p.param && a.kind === want);
+    const hit = hops.find((x) => family(x.language) === family(h.language) && reaches(x, h.file) && matches(x.facts));
+    let found = hit ? matches(hit.facts) : undefined;
+    if (!found && p.via === 'serialised') {
+      // Callers not parsed yet (a route file with nothing else to look at): read those that name the function.
+      for (const f of todo) {
+        if (seen.has(f.path) || f.size > MAX_SOURCE_BYTES) continue;
+        const language = languageOf(f.path);
+        if (!language || family(language) !== family(h.language)) continue;
+        let text: string;
+        try {
+          text = readFileSync(path.join(root, f.path), 'utf8');
+        } catch {
+          continue;
+        }
+        seen.add(f.path);
+        if (!text.includes(`${p.fn}(`)) continue;
+        const facts = scanSource({ file: f.path, language, isTest: false }, text, true);
+        probed.push({ file: f.path, language, facts, text });
+      }
+      const caller = probed.find((x) => family(x.language) === family(h.language) && reaches(x, h.file, x.text) && matches(x.facts));
+      found = caller ? matches(caller.facts) : undefined;
+    }
+    if (found) h.handler!.hmacInputs.push(p.via === 'serialised' ? p.at : { ...found.at, kind: 'reserialized' });
+  }
+}
+
+/** A file's text, or undefined when it cannot be read or is larger than `max` (a best effort, for listing). */
+function readQuietly(root: string, f: RepoFile, max = MAX_SOURCE_BYTES): string | undefined {
+  if (f.size > max) return undefined;
+  try {
+    return readFileSync(path.join(root, f.path), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first KB of a file (where generators put their banner), or '' when it cannot be read. */
+function headOf(root: string, file: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path.join(root, file), 'r');
+    const buf = Buffer.alloc(1024);
+    return buf.subarray(0, readSync(fd, buf, 0, 1024, 0)).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The repo's .gitattributes files; unreadable ones are simply not applied. */
@@ -230,12 +327,13 @@ function readAttributes(root: string, files: readonly RepoFile[]): Attributes[] 
 
 export const collectCode: Collector<'code'> = async (ctx) => {
   const repo = await ctx.get('repo');
-  const cues = await scannedCues(ctx);
+  const [cues, gitIgnored] = await Promise.all([scannedCues(ctx), repo.isGit ? trackedButIgnored(ctx) : undefined]);
   return indexFiles(repo.root, repo.files, ctx.config.testFiles, {
     hints: hintsFrom(ctx.config),
     vendored: ctx.config.vendored,
     generated: ctx.config.generated,
     attributes: readAttributes(repo.root, repo.files),
+    ...(gitIgnored ? { gitIgnored } : {}),
     ...(cues ? { cues } : {}),
     ...(ctx.progress ? { onParsed: () => ctx.progress?.('parsed') } : {}),
   });

@@ -8,6 +8,9 @@ import { LOGGING_CALLEE, SIGNATURE_NAME } from './shared.js';
 export const LENGTH = /(^|\.)(length|byteLength|size)$/;
 const REQUEST_BODY = /^(req|request|ctx\.request|ctx|c\.req|event|context\.request)\.body$|^(req|request)\.(json|body)\(\)$/;
 
+/** Calls whose result is a number or a boolean, never a signature: `sig.lastIndexOf('.')`, `Number(t)`. */
+const NUMERIC_CALL = /(^|\.)(indexOf|lastIndexOf|search|findIndex|findLastIndex|charCodeAt|codePointAt|localeCompare|compare|parseInt|parseFloat|Number|now|getTime|valueOf|startsWith|endsWith|test|has|isBuffer|isArray)$/;
+
 export function isTrivial(n: Node | undefined): boolean {
   const u = unwrap(n);
   if (!u) return true;
@@ -16,6 +19,20 @@ export function isTrivial(n: Node | undefined): boolean {
   if (u.type === 'UnaryExpression') return true;
   if (u.type === 'TemplateLiteral' && u.expressions.length === 0) return true;
   if (u.type === 'MemberExpression' && LENGTH.test(pathOf(u) ?? lastSegment(pathOf(u.property)))) return true;
+  // Arithmetic and numeric results: an index, a count, a timestamp.
+  if (u.type === 'BinaryExpression' && ['-', '*', '/', '%', '**', '<<', '>>', '&', '|'].includes(u.operator as string)) return true;
+  if (u.type === 'CallExpression' && NUMERIC_CALL.test(pathOf(u.callee) ?? lastSegment(pathOf(unwrap(u.callee)?.property)))) return true;
+  return false;
+}
+
+/** `SIGNATURE_VERSION`, `SignatureType.Hmac`, `Algorithms.SHA256`: constants and enum members are no signature. */
+export function isConstant(n: Node | undefined): boolean {
+  const u = unwrap(n);
+  if (u?.type === 'Identifier') return /^[A-Z][A-Z0-9_]*$/.test(u.name as string) && /[A-Z]{2}|_/.test(u.name as string);
+  if (u?.type === 'MemberExpression' && !u.computed) {
+    const obj = unwrap(u.object);
+    return obj?.type === 'Identifier' && /^[A-Z]/.test(obj.name as string) && /^[A-Z]/.test(String(u.property?.name ?? ''));
+  }
   return false;
 }
 
@@ -34,7 +51,7 @@ export interface Scope {
  */
 export function isSignatureish(n: Node | undefined, source: string, scope?: Scope, depth = 0): boolean {
   const u = unwrap(n);
-  if (!u || depth > 3) return false;
+  if (!u || depth > 3 || isConstant(u) || isTrivial(u)) return false;
   const rec = (x: Node | undefined): boolean => isSignatureish(x, source, scope, depth + 1);
   const p = pathOf(u);
   if (p && SIGNATURE_NAME.test(lastSegment(p))) return true;
@@ -60,18 +77,25 @@ export function isSignatureish(n: Node | undefined, source: string, scope?: Scop
   return false;
 }
 
-/** Is this expression (or the variable it names) the parsed request body? */
-export function isRequestBody(n: Node | undefined, b: Bindings, fns: readonly Node[], pos: number, depth = 0): boolean {
+/**
+ * Is this expression (or the variable it names) the parsed request body? `bodyParams` holds the
+ * parameters a framework fills with it (NestJS `@Body() payload`), per function.
+ */
+export function isRequestBody(n: Node | undefined, b: Bindings, fns: readonly Node[], pos: number, depth = 0, bodyParams?: ReadonlyMap<Node, ReadonlySet<string>>): boolean {
   const u = unwrap(n);
   if (!u || depth > 3) return false;
   const p = pathOf(u);
   if (p && REQUEST_BODY.test(p)) return true;
   if (u.type === 'CallExpression') {
     const cp = pathOf(u.callee) ?? '';
-    if (/^(req|request|c\.req)\.json$/.test(cp)) return true;
+    if (/^(req|request|c\.req|ctx\.req|context\.req)\.json$/.test(cp)) return true;
+    // The request's own bytes parsed: `JSON.parse(rawBody)`, `JSON.parse(await req.text())`.
     if (cp === 'JSON.parse') return true;
   }
-  if (u.type === 'Identifier') return isRequestBody(b.lookup(u.name as string, fns, pos), b, fns, pos, depth + 1);
+  if (u.type === 'Identifier') {
+    if (fns.some((f) => bodyParams?.get(f)?.has(u.name as string))) return true;
+    return isRequestBody(b.lookup(u.name as string, fns, pos), b, fns, pos, depth + 1, bodyParams);
+  }
   return false;
 }
 
@@ -93,12 +117,23 @@ export function unwrapBytes(n: Node | undefined, b: Bindings, site: Site, depth 
   return u;
 }
 
-/** A catch that rethrows or hands the error on (`next(err)`, `reject(e)`) still ends in a 5xx. */
+const is5xx = (x: Node | undefined): boolean => {
+  const u = unwrap(x);
+  return u?.type === 'Literal' && typeof u.value === 'number' && u.value >= 500 && u.value < 600;
+};
+
+/**
+ * A catch that rethrows, hands the error on (`next(err)`, `reject(e)`) or answers a 5xx itself
+ * (`res.status(500)`, `{ status: 500 }`) still turns a short signature into a 5xx.
+ */
 export function passesErrorOn(handler: Node | undefined): boolean {
   if (!handler) return true; // try/finally: the error escapes
   const param = handler.param?.type === 'Identifier' ? (handler.param.name as string) : undefined;
   return someNode(handler.body as Node, (x) => {
     if (x.type === 'ThrowStatement') return true;
+    if (x.type === 'CallExpression' && /(^|\.)(status|sendStatus|writeHead|code)$/.test(pathOf(x.callee) ?? lastSegment(pathOf(unwrap(x.callee)?.property))) && is5xx(x.arguments[0])) return true;
+    if (x.type === 'Property' && /^(status|statusCode)$/.test(String(x.key?.name ?? x.key?.value)) && is5xx(x.value)) return true;
+    if (x.type === 'AssignmentExpression' && /(^|\.)statusCode$/.test(pathOf(x.left) ?? '') && is5xx(x.right)) return true;
     if (!param || x.type !== 'CallExpression') return false;
     const cp = pathOf(x.callee) ?? '';
     if (LOGGING_CALLEE.test(cp)) return false;

@@ -6,7 +6,7 @@
 // in JS it is ~1.1 s vs ~0.7 s for ts.createSourceFile, so a cheap text pre-filter decides which
 // files are worth parsing at all.
 import { oxcParser } from './oxc.js';
-import { Bindings, pathOf, unwrap, walk, type Node } from './js-ast.js';
+import { Bindings, isFunction, pathOf, unwrap, walk, type Node } from './js-ast.js';
 import { findJsCalls } from './js-calls.js';
 import { findExpressFacts } from './js-express.js';
 import { findJsWebhook, type JsSites } from './js-webhook.js';
@@ -28,11 +28,12 @@ function langOf(path: string): 'js' | 'jsx' | 'ts' | 'tsx' {
 }
 
 /** Cheap pre-filter: a file that names none of these cannot hold a fact we index. */
-const RELEVANT = /payments|subscriptions|signature|hmac|environment|eventid|refund|subtle|\.json\(|bodyParser/i;
+const RELEVANT = /payments|subscriptions|signature|hmac|environment|eventid|refund|subtle|nacl|verify|\.json\(|bodyParser/i;
 
-export function scanJs(ctx: ScanContext, source: string): FileFacts {
+/** `probe`: read a file only for its calls (the one-hop follow), whatever it names. */
+export function scanJs(ctx: ScanContext, source: string, probe = false): FileFacts {
   const facts: FileFacts = { calls: [], environmentChecks: [], dedupChecks: [] };
-  if (!RELEVANT.test(source)) return facts;
+  if (!probe && !RELEVANT.test(source)) return facts;
   // The native parser crashes the whole process on extreme nesting: refuse such a file up front.
   if (nestingDepth(source) > MAX_NESTING) {
     facts.error = `nesting deeper than ${MAX_NESTING} levels, not parsed (it would crash the parser)`;
@@ -58,13 +59,39 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
 
   const bindings = new Bindings();
   const calls: Site[] = [];
-  const sites: JsSites = { binaries: [], calls, signatureHeaders: [], tries: [], switches: [], imports: new Map(), bodyParserOff: false };
+  const sites: JsSites = {
+    binaries: [], calls, signatureHeaders: [], tries: [], switches: [], imports: new Map(), importNames: new Map(),
+    functions: new Map(), fnNames: new Map(), bodyParams: new Map(), bodyParserOff: false,
+  };
+  const named = (fnNode: Node | undefined, name: string | undefined): void => {
+    if (!fnNode || !name || !isFunction(fnNode)) return;
+    sites.fnNames.set(fnNode, name);
+    if (!sites.functions.has(name)) sites.functions.set(name, fnNode);
+  };
   walk(program, (n, parent, fns) => {
     const fn = fns.at(-1);
+    if (isFunction(n)) {
+      if (n.id?.name) named(n, n.id.name as string);
+      // NestJS `@Body() payload`: that parameter is the parsed request body.
+      for (const p of (n.params ?? []) as Node[]) {
+        if (p.type === 'Identifier' && (p.decorators as Node[] | undefined)?.some((d) => /^Body$/.test(pathOf(unwrap(d.expression)?.callee ?? d.expression) ?? ''))) {
+          const set = sites.bodyParams.get(n) ?? new Set<string>();
+          set.add(p.name as string);
+          sites.bodyParams.set(n, set);
+        }
+      }
+    }
+    switch (n.type) {
+      case 'MethodDefinition':
+      case 'Property':
+        if (!n.computed && isFunction(n.value)) named(n.value as Node, (n.key?.name ?? n.key?.value) as string | undefined);
+        break;
+    }
     switch (n.type) {
       case 'VariableDeclarator':
         if (n.id?.type === 'Identifier' && n.init) {
           bindings.add(fn, n.id.name as string, n.init as Node, n.start);
+          named(unwrap(n.init as Node), n.id.name as string);
           const req = unwrap(n.init as Node);
           if (req?.type === 'CallExpression' && pathOf(req.callee) === 'require' && typeof req.arguments[0]?.value === 'string') sites.imports.set(n.id.name as string, req.arguments[0].value as string);
         } else if (n.id?.type === 'ObjectPattern' && n.init) {
@@ -78,7 +105,12 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
         }
         break;
       case 'ImportDeclaration':
-        for (const sp of n.specifiers as Node[]) if (sp.local?.name) sites.imports.set(sp.local.name as string, String(n.source.value));
+        for (const sp of n.specifiers as Node[]) {
+          if (!sp.local?.name) continue;
+          sites.imports.set(sp.local.name as string, String(n.source.value));
+          const imported = sp.type === 'ImportDefaultSpecifier' ? 'default' : sp.type === 'ImportNamespaceSpecifier' ? '*' : String(sp.imported?.name ?? sp.imported?.value ?? sp.local.name);
+          sites.importNames.set(sp.local.name as string, { from: String(n.source.value), name: imported });
+        }
         break;
       case 'Property':
         if (!n.computed && (n.key?.name ?? n.key?.value) === 'bodyParser' && n.value?.type === 'Literal' && n.value.value === false) sites.bodyParserOff = true;
@@ -89,6 +121,8 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
         else if (left.type === 'MemberExpression' && !left.computed) {
           const obj = pathOf(left.object);
           if (obj) bindings.addMember(obj, left.property.name as string, n.right as Node, n.start);
+          // `exports.verify = function (...) {}`: a named function for the one-hop follow.
+          named(unwrap(n.right as Node), left.property?.name as string | undefined);
         }
         break;
       }
@@ -123,6 +157,9 @@ export function scanJs(ctx: ScanContext, source: string): FileFacts {
   facts.handler = web.handler;
   facts.environmentChecks = web.environmentChecks;
   facts.dedupChecks = web.dedupChecks;
+  if (web.paramInputs.length > 0) facts.paramInputs = web.paramInputs;
+  if (web.bodyArgs.length > 0) facts.bodyArgs = web.bodyArgs;
+  if (sites.imports.size > 0) facts.imports = [...new Set(sites.imports.values())];
   const express = findExpressFacts(ctx, source, lines, sites);
   if (express) facts.express = express;
   return facts;

@@ -83,8 +83,14 @@ const PROVIDERS: Provider[] = [
 
 const MINTCASH_WORD = /mint[-_ ]?cash/i;
 const X_SIGNATURE = /(['"`])(x-signature|HTTP_X_SIGNATURE|X_SIGNATURE)\1/i;
-/** MintCash's event envelope: an eventId read together with environment or apiVersion. */
-const ENVELOPE = /\beventId\b[\s\S]*\b(environment|apiVersion)\b|\b(environment|apiVersion)\b[\s\S]*\beventId\b/;
+/**
+ * MintCash's event envelope, beyond field names every provider uses: an eventId with its
+ * apiVersion, the schema version itself, or an eventId next to one of MintCash's own event names.
+ */
+const ENVELOPE = /\beventId\b[\s\S]*\bapiVersion\b|\bapiVersion\b[\s\S]*\beventId\b|['"`]2026-05-01['"`]/;
+const MINTCASH_EVENTS = /['"`](payment\.(?:partially_refunded|refund_failed|voided)|subscription\.(?:succeeded|failed))['"`]/;
+/** A repository URL in an import (`github.com/acme/billing/...`) names where code lives, not who signs webhooks. */
+const REPO_URL = /\b(?:github|gitlab|bitbucket)\.(?:com|org)\/[\w.-]+(?:\/[\w.-]+)*/gi;
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -98,23 +104,34 @@ export function mintcashCue(source: string, hints: MintCashHints): string | unde
   return word ? `names MintCash (\`${word[0]}\`)` : undefined;
 }
 
-/** Decides whose webhooks the code in `source` verifies (one handler per file). */
+/** MintCash's envelope or event names in a handler that names nothing else of MintCash. */
+function envelopeCue(source: string): string | undefined {
+  if (ENVELOPE.test(source)) return "reads MintCash's event envelope (eventId with apiVersion)";
+  const event = MINTCASH_EVENTS.exec(source);
+  return event && /\beventId\b/.test(source) ? `handles MintCash's event \`${event[1]}\` with its eventId` : undefined;
+}
+
+/**
+ * Decides whose webhooks the code in `source` verifies (one handler per file). MintCash only on
+ * MintCash's own evidence (its host, env names, configured path, name, envelope or event names):
+ * `x-signature` alone is a header many providers use, so by itself it says "the sender".
+ */
 export function attributeHandler(source: string, hints: MintCashHints): { provider: string; label: string; header?: string; reasons: string[] } {
-  const strong = mintcashCue(source, hints);
+  const strong = mintcashCue(source, hints) ?? envelopeCue(source);
   const xsig = X_SIGNATURE.test(source);
-  const mintcash = (reasons: string[]) => ({ provider: 'mintcash', label: 'MintCash', ...(xsig ? { header: 'x-signature' } : {}), reasons });
-  if (strong) return mintcash([strong, ...(xsig ? ['reads the x-signature header'] : [])]);
+  if (strong) return { provider: 'mintcash', label: 'MintCash', ...(xsig ? { header: 'x-signature' } : {}), reasons: [strong, ...(xsig ? ['reads the x-signature header'] : [])] };
+  const named = source.replace(REPO_URL, '');
   // A provider's own header wins when the file also names it; a shared header (Intercom and Meta
   // send X-Hub-Signature like GitHub) yields to the provider the file names.
   const headed = PROVIDERS.map((p) => ({ p, m: p.header?.exec(source) })).find((x) => x.m);
-  const named = PROVIDERS.map((p) => ({ p, m: p.name.exec(source) })).filter((x) => x.m);
+  // With x-signature read and no provider's own header, only a provider that signs with x-signature
+  // takes the handler by name: a handler that notifies Slack is not Slack's.
+  const naming = PROVIDERS.map((p) => ({ p, m: p.name.exec(named) })).filter((x) => x.m && (!xsig || headed || x.p.xSignature));
   // The whole header name, e.g. `X-Hub-Signature-256` from a match of `X-Hub-Signature`.
   const whole = headed ? (/^[\w-]+/.exec(source.slice(headed.m!.index))?.[0] ?? headed.m![0]) : undefined;
-  const headerName = whole ? whole.toLowerCase().replace(/_/g, '-').replace(/^http-/, '') : xsig ? 'x-signature' : undefined;
-  // With x-signature read, only a provider that also uses that header takes it from MintCash: a
-  // MintCash handler that notifies Slack or mentions Stripe is still MintCash's.
-  const candidates = xsig && !headed ? named.filter((x) => x.p.xSignature) : named;
-  const pick = headed && (candidates.length === 0 || candidates.some((x) => x.p === headed.p)) ? headed : candidates[0];
+  const generic = /(['"`])([A-Za-z][\w-]*(?:signature|hmac)[\w-]*)\1/i.exec(source)?.[2];
+  const headerName = whole ? whole.toLowerCase().replace(/_/g, '-').replace(/^http-/, '') : xsig ? 'x-signature' : generic?.toLowerCase();
+  const pick = headed && (naming.length === 0 || naming.some((x) => x.p === headed.p)) ? headed : naming[0];
   if (pick) {
     const reasons = [
       ...(pick === headed ? [`reads ${pick.p.label}'s signature header ${pick.m![0]}`] : [`names ${pick.p.label} (\`${pick.m![0]}\`)`]),
@@ -122,11 +139,13 @@ export function attributeHandler(source: string, hints: MintCashHints): { provid
     ];
     return { provider: pick.p.id, label: pick.p.label, ...(headerName ? { header: headerName } : {}), reasons };
   }
-  if (xsig) return mintcash(['reads the x-signature header', ...named.slice(0, 1).map((x) => `also names ${x.p.label}, which does not sign with x-signature`)]);
-  if (ENVELOPE.test(source)) return mintcash(["reads MintCash's event envelope (eventId with environment or apiVersion)"]);
-  // Unknown sender: still name the header it reads (`Dub-Signature`), so messages can quote it.
-  const generic = /(['"`])([A-Za-z][\w-]*(?:signature|hmac)[\w-]*)\1/i.exec(source)?.[2];
-  return { provider: 'unknown', label: 'the sender', ...(generic ? { header: generic.toLowerCase() } : {}), reasons: ['no provider named: judged only as an HMAC verification'] };
+  // Unknown sender: still name the header it reads (`Dub-Signature`, `x-signature`), so messages can quote it.
+  return {
+    provider: 'unknown',
+    label: 'the sender',
+    ...(headerName ? { header: headerName } : {}),
+    reasons: [xsig ? 'reads x-signature, a header several providers use, and names no provider: judged only as an HMAC verification' : 'no provider named: judged only as an HMAC verification'],
+  };
 }
 
 /**

@@ -8,9 +8,10 @@ import type { FileFacts, ScanContext } from './types.js';
 
 const RELEVANT = /payments|subscriptions|signature|hmac|environment|event_?id|refund/i;
 
-export function scanTokens(ctx: ScanContext, source: string): FileFacts {
+/** `probe`: read a file only for its calls (the one-hop follow), whatever it names. */
+export function scanTokens(ctx: ScanContext, source: string, probe = false): FileFacts {
   const facts: FileFacts = { calls: [], environmentChecks: [], dedupChecks: [] };
-  if (!RELEVANT.test(source)) return facts;
+  if (!probe && !RELEVANT.test(source)) return facts;
   try {
     const tk = new Tokens(tokenize(source, ctx.language));
     facts.calls = findTokenCalls(ctx, tk, source);
@@ -18,6 +19,8 @@ export function scanTokens(ctx: ScanContext, source: string): FileFacts {
     if (web.handler) facts.handler = web.handler;
     facts.environmentChecks = web.environmentChecks;
     facts.dedupChecks = web.dedupChecks;
+    if (web.paramInputs.length > 0) facts.paramInputs = web.paramInputs;
+    if (web.bodyArgs.length > 0) facts.bodyArgs = web.bodyArgs;
   } catch (e) {
     // A scanner bug on one odd file must not sink the run: the file becomes a note.
     facts.error = e instanceof Error ? e.message : String(e);

@@ -82,3 +82,42 @@ export const EVENT_ID_NAME = /^(eventId|event_id|EventID|EventId|eventID)$/;
 
 /** Calls that only print: an eventId passed to one of these is no dedup. */
 export const LOGGING_CALLEE = /(^|\.)(log|info|debug|warn|warning|error|trace|print|println|printf|Printf|Println|puts|p|echo|error_log|fmt\.Sprintf|sprintf|format|console\.\w+|logger\.\w+|Log\w*)$/;
+
+/** UTF-16 string index -> UTF-8 byte offset, for the byte spans `golive fix` edits by. */
+export class ByteOffsets {
+  private readonly ascii: boolean;
+  private prefix: Uint32Array | undefined;
+  constructor(private readonly text: string) {
+    // eslint-disable-next-line no-control-regex
+    this.ascii = !/[^\u0000-\u007f]/.test(text);
+  }
+  at(index: number): number {
+    if (this.ascii) return index;
+    if (!this.prefix) {
+      const p = new Uint32Array(this.text.length + 1);
+      for (let i = 0; i < this.text.length; i++) {
+        const c = this.text.charCodeAt(i);
+        // A surrogate pair is 4 bytes in all: 2 for each half.
+        p[i + 1] = p[i]! + (c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3);
+      }
+      this.prefix = p;
+    }
+    return this.prefix[Math.min(index, this.text.length)]!;
+  }
+  span(start: number, end: number): { start: number; end: number } {
+    return { start: this.at(start), end: this.at(end) };
+  }
+}
+
+// A computed signature put into an outgoing request, and a signature read from an incoming one.
+const WRITES_SIGNATURE = /\[\s*['"`][\w-]*(?:signature|hmac)[\w-]*['"`]\s*\]\s*=(?!=)|\.(?:set|add|Set|Add|setHeader|set_header|append|withHeader|addHeader|putHeader)\(\s*['"`][\w-]*(?:signature|hmac)[\w-]*['"`]\s*,|['"`][\w-]*(?:signature|hmac)[\w-]*['"`]\s*(?::|=>)\s*(?![\s'"`])|['"`]X-[\w-]*(?:signature|hmac)[\w-]*:\s/i;
+const READS_SIGNATURE = /\b(?:get|getHeader|get_header|header|Get|fetch|headers\.get)\(\s*['"`][\w-]*(?:signature|hmac|sig)[\w-]*['"`]\s*\)|\[\s*['"`][\w-]*(?:signature|hmac)[\w-]*['"`]\s*\](?!\s*=[^=])|HTTP_X_[A-Z0-9_]*(?:SIGNATURE|HMAC)|@(?:Request)?Headers?\(\s*['"`][\w-]*(?:signature|hmac)|\w*(?:signature|hmac)\w*\s*:\s*[\w[\]|. ]+=\s*Header\(/i;
+
+/**
+ * Code that computes an HMAC, puts it into what it sends and compares nothing signs outgoing
+ * payloads (its own webhooks, a request to another API): it is no handler, and serialising its own
+ * payload is right. Anything else that computes or checks an HMAC is taken to verify.
+ */
+export function directionOf(source: string, compares: number): 'verifies' | 'signs' {
+  return compares === 0 && WRITES_SIGNATURE.test(source) && !READS_SIGNATURE.test(source) ? 'signs' : 'verifies';
+}

@@ -1,22 +1,30 @@
 // Token-level webhook facts for Python, Go, Ruby, PHP and Java: signature compares and whether they
-// are constant-time, what the HMAC is computed over, environment comparisons and eventId lookups.
-import { CONSTANT_TIME, EVENT_ID_NAME, LOGGING_CALLEE, SIGNATURE_NAME } from './shared.js';
+// are constant-time (membership tests included), what the HMAC is computed over (library functions
+// under any import name), environment comparisons and eventId lookups.
+import { ByteOffsets, CONSTANT_TIME, directionOf, EVENT_ID_NAME, LOGGING_CALLEE, SIGNATURE_NAME } from './shared.js';
 import { tokenize } from './tokenize.js';
 import { findAssignment, Tokens } from './tokens.js';
-import type { CodeLocation, HmacInput, ScanContext, SignatureCompare, WebhookHandler } from './types.js';
+import { enclosingFunction, importAliases, isParsedRequest, resolveAlias, type Aliases } from './token-scope.js';
+import type { BodyArg, CodeLocation, HmacInput, ParamInput, ScanContext, SignatureCompare, WebhookHandler } from './types.js';
 
 const HEADER = /^(x-signature|HTTP_X_SIGNATURE|X_SIGNATURE)$/i;
-const HMAC = /^(hmac\.new|hmac\.digest|hmac\.New|OpenSSL::HMAC\.(hexdigest|digest|new|base64digest)|OpenSSL::HMAC|hash_hmac|Mac\.getInstance|HmacUtils.*|new HmacUtils)$/;
+/** HMAC constructors and one-shot functions, once import aliases are resolved. */
+const HMAC = /^(hmac\.new|hmac\.digest|hmac\.HMAC|hmac\.New|OpenSSL::HMAC\.(hexdigest|digest|new|base64digest)|OpenSSL::HMAC|hash_hmac|Mac\.getInstance|HmacUtils.*|new HmacUtils|Hashing\.hmacSha(1|256|512))$/;
 const UNSAFE_CALL = /(^|\.|::)(equals|eql\?|equal\?|strcmp|strcasecmp|Equal|DeepEqual|equalsIgnoreCase|contentEquals)$/;
-const SERIALIZER = /(json\.dumps|json\.Marshal|JSON\.generate|to_json|json_encode|JSON\.stringify|writeValueAsString|toJson|JSON\.dump|json\.dump)\b/;
+/** Membership tests: a signature looked up in a list compares like `==`. */
+const MEMBERSHIP_CALL = /(^|\.|::)(include\?|contains|in_array|array_search|Contains|member\?)$/;
+const SERIALIZER = /^(json\.dumps|json\.dump|json\.Marshal|JSON\.generate|JSON\.dump|json_encode|JSON\.stringify|writeValueAsString|toJson|simplejson\.dumps|ujson\.dumps|orjson\.dumps)$/;
 const RAWISH = /raw|body|payload|bytes|buf|get_data|\.data\b|read|php:\/\/input|getContent|ReadAll|input|getInputStream/i;
 const RESPONSE = /(^|\.|::)(jsonify|json|JSON|render|write|Write|send|echo|print|Fprintf|response|status|abort|HTTPException|make_response|halt|String|get|fetch|dig|getString|optString|Get|Header|header)$/;
 const TRIVIAL = /^(None|nil|null|NULL|true|false|True|False|undefined|nullptr)$/;
-const LENGTHISH = /\blen\(|\.length|\.size|bytesize|strlen\(|\bcount\(|\.Len\(|\btype\(|typeof|mb_strlen/;
+/** Lengths, counts, positions and types: numbers and names, never a signature. */
+const LENGTHISH = /\blen\(|\.length|\.size|bytesize|strlen\(|\bcount\(|\.Len\(|\btype\(|typeof|mb_strlen|\b(?:index|rindex|find|rfind|strpos|strrpos|indexOf|lastIndexOf|IndexOf|LastIndex|Index)\(/;
 /** Text that holds a signature or a digest: a digest call, an HMAC, a signature header. */
 const SIG_TEXT = /hexdigest|digest|HMAC|hash_hmac|signature|doFinal|verif-hash/i;
 const HMAC_TEXT = /hmac\.new|hmac\.digest|OpenSSL::HMAC|hash_hmac|hmac\.New/;
 const ENV_OUTSIDE = /getenv|environ\b|ENV\[|os\.Getenv|System\.getenv|process\.env|Rails\.env|app\(\)->environment|APP_ENV/i;
+/** `SIGNATURE_HEADER`, `self::SIG_PREFIX`, `Algorithm.HMAC`: a constant names a setting, not a signature. */
+const CONSTANT = /^(?:[\w$]+(?:\.|::|->))*[A-Z][A-Z0-9_]*[A-Z0-9]$/;
 
 function loc(ctx: ScanContext, tk: Tokens, i: number): CodeLocation {
   const t = tk.t[i]!;
@@ -38,24 +46,41 @@ export function enclosingCall(tk: Tokens, i: number): { open: number; callee: st
   return undefined;
 }
 
-export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { handler?: WebhookHandler; environmentChecks: CodeLocation[]; dedupChecks: CodeLocation[] } {
+export interface TokenWebhookFacts {
+  handler?: WebhookHandler;
+  environmentChecks: CodeLocation[];
+  dedupChecks: CodeLocation[];
+  paramInputs: ParamInput[];
+  bodyArgs: BodyArg[];
+}
+
+export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens, aliases: Aliases = importAliases(tk, ctx.language)): TokenWebhookFacts {
   const t = tk.t;
   const environmentChecks: CodeLocation[] = [];
   const dedupChecks: CodeLocation[] = [];
   const compareOps: number[] = [];
   const sigSites: number[] = [];
   const hmacSites: number[] = [];
-  const text = (a: number, b: number): string => (t[a] && t[b] ? src.slice(t[a]!.start, t[b]!.start + Math.max(1, t[b]!.kind === 'str' ? 2 + t[b]!.text.length : t[b]!.text.length)) : '');
+  const bytes = new ByteOffsets(src);
+  const endOf = (b: number): number => t[b]!.start + Math.max(1, t[b]!.kind === 'str' ? 2 + t[b]!.text.length : t[b]!.text.length);
+  const text = (a: number, b: number): string => (t[a] && t[b] ? src.slice(t[a]!.start, endOf(b)) : '');
+  const span = (a: number, b: number) => bytes.span(t[a]!.start, Math.min(endOf(b), src.length));
+  const pathAt = (i: number): { path: string; end: number } => {
+    const p = tk.path(i);
+    return { path: resolveAlias(aliases, p.path), end: p.end };
+  };
 
   for (let i = 0; i < t.length; i++) {
     const x = t[i]!;
     if (x.kind === 'op' && (x.text === '==' || x.text === '!=' || x.text === '===' || x.text === '!==')) compareOps.push(i);
+    // Python's `in` / `not in`, outside `for x in xs` and comprehensions.
+    else if (ctx.language === 'python' && x.kind === 'id' && x.text === 'in' && !isLoopIn(tk, i)) compareOps.push(i);
     else if (x.kind === 'str' && HEADER.test(x.text)) sigSites.push(i);
     else if (x.kind === 'str' && x.interp?.some((e) => HMAC_TEXT.test(e))) hmacSites.push(i); // "sha256=#{OpenSSL::HMAC...}"
     // In PHP `.` concatenates, so `'sha256=' . hash_hmac(...)` is a call, not a member access.
     else if (x.kind === 'id' && !(tk.is(i - 1, '.') && ctx.language !== 'php') && !tk.is(i - 1, '::') && !tk.is(i - 1, '->')) {
-      const { path } = tk.path(i);
-      if (HMAC.test(path) || (path === 'Mac.getInstance' && /Hmac/i.test(t[i + 4]?.text ?? ''))) hmacSites.push(i);
+      const { path } = pathAt(i);
+      if ((HMAC.test(path) && (tk.is(tk.path(i).end + 1, '(') || path.startsWith('OpenSSL::HMAC'))) || (path === 'Mac.getInstance' && /Hmac/i.test(t[i + 4]?.text ?? ''))) hmacSites.push(i);
     }
     // eventId reads that feed a lookup or a record (not a log line, not a response, not a plain read).
     const isEventId = (x.kind === 'id' && EVENT_ID_NAME.test(x.text.replace(/^\$/, ''))) || (x.kind === 'str' && /^(eventId|event_id)$/.test(x.text) && (tk.is(i - 1, '[') || tk.is(i - 1, '(')));
@@ -73,11 +98,14 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
   const operands = (i: number): [[number, number], [number, number]] => {
     let a = tk.chainStart(i - 1);
     while (tk.is(a - 1, '+') && a - 2 >= 0) a = tk.chainStart(a - 2);
+    const from = t[i]!.text === 'in' && t[i - 1]?.text === 'not' ? i - 1 : i;
+    if (from !== i) a = tk.chainStart(i - 2);
     let b = tk.chainEnd(i + 1);
     while (tk.is(b + 1, '+') && t[b + 2]) b = tk.chainEnd(b + 2);
-    return [[a, i - 1], [i + 1, b]];
+    return [[a, from - 1], [i + 1, b]];
   };
   for (const i of compareOps) {
+    if (t[i]!.text === 'in') continue;
     const [l, r] = operands(i);
     const lt = text(l[0], l[1]);
     const rt = text(r[0], r[1]);
@@ -85,13 +113,16 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
     if (EVENT_ID_NAME.test(lt) || EVENT_ID_NAME.test(rt)) dedupChecks.push(loc(ctx, tk, i));
   }
 
-  if (sigSites.length === 0 && hmacSites.length === 0) return { environmentChecks, dedupChecks };
+  const bodyArgs = findBodyArgs(tk, src, aliases, text, span, ctx);
+  const nothing = { environmentChecks, dedupChecks, paramInputs: [], bodyArgs };
+  if (sigSites.length === 0 && hmacSites.length === 0) return nothing;
 
   // An interpolated string (f"sha256={digest}", "#{...}", "...$x") is not a trivial literal.
   const isTrivial = (a: number, b: number, s: string): boolean =>
     b < a || (a === b && ((t[a]!.kind === 'str' && !t[a]!.interp) || t[a]!.kind === 'num' || TRIVIAL.test(t[a]!.text))) || LENGTHISH.test(s) || (t[a]!.kind === 'str' && t[a]!.text === '');
   /** By text, by the interpolations inside strings, by name, or by what a variable was assigned. */
   const sigish = (a: number, b: number, s: string, depth = 0): boolean => {
+    if (CONSTANT.test(s.replace(/^[$@]+/, ''))) return false;
     if (SIG_TEXT.test(s)) return true;
     for (let k = a; k <= b; k++) {
       const interp = t[k]!.interp;
@@ -109,73 +140,129 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
     }
     return false;
   };
+  /** A compare written inside a log or print call decides nothing. */
+  const logged = (i: number): boolean => {
+    const call = enclosingCall(tk, i);
+    return !!call && LOGGING_CALLEE.test(call.callee);
+  };
 
   const compares: SignatureCompare[] = [];
+  const push = (at: number, endAt: number, operator: string, method: SignatureCompare['method'], parts: [number, number][], extra: Partial<SignatureCompare> = {}): void => {
+    compares.push({
+      ...loc(ctx, tk, at), ...span(at, endAt), operator, method,
+      operands: parts.map(([a, b]) => text(a, b)), operandSpans: parts.map(([a, b]) => span(a, b)),
+      text: text(at, endAt).slice(0, 160), ...extra,
+    });
+  };
   for (const i of compareOps) {
     const [l, r] = operands(i);
     const lt = text(l[0], l[1]);
     const rt = text(r[0], r[1]);
-    if (isTrivial(l[0], l[1], lt) || isTrivial(r[0], r[1], rt)) continue;
-    if (!sigish(l[0], l[1], lt) && !sigish(r[0], r[1], rt)) continue;
-    compares.push({ ...loc(ctx, tk, l[0]), operator: t[i]!.text, method: 'operator', operands: [lt, rt], text: `${lt} ${t[i]!.text} ${rt}`.slice(0, 160) });
+    if (isTrivial(l[0], l[1], lt) || isTrivial(r[0], r[1], rt) || logged(i)) continue;
+    const membership = t[i]!.text === 'in';
+    // `sig in valid_signatures`: the looked-up value must be the signature; `"v1" in header` is a parse.
+    if (membership ? !sigish(l[0], l[1], lt) : !sigish(l[0], l[1], lt) && !sigish(r[0], r[1], rt)) continue;
+    const op = membership && t[i - 1]?.text === 'not' ? 'not in' : t[i]!.text;
+    compares.push({
+      ...loc(ctx, tk, l[0]), ...span(l[0], r[1]), operator: op, method: 'operator',
+      operands: [lt, rt], operandSpans: [span(l[0], l[1]), span(r[0], r[1])], text: `${lt} ${op} ${rt}`.slice(0, 160),
+    });
   }
   for (let i = 0; i < t.length; i++) {
-    if (t[i]!.kind !== 'id' || tk.is(i - 1, '.') || tk.is(i - 1, '->') || tk.is(i - 1, '::')) continue;
-    const { path, end } = tk.path(i);
-    if (!tk.is(end + 1, '(')) continue;
+    if (t[i]!.kind !== 'id') continue;
+    const linked = tk.is(i - 1, '.') || tk.is(i - 1, '->') || tk.is(i - 1, '::');
+    const { path: own, end } = tk.path(i);
+    const path = resolveAlias(aliases, own);
+    if (!tk.is(end + 1, '(') || logged(i)) continue;
     const args = tk.args(end + 1);
     const argText = args.map(([a, b]) => text(a, b));
     const seg = path.split(/\.|::/).pop() ?? '';
+    const close = tk.match[end + 1]!;
+    if (linked) {
+      // A method on the value of an expression: `hex.toString().equals(signature)`, `sigs.include?(mac)`.
+      if (!UNSAFE_CALL.test(`.${t[i]!.text}`) && !MEMBERSHIP_CALL.test(`.${t[i]!.text}`)) continue;
+      if (end !== i) continue;
+      const start = tk.chainStart(i - 2);
+      if (start >= i - 1 || tk.path(start).end >= i) continue; // a plain dotted path: handled below
+      const receiver: [number, number] = [start, i - 2];
+      const parts = [receiver, ...args];
+      const rt = text(start, i - 2);
+      if (args.length >= 1 && !isTrivial(args[0]![0], args[0]![1], argText[0]!) && (sigish(start, i - 2, rt) || args.some(([a, b], k) => sigish(a, b, argText[k]!)))) {
+        push(start, close, `.${t[i]!.text}`, MEMBERSHIP_CALL.test(`.${t[i]!.text}`) ? 'operator' : 'equals-call', parts);
+      }
+      continue;
+    }
     if (CONSTANT_TIME.test(path) || /^(compare_digest|secure_compare|fixed_length_secure_compare|hash_equals|ConstantTimeCompare)$/.test(seg)) {
       // Ruby's fixed_length_secure_compare raises on unequal lengths, like Node's timingSafeEqual.
       const needsGuard = seg === 'fixed_length_secure_compare';
       const guarded = !needsGuard || compareOps.some((c) => c < i && /bytesize|length|size/.test(text(tk.chainStart(c - 1), tk.chainEnd(c + 1))));
-      compares.push({ ...loc(ctx, tk, i), operator: seg, method: 'constant-time', lengthGuarded: guarded, operands: argText, text: text(i, tk.match[end + 1]!).slice(0, 160) });
-    } else if (UNSAFE_CALL.test(path) && !/^hmac\.Equal$|MessageDigest\.isEqual/.test(path)) {
-      const receiver = path.includes('.') && !/^(bytes|Arrays|reflect|Objects|StringUtils|strings)\./.test(path) ? text(i, end - 2) : undefined;
-      const parts = receiver ? [receiver, ...argText] : argText;
-      const resolves = (p: string): boolean => {
+      push(i, close, seg, 'constant-time', args, { lengthGuarded: guarded });
+    } else if ((UNSAFE_CALL.test(path) || MEMBERSHIP_CALL.test(path)) && !/^hmac\.Equal$|MessageDigest\.isEqual/.test(path)) {
+      const receiver = path.includes('.') && !/^(bytes|Arrays|reflect|Objects|StringUtils|strings|slices)\./.test(path) ? [i, end - 2] as [number, number] : undefined;
+      const parts: [number, number][] = receiver ? [receiver, ...args] : args;
+      const partText = parts.map(([a, b]) => text(a, b));
+      const resolves = (p: string, at: number): boolean => {
         const name = /^[$@]?\w+$/.test(p) ? p : undefined;
-        const rhs = name ? findAssignment(tk, name, i) : undefined;
+        const rhs = name ? findAssignment(tk, name, at) : undefined;
         return !!rhs && SIG_TEXT.test(text(rhs[0], rhs[1]));
       };
-      if (parts.length >= 2 && parts.some((p) => SIGNATURE_NAME.test(p.split(/\.|->/).pop() ?? '') || /digest|HMAC|signature/i.test(p) || resolves(p))) {
-        compares.push({ ...loc(ctx, tk, i), operator: seg, method: 'equals-call', operands: parts, text: text(i, tk.match[end + 1]!).slice(0, 160) });
+      const membership = MEMBERSHIP_CALL.test(path);
+      const looked = membership ? (seg === 'include?' || seg === 'contains' || seg === 'member?' ? (receiver ? args : args.slice(1)) : args.slice(0, 1)) : parts;
+      const lookedText = looked.map(([a, b]) => text(a, b));
+      if (parts.length >= 2 && !looked.some(([a, b], k) => isTrivial(a, b, lookedText[k]!)) && partText.some((p, k) => !CONSTANT.test(p) && (SIGNATURE_NAME.test(p.split(/\.|->/).pop() ?? '') || /digest|HMAC|signature/i.test(p) || resolves(p, parts[k]![0])))) {
+        push(i, close, seg, membership ? 'operator' : 'equals-call', parts);
       }
     }
   }
 
+  const paramInputs: ParamInput[] = [];
   const hmacInputs: HmacInput[] = [];
-  const inputAt = (a: number, b: number): void => void hmacInputs.push({ ...loc(ctx, tk, a), kind: classifyInput(tk, src, a, b, text), text: text(a, b).slice(0, 160) });
+  const inputAt = (a: number, b: number): void => {
+    const c = classifyInput(tk, src, a, b, text, aliases, ctx);
+    if (c.param) paramInputs.push({ ...c.param, at: { ...loc(ctx, tk, c.at[0]), ...span(c.at[0], c.at[1]), kind: 'reserialized', text: text(c.at[0], c.at[1]).slice(0, 160) } });
+    hmacInputs.push({ ...loc(ctx, tk, c.at[0]), ...span(c.at[0], c.at[1]), kind: c.kind, text: text(c.at[0], c.at[1]).slice(0, 160) });
+  };
   for (const i of hmacSites) {
     if (t[i]!.kind === 'str') {
       // An HMAC computed inside an interpolation: scan the interpolated code on its own.
       for (const e of t[i]!.interp ?? []) {
         if (!HMAC_TEXT.test(e)) continue;
-        const sub = findTokenWebhook({ ...ctx }, e, new Tokens(tokenize(e, ctx.language)));
-        for (const input of sub.handler?.hmacInputs ?? []) hmacInputs.push({ ...input, ...loc(ctx, tk, i) });
+        const sub = findTokenWebhook({ ...ctx }, e, new Tokens(tokenize(e, ctx.language)), aliases);
+        for (const inp of sub.handler?.hmacInputs ?? []) {
+          // `data.to_json` in "#{...}": what `data` is, the code around the string says.
+          const name = /^([$@]?\w+)\.to_json\b|^(?:json\.dumps|JSON\.generate|json_encode)\(\s*([$@]?\w+)\s*[,)]/.exec(inp.text);
+          const outer = name ? findAssignment(tk, name[1] ?? name[2]!, i) : undefined;
+          const kind = inp.kind === 'unknown' && outer && isParsedRequest(tk, src, outer[0], outer[1], aliases) ? 'reserialized' : inp.kind;
+          hmacInputs.push({ ...inp, kind, ...loc(ctx, tk, i), ...span(i, i) });
+        }
       }
       continue;
     }
-    const { path, end } = tk.path(i);
+    const { path, end } = pathAt(i);
     if (!tk.is(end + 1, '(')) continue;
     const args = tk.args(end + 1);
-    const idx = /^(hmac\.new|hmac\.digest)$/.test(path) ? 1 : /OpenSSL::HMAC\.(hexdigest|digest|base64digest)/.test(path) ? 2 : path === 'hash_hmac' ? 1 : -1;
-    const arg = idx >= 0 ? args[idx] : undefined;
-    if (arg) inputAt(arg[0], arg[1]);
+    // Python's keyword form `hmac.new(key, msg=body, digestmod=...)`.
+    const kw = args.find(([a]) => t[a]?.text === 'msg' && tk.is(a + 1, '='));
+    const idx = /^(hmac\.new|hmac\.digest|hmac\.HMAC)$/.test(path) ? 1 : /OpenSSL::HMAC\.(hexdigest|digest|base64digest)/.test(path) ? 2 : path === 'hash_hmac' ? 1 : -1;
+    const arg = kw ? ([kw[0] + 2, kw[1]] as [number, number]) : idx >= 0 ? args[idx] : undefined;
+    if (arg && !(t[arg[0]]?.kind === 'id' && tk.is(arg[0] + 1, '=') && arg !== kw)) inputAt(arg[0], arg[1]);
   }
   for (let i = 0; i < t.length; i++) {
     if (t[i]!.kind === 'id' && /^(update|Write|doFinal)$/.test(t[i]!.text) && (tk.is(i - 1, '.') || tk.is(i - 1, '<<')) && tk.is(i + 1, '(') && !tk.is(i + 2, ')')) {
       const recv = t[i - 2];
       const rhs = recv?.kind === 'id' ? findAssignment(tk, recv.text, i) : undefined;
-      if (rhs && HMAC.test(tk.path(rhs[0]).path.replace(/^new /, ''))) {
-        const [a, b] = tk.args(i + 1)[0]!;
-        inputAt(a, b);
-      } else if (rhs && /Mac\.getInstance|hmac\.New|hmac\.new|OpenSSL::HMAC\.new/.test(text(rhs[0], rhs[1]))) {
+      if (rhs && (HMAC.test(resolveAlias(aliases, tk.path(rhs[0]).path.replace(/^new /, ''))) || /Mac\.getInstance|hmac\.New|hmac\.new|OpenSSL::HMAC\.new/.test(resolveAlias(aliases, text(rhs[0], rhs[1]))))) {
         const [a, b] = tk.args(i + 1)[0]!;
         inputAt(a, b);
       }
     }
+  }
+
+  // The one-hop follow inside this file: a caller here passes the parsed body.
+  const unresolved: ParamInput[] = [];
+  for (const p of paramInputs) {
+    if (bodyArgs.some((a) => a.callee === p.fn && a.arg === p.param && a.kind === 'parsed')) hmacInputs.push(p.at);
+    else unresolved.push(p);
   }
 
   const first = Math.min(...sigSites, ...hmacSites);
@@ -183,6 +270,7 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
     ...loc(ctx, tk, first),
     language: ctx.language,
     isTest: ctx.isTest,
+    direction: directionOf(src, compares.length),
     readsSignatureHeader: sigSites.length > 0,
     computesHmac: hmacSites.length > 0,
     compares,
@@ -191,31 +279,84 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens): { h
     environmentChecks,
     dedupChecks,
   };
-  return { handler, environmentChecks, dedupChecks };
+  return { handler, environmentChecks, dedupChecks, paramInputs: unresolved, bodyArgs };
 }
 
-/** Raw bytes, or JSON re-serialised from the parsed request (which no longer matches the signature). */
-function classifyInput(tk: Tokens, src: string, a: number, b: number, text: (a: number, b: number) => string, depth = 0): HmacInput['kind'] {
-  const s = text(a, b);
-  const ser = SERIALIZER.exec(s);
+/** `for x in xs:` and `[x for x in xs]` iterate; only a condition's `in` tests membership. */
+function isLoopIn(tk: Tokens, i: number): boolean {
+  const t = tk.t;
+  const open = Math.max(tk.enclosing(i, '['), tk.enclosing(i, '('), tk.enclosing(i, '{'));
+  for (let k = i - 1; k >= 0 && k > open; k--) {
+    if (t[k]!.line !== t[i]!.line && open < 0) break;
+    if (t[k]!.kind === 'id' && t[k]!.text === 'for') return true;
+    if (t[k]!.kind === 'id' && /^(if|elif|while|return|and|or|not|assert)$/.test(t[k]!.text) && k < i - 1) return false;
+  }
+  return false;
+}
+
+/** The serialised value of a serialiser call at [a, b]: `json.dumps(x)` -> x, `x.to_json` -> x. */
+function serialised(tk: Tokens, a: number, b: number, aliases: Aliases): { value: [number, number]; at: [number, number] } | undefined {
+  const t = tk.t;
+  for (let k = a; k <= b; k++) {
+    if (t[k]!.kind !== 'id' || tk.is(k - 1, '.') || tk.is(k - 1, '->')) continue;
+    const { path, end } = tk.path(k);
+    const canon = resolveAlias(aliases, path);
+    if (tk.is(end + 1, '(') && SERIALIZER.test(canon)) {
+      const [arg] = tk.args(end + 1);
+      if (arg) return { value: arg, at: [k, tk.match[end + 1]!] };
+    }
+    // Ruby `payload.to_json`, `params.to_json()`.
+    if (/\.to_json$/.test(path)) {
+      const last = tk.is(end + 1, '(') ? tk.match[end + 1]! : end;
+      return { value: [k, end - 2], at: [k, last] };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Raw bytes, JSON re-serialised from the parsed request (placed on the serialisation), or a
+ * parameter of the function, left for the collector to follow one call away.
+ */
+function classifyInput(
+  tk: Tokens, src: string, a: number, b: number, text: (a: number, b: number) => string, aliases: Aliases, ctx: ScanContext, depth = 0,
+): { kind: HmacInput['kind']; at: [number, number]; param?: { fn: string; param: number; via: 'serialised' } } {
+  const t = tk.t;
+  const ser = serialised(tk, a, b, aliases);
   if (ser) {
-    // Serialising a literal built right here is signing something outgoing, not verifying.
-    const after = s.slice(ser.index + ser[0].length).replace(/^\s*\(\s*/, '');
-    const name = /^[$@]?\w+/.exec(after)?.[0] ?? /([$@]?\w+)\.to_json/.exec(s)?.[1];
-    if (/^\s*[{[]/.test(after)) return 'unknown';
-    if (name && !/request|req|params|input/i.test(name)) {
-      const idx = tk.t.findIndex((x, k) => k < a && x.text === name);
-      const rhs = idx >= 0 ? findAssignment(tk, name, a) : undefined;
-      if (rhs && /^\s*[{[]|^\s*(dict|array|map\[|new HashMap|Map\.of)/.test(text(rhs[0], rhs[1]))) return 'unknown';
+    const [va, vb] = ser.value;
+    // Serialising an outgoing object (built here, or anything not read from the request) is signing, not verifying.
+    if (isParsedRequest(tk, src, va, vb, aliases)) return { kind: 'reserialized', at: ser.at };
+    if (va === vb && t[va]!.kind === 'id' && !findAssignment(tk, t[va]!.text, va)) {
+      const fn = enclosingFunction(tk, src, va, ctx.language);
+      const param = fn?.params.indexOf(t[va]!.text) ?? -1;
+      if (fn && param >= 0) return { kind: 'unknown', at: ser.at, param: { fn: fn.name, param, via: 'serialised' } };
     }
-    return 'reserialized';
+    return { kind: 'unknown', at: [a, b] };
   }
-  if (a === b && tk.t[a]!.kind === 'id' && depth < 2) {
-    const rhs = findAssignment(tk, tk.t[a]!.text, a);
+  if (a === b && t[a]!.kind === 'id' && depth < 2) {
+    const rhs = findAssignment(tk, t[a]!.text, a);
     if (rhs) {
-      const inner = classifyInput(tk, src, rhs[0], rhs[1], text, depth + 1);
-      if (inner !== 'unknown') return inner;
+      const inner = classifyInput(tk, src, rhs[0], rhs[1], text, aliases, ctx, depth + 1);
+      if (inner.kind !== 'unknown' || inner.param) return inner;
     }
   }
-  return RAWISH.test(s) ? 'raw' : 'unknown';
+  return { kind: RAWISH.test(text(a, b)) ? 'raw' : 'unknown', at: [a, b] };
+}
+
+/** Calls that hand the parsed request body to a function: `verify_webhook_secret(sig, body)` after `body = json.loads(...)`. */
+function findBodyArgs(tk: Tokens, src: string, aliases: Aliases, text: (a: number, b: number) => string, span: (a: number, b: number) => { start: number; end: number }, ctx: ScanContext): BodyArg[] {
+  const t = tk.t;
+  const out: BodyArg[] = [];
+  if (!/loads|parse|decode|Unmarshal|params|request|\$_POST|get_json/i.test(src)) return out;
+  for (let i = 0; i + 1 < t.length; i++) {
+    if (t[i]!.kind !== 'id' || !tk.is(i + 1, '(') || tk.match[i + 1]! < 0) continue;
+    const callee = t[i]!.text;
+    if (LOGGING_CALLEE.test(callee) || RESPONSE.test(callee) || SERIALIZER.test(resolveAlias(aliases, callee))) continue;
+    tk.args(i + 1).forEach(([a, b], k) => {
+      if (b - a > 6 || t[a]!.kind !== 'id') return;
+      if (isParsedRequest(tk, src, a, b, aliases)) out.push({ callee, arg: k, kind: 'parsed', at: { file: ctx.file, line: t[a]!.line, column: t[a]!.column, ...span(a, b), kind: 'unknown', text: text(a, b) } });
+    });
+  }
+  return out;
 }

@@ -10,6 +10,12 @@ export interface CodeLocation {
   column: number;
 }
 
+/** Byte offsets into the file's UTF-8 text, end exclusive: what an edit (`golive fix`) replaces. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
 export interface CodeFile {
   path: string;
   language: CodeLanguage;
@@ -47,7 +53,7 @@ export type ErrorHandlingFact =
   | ({ kind: 'logs-request-id' | 'keeps-body' | 'drops-request-id' } & CodeLocation & { text: string })
   | { kind: 'unchecked' | 'propagates' };
 
-export interface MintCashCall extends CodeLocation {
+export interface MintCashCall extends CodeLocation, Partial<Span> {
   language: CodeLanguage;
   isTest: boolean;
   endpoint: Endpoint;
@@ -67,22 +73,49 @@ export interface MintCashCall extends CodeLocation {
 
 export type CompareMethod = 'operator' | 'equals-call' | 'constant-time';
 
-export interface SignatureCompare extends CodeLocation {
-  /** `===`, `==`, `!=`, `.equals`, `strcmp`, `timingSafeEqual`, `compare_digest`, ... */
+export interface SignatureCompare extends CodeLocation, Partial<Span> {
+  /** `===`, `==`, `!=`, `.equals`, `strcmp`, `includes`, `in`, `timingSafeEqual`, `compare_digest`, ... */
   operator: string;
   method: CompareMethod;
-  /** For `timingSafeEqual` only: a length check (or a try block) guards the call. */
+  /** For Node's `timingSafeEqual` only: a length check (or a try that answers a 4xx/false) guards the call. */
   lengthGuarded?: boolean;
   /** Operand source texts, e.g. ["signature", "expected"]. */
   operands: string[];
+  /** Byte spans of the operands, in the same order (when the scanner knows them). */
+  operandSpans?: Span[];
   text: string;
 }
 
 export type HmacInputKind = 'raw' | 'reserialized' | 'unknown';
 
-export interface HmacInput extends CodeLocation {
+export interface HmacInput extends CodeLocation, Partial<Span> {
+  /** For a re-serialised body: placed on the serialisation (`JSON.stringify(req.body)`), not the HMAC call. */
   kind: HmacInputKind;
   text: string;
+}
+
+/**
+ * An HMAC input that is a parameter of the function computing it, followed one call away by the
+ * collector: `serialised` is `JSON.stringify(param)` inside the function (a re-serialised body if a
+ * caller passes the parsed request body), `raw` is the parameter itself (re-serialised if a caller
+ * passes `JSON.stringify(req.body)`).
+ */
+export interface ParamInput {
+  fn: string;
+  param: number;
+  via: 'serialised' | 'raw';
+  /** Where the serialisation sits, for `serialised`. */
+  at: HmacInput;
+}
+
+/** A call that passes the parsed request body (or its re-serialisation) as one of its arguments. */
+export interface BodyArg {
+  /** The callee's last name segment (`verifyWebhook` for `this.hooks.verifyWebhook(...)`). */
+  callee: string;
+  arg: number;
+  /** `parsed`: the request body as parsed; `serialised`: that body serialised again here. */
+  kind: 'parsed' | 'serialised';
+  at: HmacInput;
 }
 
 /** Who sends the webhooks a handler verifies, and why golive thinks so. */
@@ -101,6 +134,11 @@ export interface WebhookHandler extends CodeLocation {
   isTest: boolean;
   /** Set by the collector after scanning (provider cues of the whole file). */
   attribution?: Attribution;
+  /**
+   * `verifies` an incoming signature, or `signs` what the code sends (it computes an HMAC, puts it
+   * in an outgoing header and compares nothing): a signer is no webhook handler.
+   */
+  direction: 'verifies' | 'signs';
   /** Why this is a handler: it reads the x-signature header and/or computes an HMAC. */
   readsSignatureHeader: boolean;
   computesHmac: boolean;
@@ -114,13 +152,24 @@ export interface WebhookHandler extends CodeLocation {
   dedupChecks: CodeLocation[];
 }
 
+/** A file set aside as not the merchant's own code that holds something a code check looks for. */
+export interface SetAsideFile {
+  file: string;
+  why: 'vendored' | 'generated' | 'minified';
+  /** The rule that said so, in words (`.gitattributes linguist-generated`, `generated-file banner …`). */
+  rule: string;
+  /** What the code checks would have read in it: a webhook handler's signature machinery, a create call. */
+  holds: ('handler' | 'call')[];
+}
+
 /** Files the code checks do not read because they are not the merchant's own code. */
-export interface SkippedFiles {
+export interface SetAside {
+  /** Counts of every file set aside, by kind. */
   vendored: number;
   generated: number;
   minified: number;
-  /** A few examples per reason, for the report. */
-  examples: string[];
+  /** Those that hold something a code check looks for, each with its reason: reports list them. */
+  files: SetAsideFile[];
 }
 
 export interface CodeIndex {
@@ -128,7 +177,7 @@ export interface CodeIndex {
   calls: MintCashCall[];
   /** Create-shaped calls (e.g. POST /payments) that do not reach MintCash: another API's. */
   otherCalls: (CodeLocation & { url: string })[];  // production code only
-  skipped: SkippedFiles;
+  setAside: SetAside;
   handlers: WebhookHandler[];
   /** Repo-wide (non-test) environment comparisons and eventId lookups, for handlers that delegate. */
   environmentChecks: CodeLocation[];
@@ -153,6 +202,12 @@ export interface FileFacts {
   dedupChecks: CodeLocation[];
   /** Express app wiring (JSON parsers and router mounts), linked across files by the collector. */
   express?: ExpressFacts;
+  /** HMAC inputs that are the function's own parameters, for the collector to follow one call away. */
+  paramInputs?: ParamInput[];
+  /** Calls that pass the parsed request body, or its re-serialisation, on to another function. */
+  bodyArgs?: BodyArg[];
+  /** JS/TS: the module specifiers the file imports, to link it to the modules it calls. */
+  imports?: string[];
   /** Set when the file could not be parsed; facts are then empty. */
   error?: string;
 }

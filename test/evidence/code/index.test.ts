@@ -26,7 +26,7 @@ describe('code index', () => {
       "import { createHmac, timingSafeEqual } from 'node:crypto';",
       'export function handle(req, raw, secret, seen) {',
       "  const sig = req.headers['x-signature'];",
-      "  const mac = createHmac('sha256', secret).update(raw).digest('hex');",
+      "  const mac = createHmac('sha256', secret ?? process.env.MINTCASH_WEBHOOK_SECRET).update(raw).digest('hex');",
       '  if (sig.length !== mac.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(mac))) return 401;',
       '  const event = JSON.parse(raw);',
       "  if (event.environment !== 'live') return 400;",

@@ -9,16 +9,21 @@ const configured = hintsFrom({ api: { baseUrl: 'https://payments-proxy.shop.exam
 
 describe('attributeHandler', () => {
   it.each([
-    ['x-signature alone', "const s = req.headers['x-signature'];", 'mintcash', /x-signature/],
+    // A header name many providers share is no MintCash evidence (issue 24).
+    ['x-signature alone', "const s = req.headers['x-signature'];", 'unknown', /x-signature, a header several providers use/],
+    ['x-signature with MintCash\'s env name', "const s = req.headers['x-signature'];\nconst k = process.env.MINTCASH_WEBHOOK_SECRET;", 'mintcash', /reads MINTCASH_WEBHOOK_SECRET/],
     ['the MintCash name wins over a shared header', "import { MintCash } from '@mintcash/node';\nconst s = req.headers['x-hub-signature'];", 'mintcash', /names MintCash/],
-    ['the envelope', 'if (evt.environment !== "live" || seen(evt.eventId)) return;\nconst mac = createHmac("sha256", k);', 'mintcash', /envelope/],
+    ['the envelope', 'if (evt.apiVersion !== "2026-05-01" || seen(evt.eventId)) return;\nconst mac = createHmac("sha256", k);', 'mintcash', /envelope/],
+    ['MintCash event names with the eventId', "if (seen(evt.eventId)) return;\nif (evt.event === 'payment.partially_refunded') refund(evt);\nconst mac = createHmac('sha256', k);", 'mintcash', /payment\.partially_refunded/],
+    ['eventId and environment alone are any provider\'s words', 'if (evt.environment !== "live" || seen(evt.eventId)) return;\nconst mac = createHmac("sha256", k);', 'unknown', /no provider named/],
+    ['a Go module path names no provider', 'import "github.com/acme/billing/razorpay"\nfunc v(sig string) { mac := hmac.New(sha256.New, k); _ = sig != hex.EncodeToString(mac.Sum(nil)) } // razorpay', 'razorpay', /names Razorpay/],
     ['a configured env name', 'key = os.environ["PAY_HOOK_KEY"]\nmac = hmac.new(key, raw, "sha256")', 'mintcash', /PAY_HOOK_KEY/],
     ['the configured webhook path', "router.post('/hooks/pay', (req) => createHmac('sha256', k));", 'mintcash', /webhook path/],
     ['GitHub header', "const s = req.get('X-Hub-Signature-256');", 'github', /X-Hub-Signature/],
     ['Shopify header in PHP spelling', "$h = $_SERVER['HTTP_X_SHOPIFY_HMAC_SHA256'];", 'shopify', /Shopify/],
     ['Intercom shares GitHub\'s header', "// Intercom\nconst s = req.get('X-Hub-Signature');", 'intercom', /names Intercom/],
     ['Lemon Squeezy uses x-signature too', "const s = req.headers['x-signature']; const k = process.env.LEMONSQUEEZY_WEBHOOK_SECRET;", 'lemonsqueezy', /other providers use too/],
-    ['x-signature with a Slack notifier stays MintCash', "import { notifySlack } from './slack';\nconst s = req.headers['x-signature'];", 'mintcash', /also names Slack/],
+    ['x-signature with a Slack notifier is not Slack\'s', "import { notifySlack } from './slack';\nconst s = req.headers['x-signature'];", 'unknown', /x-signature/],
     ['nothing named', 'const mac = createHmac("sha256", k).update(raw);', 'unknown', /only as an HMAC/],
   ])('%s', (_name, source, provider, why) => {
     const a = attributeHandler(source, configured);

@@ -1,0 +1,176 @@
+// What the token-level scanners need to know beyond one expression: the names imports give to
+// library functions (`from hmac import new as mac`, Go's `h "crypto/hmac"`), the function a token
+// sits in with its parameters, and whether a value is the parsed request body.
+import { findAssignment, type Tokens } from './tokens.js';
+import type { CodeLanguage } from './types.js';
+
+/** Local name -> what it stands for: `mac` -> `hmac.new`, `dumps` -> `json.dumps`, `h` -> `hmac`. */
+export type Aliases = Map<string, string>;
+
+/** Only the modules whose functions the rules know by name; `from flask import request` stays `request`. */
+const KNOWN_MODULES = /^(hmac|json|simplejson|ujson|orjson|hashlib|secrets)$/;
+
+/** Python `from m import a as b` / `import m as n`, Go `n "path/m"`: the names imports bind. */
+export function importAliases(tk: Tokens, lang: CodeLanguage): Aliases {
+  const t = tk.t;
+  const out: Aliases = new Map();
+  if (lang === 'python') {
+    for (let i = 0; i < t.length; i++) {
+      if (t[i]!.kind !== 'id' || t[i - 1]?.line === t[i]!.line) continue;
+      if (t[i]!.text === 'from' && t[i + 1]?.kind === 'id') {
+        const { path: mod, end } = tk.path(i + 1);
+        if (t[end + 1]?.text !== 'import') continue;
+        let k = end + 2;
+        const paren = tk.is(k, '(');
+        if (paren) k++;
+        while (k < t.length && (paren || t[k]!.line === t[i]!.line)) {
+          if (t[k]!.kind === 'id' && t[k]!.text !== 'as') {
+            const name = t[k]!.text;
+            const local = t[k + 1]?.text === 'as' && t[k + 2]?.kind === 'id' ? t[k + 2]!.text : name;
+            if (KNOWN_MODULES.test(mod)) out.set(local, `${mod}.${name}`);
+            k += local === name ? 1 : 3;
+          } else if (tk.is(k, ')')) break;
+          else k++;
+        }
+      } else if (t[i]!.text === 'import' && t[i + 1]?.kind === 'id') {
+        const { path: mod, end } = tk.path(i + 1);
+        if (t[end + 1]?.text === 'as' && t[end + 2]?.kind === 'id' && KNOWN_MODULES.test(mod)) out.set(t[end + 2]!.text, mod);
+      }
+    }
+  } else if (lang === 'go') {
+    for (let i = 0; i + 1 < t.length; i++) {
+      if (t[i]!.kind === 'id' && t[i + 1]!.kind === 'str' && t[i]!.line === t[i + 1]!.line && /^[\w./-]+$/.test(t[i + 1]!.text) && t[i]!.text !== 'import') {
+        const base = t[i + 1]!.text.split('/').pop()!;
+        if (t[i]!.text !== '_' && t[i]!.text !== '.' && /^(crypto\/(hmac|subtle|sha256|sha1|sha512)|encoding\/json)$/.test(t[i + 1]!.text)) out.set(t[i]!.text, base);
+      }
+    }
+  }
+  return out;
+}
+
+/** A dotted path with its first segment resolved through the imports: `mac` -> `hmac.new`. */
+export function resolveAlias(aliases: Aliases, path: string): string {
+  const head = path.split(/\.|::/)[0] ?? path;
+  const hit = aliases.get(head);
+  return hit ? hit + path.slice(head.length) : path;
+}
+
+const KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'return', 'func', 'function', 'elseif', 'foreach', 'synchronized', 'try', 'else', 'new', 'match', 'fn']);
+
+/** The function token `i` sits in: its name and its parameter names, in order. */
+export function enclosingFunction(tk: Tokens, src: string, i: number, lang: CodeLanguage): { name: string; params: string[] } | undefined {
+  const t = tk.t;
+  if (lang === 'python' || lang === 'ruby') {
+    const indent = (line: number): number => {
+      const start = lineStart(src, line);
+      let k = start;
+      while (src[k] === ' ' || src[k] === '\t') k++;
+      return k - start;
+    };
+    const mine = indent(t[i]!.line);
+    for (let k = i - 1; k >= 0; k--) {
+      const tok = t[k]!;
+      if (tok.kind !== 'id' || tok.text !== 'def') continue;
+      if (indent(tok.line) >= mine) continue;
+      let name = t[k + 1]?.text ?? '';
+      let open = k + 2;
+      // Ruby `def self.verify(x)`.
+      if (tok.text === 'def' && t[k + 2]?.text === '.' && t[k + 3]?.kind === 'id') {
+        name = t[k + 3]!.text;
+        open = k + 4;
+      }
+      const params = tk.is(open, '(') ? tk.args(open).map(([a]) => t[a]!.text.replace(/^[*&]+/, '')) : [];
+      return { name, params: params.filter((p) => p !== 'self' && p !== 'cls') };
+    }
+    return undefined;
+  }
+  let k = i;
+  for (let hops = 0; hops < 12; hops++) {
+    const open = tk.enclosing(k, '{');
+    if (open < 0) return undefined;
+    // The header before `{`: `func (r *T) Name(a int) error`, `public boolean verify(String p)`, `function f($a)`.
+    let h = open - 1;
+    while (h >= 0 && !(t[h]!.kind === 'op' && [';', '{', '}'].includes(t[h]!.text))) h--;
+    for (let j = h + 1; j < open; j++) {
+      if (t[j]!.kind === 'id' && tk.is(j + 1, '(') && !KEYWORDS.has(t[j]!.text)) {
+        const params = tk.args(j + 1).map(([a, b]) => {
+          const ids = t.slice(a, b + 1).filter((x) => x.kind === 'id');
+          if (lang === 'php') return ids.find((x) => x.text.startsWith('$'))?.text ?? '';
+          if (lang === 'go') return ids[0]?.text ?? '';
+          // Java (and annotated params): the last name before any default.
+          const eq = t.slice(a, b + 1).findIndex((x) => x.text === '=');
+          return (eq >= 0 ? ids.filter((x) => t.indexOf(x) < a + eq) : ids).at(-1)?.text ?? '';
+        });
+        return { name: t[j]!.text, params };
+      }
+      if (tk.is(j, '(') && tk.match[j]! > j) j = tk.match[j]!;
+    }
+    k = open;
+  }
+  return undefined;
+}
+
+function lineStart(src: string, line: number): number {
+  let pos = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = src.indexOf('\n', pos);
+    if (nl === -1) return src.length;
+    pos = nl + 1;
+  }
+  return pos;
+}
+
+/** The parsed request body as frameworks hand it over (not its raw bytes). */
+const PARSED_REQUEST = /^(request\.(json|get_json|POST|form|params)|params|\$request\.(all|input|json|post|toArray|getParsedBody)|\$_POST|request\.params|request\.body_params|req\.body|c\.Bind)\b/;
+/** Parsers: what they return is the parsed body when what they read is not a literal. */
+const PARSER = /^(json\.loads|json\.load|JSON\.parse|json_decode|json\.Unmarshal|ujson\.loads|orjson\.loads|simplejson\.loads|ActiveSupport::JSON\.decode|JSON\.load)$/;
+
+/**
+ * Is the value in token range [a, b] the parsed request body (or built from it)? Follows a simple
+ * variable to its assignment a couple of times; a parser counts unless it parses a literal.
+ */
+export function isParsedRequest(tk: Tokens, src: string, a: number, b: number, aliases: Aliases, depth = 0): boolean {
+  const t = tk.t;
+  if (a > b || depth > 3 || !t[a]) return false;
+  const first = t[a]!;
+  if (first.kind === 'str' || first.kind === 'num') return false;
+  if (first.kind !== 'id') return false;
+  const { path, end } = tk.path(a);
+  const canon = resolveAlias(aliases, path);
+  if (PARSED_REQUEST.test(canon)) return true;
+  if (tk.is(end + 1, '(') && PARSER.test(canon)) {
+    const [arg] = tk.args(end + 1);
+    if (!arg) return true; // `loads()` with what it read elsewhere
+    const inner = t[arg[0]]!;
+    if (inner.kind === 'str') return false;
+    if (arg[0] === arg[1] && inner.kind === 'id') {
+      const rhs = findAssignment(tk, inner.text, arg[0]);
+      return !rhs || t[rhs[0]]!.kind !== 'str';
+    }
+    return true;
+  }
+  // `webhook['content']`, `payload.data`: the parsed body's own parts.
+  if (!path.includes('.') && !path.includes('::')) {
+    const rhs = findAssignment(tk, path, a);
+    if (rhs) return isParsedRequest(tk, src, rhs[0], rhs[1], aliases, depth + 1);
+    return filledFromRequest(tk, path);
+  }
+  return false;
+}
+
+/**
+ * A variable the framework or a decoder fills with the parsed body: Go's `Decode(&evt)`,
+ * `json.Unmarshal(body, &evt)`, gin's `ShouldBindJSON(&evt)`; Spring's `@RequestBody Event evt`.
+ */
+function filledFromRequest(tk: Tokens, name: string): boolean {
+  const t = tk.t;
+  for (let k = 1; k < t.length; k++) {
+    if (t[k]!.kind !== 'id' || t[k]!.text !== name) continue;
+    if (tk.is(k - 1, '&')) {
+      const open = tk.enclosing(k);
+      if (open > 0 && /^(Decode|Unmarshal|Bind\w*|ShouldBind\w*|BodyParser)$/.test(t[open - 1]?.text ?? '')) return true;
+    }
+    for (let j = Math.max(0, k - 6); j < k; j++) if (tk.is(j, '@') && t[j + 1]?.text === 'RequestBody') return true;
+  }
+  return false;
+}
