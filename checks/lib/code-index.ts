@@ -23,13 +23,14 @@ export function setAsideHolding(code: CodeIndex | undefined, what: 'handler' | '
   return (code?.setAside?.files ?? []).filter((f) => f.holds.includes(what));
 }
 
-/** "…; 2 files that hold one were set aside as not your code: a.js (minified: …), …; if one is yours, …" */
+/** "1 file that holds a create-shaped call was set aside as not your code: a.js (minified: …)" */
 function setAsideSentence(files: CodeIndex['setAside']['files'], what: string): string {
-  if (files.length === 0) return '';
   const shown = files.slice(0, 3).map((f) => `${f.file} (${f.rule})`).join(', ');
   const more = files.length > 3 ? ` and ${files.length - 3} more` : '';
-  return `; ${files.length} file${files.length === 1 ? '' : 's'} that hold${files.length === 1 ? 's' : ''} ${what} ${files.length === 1 ? 'was' : 'were'} set aside as not your code: ${shown}${more}. If one is yours, say so in .gitattributes (\`-linguist-generated\`, \`-linguist-vendored\`) or take it out of config \`generated\`/\`vendored\``;
+  return `${files.length} file${files.length === 1 ? '' : 's'} that hold${files.length === 1 ? 's' : ''} ${what} ${files.length === 1 ? 'was' : 'were'} set aside as not your code: ${shown}${more}`;
 }
+
+const RECLAIM = 'if it is your code, say so in .gitattributes (`path -linguist-generated` or `-linguist-vendored`) or take it out of config `generated`/`vendored`';
 
 /** The evidence naming set-aside files (the report lists them in full). */
 export function setAsideEvidence(files: CodeIndex['setAside']['files']): Record<string, unknown> {
@@ -38,20 +39,21 @@ export function setAsideEvidence(files: CodeIndex['setAside']['files']): Record<
 
 /**
  * No handler to judge: out of scope in a narrowed run; in a full run the item is not proven. When
- * files that hold one were set aside, it says which instead of claiming there is none.
+ * files that hold one were set aside, it says which (and how to take them back) instead of
+ * claiming there is none; the report lists every set-aside file as well.
  */
 export function noHandlerOutcome(options: Pick<RunOptions, 'scoped'>, code?: CodeIndex, evidence?: Record<string, unknown>): CheckOutcome {
   const aside = setAsideHolding(code, 'handler');
   const signers = (code?.handlers ?? []).filter((h) => !h.isTest && h.direction === 'signs');
   const signing = signers.length > 0 ? `; ${signers.length} file(s) sign what they send (not webhook handlers), e.g. ${signers[0]!.file}` : '';
-  const more = { ...evidence, ...setAsideEvidence(aside), ...(signers.length > 0 ? { signers: signers.map((h) => h.file) } : {}) };
+  if (aside.length > 0) {
+    return notYetProven(options, `No webhook handler of yours was judged: ${setAsideSentence(aside, 'a signature check or an HMAC')}${signing}`, RECLAIM, evidence);
+  }
   return notYetProven(
     options,
-    aside.length > 0
-      ? `No webhook handler of yours was judged${setAsideSentence(aside, 'a signature check or an HMAC')}${signing}`
-      : `No webhook handler was found in the code (nothing reads a signature header and computes an HMAC)${signing}`,
+    `No webhook handler was found in the code (nothing reads a signature header and computes an HMAC)${signing}`,
     'run golive in the repository (or service) that holds the webhook handler, or turn this check "off" in config if it lives elsewhere',
-    Object.keys(more).length > 0 ? more : undefined,
+    evidence,
   );
 }
 
@@ -61,12 +63,11 @@ export function noCreateCallOutcome(options: Pick<RunOptions, 'scoped'>, code?: 
   const others = code?.otherCalls ?? [];
   const aside = setAsideHolding(code, 'call');
   const elsewhere = others.length > 0 ? `; ${others.length} create-shaped call(s) go to other APIs (not a MintCash host, api.baseUrl or a client built with them), e.g. ${others[0]!.file}:${others[0]!.line}` : '';
-  const evidence = { ...(others.length > 0 ? { otherApis: others.slice(0, 10).map((c) => `${c.file}:${c.line} ${c.url}`) } : {}), ...setAsideEvidence(aside) };
+  const evidence = others.length > 0 ? { otherApis: others.slice(0, 10).map((c) => `${c.file}:${c.line} ${c.url}`) } : {};
+  if (aside.length > 0) return notYetProven(options, `No MintCash create call of yours was judged: ${setAsideSentence(aside, 'a create-shaped call')}${elsewhere}`, RECLAIM, Object.keys(evidence).length > 0 ? evidence : undefined);
   return notYetProven(
     options,
-    aside.length > 0
-      ? `No MintCash create call of yours was judged${elsewhere}${setAsideSentence(aside, 'a create-shaped call')}`
-      : `No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) was found in the code${elsewhere}`,
+    `No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) was found in the code${elsewhere}`,
     'run golive in the repository (or service) that calls MintCash, or turn this check "off" in config if it lives elsewhere',
     Object.keys(evidence).length > 0 ? evidence : undefined,
   );

@@ -19,6 +19,7 @@ import type {
   RunNote,
   RunOptions,
   RunReport,
+  SetAsideFile,
   Severity,
 } from './types.js';
 import { compareText } from './order.js';
@@ -281,6 +282,9 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     waivers,
     notes,
   };
+  // Files the code checks set aside though they hold something to judge: every report names them.
+  const setAside = (gathered.get('code') as { setAside?: { files?: SetAsideFile[] } } | undefined)?.setAside?.files ?? [];
+  if (setAside.length > 0) report.setAside = setAside;
   const secrets = secretValues(config, params.env, { ...params.evidence, ...Object.fromEntries(gathered) });
   // The output boundary learns them too, so later errors and annotations are masked as well.
   addSecrets(secrets);

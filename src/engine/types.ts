@@ -188,6 +188,18 @@ export interface WaiverReport {
   matched: number;
 }
 
+/**
+ * A file the code checks set aside as not the merchant's own code although it holds something they
+ * look for (a handler's signature check or HMAC, a create call): reports name it with the reason.
+ */
+export interface SetAsideFile {
+  file: string;
+  why: 'vendored' | 'generated' | 'minified';
+  /** The rule that said so, in words (`.gitattributes linguist-generated`, `minified: 98% of …`). */
+  rule: string;
+  holds: ('handler' | 'call')[];
+}
+
 export interface RunNote {
   /** What produced the note, e.g. "repo" or "secrets". */
   source: string;
@@ -284,4 +296,6 @@ export interface RunReport {
   checks: CheckResult[];
   waivers: WaiverReport[];
   notes: RunNote[];
+  /** Files the code checks set aside that hold a handler or a create call (absent when none). */
+  setAside?: SetAsideFile[];
 }

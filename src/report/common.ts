@@ -2,7 +2,7 @@
 // flattening. Pure helpers over a RunReport, so every format tells the same story.
 import { openFindings } from '../engine/gate.js';
 import { redactDeep } from '../engine/mask.js';
-import { SECTIONS, type CheckResult, type Finding, type RunReport, type Section, type Status } from '../engine/types.js';
+import { SECTIONS, type CheckResult, type Finding, type RunReport, type Section, type SetAsideFile, type Status } from '../engine/types.js';
 
 export { openFindings };
 
@@ -123,6 +123,18 @@ export function countsLine(report: RunReport): string {
     .filter((s) => (report.summary.counts[s] ?? 0) > 0)
     .map((s) => `${report.summary.counts[s]} ${STATUS_LABELS[s]}`);
   return parts.length > 0 ? parts.join(', ') : 'no checks ran';
+}
+
+/** The set-aside files that matter to a section: handlers to the webhook section, create calls to idempotency. */
+export function setAsideFor(report: RunReport, section: Section): SetAsideFile[] {
+  const holds = section === 'webhook' ? 'handler' : section === 'idempotency' ? 'call' : undefined;
+  return holds ? (report.setAside ?? []).filter((f) => f.holds.includes(holds)) : [];
+}
+
+/** "2 files set aside as not your code (1 minified, 1 generated)". */
+export function setAsideLine(files: readonly SetAsideFile[]): string {
+  const by = (['vendored', 'generated', 'minified'] as const).map((w) => [w, files.filter((f) => f.why === w).length] as const).filter(([, n]) => n > 0);
+  return `${plural(files.length, 'file')} set aside for code checks as not your code (${by.map(([w, n]) => `${n} ${w}`).join(', ')})`;
 }
 
 /** Expired and unused waivers: the ones a reader should act on. */

@@ -16,6 +16,7 @@ import {
   plural,
   quietFindings,
   quietReason,
+  setAsideLine,
   staleWaivers,
   STATUS_LABELS,
   STATUS_SYMBOLS,
@@ -189,6 +190,12 @@ export function renderHtml(input: RunReport): string {
       body.push(`<li>${escapeHtml(text)}</li>`);
     }
     body.push('</ul></section>');
+  }
+  const aside = report.setAside ?? [];
+  if (aside.length > 0) {
+    body.push(`<details class="notes setaside"><summary>${escapeHtml(setAsideLine(aside))}</summary><ul>`);
+    for (const f of aside) body.push(`<li><code>${escapeHtml(shownPath(f.file))}</code> ${escapeHtml(f.rule)} (holds ${escapeHtml(f.holds.map((h) => (h === 'handler' ? 'a webhook signature check' : 'a create call')).join(' and '))})</li>`);
+    body.push('</ul></details>');
   }
   const notes = report.notes.filter((n) => n.source !== 'waivers');
   if (notes.length > 0) {

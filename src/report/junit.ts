@@ -7,7 +7,7 @@
 import { policyText, verdictText } from './verdict.js';
 import { redactDeep, redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport } from '../engine/types.js';
-import { groupBySection, locationOf, openFindings, quietFindings, quietReason } from './common.js';
+import { groupBySection, locationOf, openFindings, quietFindings, quietReason, setAsideFor } from './common.js';
 
 // XML 1.0 allows tab, LF, CR and U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF; with the `u`
 // flag a lone surrogate is one code point in D800..DFFF, so it is caught too.
@@ -118,6 +118,8 @@ export function renderJunit(input: RunReport): string {
     totals.failures += n.failures;
     totals.errors += n.errors;
     const props = g.checks.map((c) => `      <property name="${escapeAttr(c.id)}" value="${escapeAttr(c.checkTitle ?? c.title)}"/>`);
+    // Files the section's code checks set aside as not the merchant's, with why.
+    setAsideFor(report, g.section).forEach((f, k) => props.push(`      <property name="golive.setAside.${k + 1}" value="${escapeAttr(`${f.file}: ${f.rule}`)}"/>`));
     suites.push(
       `  <testsuite name="${escapeAttr(g.title)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${seconds(suiteMs(g.checks, report.durationMs))}"${timestamp}>`,
       '    <properties>',

@@ -87,6 +87,9 @@ const reportSchema = z.looseObject({
     )
     .default([]),
   notes: z.array(z.looseObject({ source: z.string(), message: z.string(), file: z.string().optional() })).default([]),
+  setAside: z
+    .array(z.looseObject({ file: z.string(), why: z.enum(['vendored', 'generated', 'minified']), rule: z.string(), holds: z.array(z.enum(['handler', 'call'])) }))
+    .optional(),
 });
 
 function issuePath(path: readonly PropertyKey[]): string {

@@ -14,6 +14,8 @@ import {
   plural,
   quietFindings,
   quietReason,
+  setAsideFor,
+  setAsideLine,
   staleWaivers,
   STATUS_LABELS,
   displayReport,
@@ -132,6 +134,12 @@ export function renderMarkdown(input: RunReport, opts: Pick<RenderOptions, 'link
     out.push('', `### ${escapeMd(g.title)}`, '');
     for (const r of g.checks) out.push(...checkBlock(r, repoPath, opts.links));
     while (out[out.length - 1] === '') out.pop();
+    const aside = setAsideFor(report, g.section);
+    if (aside.length > 0) {
+      out.push('', `<details><summary>${escapeMd(setAsideLine(aside))}</summary>`, '');
+      for (const f of aside) out.push(`- ${code(f.file)}: ${escapeMd(f.rule)}`);
+      out.push('', '</details>');
+    }
   }
   const stale = staleWaivers(report);
   if (stale.length > 0) {

@@ -13,6 +13,8 @@ import {
   plural,
   quietFindings,
   quietReason,
+  setAsideFor,
+  setAsideLine,
   staleWaivers,
   STATUS_SYMBOLS,
   displayReport,
@@ -210,6 +212,11 @@ export function renderPretty(input: RunReport, opts: RenderOptions = {}): string
     const pad = Math.max(2, ctx.width - g.title.length - tally.length);
     out.push('', c.bold(g.title) + ' '.repeat(pad) + (g.passed === g.total ? c.green(tally) : tally));
     g.checks.forEach((_r, i) => checkLines(ctx, g.checks, i));
+    const aside = setAsideFor(report, g.section);
+    if (aside.length > 0) {
+      out.push(...wrap(`${setAsideLine(aside)}${ctx.verbose ? ':' : '; --verbose lists them.'}`, ctx.width, '  – ', '    ').map((l) => c.dim(l)));
+      if (ctx.verbose) for (const f of aside) out.push(...wrap(`${f.file}: ${f.rule}`, ctx.width, '    · ', '      ').map((l) => c.dim(l)));
+    }
   }
   if (report.checks.length === 0) out.push('', c.dim('No checks ran (check --only / --skip).'));
   footerLines(ctx, report);

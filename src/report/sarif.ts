@@ -173,6 +173,12 @@ export function buildSarif(input: RunReport): Record<string, unknown> {
   });
   const root = rootUri(report);
   const target = report.target.repo?.path ?? '';
+  // Files the code checks set aside as not the merchant's: named, with why, where a reader looks.
+  const aside = (report.setAside ?? []).map((f) => ({
+    level: 'note',
+    message: { text: `set aside for code checks as not your code: ${f.rule}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: inRepo(report.target.repo, f.file), uriBaseId: SRCROOT } } }],
+  }));
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -194,6 +200,7 @@ export function buildSarif(input: RunReport): Record<string, unknown> {
           {
             executionSuccessful: notifications.length === 0,
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+            ...(aside.length > 0 ? { toolConfigurationNotifications: aside } : {}),
           },
         ],
         results,
@@ -211,6 +218,7 @@ export function buildSarif(input: RunReport): Record<string, unknown> {
           counts: report.summary.counts,
           environment: report.target.environment,
           target: target || '.',
+          ...(report.setAside?.length ? { setAside: report.setAside } : {}),
         },
       },
     ],

@@ -3,7 +3,7 @@
 import { Bindings, isFunction, keysOf, lastSegment, pathOf, propOf, stringValue, unwrap, type Node } from './js-ast.js';
 import type { Site } from './parser-js.js';
 import { errorHandlingOf } from './js-errors.js';
-import { classifyValue, endpointOf, LineMap, type ValueShape } from './shared.js';
+import { ByteOffsets, classifyValue, endpointOf, LineMap, type ValueShape } from './shared.js';
 import type { BodyFact, Endpoint, ExternalIdFact, MintCashCall, ScanContext } from './types.js';
 
 const WRITE_METHODS = new Set(['post', 'put', 'patch']);
@@ -156,6 +156,7 @@ function writtenBody(site: Site, calls: Site[]): Node | undefined {
 
 export function findJsCalls(ctx: ScanContext, source: string, lines: LineMap, calls: Site[], bindings: Bindings, program?: Node): MintCashCall[] {
   const out: MintCashCall[] = [];
+  const bytes = new ByteOffsets(source);
   // superagent style: `request.post(url).send(body)`.
   const chained = new Map<Node, Node>();
   for (const s of calls) {
@@ -207,6 +208,7 @@ export function findJsCalls(ctx: ScanContext, source: string, lines: LineMap, ca
     out.push({
       file: ctx.file,
       ...at,
+      ...bytes.span(n.start, n.end),
       language: ctx.language,
       isTest: ctx.isTest,
       endpoint,

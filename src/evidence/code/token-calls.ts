@@ -1,7 +1,7 @@
 // Token-level MintCash call finder for Python, Go, Ruby, PHP and Java: a string that ends in a
 // create endpoint, sent by an HTTP client call (directly or through a URL variable), with its body
 // resolved through serialiser wrappers and same-file assignments.
-import { classifyValue, endpointOf, LOGGING_CALLEE } from './shared.js';
+import { ByteOffsets, classifyValue, endpointOf, LOGGING_CALLEE } from './shared.js';
 import { findAssignment, tokenShape, type Tokens } from './tokens.js';
 import type { Token } from './tokenize.js';
 import type { BodyFact, Endpoint, MintCashCall, ScanContext } from './types.js';
@@ -267,7 +267,10 @@ function describe(ctx: ScanContext, tk: Tokens, site: CallSite, urlAt: number, e
   if (!method && !bodyRange) return undefined;
   const body: BodyFact = bodyRange ? toFact(ctx, tk, resolveBody(tk, bodyRange, site.calleeAt), endpoint, urlAt, src) : { resolved: false, why: 'no request body is visible at the call' };
   const at = t[site.calleeAt]!;
-  return { file: ctx.file, line: at.line, column: at.column, language: ctx.language, isTest: ctx.isTest, endpoint, client: callee, method: method ?? 'POST', url: t[urlAt]!.text, body };
+  const last = t[callEnd]!;
+  const end = last.start + (last.kind === 'str' ? src.slice(last.start).search(/['"`](?=\s*($|[,)\]}]))/) + 1 || last.text.length : last.text.length);
+  const bytes = new ByteOffsets(src);
+  return { file: ctx.file, line: at.line, column: at.column, ...bytes.span(at.start, end), language: ctx.language, isTest: ctx.isTest, endpoint, client: callee, method: method ?? 'POST', url: t[urlAt]!.text, body };
 }
 
 function toFact(ctx: ScanContext, tk: Tokens, r: Keys | { why: string }, endpoint: Endpoint, urlAt: number, src: string): BodyFact {

@@ -1,6 +1,8 @@
 // Facts of the code index: what the merchant's source does around MintCash calls and webhook
 // handlers. Built once per run by the `code` collector; the code checks only read these facts.
-import type { RunNote } from '../../engine/types.js';
+import type { RunNote, SetAsideFile } from '../../engine/types.js';
+
+export type { SetAsideFile };
 
 export type CodeLanguage = 'js' | 'ts' | 'python' | 'go' | 'ruby' | 'php' | 'java';
 
@@ -150,16 +152,6 @@ export interface WebhookHandler extends CodeLocation {
   environmentChecks: CodeLocation[];
   /** Places in this file that look an `eventId` up or record it. */
   dedupChecks: CodeLocation[];
-}
-
-/** A file set aside as not the merchant's own code that holds something a code check looks for. */
-export interface SetAsideFile {
-  file: string;
-  why: 'vendored' | 'generated' | 'minified';
-  /** The rule that said so, in words (`.gitattributes linguist-generated`, `generated-file banner …`). */
-  rule: string;
-  /** What the code checks would have read in it: a webhook handler's signature machinery, a create call. */
-  holds: ('handler' | 'call')[];
 }
 
 /** Files the code checks do not read because they are not the merchant's own code. */
