@@ -5,6 +5,14 @@ import { monitorSchema } from '../monitor/config.js';
 
 const severitySetting = z.enum(['off', 'warning', 'error']);
 
+/** Test code by each language's convention: the code checks judge production code only. */
+export const DEFAULT_TEST_FILES = [
+  '**/test/**', '**/tests/**', '**/Tests/**', '**/__tests__/**', '**/spec/**', '**/testdata/**',
+  '**/fixtures/**', '**/__fixtures__/**', '**/__mocks__/**',
+  '**/*.test.*', '**/*.spec.*', '**/*_spec.rb', '**/*_test.go', '**/test_*.py', '**/*_test.py', '**/conftest.py',
+  '**/*Test.java', '**/*Tests.java', '**/*Test.php',
+] as const;
+
 /** A real calendar date (2026-02-30 is refused, not rolled over to March), optionally with a time. */
 export function isCalendarDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(s);
@@ -174,11 +182,14 @@ export const configSchema = z.strictObject({
   vendored: z.array(glob).max(1000).default([]),
   /** Globs of generated code (on top of Linguist's rules and .gitattributes); code checks skip it. */
   generated: z.array(glob).max(1000).default([]),
-  /** Globs of test files; static code checks skip them. */
+  /**
+   * Globs of test files; static code checks skip them. The default follows each language's own
+   * convention (RSpec, Go, pytest, Jest/Vitest, JUnit, PHPUnit, XCTest); setting it replaces it.
+   */
   testFiles: z
     .array(glob)
     .max(1000)
-    .default(['**/test/**', '**/tests/**', '**/__tests__/**', '**/*.test.*', '**/*.spec.*', '**/*_test.go', '**/test_*.py']),
+    .default([...DEFAULT_TEST_FILES]),
   /** Local files (JS/TS) or installed npm packages that export extra checks, with their options and grants. */
   plugins: z.array(pluginEntrySchema).max(100).default([]),
   checks: z.record(z.string(), severitySetting).default({}),
