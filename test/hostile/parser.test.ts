@@ -59,6 +59,22 @@ describe('golive check on a repository with a pathological file', () => {
     expect(ext.summary).toMatch(/Could not read 3 files it is responsible for: src\/arrows\.js \(nesting deeper/);
   });
 
+  it('a left-leaning operator chain thousands long (a data file on short lines) is a note, not a crash', async () => {
+    const chain = await tempDir('golive-hostile-parser-chain-');
+    try {
+      // `1 +` per line: no bracket or assignment chain for the pre-check, but 9,000 nested binary nodes.
+      await chain.write({ 'src/data.js': `${MINTCASH}fetch(base + '/payments');\nexport const total =\n${'1 +\n'.repeat(9000)}1;\n`, 'src/pay.js': "await fetch('https://api.mintcash.me/payments', { method: 'POST', body: JSON.stringify({ amount: 1 }) });\n" });
+      const r = await golive(['check', chain.dir, '--offline', '--format', 'json', '--only', 'idempotency']);
+      expect(r.stderr).not.toMatch(/RangeError|\n\s+at /);
+      const report = JSON.parse(r.stdout);
+      expect(report.notes.map((n: { file?: string; message: string }) => `${n.file}: ${n.message}`).join('\n')).toMatch(/src\/data\.js: .*expressions nested too deeply to read/);
+      const ext = report.checks.find((c: { id: string }) => c.id === 'idempotency.external-id');
+      expect(ext.findings.map((f: { file: string }) => f.file)).toEqual(['src/pay.js']);
+    } finally {
+      await chain.cleanup();
+    }
+  });
+
   it('with nothing else to judge, the code checks are errors naming the file, never a pass or a skip', async () => {
     const only = await tempDir('golive-hostile-parser-only-');
     try {

@@ -200,7 +200,9 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   }
 
   linkExpressParsers(index.handlers, express);
-  followParams(root, hops, todo);
+  // Files still the merchant's (content rules may have set some aside since the path check).
+  const own = new Set(index.files.map((f) => f.path));
+  followParams(root, hops, todo.filter((f) => own.has(f.path)), (file, text) => !notOwn.byContent(file, text));
   if (viaImport.length > 0) {
     const byModule = new Map(todo.map((f) => [stripExt(f.path), f]));
     const cue = new Map<string, string | undefined>();
@@ -236,6 +238,8 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
 }
 
 const family = (l: CodeLanguage): string => (l === 'ts' ? 'js' : l);
+/** Files the one-hop follow may read in one run beyond those already parsed. */
+const PROBE_BUDGET = 400;
 const baseName = (file: string): string => path.posix.basename(file).replace(/\.[^.]+$/, '');
 
 /**
@@ -245,7 +249,12 @@ const baseName = (file: string): string => path.posix.basename(file).replace(/\.
  * the files already parsed, then (for the first case, which is rare) in files of the same language
  * that name the function and import its module.
  */
-function followParams(root: string, hops: { file: string; language: CodeLanguage; facts: FileFacts; handler?: WebhookHandler }[], todo: readonly RepoFile[]): void {
+function followParams(
+  root: string,
+  hops: { file: string; language: CodeLanguage; facts: FileFacts; handler?: WebhookHandler }[],
+  todo: readonly RepoFile[],
+  isOwn: (file: string, text: string) => boolean,
+): void {
   const pending = hops.flatMap((h) => (h.handler && h.handler.direction !== 'signs' ? (h.facts.paramInputs ?? []).map((p) => ({ h, p })) : []));
   if (pending.length === 0) return;
   const seen = new Set(hops.map((h) => h.file));
@@ -258,25 +267,32 @@ function followParams(root: string, hops: { file: string; language: CodeLanguage
     return text !== undefined && text.includes(baseName(definedIn));
   };
   const probed: { file: string; language: CodeLanguage; facts: FileFacts; text: string }[] = [];
+  let budget = PROBE_BUDGET;
   for (const { h, p } of pending) {
     const want = p.via === 'serialised' ? 'parsed' : 'serialised';
     const matches = (facts: FileFacts) => (facts.bodyArgs ?? []).find((a) => a.callee === p.fn && a.arg === p.param && a.kind === want);
     const hit = hops.find((x) => family(x.language) === family(h.language) && reaches(x, h.file) && matches(x.facts));
     let found = hit ? matches(hit.facts) : undefined;
-    if (!found && p.via === 'serialised') {
-      // Callers not parsed yet (a route file with nothing else to look at): read those that name the function.
+    if (!found) {
+      // Callers not parsed yet (a controller or route with nothing else to look at): read the
+      // files near the handler (its folder's parent, where routes and services sit side by side)
+      // that name the function, within a budget so a large repository pays little.
+      const near = path.posix.dirname(path.posix.dirname(h.file));
+      const prefix = near === '.' ? '' : `${near}/`;
       for (const f of todo) {
-        if (seen.has(f.path) || f.size > MAX_SOURCE_BYTES) continue;
+        if (budget <= 0) break;
+        if (seen.has(f.path) || f.size > MAX_SOURCE_BYTES || !f.path.startsWith(prefix)) continue;
         const language = languageOf(f.path);
         if (!language || family(language) !== family(h.language)) continue;
         let text: string;
+        budget--;
         try {
           text = readFileSync(path.join(root, f.path), 'utf8');
         } catch {
           continue;
         }
         seen.add(f.path);
-        if (!text.includes(`${p.fn}(`)) continue;
+        if (!text.includes(`${p.fn}(`) || !isOwn(f.path, text)) continue;
         const facts = scanSource({ file: f.path, language, isTest: false }, text, true);
         probed.push({ file: f.path, language, facts, text });
       }

@@ -38,7 +38,7 @@ export function isConstant(n: Node | undefined): boolean {
 
 /** A header whose name says it carries a signature: `x-hub-signature-256`, `X-Shopify-Hmac-Sha256`. */
 const SIGNATURE_HEADER = /signature|hmac|verif-hash|-sig$/i;
-const DIGESTING = /\.digest\(|createHmac|x-signature|subtle\.sign/i;
+const DIGESTING = /\.digest\(|createHmac|x-signature|subtle\.sign|\bhmac\s*\(|Hmac(?:SHA|MD5)\w*\(/i;
 
 export interface Scope {
   b: Bindings;

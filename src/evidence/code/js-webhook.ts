@@ -90,9 +90,11 @@ function judgeLocal(fn: Node): 'constant-time' | 'leaky' | undefined {
 /** How a call that names a constant-time compare really compares, and whether it is Node's (throws on length). */
 function resolveCompare(c: Ctx, n: Node): { kind: 'node' | 'constant-time' | 'leaky'; name: string } | undefined {
   const p = pathOf(n.callee) ?? '';
-  const seg = lastSegment(p);
   const root = p.split('.')[0] ?? '';
   const local = !p.includes('.') ? c.sites.functions.get(p) : undefined;
+  // `import { timingSafeEqual as same } from 'crypto'`: judged by what it is, not what it is called here.
+  const imported = c.sites.importNames.get(root);
+  const seg = imported && imported.name !== 'default' && imported.name !== '*' && root === p ? imported.name : lastSegment(p);
   if (local) {
     // The file's own function, whatever its name: constant-time only if its body is.
     const verdict = judgeLocal(local);
@@ -103,7 +105,7 @@ function resolveCompare(c: Ctx, n: Node): { kind: 'node' | 'constant-time' | 'le
   if (seg !== 'timingSafeEqual') return { kind: 'constant-time', name: seg };
   // Node's throws on unequal lengths; a helper of the same name from the merchant's own module does not.
   const from = c.sites.imports.get(root);
-  const nodes = p === 'timingSafeEqual' ? NODE_CRYPTO.test(c.sites.importNames.get('timingSafeEqual')?.from ?? '') : !(from && LOCAL_MODULE.test(from));
+  const nodes = root === p ? NODE_CRYPTO.test(imported?.from ?? '') : !(from && LOCAL_MODULE.test(from));
   return { kind: nodes ? 'node' : 'constant-time', name: seg };
 }
 

@@ -56,6 +56,16 @@ export function scanJs(ctx: ScanContext, source: string, probe = false): FileFac
     facts.error = e instanceof Error ? e.message : String(e);
     return facts;
   }
+  try {
+    return readProgram(ctx, source, program, facts);
+  } catch (e) {
+    // An expression chain thousands deep (`1+1+…` in a data file) outruns the JS stack of the walk.
+    if (!(e instanceof RangeError)) throw e;
+    return { calls: [], environmentChecks: [], dedupChecks: [], error: 'expressions nested too deeply to read' };
+  }
+}
+
+function readProgram(ctx: ScanContext, source: string, program: Node, facts: FileFacts): FileFacts {
 
   const bindings = new Bindings();
   const calls: Site[] = [];
