@@ -62,7 +62,7 @@ function factsOf(json) {
   }
   const timing = (json.checks ?? []).find((c) => c.id === 'webhook.timing-safe-compare');
   const handlers = new Set((timing?.evidence?.handlers ?? []).map((h) => (typeof h === 'string' ? h.replace(/ \(.*\)$/, '') : h.file)));
-  const setAside = timing?.evidence?.setAside ?? [];
+  const setAside = json.setAside ?? [];
   return { findings, handlers, setAside };
 }
 

@@ -47,7 +47,7 @@ export function noHandlerOutcome(options: Pick<RunOptions, 'scoped'>, code?: Cod
   const signers = (code?.handlers ?? []).filter((h) => !h.isTest && h.direction === 'signs');
   const signing = signers.length > 0 ? `; ${signers.length} file(s) sign what they send (not webhook handlers), e.g. ${signers[0]!.file}` : '';
   if (aside.length > 0) {
-    return notYetProven(options, `No webhook handler of yours was judged: ${setAsideSentence(aside, 'a signature check or an HMAC')}${signing}`, RECLAIM, evidence);
+    return notYetProven(options, `No webhook handler of yours was judged: ${setAsideSentence(aside, 'a signature header or an HMAC')}${signing}`, RECLAIM, evidence);
   }
   return notYetProven(
     options,
@@ -64,7 +64,7 @@ export function noCreateCallOutcome(options: Pick<RunOptions, 'scoped'>, code?: 
   const aside = setAsideHolding(code, 'call');
   const elsewhere = others.length > 0 ? `; ${others.length} create-shaped call(s) go to other APIs (not a MintCash host, api.baseUrl or a client built with them), e.g. ${others[0]!.file}:${others[0]!.line}` : '';
   const evidence = others.length > 0 ? { otherApis: others.slice(0, 10).map((c) => `${c.file}:${c.line} ${c.url}`) } : {};
-  if (aside.length > 0) return notYetProven(options, `No MintCash create call of yours was judged: ${setAsideSentence(aside, 'a create-shaped call')}${elsewhere}`, RECLAIM, Object.keys(evidence).length > 0 ? evidence : undefined);
+  if (aside.length > 0) return notYetProven(options, `No MintCash create call of yours was judged: ${setAsideSentence(aside, 'a /payments or /subscriptions path')}${elsewhere}`, RECLAIM, Object.keys(evidence).length > 0 ? evidence : undefined);
   return notYetProven(
     options,
     `No MintCash create call (POST /payments, /subscriptions or /payments/{id}/refund) was found in the code${elsewhere}`,

@@ -194,7 +194,7 @@ export function renderHtml(input: RunReport): string {
   const aside = report.setAside ?? [];
   if (aside.length > 0) {
     body.push(`<details class="notes setaside"><summary>${escapeHtml(setAsideLine(aside))}</summary><ul>`);
-    for (const f of aside) body.push(`<li><code>${escapeHtml(shownPath(f.file))}</code> ${escapeHtml(f.rule)} (holds ${escapeHtml(f.holds.map((h) => (h === 'handler' ? 'a webhook signature check' : 'a create call')).join(' and '))})</li>`);
+    for (const f of aside) body.push(`<li><code>${escapeHtml(shownPath(f.file))}</code> ${escapeHtml(f.rule)} (holds ${escapeHtml(f.holds.map((h) => (h === 'handler' ? 'a signature header or an HMAC' : 'a /payments or /subscriptions path')).join(' and '))})</li>`);
     body.push('</ul></details>');
   }
   const notes = report.notes.filter((n) => n.source !== 'waivers');

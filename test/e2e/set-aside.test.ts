@@ -80,7 +80,7 @@ describe('the merchant\'s own code is never set aside silently', () => {
     const timing = byId['webhook.timing-safe-compare']!;
     expect(timing.findings).toEqual([]);
     expect(timing.summary).not.toMatch(/No webhook handler was found/);
-    expect(timing.summary).toMatch(/^No webhook handler of yours was judged: 1 file that holds a signature check or an HMAC was set aside as not your code: src\/api\/webhook\.js \(generated-file banner/);
+    expect(timing.summary).toMatch(/^No webhook handler of yours was judged: 1 file that holds a signature header or an HMAC was set aside as not your code: src\/api\/webhook\.js \(generated-file banner/);
     expect(timing.summary).toMatch(/if it is your code, say so in \.gitattributes \(`path -linguist-generated`/);
 
     // Pretty: one line under the section; --verbose lists the file and why.
@@ -98,7 +98,7 @@ describe('the merchant\'s own code is never set aside silently', () => {
     await repo.commit('bundle');
     const { report, byId } = await check();
     expect(report.setAside).toEqual([{ file: 'public/checkout.js', why: 'minified', rule: expect.stringMatching(/^minified: 100% of 2\d KB on very long lines, 3 lines in all$/), holds: ['call'] }]);
-    expect(byId['idempotency.external-id']!.summary).toMatch(/^No MintCash create call of yours was judged: 1 file that holds a create-shaped call was set aside as not your code: public\/checkout\.js \(minified/);
+    expect(byId['idempotency.external-id']!.summary).toMatch(/^No MintCash create call of yours was judged: 1 file that holds a \/payments or \/subscriptions path was set aside as not your code: public\/checkout\.js \(minified/);
   });
 
   it('honours .gitattributes both ways, and a committed path git ignores', async () => {
