@@ -17,7 +17,8 @@ const TARGET_RSS_MB = 500;
 
 /**
  * Deterministic modules. Every one mentions `environment`, so none is skipped by the index's cheap
- * pre-filter (the worst case); one in ten creates a payment, one in ten verifies a webhook.
+ * pre-filter (the worst case); one in ten creates a payment, one in ten verifies a MintCash webhook
+ * (its secret's env name makes it MintCash's, so the guard facts of every other file are read too).
  */
 function moduleText(i) {
   const kind = i % 10;
@@ -26,14 +27,14 @@ function moduleText(i) {
     return `${common}\nexport async function pay${i}(order) {\n  const externalId = \`order_\${order.id}\`;\n  const body = { amount: order.total, currency: 'USD', externalId };\n  return fetch(\`\${process.env.MINTCASH_URL}/payments\`, { method: 'POST', body: JSON.stringify(body) });\n}\n`;
   }
   if (kind === 1) {
-    return `${common}\nimport crypto from 'node:crypto';\nexport function verify${i}(req, secret) {\n  const signature = req.headers['x-signature'];\n  const expected = crypto.createHmac('sha256', secret).update(req.rawBody).digest('hex');\n  if (signature === undefined || signature.length !== expected.length) return false;\n  return crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected));\n}\n`;
+    return `${common}\nimport crypto from 'node:crypto';\nexport function verify${i}(req, secret) {\n  const signature = req.headers['x-signature'];\n  const expected = crypto.createHmac('sha256', secret ?? process.env.MINTCASH_WEBHOOK_SECRET).update(req.rawBody).digest('hex');\n  if (signature === undefined || signature.length !== expected.length) return false;\n  return crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected));\n}\n`;
   }
   if (kind === 2) return `${common}\n// Lists the subscriptions and payments screens.\nexport const routes${i} = ['/payments', '/subscriptions'];\n`;
   return common;
 }
 
 export function ensureCodeTree() {
-  const marker = path.join(WORK, `.complete-v2-${FILES}`);
+  const marker = path.join(WORK, `.complete-v3-${FILES}`);
   if (existsSync(marker)) return;
   rmSync(WORK, { recursive: true, force: true });
   for (let i = 0; i < FILES; i++) {

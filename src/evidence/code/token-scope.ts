@@ -37,6 +37,21 @@ export function importAliases(tk: Tokens, lang: CodeLanguage): Aliases {
         if (t[end + 1]?.text === 'as' && t[end + 2]?.kind === 'id' && KNOWN_MODULES.test(mod)) out.set(t[end + 2]!.text, mod);
       }
     }
+  } else if (lang === 'php') {
+    // `use function hash_hmac as sign;`
+    for (let i = 0; i + 4 < t.length; i++) {
+      if (t[i]!.text === 'use' && t[i + 1]?.text === 'function' && t[i + 2]?.kind === 'id' && t[i + 3]?.text === 'as' && t[i + 4]?.kind === 'id') {
+        out.set(t[i + 4]!.text, t[i + 2]!.text.split('\\').pop()!);
+      }
+    }
+  } else if (lang === 'java') {
+    // `import static java.security.MessageDigest.isEqual;` makes `isEqual(a, b)` MessageDigest's.
+    for (let i = 0; i + 2 < t.length; i++) {
+      if (t[i]!.text !== 'import' || t[i + 1]?.text !== 'static' || t[i + 2]?.kind !== 'id') continue;
+      const { path } = tk.path(i + 2);
+      const parts = path.split('.');
+      if (parts.length >= 2) out.set(parts.at(-1)!, parts.slice(-2).join('.'));
+    }
   } else if (lang === 'go') {
     for (let i = 0; i + 1 < t.length; i++) {
       if (t[i]!.kind === 'id' && t[i + 1]!.kind === 'str' && t[i]!.line === t[i + 1]!.line && /^[\w./-]+$/.test(t[i + 1]!.text) && t[i]!.text !== 'import') {
@@ -106,6 +121,43 @@ export function enclosingFunction(tk: Tokens, src: string, i: number, lang: Code
       if (tk.is(j, '(') && tk.match[j]! > j) j = tk.match[j]!;
     }
     k = open;
+  }
+  return undefined;
+}
+
+/**
+ * The token range of the body of a function named `name` defined in this file (`def name`,
+ * `function name(`, `func name(`, or a Java method `name(...) {`), or undefined.
+ */
+export function functionBody(tk: Tokens, src: string, name: string, lang: CodeLanguage): { params: string[]; from: number; to: number } | undefined {
+  const t = tk.t;
+  for (let k = 0; k + 1 < t.length; k++) {
+    if (t[k]!.kind !== 'id' || t[k]!.text !== name || !tk.is(k + 1, '(')) continue;
+    const prev = t[k - 1]?.text;
+    const close = tk.match[k + 1]!;
+    if (close < 0) continue;
+    const params = tk.args(k + 1).map(([a, b]) => {
+      const ids = t.slice(a, b + 1).filter((x) => x.kind === 'id');
+      return (lang === 'php' ? ids.find((x) => x.text.startsWith('$')) : lang === 'go' || lang === 'python' || lang === 'ruby' ? ids[0] : ids.at(-1))?.text ?? '';
+    });
+    if ((lang === 'python' || lang === 'ruby') && prev === 'def') {
+      const indent = (line: number): number => {
+        const start = lineStart(src, line);
+        let j = start;
+        while (src[j] === ' ' || src[j] === '\t') j++;
+        return j - start;
+      };
+      const own = indent(t[k]!.line);
+      let to = close;
+      while (to + 1 < t.length && (t[to + 1]!.line === t[k]!.line || indent(t[to + 1]!.line) > own)) to++;
+      return { params, from: close + 1, to };
+    }
+    if (lang !== 'python' && lang !== 'ruby') {
+      // A declaration, not a call: a `{` follows the parameters (after a Go/Java return type or `throws`).
+      let j = close + 1;
+      while (j < t.length && j < close + 8 && !tk.is(j, '{') && !tk.is(j, ';') && !tk.is(j, ')')) j++;
+      if (tk.is(j, '{') && tk.match[j]! > j && (prev === 'function' || prev === 'func' || lang === 'java' || tk.is(k - 1, ')'))) return { params, from: j + 1, to: tk.match[j]! - 1 };
+    }
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
 import { ByteOffsets, CONSTANT_TIME, directionOf, EVENT_ID_NAME, LOGGING_CALLEE, SIGNATURE_NAME } from './shared.js';
 import { tokenize } from './tokenize.js';
 import { findAssignment, Tokens } from './tokens.js';
-import { enclosingFunction, importAliases, isParsedRequest, resolveAlias, type Aliases } from './token-scope.js';
+import { enclosingFunction, functionBody, importAliases, isParsedRequest, resolveAlias, type Aliases } from './token-scope.js';
 import type { BodyArg, CodeLocation, HmacInput, ParamInput, ScanContext, SignatureCompare, WebhookHandler } from './types.js';
 
 const HEADER = /^(x-signature|HTTP_X_SIGNATURE|X_SIGNATURE)$/i;
@@ -23,6 +23,8 @@ const LENGTHISH = /\blen\(|\.length|\.size|bytesize|strlen\(|\bcount\(|\.Len\(|\
 const SIG_TEXT = /hexdigest|digest|HMAC|hash_hmac|signature|doFinal|verif-hash/i;
 const HMAC_TEXT = /hmac\.new|hmac\.digest|OpenSSL::HMAC|hash_hmac|hmac\.New/;
 const ENV_OUTSIDE = /getenv|environ\b|ENV\[|os\.Getenv|System\.getenv|process\.env|Rails\.env|app\(\)->environment|APP_ENV/i;
+/** Names a compare helper goes by, the ones worth looking up among the file's own functions. */
+const COMPARE_NAME = /compar|equal|same|match|safe|secure|constant/i;
 /** `SIGNATURE_HEADER`, `self::SIG_PREFIX`, `Algorithm.HMAC`: a constant names a setting, not a signature. */
 const CONSTANT = /^(?:[\w$]+(?:\.|::|->))*[A-Z][A-Z0-9_]*[A-Z0-9]$/;
 
@@ -124,6 +126,8 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens, alia
   const sigish = (a: number, b: number, s: string, depth = 0): boolean => {
     if (CONSTANT.test(s.replace(/^[$@]+/, ''))) return false;
     if (SIG_TEXT.test(s)) return true;
+    // An HMAC called under an imported name: `sign(...)` after `use function hash_hmac as sign`.
+    for (let k = a; k <= b; k++) if (t[k]!.kind === 'id' && aliases.has(t[k]!.text) && HMAC.test(resolveAlias(aliases, tk.path(k).path))) return true;
     for (let k = a; k <= b; k++) {
       const interp = t[k]!.interp;
       if (interp?.some((e) => SIG_TEXT.test(e) || e.split(/\W+/).some((w) => w && SIGNATURE_NAME.test(w.replace(/^[$@]+/, ''))))) return true;
@@ -190,6 +194,17 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens, alia
       if (args.length >= 1 && !isTrivial(args[0]![0], args[0]![1], argText[0]!) && (sigish(start, i - 2, rt) || args.some(([a, b], k) => sigish(a, b, argText[k]!)))) {
         push(start, close, `.${t[i]!.text}`, MEMBERSHIP_CALL.test(`.${t[i]!.text}`) ? 'operator' : 'equals-call', parts);
       }
+      continue;
+    }
+    // A compare function defined in this file is judged by its body, whatever its name.
+    const local = !path.includes('.') && !path.includes('::') && COMPARE_NAME.test(path) ? functionBody(tk, src, path, ctx.language) : undefined;
+    const verdict = local ? judgeLocalCompare(tk, local) : undefined;
+    if (verdict === 'leaky') {
+      if (args.length >= 2 && args.some(([a, b], k) => sigish(a, b, argText[k]!))) push(i, close, `${path} (compares with ==)`, 'operator', args);
+      continue;
+    }
+    if (verdict === 'constant-time') {
+      push(i, close, path, 'constant-time', args, { lengthGuarded: true });
       continue;
     }
     if (CONSTANT_TIME.test(path) || /^(compare_digest|secure_compare|fixed_length_secure_compare|hash_equals|ConstantTimeCompare)$/.test(seg)) {
@@ -280,6 +295,24 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens, alia
     dedupChecks,
   };
   return { handler, environmentChecks, dedupChecks, paramInputs: unresolved, bodyArgs };
+}
+
+/**
+ * A compare function's body: constant-time when it XORs bytes together or calls a constant-time
+ * primitive, leaky when it compares its own parameters with `==` or `equals`; else unknown.
+ */
+function judgeLocalCompare(tk: Tokens, fn: { params: string[]; from: number; to: number }): 'constant-time' | 'leaky' | undefined {
+  const t = tk.t;
+  const params = new Set(fn.params.filter(Boolean));
+  let leaky = false;
+  for (let k = fn.from; k <= fn.to; k++) {
+    const x = t[k]!;
+    if (x.kind === 'op' && (x.text === '^' || x.text === '^=')) return 'constant-time';
+    if (x.kind === 'id' && (CONSTANT_TIME.test(x.text) || /^(compare_digest|secure_compare|hash_equals|ConstantTimeCompare|isEqual)$/.test(x.text))) return 'constant-time';
+    if (x.kind === 'op' && /^(==|===|!=|!==)$/.test(x.text) && params.has(t[k - 1]?.text ?? '') && params.has(t[k + 1]?.text ?? '')) leaky = true;
+    if (x.kind === 'id' && /^(equals|strcmp)$/.test(x.text) && tk.is(k + 1, '(') && [t[k - 2]?.text, t[k + 2]?.text].some((n) => params.has(n ?? ''))) leaky = true;
+  }
+  return leaky ? 'leaky' : undefined;
 }
 
 /** `for x in xs:` and `[x for x in xs]` iterate; only a condition's `in` tests membership. */

@@ -308,6 +308,57 @@ export function hook(req, res) {
 `;
 const JS_TRY_401_OK = JS_TRY_500.replace("res.status(500).send('Internal Server Error')", 'res.status(401).end()');
 
+const PY_LOCAL_LEAKY = `import hashlib
+import hmac
+
+
+def safe_compare(a, b):
+    return a == b
+
+
+def verify(request, secret):
+    mine = hmac.new(secret, request.get_data(), hashlib.sha256).hexdigest()
+    return safe_compare(mine, request.headers.get("X-Acme-Signature", ""))
+`;
+const RB_LOCAL_SAFE = `class AcmeHooks
+  def verify(request)
+    mine = OpenSSL::HMAC.hexdigest('SHA256', SECRET, request.raw_post)
+    secure_equal?(mine, request.headers['X-Acme-Signature'].to_s)
+  end
+
+  def secure_equal?(a, b)
+    return false unless a.bytesize == b.bytesize
+    l = a.unpack('C*')
+    res = 0
+    b.each_byte { |byte| res |= byte ^ l.shift }
+    res == 0
+  end
+end
+`;
+const PHP_USE_FUNCTION = `<?php
+use function hash_hmac as sign;
+
+function acme_verified(string $sent, string $secret): bool {
+    $body = file_get_contents('php://input');
+    return sign('sha256', $body, $secret) == $sent;
+}
+`;
+const JAVA_STATIC_IMPORT_OK = `package shop.hooks;
+
+import static java.security.MessageDigest.isEqual;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+class AcmeHook {
+  boolean verify(byte[] signature, byte[] body, byte[] key) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    return isEqual(mac.doFinal(body), signature);
+  }
+}
+`;
+
 // ---- Next.js pages router: the body parser matters only where the HMAC reads the parsed body ----
 const NEXT_HELPER_OK = `import crypto from 'crypto';
 import type { NextApiRequest } from 'next';
@@ -383,6 +434,8 @@ const ng: [string, Record<string, string>, Expect][] = [
   ['a compare beside its own log line: one finding', { 'src/acme.js': JS_LOGGED }, { timing: ['src/acme.js:7 non-constant-time-compare'] }],
   ['timingSafeEqual in a try whose catch answers 500', { 'src/acme.js': JS_TRY_500 }, { timing: ['src/acme.js:6 timing-safe-equal-without-length-guard'] }],
   ['another provider with the same X-Signature header', { 'relay/verify.go': GRIDLIKE }, { timing: ['relay/verify.go:15 non-constant-time-compare'] }],
+  ['python: a local compare helper that uses ==', { 'hooks/acme.py': PY_LOCAL_LEAKY }, { timing: ['hooks/acme.py:11 non-constant-time-compare'] }],
+  ['php: hash_hmac imported under another name', { 'hooks/acme.php': PHP_USE_FUNCTION }, { timing: ['hooks/acme.php:6 non-constant-time-compare'] }],
 ];
 
 const ok: [string, Record<string, string>][] = [
@@ -396,6 +449,8 @@ const ok: [string, Record<string, string>][] = [
   ['timingSafeEqual in a try whose catch answers 401', { 'src/acme.js': JS_TRY_401_OK }],
   ['pages/api helper given the raw body by a route with bodyParser: false', { 'pages/api/acme/validAcmeHook.ts': NEXT_HELPER_OK, 'pages/api/acme/index.ts': NEXT_ROUTE_OK }],
   ['pages/api route whose HMAC covers posted fields, not the body', { 'pages/api/verify-payment.ts': NEXT_FIELDS_OK }],
+  ['ruby: a local constant-time helper (XOR after a length check)', { 'app/services/acme_hooks.rb': RB_LOCAL_SAFE }],
+  ['java: MessageDigest.isEqual by static import', { 'src/main/java/shop/hooks/AcmeHook.java': JAVA_STATIC_IMPORT_OK }],
 ];
 
 describe('issue 24 idioms and false alarms', () => {
