@@ -66,7 +66,7 @@ function factsOf(json) {
   return { findings, handlers, setAside };
 }
 
-const tally = () => ({ tp: 0, fp: 0, fn: 0 });
+const tally = () => ({ tp: 0, fp: 0, fn: 0, files: 0 });
 const byKind = Object.fromEntries([...corpus.kinds, 'other'].map((k) => [k, tally()]));
 const byLang = {};
 const bySplit = {};
@@ -91,6 +91,8 @@ for (const repo of repos) {
   for (const h of list) {
     const lang = (byLang[h.language] ??= tally());
     const sp = (bySplit[h.split] ??= tally());
+    lang.files++;
+    sp.files++;
     const add = (kind, key, what) => {
       byKind[kind][key]++;
       lang[key]++;
@@ -117,7 +119,7 @@ for (const repo of repos) {
 }
 
 const ratio = (a, b) => (b === 0 ? '-' : (a / b).toFixed(2));
-const row = (name, t) => `${name.padEnd(40)} tp ${String(t.tp).padStart(3)}  fp ${String(t.fp).padStart(3)}  fn ${String(t.fn).padStart(3)}  precision ${ratio(t.tp, t.tp + t.fp).padStart(4)}  recall ${ratio(t.tp, t.tp + t.fn).padStart(4)}`;
+const row = (name, t) => `${(t.files ? `${name} (${t.files} files)` : name).padEnd(40)} tp ${String(t.tp).padStart(3)}  fp ${String(t.fp).padStart(3)}  fn ${String(t.fn).padStart(3)}  precision ${ratio(t.tp, t.tp + t.fp).padStart(4)}  recall ${ratio(t.tp, t.tp + t.fn).padStart(4)}`;
 log(`golive corpus score: ${handlers.length} handler files in ${repos.length} repositories${split ? ` (split ${split})` : ''}, ${bin}`);
 log('\nper kind');
 for (const [k, t] of Object.entries(byKind)) log(row(k, t));
