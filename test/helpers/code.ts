@@ -9,6 +9,30 @@ import type { Check, CheckOutcome, RunOptions } from '../../src/engine/types.js'
 import { indexFiles, type IndexOptions } from '../../src/evidence/code/index.js';
 import type { CodeIndex } from '../../src/evidence/code/types.js';
 import type { RepoFile } from '../../src/evidence/types.js';
+import { idempotencyExternalId } from '../../checks/idempotency-external-id.js';
+import { idempotencyExternalIdQuality } from '../../checks/idempotency-external-id-quality.js';
+import { webhookCodeDedup } from '../../checks/webhook-code-dedup.js';
+import { webhookCodeEnvironmentGuard } from '../../checks/webhook-code-environment-guard.js';
+import { webhookCodeRawBody } from '../../checks/webhook-code-raw-body.js';
+import { webhookTimingSafeCompare } from '../../checks/webhook-timing-safe-compare.js';
+
+/** The six code checks by short name, for tables that run every one over a fixture. */
+export const CODE_CHECKS = {
+  timing: webhookTimingSafeCompare,
+  raw: webhookCodeRawBody,
+  env: webhookCodeEnvironmentGuard,
+  dedup: webhookCodeDedup,
+  ext: idempotencyExternalId,
+  quality: idempotencyExternalIdQuality,
+} satisfies Record<string, Check<'code'>>;
+export type CodeCheckName = keyof typeof CODE_CHECKS;
+
+/** Every code check's findings over one index ("file:line messageId", sorted), by short name. */
+export async function whereAll(code: CodeIndex): Promise<Record<CodeCheckName, string[]>> {
+  const out = {} as Record<CodeCheckName, string[]>;
+  for (const [key, check] of Object.entries(CODE_CHECKS)) out[key as CodeCheckName] = [...(await judgeCode(check, code)).where].sort();
+  return out;
+}
 
 export const DEFAULT_TEST_GLOBS = configSchema.parse({}).testFiles;
 const OPTIONS: RunOptions = { offline: true, history: false, requireRehearsal: false };

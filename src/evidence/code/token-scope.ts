@@ -76,12 +76,7 @@ const KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'return', 'fu
 export function enclosingFunction(tk: Tokens, src: string, i: number, lang: CodeLanguage): { name: string; params: string[] } | undefined {
   const t = tk.t;
   if (lang === 'python' || lang === 'ruby') {
-    const indent = (line: number): number => {
-      const start = lineStart(src, line);
-      let k = start;
-      while (src[k] === ' ' || src[k] === '\t') k++;
-      return k - start;
-    };
+    const indent = (line: number): number => indentOf(src, line);
     const mine = indent(t[i]!.line);
     for (let k = i - 1; k >= 0; k--) {
       const tok = t[k]!;
@@ -141,12 +136,7 @@ export function functionBody(tk: Tokens, src: string, name: string, lang: CodeLa
       return (lang === 'php' ? ids.find((x) => x.text.startsWith('$')) : lang === 'go' || lang === 'python' || lang === 'ruby' ? ids[0] : ids.at(-1))?.text ?? '';
     });
     if ((lang === 'python' || lang === 'ruby') && prev === 'def') {
-      const indent = (line: number): number => {
-        const start = lineStart(src, line);
-        let j = start;
-        while (src[j] === ' ' || src[j] === '\t') j++;
-        return j - start;
-      };
+      const indent = (line: number): number => indentOf(src, line);
       const own = indent(t[k]!.line);
       let to = close;
       while (to + 1 < t.length && (t[to + 1]!.line === t[k]!.line || indent(t[to + 1]!.line) > own)) to++;
@@ -160,6 +150,14 @@ export function functionBody(tk: Tokens, src: string, name: string, lang: CodeLa
     }
   }
   return undefined;
+}
+
+/** The indentation (spaces and tabs) of a 1-based line. */
+function indentOf(src: string, line: number): number {
+  const start = lineStart(src, line);
+  let k = start;
+  while (src[k] === ' ' || src[k] === '\t') k++;
+  return k - start;
 }
 
 function lineStart(src: string, line: number): number {

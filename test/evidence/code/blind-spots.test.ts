@@ -2,32 +2,16 @@
 // (written for golive, not copied), each with a correct twin where there is one. Every code check
 // runs over each fixture; checks not named must raise nothing.
 import { describe, expect, it } from 'vitest';
-import { idempotencyExternalId } from '../../../checks/idempotency-external-id.js';
-import { idempotencyExternalIdQuality } from '../../../checks/idempotency-external-id-quality.js';
 import { webhookCodeDedup } from '../../../checks/webhook-code-dedup.js';
 import { webhookCodeEnvironmentGuard } from '../../../checks/webhook-code-environment-guard.js';
-import { webhookCodeRawBody } from '../../../checks/webhook-code-raw-body.js';
 import { webhookTimingSafeCompare } from '../../../checks/webhook-timing-safe-compare.js';
-import type { Check } from '../../../src/engine/types.js';
-import { indexSources, judgeCode } from '../../helpers/code.js';
+import { CODE_CHECKS, indexSources, judgeCode, whereAll } from '../../helpers/code.js';
 
-const CHECKS: Record<string, Check<'code'>> = {
-  timing: webhookTimingSafeCompare,
-  raw: webhookCodeRawBody,
-  env: webhookCodeEnvironmentGuard,
-  dedup: webhookCodeDedup,
-  ext: idempotencyExternalId,
-  quality: idempotencyExternalIdQuality,
-};
+const CHECKS = CODE_CHECKS;
 type Expect = Partial<Record<keyof typeof CHECKS, string[]>>;
 
-async function where(files: Record<string, string>): Promise<Record<string, string[]>> {
-  const code = await indexSources(files);
-  const out: Record<string, string[]> = {};
-  for (const [key, check] of Object.entries(CHECKS)) out[key] = [...(await judgeCode(check, code)).where].sort();
-  return out;
-}
-const expectOnly = (e: Expect): Record<string, string[]> => Object.fromEntries(Object.keys(CHECKS).map((k) => [k, [...(e[k] ?? [])].sort()]));
+const where = async (files: Record<string, string>): Promise<Record<string, string[]>> => whereAll(await indexSources(files));
+const expectOnly = (e: Expect): Record<string, string[]> => Object.fromEntries((Object.keys(CHECKS) as (keyof typeof CHECKS)[]).map((k) => [k, [...(e[k] ?? [])].sort()]));
 
 // ---- Membership compares ----------------------------------------------------------------------
 const JS_INCLUDES = `import crypto from 'node:crypto';
@@ -496,12 +480,17 @@ describe('whose handler, and how messages name the sender', () => {
   });
 });
 
+/** The text a byte span covers in `src`'s UTF-8 bytes. */
+const spanText = (src: string) => {
+  const bytes = Buffer.from(src, 'utf8');
+  return (s: { start?: number; end?: number }): string => bytes.subarray(s.start!, s.end!).toString('utf8');
+};
+
 describe('byte spans for edits', () => {
   it('compares, operands, HMAC inputs and create calls carry exact UTF-8 byte offsets', async () => {
     const src = `// Prüfung der Signatur (non-ASCII before the code)\nimport crypto from 'node:crypto';\nexport function verify(req) {\n  const mine = crypto.createHmac('sha256', process.env.MINTCASH_WEBHOOK_SECRET).update(JSON.stringify(req.body)).digest('hex');\n  return mine === req.headers['x-signature'];\n}\nexport const pay = () => fetch('https://api.mintcash.me/payments', { method: 'POST', body: JSON.stringify({ amount: 1 }) });\n`;
     const code = await indexSources({ 'src/a.js': src });
-    const bytes = Buffer.from(src, 'utf8');
-    const at = (s: { start?: number; end?: number }): string => bytes.subarray(s.start!, s.end!).toString('utf8');
+    const at = spanText(src);
     const h = code.handlers[0]!;
     expect(at(h.compares[0]!)).toBe("mine === req.headers['x-signature']");
     expect(h.compares[0]!.operandSpans!.map(at)).toEqual(['mine', "req.headers['x-signature']"]);
@@ -512,8 +501,7 @@ describe('byte spans for edits', () => {
   it('token languages too', async () => {
     const src = `# Überprüfung\nimport hmac, hashlib, json\ndef hook(request):\n    mine = hmac.new(KEY, json.dumps(request.json).encode(), hashlib.sha256).hexdigest()\n    return mine == request.headers["X-Signature"]\n`;
     const code = await indexSources({ 'hook.py': src });
-    const bytes = Buffer.from(src, 'utf8');
-    const at = (s: { start?: number; end?: number }): string => bytes.subarray(s.start!, s.end!).toString('utf8');
+    const at = spanText(src);
     expect(at(code.handlers[0]!.compares[0]!)).toBe('mine == request.headers["X-Signature"]');
     expect(at(code.handlers[0]!.hmacInputs[0]!)).toBe('json.dumps(request.json)');
   });

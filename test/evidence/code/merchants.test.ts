@@ -5,25 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyExternalId } from '../../../checks/idempotency-external-id.js';
-import { idempotencyExternalIdQuality } from '../../../checks/idempotency-external-id-quality.js';
-import { webhookCodeDedup } from '../../../checks/webhook-code-dedup.js';
-import { webhookCodeEnvironmentGuard } from '../../../checks/webhook-code-environment-guard.js';
-import { webhookCodeRawBody } from '../../../checks/webhook-code-raw-body.js';
 import { webhookTimingSafeCompare } from '../../../checks/webhook-timing-safe-compare.js';
-import type { Check } from '../../../src/engine/types.js';
 import type { CodeIndex } from '../../../src/evidence/code/types.js';
-import { indexDir, judgeCode } from '../../helpers/code.js';
+import { CODE_CHECKS, indexDir, judgeCode } from '../../helpers/code.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/merchants');
 
-const CHECKS: Record<string, Check<'code'>> = {
-  timing: webhookTimingSafeCompare,
-  raw: webhookCodeRawBody,
-  env: webhookCodeEnvironmentGuard,
-  dedup: webhookCodeDedup,
-  ext: idempotencyExternalId,
-  quality: idempotencyExternalIdQuality,
-};
+const CHECKS = CODE_CHECKS;
 
 type Expect = Record<keyof typeof CHECKS, string[]>;
 const clean: Expect = { timing: [], raw: [], env: [], dedup: [], ext: [], quality: [] };
@@ -72,7 +60,7 @@ describe('merchant repos end to end', () => {
     expect(code.calls.filter((c) => !c.isTest).length).toBeGreaterThan(0);
     for (const [key, check] of Object.entries(CHECKS)) {
       const v = await judgeCode(check, code);
-      expect({ check: key, where: [...v.where].sort() }).toEqual({ check: key, where: [...expected[key]!].sort() });
+      expect({ check: key, where: [...v.where].sort() }).toEqual({ check: key, where: [...expected[key as keyof Expect]].sort() });
       expect(v.verdict).not.toBe('skip');
       for (const f of v.findings ?? []) {
         expect(f.column).toBeGreaterThan(0);
