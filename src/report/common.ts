@@ -126,7 +126,7 @@ export function countsLine(report: RunReport): string {
 }
 
 /** The set-aside files that matter to a section: handlers to the webhook section, create calls to idempotency. */
-export function setAsideFor(report: RunReport, section: Section): SetAsideFile[] {
+export function setAsideFor(report: RunReport, section: string): SetAsideFile[] {
   const holds = section === 'webhook' ? 'handler' : section === 'idempotency' ? 'call' : undefined;
   return holds ? (report.setAside ?? []).filter((f) => f.holds.includes(holds)) : [];
 }
