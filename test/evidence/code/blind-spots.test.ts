@@ -380,6 +380,37 @@ export default function handler(req: NextApiRequest, res: NextApiResponse) {
 }
 `;
 
+// An edge API route reads its own raw bytes with request.text(): the default parser never runs.
+const NEXT_EDGE_TEXT_OK = `import crypto from 'crypto';
+
+export const config = { runtime: 'edge' };
+
+export default async function handler(request: Request): Promise<Response> {
+  const raw = await request.text();
+  const mine = Buffer.from(crypto.createHmac('sha256', process.env.ACME_SECRET ?? '').update(raw).digest('hex'));
+  const sent = Buffer.from(request.headers.get('x-acme-signature') ?? '');
+  if (mine.length !== sent.length || !crypto.timingSafeEqual(mine, sent)) return new Response(null, { status: 401 });
+  return new Response(null, { status: 200 });
+}
+`;
+// A signature looked up by position in the accepted list.
+const JS_INDEX_OF = `import crypto from 'node:crypto';
+export function verify(req, secrets) {
+  const sent = String(req.headers['x-acme-signature'] ?? '');
+  const expected = secrets.map((s) => crypto.createHmac('sha256', s).update(req.rawBody).digest('hex'));
+  return expected.indexOf(sent) !== -1;
+}
+`;
+// jose verifies a signed token itself, in constant time.
+const TS_JOSE_OK = `import { jwtVerify } from 'jose';
+
+export async function verify(request: Request, secret: Uint8Array): Promise<unknown> {
+  const token = request.headers.get('x-acme-signature') ?? '';
+  const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
+  return payload;
+}
+`;
+
 // ---- Whose handler: MintCash only on MintCash evidence ----------------------------------------
 const GRIDLIKE = `package relay
 
@@ -401,6 +432,7 @@ func Verify(r *http.Request, body []byte, key []byte) bool {
 
 const ng: [string, Record<string, string>, Expect][] = [
   ['js includes', { 'src/acme.js': JS_INCLUDES }, { timing: ['src/acme.js:6 non-constant-time-compare'] }],
+  ['js indexOf(…) !== -1', { 'src/acme.js': JS_INDEX_OF }, { timing: ['src/acme.js:5 non-constant-time-compare'] }],
   ['js some(x => x === …)', { 'src/acme.js': JS_SOME }, { timing: ['src/acme.js:4 non-constant-time-compare'] }],
   ['python in', { 'hooks/acme.py': PY_IN }, { timing: ['hooks/acme.py:7 non-constant-time-compare'] }],
   ['ruby include?', { 'app/controllers/acme_hooks_controller.rb': RB_INCLUDE }, { timing: ['app/controllers/acme_hooks_controller.rb:5 non-constant-time-compare'] }],
@@ -432,6 +464,8 @@ const ok: [string, Record<string, string>][] = [
   ['an index into a signed value is no signature', { 'src/session.ts': TS_SIGNED_COOKIE_OK }],
   ['timingSafeEqual in a try whose catch answers 401', { 'src/acme.js': JS_TRY_401_OK }],
   ['pages/api helper given the raw body by a route with bodyParser: false', { 'pages/api/acme/validAcmeHook.ts': NEXT_HELPER_OK, 'pages/api/acme/index.ts': NEXT_ROUTE_OK }],
+  ['pages/api edge route that reads request.text()', { 'pages/api/acme.ts': NEXT_EDGE_TEXT_OK }],
+  ['jose jwtVerify', { 'src/acme.ts': TS_JOSE_OK }],
   ['pages/api route whose HMAC covers posted fields, not the body', { 'pages/api/verify-payment.ts': NEXT_FIELDS_OK }],
   ['ruby: a local constant-time helper (XOR after a length check)', { 'app/services/acme_hooks.rb': RB_LOCAL_SAFE }],
   ['java: MessageDigest.isEqual by static import', { 'src/main/java/shop/hooks/AcmeHook.java': JAVA_STATIC_IMPORT_OK }],

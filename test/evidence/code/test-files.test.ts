@@ -13,7 +13,7 @@ describe('test files by language convention', () => {
     'spec/requests/webhooks_spec.rb', 'app/models/order_spec.rb', 'test/hook.test.js', 'tests/test_hooks.py', 'hooks/hooks_test.py',
     'app/__tests__/hook.ts', 'pkg/hook/hook_test.go', 'pkg/hook/testdata/sig.go', 'src/hook.spec.ts', 'Tests/WebhookTests.php',
     'src/test/java/shop/HookTest.java', 'src/main/java/shop/HookTests.java', 'tests/Feature/WebhookTest.php', 'test/fixtures/shop/app.js',
-    'lib/__mocks__/crypto.js', 'conftest.py',
+    'lib/__mocks__/crypto.js', 'conftest.py', 'hooks/test_signature.py', 'src/hook.test.mjs', 'Tests/Unit/SignatureTest.php',
   ])('%s is test code', (file) => {
     expect(isTest(file)).toBe(true);
   });
