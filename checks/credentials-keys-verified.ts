@@ -9,9 +9,13 @@ import { maskSecret } from '../src/engine/mask.js';
 import { normaliseEnvironment } from '../src/mintcash/environments.js';
 
 const MISMATCH_TEXT: Record<NonNullable<MintcashFacts['mismatch']>, string> = {
+  'bad-url': 'The API URL is not usable',
   'test-keys-production': 'Test keys are configured against the production API',
   'live-keys-sandbox': 'Live keys are configured against the sandbox API',
+  'live-keys-insecure': 'Live keys are configured against MintCash without HTTPS on port 443',
   'live-keys-loopback': 'Live keys are configured against a local URL (the emulator or a proxy on this machine)',
+  'live-keys-other-host': "Live keys are configured against a host that is not MintCash's live API",
+  'test-keys-untrusted-host': 'Test keys are configured against a host the repository chose',
 };
 
 function ref(f: MintcashFacts): string {
@@ -22,6 +26,8 @@ function judge(f: MintcashFacts, options: RunOptions, names: GoliveConfig['env']
   const pk = f.publicKey ?? '';
   const masked = pk ? maskSecret(pk) : undefined;
   const evidence: Record<string, unknown> = { baseUrl: f.baseUrl, environment: f.environment };
+  if (f.baseUrlSource) evidence.baseUrlSource = f.baseUrlSource;
+  if (f.allowedHost) evidence.allowedHost = f.allowedHost;
   if (masked) evidence.publicKey = masked;
   if (f.keySource) evidence.keySource = f.keySource;
   if (f.status !== undefined) evidence.httpStatus = f.status;
@@ -36,10 +42,11 @@ function judge(f: MintcashFacts, options: RunOptions, names: GoliveConfig['env']
   }
   const findings: FindingInput[] = [];
   if (f.mismatch) {
-    // Flagged before any request: nothing was sent.
+    // Flagged before any request: nothing was sent. The send rule's own line names the normalised
+    // host and how to allow it on purpose.
     findings.push({
       messageId: f.mismatch,
-      message: `${MISMATCH_TEXT[f.mismatch]}: ${f.baseUrl}. Nothing was sent. Use ${f.mismatch === 'test-keys-production' ? 'live keys with https://api.mintcash.me, or the sandbox URL with test keys' : 'https://api.mintcash.me with live keys, or test keys with the sandbox/emulator'}.`,
+      message: `${MISMATCH_TEXT[f.mismatch]}: ${f.refusal ?? `${f.baseUrl}; nothing was sent`}.`,
       fingerprintOf: `${f.mismatch}:${pk}`,
       evidence: { ...evidence, publicKeyEnv: f.publicKeyEnv, secretKeyEnv: f.secretKeyEnv },
     });

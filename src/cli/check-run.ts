@@ -16,6 +16,8 @@ import type { CheckFlags } from './check.js';
 import { repoContext } from './repo-context.js';
 import { assertReadable, linkOptions, loadProject, resolveTargetDir, terminalWidth } from './shared.js';
 import { startProgress } from './progress.js';
+import { decideSend, operatorApi, type OperatorApi } from '../mintcash/hosts.js';
+import type { GoliveConfig } from '../config/schema.js';
 
 export interface CliIO {
   env: NodeJS.ProcessEnv;
@@ -86,6 +88,8 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
     throw usage('--dotenv and --env-file name different files', 'Give one env file (--dotenv).');
   }
   const envFile = flags.dotenv ?? flags.envFile;
+  const { api, problems: apiProblems } = operatorApi(flags, io.env);
+  if (apiProblems.length > 0) throw usage(apiProblems[0]!, 'Pass a URL like https://api.mintcash.me and hosts like proxy.example.com or 127.0.0.1:8443.');
   const root = await resolveTargetDir(dir);
   const policyFile = flags.policy ?? (io.env.GOLIVE_POLICY || undefined);
   const project = await loadProject(root, flags.config, {
@@ -97,7 +101,10 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   });
   const { configFile, webhookUrlLine, registry, policy } = project;
   if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');
-  const config = flags.apiBaseUrl ? { ...project.config, api: { ...project.config.api, baseUrl: await practiceApi(flags.apiBaseUrl, project.config.env, io.env, envFile) } } : project.config;
+  const config = project.config;
+  // An API URL the operator chose is checked at once against the keys at hand (the one send rule):
+  // live keys pointed anywhere but MintCash are refused before anything runs.
+  if (api.baseUrl) await refuseLiveElsewhere(api, config, io.env, envFile);
   // The rehearsal items always run: without --require-rehearsal they tell the verdict whether the
   // live dress rehearsal is done, but do not block the gate (decideGate).
   const selected = selectChecks(registry, flags.only, flags.skip);
@@ -124,6 +131,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
         ...(flags.requireFirstWeek ? { requireFirstWeek: true } : {}),
         ...(flags.webhookUrl ? { webhookUrl: flags.webhookUrl } : {}),
         ...(envFile ? { envFile: path.resolve(envFile) } : {}),
+        ...(api.baseUrl || api.allowLiveHosts.length > 0 ? { api } : {}),
       },
       checks: selected,
       env: io.env,
@@ -138,13 +146,14 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
       onCheckStart: (c) => progress.started(c.id),
       onCheckDone: (r) => progress.done(r.id),
       onProgress: (kind, n) => progress.count(kind, n),
+      onNotice: (line) => io.stderr.write(`${line}\n`),
     });
   } finally {
     progress.stop();
   }
   report.target.repo = await repoContext(root, configFile, webhookUrlLine);
   report.target.policy = { source: policy.source, ...(policy.ref ? { ref: policy.ref } : {}), ...(policy.commit ? { commit: policy.commit } : {}), ...(policy.file ? { file: policy.file } : {}) };
-  const urls = { webhook: shownUrl(flags.webhookUrl ?? config.webhook.url), testWebhook: shownUrl(config.webhook.testUrl), api: shownUrl(config.api.baseUrl) };
+  const urls = { webhook: shownUrl(flags.webhookUrl ?? config.webhook.url), testWebhook: shownUrl(config.webhook.testUrl), api: shownUrl(api.baseUrl?.url ?? config.api.baseUrl) };
   report.target.urls = Object.fromEntries(Object.entries(urls).filter(([, v]) => v)) as NonNullable<RunReport['target']['urls']>;
 
   const links = linkOptions(io.env);
@@ -180,11 +189,13 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
 }
 
 /**
- * `--api-base-url`, for practice against the emulator or the sandbox: refused before anything runs
- * when a live key is at hand and the URL is not MintCash's live API host, so no live secret can be
- * pointed elsewhere by a flag.
+ * `--api-base-url` (or GOLIVE_API_BASE_URL), for practice against the emulator or the sandbox, or an
+ * egress proxy: with a live key at hand (environment or --dotenv), refused before anything runs
+ * unless the send rule lets live keys go there (MintCash's live API, or a host also named in
+ * --allow-live-host / GOLIVE_ALLOW_LIVE_HOST).
  */
-async function practiceApi(url: string, names: { publicKey: string; secretKey: string }, env: NodeJS.ProcessEnv, envFile: string | undefined): Promise<string> {
+async function refuseLiveElsewhere(api: OperatorApi, config: GoliveConfig, env: NodeJS.ProcessEnv, envFile: string | undefined): Promise<void> {
+  const names = config.env;
   const values = [env[names.publicKey], env[names.secretKey]];
   if (envFile) {
     const { readFile } = await import('node:fs/promises');
@@ -193,11 +204,9 @@ async function practiceApi(url: string, names: { publicKey: string; secretKey: s
     for (const e of parseDotenv(text).entries) if (e.name === names.publicKey || e.name === names.secretKey) values.push(e.value);
   }
   const { keyEnvironment } = await import('../mintcash/environments.js');
-  const { isMintcashLiveHost } = await import('../rehearsal/live-host.js');
-  if (values.some((v) => v && keyEnvironment(v) === 'live') && !isMintcashLiveHost(url, env)) {
-    throw usage(`refusing --api-base-url ${url} with live keys at hand: live keys go only to MintCash's live API host (https://api.mintcash.me)`, 'For practice, export the test pair (e.g. the emulator\'s test.env); an operator who trusts another live host names it in GOLIVE_ALLOW_LIVE_HOST. Nothing was sent.');
-  }
-  return url;
+  if (!values.some((v) => v && keyEnvironment(v) === 'live')) return;
+  const d = decideSend({ operator: api, configUrl: config.api.baseUrl, keys: values });
+  if (!d.ok) throw usage(d.message, "For practice, export the test pair (e.g. the emulator's test.env); README \"Where keys are sent\" says how an operator allows another host.");
 }
 
 async function readBaseline(file: string): Promise<ReturnType<typeof import('../report/load.js').baselineFromReport>> {

@@ -22,6 +22,7 @@ export interface CheckFlags {
   history?: boolean;
   webhookUrl?: string;
   apiBaseUrl?: string;
+  allowLiveHost?: string[];
   requireRehearsal?: boolean;
   requireFirstWeek?: boolean;
   baseline?: string;
@@ -46,6 +47,12 @@ first --output, and so on. "-o -" is stdout (at most one report can go there).
 Secrets come only from the environment: MINTCASH_PUBLIC_KEY, MINTCASH_SECRET_KEY,
 MINTCASH_WEBHOOK_SECRET (names configurable), or --dotenv <file>. (--env-file=<file> is accepted
 as an alias; written with a space, Node itself claims --env-file and stops if the file is missing.)
+
+Where keys are sent: live keys only over HTTPS to https://api.mintcash.me. The repository config
+(api.baseUrl) can point test keys at the sandbox or this machine, never live keys anywhere else.
+To send live keys elsewhere on purpose (an egress proxy), name the URL and its host outside the
+repository: --api-base-url (or GOLIVE_API_BASE_URL) and --allow-live-host (or
+GOLIVE_ALLOW_LIVE_HOST); golive prints that host on stderr before sending anything.
 
 Config: --config, else the nearest golive.config.{json,yaml,yml} from the target directory up to
 the repository root. Colour: --color/--no-color, else on for a terminal unless NO_COLOR is set.
@@ -73,7 +80,8 @@ Examples:
   $ golive check --format json -o - --quiet > golive.json
   $ golive check --history --fail-on warning
   $ golive check --baseline previous/golive-report.json
-  $ golive check --require-rehearsal --api-base-url http://127.0.0.1:4010   (practice: test keys, emulator)`;
+  $ golive check --require-rehearsal --api-base-url http://127.0.0.1:4010   (practice: test keys, emulator)
+  $ golive check --api-base-url https://mc-egress.corp.example --allow-live-host mc-egress.corp.example`;
 
 export function registerCheck(program: Command, setCode: (code: number) => void): void {
   program
@@ -92,7 +100,8 @@ export function registerCheck(program: Command, setCode: (code: number) => void)
     .addOption(new Option('--fail-on <level>', 'lowest severity that fails the gate').argParser(oneOf(['error', 'warning'] as const, '--fail-on')).default('error'))
     .option('--history', 'also scan every commit of git history for keys')
     .option('--webhook-url <url>', 'the deployed live webhook endpoint to probe', parseUrlOption)
-    .option('--api-base-url <url>', 'the MintCash API (default config api.baseUrl); for practice against the emulator. Live keys go only to MintCash\'s live API host', parseUrlOption)
+    .option('--api-base-url <url>', 'where the MintCash API is (default: $GOLIVE_API_BASE_URL, else config api.baseUrl); for practice against the emulator. Live keys go only to MintCash\'s live API host', parseUrlOption)
+    .option('--allow-live-host <host>', 'let live keys go to this host too (e.g. an egress proxy named by --api-base-url); repeatable, or $GOLIVE_ALLOW_LIVE_HOST', collectList)
     .option('--require-rehearsal', 'the dress rehearsal must be complete (see `golive rehearse`)')
     .option('--require-first-week', 'the first week must be proven by a signed report (see `golive monitor --sign`)')
     .option('--baseline <report.json>', 'a previous JSON report: only new findings fail')

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GoliveError } from '../errors.js';
 import { maskSecret } from '../engine/mask.js';
-import { isLoopbackHost } from '../mintcash/environments.js';
+import { normaliseHost } from '../mintcash/hosts.js';
 
 export interface EmulateOptions {
   port: string;
@@ -122,7 +122,7 @@ export async function runEmulate(
       `  Test hooks (loopback):   POST /__emulator/clock {"advanceDays":7}, GET /__emulator/deliveries, GET /__emulator/events`,
     ];
     if (opts.state) lines.push(`  State file:              ${resolve(opts.state)} (+ .wal, locked by this emulator; every change is on disk before its reply)`);
-    if (!isLoopbackHost(opts.host)) lines.push('', `  Warning: listening on ${opts.host}, beyond this machine; test hooks still answer only on loopback.`);
+    if (normaliseHost(opts.host)?.kind !== 'loopback') lines.push('', `  Warning: listening on ${opts.host}, beyond this machine; test hooks still answer only on loopback.`);
     lines.push('', 'Press Ctrl-C to stop.');
     io.out(`${lines.join('\n')}\n`);
     await io.stop;

@@ -7,6 +7,7 @@ import { GoliveError } from '../errors.js';
 import { maskSecret } from '../engine/mask.js';
 import { acquireLock, describeHolder } from '../lockfile.js';
 import { createClient } from '../mintcash/client.js';
+import type { ApprovedSend } from '../mintcash/hosts.js';
 import { askerFromPrompter, loadAnswers, type Asker } from '../rehearsal/asker.js';
 import { sameApi } from '../rehearsal/live-host.js';
 import { cleanUp, findOpenMoney, type CleanupResult } from '../rehearsal/open-money.js';
@@ -21,6 +22,8 @@ export interface CleanupRun {
   io: RehearseIO;
   out: (s: string) => void;
   states: RehearsalState[];
+  /** Where the keys go, as the send rule approved it. */
+  target: ApprovedSend;
   baseUrl: string;
   publicKey: string;
   secretKey: string;
@@ -50,7 +53,7 @@ export async function runCleanup(r: CleanupRun): Promise<number> {
   }
   try {
     const { states } = await listStates(root);
-    const client = createClient({ baseUrl: r.baseUrl, publicKey: r.publicKey, secretKey: r.secretKey });
+    const client = createClient({ target: r.target, publicKey: r.publicKey, secretKey: r.secretKey });
     const same = (s: RehearsalState) => sameApi(s.target.baseUrl, r.baseUrl) && s.target.publicKey === maskSecret(r.publicKey);
     const open = await findOpenMoney(states, client, same);
     for (const u of open.unreadable) out(`  not checked: ${u}`);

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { GoliveError, describeError } from '../errors.js';
 import { acquireLock, describeHolder, type Lock } from '../lockfile.js';
 import { maskSecret } from '../engine/mask.js';
-import { PRODUCTION_HOST, classifyBaseUrl, environmentMismatch, keyEnvironment } from '../mintcash/environments.js';
+import { keyEnvironment } from '../mintcash/environments.js';
+import { decideSend, operatorApi, type ApprovedSend, type BaseUrlKind } from '../mintcash/hosts.js';
 import { formatMinor } from '../mintcash/amounts.js';
 import { createClient, type MintcashClient } from '../mintcash/client.js';
 import { askerFromPrompter, loadAnswers, type AnswersFile, type Asker } from '../rehearsal/asker.js';
@@ -17,7 +18,7 @@ import { isPractice, SIGNOFF_DIR } from '../rehearsal/signoff.js';
 import { PRACTICE_SCREEN_BANNER, openSummary, readableStatus, when } from '../rehearsal/screen.js';
 import type { Waiter, WebhookCheckSummary } from '../rehearsal/context.js';
 import { runRehearsal, settlementReminder } from '../rehearsal/engine.js';
-import { apiHostOf, isMintcashLiveHost, sameApi } from '../rehearsal/live-host.js';
+import { apiHostOf, sameApi } from '../rehearsal/live-host.js';
 import { keyFingerprint, merchantIdentity } from '../rehearsal/merchant.js';
 import { findOpenMoney } from '../rehearsal/open-money.js';
 import { writeSignOff } from '../rehearsal/files.js';
@@ -39,12 +40,6 @@ export interface RehearseIO {
   asker?: Asker;
   now?: () => Date;
 }
-
-const MISMATCH_TEXT = {
-  'test-keys-production': 'test keys cannot rehearse against the production API',
-  'live-keys-sandbox': 'live keys are never sent to the sandbox',
-  'live-keys-loopback': 'live keys are never sent to the emulator or anything on this machine',
-} as const;
 
 function settingsFrom(flags: RehearseFlags, project: Project, webhookUrl: string | undefined): RehearsalSettings {
   const r = project.config.rehearsal ?? {};
@@ -129,6 +124,7 @@ export function resumeCommandOf(dir: string, flags: RehearseFlags): string {
   const pairs: Array<[string, string | undefined]> = [
     ['--config', flags.config],
     ['--api-base-url', flags.apiBaseUrl],
+    ...(flags.allowLiveHost ?? []).map((h): [string, string] => ['--allow-live-host', h]),
     ['--webhook-url', flags.webhookUrl],
     ['--answers', flags.answers],
     ['--key-file', flags.keyFile],
@@ -163,7 +159,9 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
 
   const webhookUrl = flags.webhookUrl ?? project.config.webhook.url;
   const settings = settingsFrom(flags, project, webhookUrl);
-  const baseUrl = flags.apiBaseUrl ?? project.config.api.baseUrl;
+  const { api, problems: apiProblems } = operatorApi(flags, io.env);
+  if (apiProblems.length > 0) throw new GoliveError('USAGE', apiProblems[0]!, { suggestion: 'Pass a URL like https://api.mintcash.me and hosts like proxy.example.com or 127.0.0.1:8443.' });
+  const baseUrl = api.baseUrl?.url ?? project.config.api.baseUrl;
   const names = project.config.env;
   const publicKey = io.env[names.publicKey] ?? '';
   const secretKey = io.env[names.secretKey] ?? '';
@@ -177,25 +175,25 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     });
   }
   const keyEnvs = [keyEnvironment(publicKey), keyEnvironment(secretKey)];
-  const liveHost = isMintcashLiveHost(baseUrl, io.env);
-  // Live keys to a host the operator named live (GOLIVE_ALLOW_LIVE_HOST) are their decision; every
-  // other refusal (test keys against production above all) stands.
-  const refused = environmentMismatch(keyEnvs, baseUrl);
-  const mismatch = refused?.startsWith('live-keys') && liveHost ? undefined : refused;
-  if (mismatch) {
-    throw new GoliveError('USAGE', `refusing to rehearse: ${MISMATCH_TEXT[mismatch]} (${baseUrl})`, {
-      suggestion: 'Use live keys with https://api.mintcash.me, or test keys with the sandbox or the emulator. Nothing was sent.',
+  // The one send rule (mintcash/hosts.ts), before anything is created or sent: live keys go to
+  // MintCash's live API, or to a host the operator named and allowed (announced); the repository
+  // config never chooses another host for them.
+  const target = decideSend({ operator: api, configUrl: project.config.api.baseUrl, keys: [publicKey, secretKey] });
+  if (!target.ok) {
+    throw new GoliveError('USAGE', `cannot rehearse: ${target.message}`, {
+      suggestion: 'Use live keys with https://api.mintcash.me, or test keys with the sandbox or `golive emulate` (README "Where keys are sent").',
     });
   }
-  if (liveHost && apiHostOf(baseUrl) !== PRODUCTION_HOST) out(`Live API host named by GOLIVE_ALLOW_LIVE_HOST: ${apiHostOf(baseUrl)} (not MintCash's ${PRODUCTION_HOST}).`);
-
-  const baseUrlKind = classifyBaseUrl(baseUrl);
-  const keyEnv = keyEnvs[0] ?? 'test';
+  if (target.announce) io.stderr.write(`${target.announce}\n`);
+  // Live keys approved means MintCash's live API or a host the operator allowed: a live rehearsal.
+  const liveHost = target.keys === 'live';
+  const baseUrlKind = target.kind;
+  const keyEnv = target.keys;
   const practice = isPractice({ keyEnvironment: keyEnv, baseUrlKind, liveHost });
   if (practice) out(PRACTICE_SCREEN_BANNER);
   if (flags.cleanup) {
     const { runCleanup } = await import('./rehearse-cleanup.js');
-    return runCleanup({ root, flags, io, out, states, baseUrl, publicKey, secretKey, resumeCmd, now });
+    return runCleanup({ root, flags, io, out, states, target, baseUrl, publicKey, secretKey, resumeCmd, now });
   }
   let ask = io.asker;
   let answersFile: AnswersFile | undefined;
@@ -219,7 +217,7 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
   // One terminal per rehearsal directory: taken before anything is asked or sent.
   const lock = await lockRehearsals(root, flags, resumeCmd, out);
   try {
-    return await runLocked({ root, dir, flags, io, out, now, project, states, settings, baseUrl, baseUrlKind, liveHost, keyEnv, keyEnvs, publicKey, secretKey, webhookUrl, ask, answersFile, resumeCmd, lock, signingKey, practice });
+    return await runLocked({ root, dir, flags, io, out, now, project, states, settings, target, baseUrl, baseUrlKind, liveHost, keyEnv, keyEnvs, publicKey, secretKey, webhookUrl, ask, answersFile, resumeCmd, lock, signingKey, practice });
   } finally {
     await lock.release();
   }
@@ -235,8 +233,10 @@ interface LockedRun {
   project: Project;
   states: RehearsalState[];
   settings: RehearsalSettings;
+  /** Where the keys go, as the send rule approved it. */
+  target: ApprovedSend;
   baseUrl: string;
-  baseUrlKind: ReturnType<typeof classifyBaseUrl>;
+  baseUrlKind: BaseUrlKind;
   liveHost: boolean;
   keyEnv: 'live' | 'test';
   keyEnvs: Array<'live' | 'test' | undefined>;
@@ -281,7 +281,7 @@ async function runLocked(r: LockedRun): Promise<number> {
       });
     }
   }
-  const client = createClient({ baseUrl, publicKey, secretKey, onResponse: (x) => ((lastRequestId = x.requestId ?? undefined), (lastDate = x.date ?? undefined)) });
+  const client = createClient({ target: r.target, publicKey, secretKey, onResponse: (x) => ((lastRequestId = x.requestId ?? undefined), (lastDate = x.date ?? undefined)) });
   let lastRequestId: string | undefined;
   let lastDate: string | undefined;
   const sameTarget = (s: RehearsalState) => sameApi(s.target.baseUrl, baseUrl) && s.target.publicKey === maskSecret(publicKey);
@@ -334,7 +334,9 @@ async function runLocked(r: LockedRun): Promise<number> {
       steps: Object.fromEntries(STEP_IDS.map((k) => [k, emptyStep()])) as RehearsalState['steps'],
       sessions: [],
     };
-    out(`Rehearsal ${state.id} started against ${baseUrl} (${!r.practice ? 'LIVE: real money' : 'PRACTICE: no real money'}).`);
+    // "LIVE: real money" only for MintCash's live API; a host the operator allowed is named.
+    const label = r.practice ? 'PRACTICE: no real money' : r.baseUrlKind === 'production' ? 'LIVE: real money' : `LIVE through ${r.target.url.display} (allowed by ${r.target.allowedBy ?? 'the operator'}), not api.mintcash.me: real money`;
+    out(`Rehearsal ${state.id} started against ${baseUrl} (${label}).`);
   } else {
     out(`Resuming rehearsal ${state.id} (started ${when(state.createdAt)} by ${state.operator.name}). Still open: ${openSummary(state)}.`);
     const reminder = settlementReminder(state);

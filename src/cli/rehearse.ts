@@ -2,7 +2,7 @@
 // The body lives in rehearse-run.ts and is imported only when the command runs.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { parseUrlOption } from './shared.js';
+import { collectList, parseUrlOption } from './shared.js';
 
 export interface RehearseFlags {
   config?: string;
@@ -16,6 +16,7 @@ export interface RehearseFlags {
   amountCap?: number;
   currency?: string;
   apiBaseUrl?: string;
+  allowLiveHost?: string[];
   returnUrl?: string;
   pollInterval?: number;
   pollMax?: number;
@@ -50,7 +51,8 @@ export function registerRehearse(program: Command, setCode: (code: number) => vo
     .option('--amount <minor>', 'charge amount in minor units (default 100 = 1.00)', intArg('--amount', 1, 100_000))
     .option('--amount-cap <minor>', 'refuse amounts above this, in minor units (default 100)', intArg('--amount-cap', 1, 100_000))
     .option('--currency <code>', 'ISO 4217 currency (default USD or config rehearsal.currency)')
-    .option('--api-base-url <url>', 'MintCash API base URL (default config api.baseUrl; the emulator prints its own)', parseUrlOption)
+    .option('--api-base-url <url>', 'MintCash API base URL (default: $GOLIVE_API_BASE_URL, else config api.baseUrl; the emulator prints its own)', parseUrlOption)
+    .option('--allow-live-host <host>', 'let live keys go to this host too (e.g. an egress proxy named by --api-base-url); repeatable, or $GOLIVE_ALLOW_LIVE_HOST', collectList)
     .option('--webhook-url <url>', 'your deployed webhook endpoint, probed in preflight (default config webhook.url)', parseUrlOption)
     .option('--return-url <url>', 'where the hosted page sends the browser after paying', parseUrlOption)
     .option('--poll-interval <ms>', 'time between status checks', intArg('--poll-interval', 10, 600_000))
@@ -58,8 +60,11 @@ export function registerRehearse(program: Command, setCode: (code: number) => vo
     .option('--key-file <path>', 'your Ed25519 signing key (default ~/.config/golive/operator-ed25519.pem; created on first use)')
     .addHelpText('after', `
 Keys come from the environment (MINTCASH_PUBLIC_KEY, MINTCASH_SECRET_KEY, MINTCASH_WEBHOOK_SECRET;
-names configurable). Live keys only against https://api.mintcash.me; practise with test keys
-against the sandbox or \`golive emulate\` (a practice run probes your endpoint with test events).
+names configurable). Live keys go only to https://api.mintcash.me: the repository config cannot
+send them elsewhere; another host needs both --api-base-url and --allow-live-host (or
+GOLIVE_API_BASE_URL and GOLIVE_ALLOW_LIVE_HOST), and golive announces it before sending. Practise
+with test keys against the sandbox or \`golive emulate\` (a practice run probes your endpoint with
+test events).
 
 Examples:
   $ golive rehearse                         start or resume, interactively
@@ -68,6 +73,7 @@ Examples:
   $ golive rehearse --api-base-url http://127.0.0.1:4010 --answers answers.yaml
   $ golive rehearse --cleanup               refund and cancel what earlier rehearsals left behind
   $ golive rehearse --take-over             continue here when the other terminal is gone
+  $ GOLIVE_API_BASE_URL=https://mc-egress.corp.example GOLIVE_ALLOW_LIVE_HOST=mc-egress.corp.example golive rehearse
   $ golive rehearse --report                write a (partial) sign-off now
   $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json`)
     .action(async (dir: string, flags: RehearseFlags) => {

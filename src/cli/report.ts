@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { FORMATS } from '../report/formats.js';
 import { Option } from 'commander';
 import { GoliveError } from '../errors.js';
-import { linkOptions, oneOf, parseUrlOption, terminalWidth, useColor } from './shared.js';
+import { collectList, linkOptions, oneOf, parseUrlOption, terminalWidth, useColor } from './shared.js';
 
 
 export function registerReport(program: Command, setCode: (code: number) => void): void {
@@ -16,7 +16,8 @@ export function registerReport(program: Command, setCode: (code: number) => void
     .option('-c, --config <file>', 'with --verify: the config with rehearsal.signers and api.baseUrl (default: golive.config.* here)')
     .option('--policy <file>', 'with --verify: take the signers from this trusted policy (default: $GOLIVE_POLICY)')
     .option('--policy-ref <ref>', 'with --verify: take the signers from the config on this revision, e.g. origin/main')
-    .option('--api-base-url <url>', 'with --online: the MintCash API (default config api.baseUrl)', parseUrlOption)
+    .option('--api-base-url <url>', 'with --online: where the MintCash API is (default: $GOLIVE_API_BASE_URL, else config api.baseUrl)', parseUrlOption)
+    .option('--allow-live-host <host>', 'with --online: let live keys go to this host too (e.g. an egress proxy); repeatable, or $GOLIVE_ALLOW_LIVE_HOST', collectList)
     .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMATS, '--format')).default('pretty'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('-v, --verbose', 'show evidence and notes for every check')
@@ -24,7 +25,7 @@ export function registerReport(program: Command, setCode: (code: number) => void
       'after',
       '\nWith --verify the pinned signers are policy: in CI take them from the base branch (--policy-ref) or a trusted file\n(--policy, GOLIVE_POLICY), so a change under review cannot pin its own key.\n\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown\n  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json\n  $ golive report --verify --policy-ref origin/main golive-rehearsal/golive-rehearsal-<id>.json\n  $ golive report --verify --online golive-rehearsal/golive-rehearsal-<id>.json',
     )
-    .action(async (file: string, flags: { format: (typeof FORMATS)[number]; output?: string; verbose?: boolean; verify?: boolean; online?: boolean; config?: string; apiBaseUrl?: string; policy?: string; policyRef?: string }) => {
+    .action(async (file: string, flags: { format: (typeof FORMATS)[number]; output?: string; verbose?: boolean; verify?: boolean; online?: boolean; config?: string; apiBaseUrl?: string; allowLiveHost?: string[]; policy?: string; policyRef?: string }) => {
       if (flags.online && !flags.verify) throw new GoliveError('USAGE', '--online goes with --verify', { suggestion: `Run \`golive report --verify --online ${file}\`.` });
       if ((flags.policy || flags.policyRef !== undefined) && !flags.verify) throw new GoliveError('USAGE', '--policy and --policy-ref go with --verify', { suggestion: 'A saved report is re-rendered as it was judged; the policy applies when verifying a sign-off.' });
       if (flags.verify) {
@@ -41,7 +42,10 @@ export function registerReport(program: Command, setCode: (code: number) => void
           process.stderr.write(`golive: warning: the working tree's config weakens ${from} in ${changes.length} way${changes.length === 1 ? '' : 's'} (${changes.map((c) => c.key).join(', ')}); the trusted values apply\n`);
         }
         const io = { env: process.env, out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) };
-        setCode(await runVerifyCommand(file, config, { online: flags.online, ...(flags.apiBaseUrl ? { apiBaseUrl: flags.apiBaseUrl } : {}) }, io));
+        const { operatorApi } = await import('../mintcash/hosts.js');
+        const { api, problems } = operatorApi(flags, process.env);
+        if (problems.length > 0) throw new GoliveError('USAGE', problems[0]!, { suggestion: 'Pass a URL like https://api.mintcash.me and hosts like proxy.example.com or 127.0.0.1:8443.' });
+        setCode(await runVerifyCommand(file, config, { online: flags.online, api }, io));
         return;
       }
       const [{ readReport }, { renderReport }, { writeFileAtomic }, { sanitiseDeep }] = await Promise.all([

@@ -3,9 +3,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomAlnum } from './model.js';
 import { describeError } from '../errors.js';
-import { normaliseIp, type Core } from './core.js';
+import type { Core } from './core.js';
 import { EmuError, invalid } from './validate.js';
-import { isLoopbackHost } from '../mintcash/environments.js';
+import { isLoopbackAddress } from '../mintcash/hosts.js';
 import { completeHostedPayment, createPayment, createRefund, getPayment, settleRefund } from './payments.js';
 import { cancelSubscription, completeHostedSubscription, createSubscription, getSubscription } from './subscriptions.js';
 import { apiKeyView, paymentView, subscriptionView, refundView } from './views.js';
@@ -105,7 +105,7 @@ async function handle(core: Core, deliverer: Deliverer, req: IncomingMessage): P
   const method = req.method ?? 'GET';
   if (parts[0] === '__emulator') {
     // Test hooks need no auth, so they answer only on loopback even if the API listens wider.
-    if (!isLoopbackHost(normaliseIp(req.socket.remoteAddress ?? ''))) throw notFound();
+    if (!isLoopbackAddress(req.socket.remoteAddress ?? '')) throw notFound();
     return hooks(core, deliverer, req, method, parts.slice(1));
   }
   const route = matchApi(method, parts);

@@ -45,6 +45,8 @@ export interface RunParams {
   onCheckDone?: (result: CheckResult) => void;
   /** Collectors' work counters (files, commits, probes), for progress off a terminal. */
   onProgress?: CollectContext['progress'];
+  /** Lines the operator must see before golive acts (e.g. live keys going to an allowed host). */
+  onNotice?: (line: string) => void;
   now?: Date;
 }
 
@@ -104,6 +106,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     options,
     env: params.env,
     ...(params.onProgress ? { progress: params.onProgress } : {}),
+    ...(params.onNotice ? { notice: params.onNotice } : {}),
     needs: new Set(params.checks.filter((c) => settingOf(c) !== 'off' && !notApplicable(c)).flatMap((c) => c.requires)),
     get<K extends EvidenceKey>(key: K): Promise<EvidenceMap[K]> {
       let p = memo.get(key) as Promise<EvidenceMap[K]> | undefined;

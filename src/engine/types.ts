@@ -2,6 +2,7 @@
 // Checks are pure judges: they get only the evidence they declared and never do I/O.
 import type { EvidenceMap, PluginEvidence } from '../evidence/types.js';
 import type { GoliveConfig } from '../config/schema.js';
+import type { OperatorApi } from '../mintcash/hosts.js';
 
 /** Checklist order. `policy` (0, "Trusted policy") judges the gate's own policy before anything it governs. */
 export const SECTIONS = ['policy', 'credentials', 'webhook', 'idempotency', 'rehearsal', 'firstweek'] as const;
@@ -62,6 +63,12 @@ export interface RunOptions {
   scoped?: boolean;
   webhookUrl?: string;
   envFile?: string;
+  /**
+   * What the operator chose outside the repository (--api-base-url / GOLIVE_API_BASE_URL,
+   * --allow-live-host / GOLIVE_ALLOW_LIVE_HOST): where API calls go, and which hosts other than
+   * MintCash's live API may receive live keys.
+   */
+  api?: OperatorApi;
 }
 
 export interface CheckContext<K extends EvidenceKey> {

@@ -1,11 +1,12 @@
-// Collects what MintCash says about the configured key pair: `GET /merchant/api-keys` against
-// `api.baseUrl`. Gathers facts only (the check judges) and records every failure as data. The
-// pre-flight environment rule runs first, so a live secret is never sent to sandbox or the
-// emulator and a test secret never to production.
+// Collects what MintCash says about the configured key pair: `GET /merchant/api-keys` against the
+// API the operator chose, else the config's `api.baseUrl`. Gathers facts only (the check judges)
+// and records every failure as data. The send rule (mintcash/hosts.ts) runs first: a refusal is a
+// fact, and nothing is sent.
 import type { CollectContext, Collector, CredentialItem, MintcashFacts } from './types.js';
 import { createClient } from '../mintcash/client.js';
 import { isApiError } from '../mintcash/errors.js';
-import { classifyBaseUrl, environmentMismatch, keyEnvironment } from '../mintcash/environments.js';
+import { keyEnvironment } from '../mintcash/environments.js';
+import { classifyBaseUrl, decideSend } from '../mintcash/hosts.js';
 import { redactText } from '../engine/mask.js';
 import { describeError } from '../errors.js';
 
@@ -22,11 +23,13 @@ export function pickPair(items: CredentialItem[]): { pk: CredentialItem; sk: Cre
 }
 
 export const collectMintcash: Collector<'mintcash'> = async (ctx: CollectContext): Promise<MintcashFacts> => {
-  const baseUrl = ctx.config.api.baseUrl;
+  const operator = ctx.options.api;
+  const baseUrl = operator?.baseUrl?.url ?? ctx.config.api.baseUrl;
   const facts: MintcashFacts = {
     attempted: false,
     baseUrl,
     baseUrlKind: classifyBaseUrl(baseUrl),
+    baseUrlSource: operator?.baseUrl?.from ?? 'api.baseUrl in the repository config',
     environment: ctx.config.environment,
     notes: [],
   };
@@ -47,14 +50,21 @@ export const collectMintcash: Collector<'mintcash'> = async (ctx: CollectContext
   facts.secretKeyEnv = keyEnvironment(sk);
   facts.keySource = pair.pk.source === 'env' ? `environment ${pair.pk.name}/${pair.sk.name}` : `--dotenv ${pair.pk.name}/${pair.sk.name}`;
 
-  if (facts.baseUrlKind === 'invalid') return { ...facts, skippedReason: 'bad-base-url' };
-  const mismatch = environmentMismatch([facts.publicKeyEnv, facts.secretKeyEnv], baseUrl);
-  if (mismatch) return { ...facts, skippedReason: 'env-mismatch', mismatch };
+  const decision = decideSend({ ...(operator ? { operator } : {}), configUrl: ctx.config.api.baseUrl, keys: [pk, sk] });
+  if (!decision.ok) {
+    if (decision.refusal === 'bad-url') return { ...facts, skippedReason: 'bad-base-url', errorMessage: decision.message };
+    return { ...facts, skippedReason: 'env-mismatch', mismatch: decision.refusal, refusal: decision.message };
+  }
+  if (decision.announce) {
+    // Said before the request, where the operator reads it, and kept with the evidence.
+    ctx.notice?.(decision.announce);
+    facts.allowedHost = decision.announce.replace(/^golive: /, '');
+  }
 
   let client;
   try {
     // One retry is enough for a read-only probe; the runner's check timeout bounds the rest.
-    client = createClient({ baseUrl, publicKey: pk, secretKey: sk, timeoutMs: 10_000, retries: 1 });
+    client = createClient({ target: decision, publicKey: pk, secretKey: sk, timeoutMs: 10_000, retries: 1 });
   } catch (e) {
     return { ...facts, skippedReason: 'bad-base-url', errorMessage: describeError(e) };
   }

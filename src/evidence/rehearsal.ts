@@ -13,6 +13,7 @@ import { pinFor, SIGNOFF_DIR, verifyDocument, type SignOff } from '../rehearsal/
 import { compareText } from '../engine/order.js';
 import { keyEnvironment } from '../mintcash/environments.js';
 import { isMintcashLiveHost } from '../rehearsal/live-host.js';
+import type { AllowedHost } from '../mintcash/hosts.js';
 import { keyFingerprint, merchantIdentity } from '../rehearsal/merchant.js';
 import { pickPair } from './mintcash.js';
 
@@ -21,7 +22,7 @@ const MAX_BYTES = 5_000_000;
 /** Online verification reads a few objects per sign-off: the newest few candidates are enough. */
 const MAX_ONLINE = 3;
 
-function factOf(file: string, json: unknown, pins: readonly { name: string; publicKey: string }[], env: Record<string, string | undefined>): { fact: SignOffFact; doc?: SignOff } {
+function factOf(file: string, json: unknown, pins: readonly { name: string; publicKey: string }[], env: Record<string, string | undefined>, allowed: readonly AllowedHost[] | undefined): { fact: SignOffFact; doc?: SignOff } {
   const r = verifyDocument(json);
   if (!r.ok) return { fact: { file, valid: false, problem: r.reason, signerPinned: false } };
   const doc: SignOff = r.doc;
@@ -46,7 +47,7 @@ function factOf(file: string, json: unknown, pins: readonly { name: string; publ
       complete: doc.complete,
       generatedAt: doc.generatedAt,
       apiBaseUrl: doc.rehearsal.target.baseUrl,
-      apiHostIsLive: isMintcashLiveHost(doc.rehearsal.target.baseUrl, env),
+      apiHostIsLive: isMintcashLiveHost(doc.rehearsal.target.baseUrl, env, allowed),
       ...(b ? { merchant: { ...b.merchant } } : {}),
       ...(b?.publicKeyFingerprint ? { publicKeyFingerprint: b.publicKeyFingerprint } : {}),
       ...(charge?.createdAt ? { chargeCreatedAt: charge.createdAt } : {}),
@@ -74,17 +75,20 @@ async function verifyAtMintcash(ctx: CollectContext, ev: RehearsalEvidence, docs
   for (const fact of candidates) {
     const doc = docs.get(fact);
     if (!doc) continue;
-    const plan = planOnline(doc, ctx.config.api.baseUrl, keys, ctx.config.env, ctx.env);
+    // Where to read: the operator's --api-base-url / GOLIVE_API_BASE_URL, else the config; the send rule decides.
+    const plan = planOnline(doc, { ...(ctx.options.api ? { operator: ctx.options.api } : {}), configUrl: ctx.config.api.baseUrl }, keys, ctx.config.env);
     if (!plan.ok) {
       fact.online = { refused: plan.reason };
       continue;
     }
+    if (plan.target.announce) ctx.notice?.(plan.target.announce);
+    const baseUrl = plan.target.url.href;
     try {
       // One retry is enough for reads; the runner's check timeout bounds the rest.
-      const client = createClient({ baseUrl: plan.baseUrl, ...keys, timeoutMs: 10_000, retries: 1 });
-      fact.online = { baseUrl: plan.baseUrl, claims: await verifyOnline(doc, client) };
+      const client = createClient({ target: plan.target, ...keys, timeoutMs: 10_000, retries: 1 });
+      fact.online = { baseUrl, claims: await verifyOnline(doc, client) };
     } catch (e) {
-      fact.online = { baseUrl: plan.baseUrl, claims: [{ what: 'keys', ok: false, kind: 'unreachable', detail: `could not verify at MintCash: ${describeError(e)}` }] };
+      fact.online = { baseUrl, claims: [{ what: 'keys', ok: false, kind: 'unreachable', detail: `could not verify at MintCash: ${describeError(e)}` }] };
     }
   }
 }
@@ -121,7 +125,7 @@ export const collectRehearsal: Collector<'rehearsal'> = async (ctx: CollectConte
       ev.signOffs.push({ file: rel, valid: false, problem: `unreadable: ${describeError(e)}`, signerPinned: false });
       continue;
     }
-    const { fact, doc } = factOf(rel, json, pins, ctx.env);
+    const { fact, doc } = factOf(rel, json, pins, ctx.env, ctx.options.api?.allowLiveHosts);
     if (doc) docs.set(fact, doc);
     ev.signOffs.push(fact);
   }

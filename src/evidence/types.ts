@@ -148,8 +148,11 @@ export interface MintcashFacts {
   /** True when a request was sent. */
   attempted: boolean;
   skippedReason?: 'offline' | 'no-keys' | 'env-mismatch' | 'bad-base-url';
+  /** The URL requests go to (or would have gone to). */
   baseUrl: string;
   baseUrlKind: 'production' | 'sandbox' | 'loopback' | 'custom' | 'invalid';
+  /** Who chose the URL: `--api-base-url`, `GOLIVE_API_BASE_URL` or the repository config. */
+  baseUrlSource?: string;
   /** The config's target environment. */
   environment: KeyEnv;
   /** Raw public key used (internal: mask before reporting). */
@@ -159,8 +162,12 @@ export interface MintcashFacts {
   secretKeyEnv?: KeyEnv;
   /** Where the pair came from, e.g. "env MINTCASH_PUBLIC_KEY". */
   keySource?: string;
-  /** Set when the pre-flight rule refused to send the keys to this base URL. */
-  mismatch?: 'test-keys-production' | 'live-keys-sandbox' | 'live-keys-loopback';
+  /** Set when the send rule (mintcash/hosts.ts) refused to send the keys to this URL. */
+  mismatch?: 'bad-url' | 'test-keys-production' | 'live-keys-sandbox' | 'live-keys-insecure' | 'live-keys-loopback' | 'live-keys-other-host' | 'test-keys-untrusted-host';
+  /** The rule's one-line refusal, naming the normalised host and how to allow it. */
+  refusal?: string;
+  /** Set when live keys went to a host the operator allowed (--allow-live-host): what golive announced. */
+  allowedHost?: string;
   /** HTTP status; absent when no response arrived. */
   status?: number;
   /** MintCash error code, or network_error / timeout / invalid_response. */
@@ -377,6 +384,11 @@ export interface CollectContext {
    * sent). Cheap to call per item; absent when nobody listens.
    */
   progress?: (kind: ProgressKind, n?: number) => void;
+  /**
+   * A line the operator must see before golive acts on it (e.g. live keys about to go to a host
+   * they allowed). Printed on stderr by the CLI; absent when nobody listens.
+   */
+  notice?: (line: string) => void;
   /** Another piece of evidence; each is gathered once per run. */
   get<K extends keyof EvidenceMap>(key: K): Promise<EvidenceMap[K]>;
   /**

@@ -1,9 +1,11 @@
 // The MintCash API client: Basic auth, every documented endpoint, tolerant response parsing,
 // typed errors, timeouts and safe retries. It never logs, and no error it raises carries the
-// Authorization header or the secret key.
+// Authorization header or the secret key. It sends only to a target hosts.ts approved for this
+// key pair (decideSend): there is no way to hand it a bare URL.
 import type { z } from 'zod';
 import { redactText } from '../engine/mask.js';
 import { ApiError } from './errors.js';
+import { isApproved, parseApiUrl, type ApprovedSend } from './hosts.js';
 import {
   apiKeysResponseSchema,
   errorEnvelopeSchema,
@@ -17,7 +19,8 @@ import {
 } from './schemas.js';
 
 export interface ClientOptions {
-  baseUrl: string;
+  /** Where to send, as decideSend approved it for this very key pair. */
+  target: ApprovedSend;
   publicKey: string;
   secretKey: string;
   /** Per attempt. */
@@ -74,6 +77,7 @@ type Method = 'GET' | 'POST' | 'DELETE';
 
 export class MintcashClient {
   readonly baseUrl: string;
+  private readonly host: string;
   private readonly auth: string;
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -83,16 +87,10 @@ export class MintcashClient {
   private readonly onResponse: ClientOptions['onResponse'];
 
   constructor(opts: ClientOptions) {
-    let url: URL;
-    try {
-      url = new URL(opts.baseUrl);
-    } catch {
-      throw new TypeError('MintCash base URL is not a valid URL');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('MintCash base URL must be http(s)');
-    // Credentials in the URL would travel in every error message; the key pair goes in the header only.
-    if (url.username || url.password) throw new TypeError('MintCash base URL must not contain credentials');
-    this.baseUrl = url.href.replace(/\/+$/, '');
+    // The same rule, checked where the keys are used: a target approved for test keys cannot carry live ones.
+    if (!isApproved(opts.target, [opts.publicKey, opts.secretKey])) throw new TypeError('MintCash client: this key pair was not approved for that URL (hosts.decideSend)');
+    this.baseUrl = opts.target.url.href;
+    this.host = opts.target.url.host;
     // Basic auth: public key is the username, secret key the password (API-FACTS §2).
     this.auth = `Basic ${Buffer.from(`${opts.publicKey}:${opts.secretKey}`, 'utf8').toString('base64')}`;
     this.secrets = [opts.secretKey, this.auth.slice(6)];
@@ -144,7 +142,7 @@ export class MintcashClient {
    * is permanent. DELETE (cancel) is retried only on network failures.
    */
   private retryable(err: ApiError, method: Method, hasExternalId: boolean): boolean {
-    if (err.isTransport) return err.code !== 'invalid_response';
+    if (err.isTransport) return err.code !== 'invalid_response' && err.code !== 'invalid_request';
     if (err.status === 502 || err.status === 503 || err.status === 504) {
       return method === 'GET' || (method === 'POST' && hasExternalId);
     }
@@ -178,8 +176,11 @@ export class MintcashClient {
     if (payload !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     let text: string;
+    const url = `${this.baseUrl}${path}`;
+    // A path can never move the request to another host; checked anyway, where the keys leave.
+    if (parseApiUrl(url)?.host !== this.host) throw new ApiError({ code: 'invalid_request', status: 0, method, path, apiMessage: 'the request would leave the approved host' });
     try {
-      res = await this.doFetch(`${this.baseUrl}${path}`, {
+      res = await this.doFetch(url, {
         method,
         headers,
         body: payload,

@@ -3,7 +3,7 @@
 // method and the path: never from headers, so the Authorization header cannot leak into one.
 
 /** Codes golive adds for failures that never reached a MintCash error envelope. */
-export type TransportCode = 'network_error' | 'timeout' | 'invalid_response';
+export type TransportCode = 'network_error' | 'timeout' | 'invalid_response' | 'invalid_request';
 
 export class ApiError extends Error {
   /** MintCash `code` (e.g. `unauthenticated`) or a TransportCode. */

@@ -80,12 +80,13 @@ export function pinFor<P extends { publicKey: string }>(pins: readonly P[], publ
 
 /**
  * No real money moved, or not at MintCash's live API: test keys, the sandbox, the emulator, or a
- * host that was not MintCash's live host when the rehearsal ran.
+ * host that was not MintCash's live host (nor one the operator allowed) when the rehearsal ran. A
+ * record from before `liveHost` counts as live only for https://api.mintcash.me.
  */
 export function isPractice(target: Pick<RehearsalState['target'], 'keyEnvironment' | 'baseUrlKind' | 'liveHost'>): boolean {
   if (target.keyEnvironment !== 'live') return true;
   if (target.liveHost !== undefined) return !target.liveHost;
-  return target.baseUrlKind === 'sandbox' || target.baseUrlKind === 'loopback';
+  return target.baseUrlKind !== 'production';
 }
 
 /** Whether any answer came from an answers file rather than a person at a terminal. */

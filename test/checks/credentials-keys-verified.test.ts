@@ -163,7 +163,8 @@ describe('credentials.keys-verified against the emulator', () => {
     await fetch(`${emu.url}/__emulator/merchant`, { method: 'POST', body: JSON.stringify({ allowedIps: ['203.0.113.7'] }) });
     try {
       const { createClient } = await import('../../src/mintcash/client.js');
-      const e = await createClient({ baseUrl: emu.liveUrl, ...emu.credentials('live'), retries: 0 }).listApiKeys().catch((x: unknown) => x as { status: number; code: string; reason: string });
+      const { approved } = await import('../helpers/api.js');
+      const e = await createClient({ target: approved(emu.liveUrl, emu.credentials('live'), { allowLive: true }), ...emu.credentials('live'), retries: 0 }).listApiKeys().catch((x: unknown) => x as { status: number; code: string; reason: string });
       const facts: MintcashFacts = { ...base, status: (e as { status: number }).status, errorCode: (e as { code: string }).code, errorReason: (e as { reason: string }).reason, apiKeys: undefined };
       expect((await judge(facts)).ids).toEqual(['ip-not-allowed']);
     } finally {

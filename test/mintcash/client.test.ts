@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MintcashClient } from '../../src/mintcash/client.js';
 import { ApiError } from '../../src/mintcash/errors.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
+import { approved } from '../helpers/api.js';
 
 let emu: Emulator;
 let test: MintcashClient;
@@ -14,8 +15,8 @@ let live: MintcashClient;
 
 beforeAll(async () => {
   emu = await startEmulator({ refundSettleMs: 0 });
-  test = createClient({ baseUrl: emu.url, ...emu.credentials('test'), retries: 0 });
-  live = createClient({ baseUrl: emu.liveUrl, ...emu.credentials('live'), retries: 0 });
+  test = createClient({ target: approved(emu.url, emu.credentials('test')), ...emu.credentials('test'), retries: 0 });
+  live = createClient({ target: approved(emu.liveUrl, emu.credentials('live'), { allowLive: true }), ...emu.credentials('live'), retries: 0 });
 });
 afterAll(() => emu.close());
 
@@ -140,7 +141,7 @@ describe('api keys and auth', () => {
   it('401 for a wrong secret, and the error carries no secret or Authorization header', async () => {
     const { publicKey } = emu.credentials('test');
     const secretKey = 'sk_' + 'test_' + 'WrongWrongWrongWrong1234';
-    const bad = createClient({ baseUrl: emu.url, publicKey, secretKey, retries: 0 });
+    const bad = createClient({ target: approved(emu.url, { publicKey, secretKey }), publicKey, secretKey, retries: 0 });
     const e = await apiError(bad.listApiKeys());
     expect([e.status, e.code]).toEqual([401, 'unauthenticated']);
     const basic = Buffer.from(`${publicKey}:${secretKey}`).toString('base64');
@@ -207,7 +208,7 @@ describe('tolerant parsing and the retry rule', () => {
       json(200, { payment: { id: 'p1', externalId: 'e', status: 'created', amount: '49.99', currency: 'USD' }, redirectUrl: 'https://pay.example/x' }),
     ]);
     try {
-      const c = createClient({ baseUrl: s.url, ...creds });
+      const c = createClient({ target: approved(s.url, creds), ...creds });
       const p = await c.createPayment(hpp('e'));
       expect([p.id, p.amount, p.redirectUrl, p.amountRefundable]).toEqual(['p1', 4999, 'https://pay.example/x', 4999]);
     } finally {
@@ -218,7 +219,7 @@ describe('tolerant parsing and the retry rule', () => {
   it('resends a create with the same externalId after a dropped connection', async () => {
     const s = await scripted([drop, json(200, { id: 'p1', externalId: 'order_x', status: 'created', amount: 10, currency: 'USD' })]);
     try {
-      const c = createClient({ baseUrl: s.url, ...creds, retries: 2, backoffMs: 1 });
+      const c = createClient({ target: approved(s.url, creds), ...creds, retries: 2, backoffMs: 1 });
       expect((await c.createPayment(hpp('order_x'))).id).toBe('p1');
       expect(s.seen).toHaveLength(2);
       expect(s.seen[0]?.body).toBe(s.seen[1]?.body);
@@ -238,7 +239,7 @@ describe('tolerant parsing and the retry rule', () => {
   ])('%s: %i requests', async (_n, op, status, expected) => {
     const s = await scripted([json(status as number, envelope('unavailable'))]);
     try {
-      const c = createClient({ baseUrl: s.url, ...creds, retries: 2, backoffMs: 1 });
+      const c = createClient({ target: approved(s.url, creds), ...creds, retries: 2, backoffMs: 1 });
       const call = op === 'get' ? c.getPayment('p') : op === 'cancel' ? c.cancelSubscription('s') : c.createPayment(hpp('e'));
       const e = await apiError(call);
       expect(e.status).toBe(status);
@@ -251,7 +252,7 @@ describe('tolerant parsing and the retry rule', () => {
   it('times out a silent server with code timeout', async () => {
     const s = await scripted([() => undefined]);
     try {
-      const c = createClient({ baseUrl: s.url, ...creds, retries: 0, timeoutMs: 200 });
+      const c = createClient({ target: approved(s.url, creds), ...creds, retries: 0, timeoutMs: 200 });
       const e = await apiError(c.listApiKeys());
       expect([e.status, e.code]).toEqual([0, 'timeout']);
     } finally {
@@ -262,7 +263,7 @@ describe('tolerant parsing and the retry rule', () => {
   it('reports a refused connection as network_error without secrets', async () => {
     const s = await scripted([]);
     await s.close();
-    const c = createClient({ baseUrl: s.url, ...creds, retries: 1, backoffMs: 1 });
+    const c = createClient({ target: approved(s.url, creds), ...creds, retries: 1, backoffMs: 1 });
     const e = await apiError(c.listApiKeys());
     expect(e.code).toBe('network_error');
     expect(inspect(e)).not.toContain(creds.secretKey);
@@ -274,7 +275,7 @@ describe('tolerant parsing and the retry rule', () => {
       json(200, { nope: true }),
     ]);
     try {
-      const c = createClient({ baseUrl: s.url, ...creds, retries: 0 });
+      const c = createClient({ target: approved(s.url, creds), ...creds, retries: 0 });
       expect((await apiError(c.createPayment({ ...hpp('e') }))).code).toBe('http_502');
       expect((await apiError(c.listApiKeys())).code).toBe('invalid_response');
     } finally {
@@ -283,6 +284,14 @@ describe('tolerant parsing and the retry rule', () => {
   });
 
   it('refuses a base URL that carries credentials', () => {
-    expect(() => createClient({ baseUrl: 'https://u:p@api.example', ...creds })).toThrow(/credentials/);
+    expect(() => approved('https://u:p@api.example', creds)).toThrow(/without credentials/);
+  });
+
+  it('sends only to a target the send rule approved for this very key pair', () => {
+    const target = approved('http://127.0.0.1:9', creds);
+    // A hand-made target, or one approved for test keys reused with live ones, is refused before any request.
+    expect(() => createClient({ target: { ...target }, ...creds })).toThrow(/not approved/);
+    const live = { publicKey: 'pk_' + 'live_' + 'A'.repeat(24), secretKey: 'sk_' + 'live_' + 'B'.repeat(24) };
+    expect(() => createClient({ target, ...live })).toThrow(/not approved/);
   });
 });

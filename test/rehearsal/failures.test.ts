@@ -154,9 +154,9 @@ describe('rehearsal failure paths', () => {
     w = await world();
     const prod = await rehearse(w, HAPPY_ANSWERS, { apiBaseUrl: 'https://api.mintcash.me' });
     expect(prod.error).toBeInstanceOf(GoliveError);
-    expect(String((prod.error as Error).message)).toContain('test keys cannot rehearse against the production API');
+    expect(String((prod.error as Error).message)).toContain("refusing to send test keys to api.mintcash.me (--api-base-url): that is MintCash's live API");
     const live = await rehearse(w, HAPPY_ANSWERS, {}, { MINTCASH_PUBLIC_KEY: fakeKey('pk', 'live', 'a'), MINTCASH_SECRET_KEY: fakeKey('sk', 'live', 'a') });
-    expect(String((live.error as Error).message)).toContain('live keys are never sent to the emulator');
+    expect(String((live.error as Error).message)).toMatch(/refusing to send live keys to 127\.0\.0\.1:\d+ \(api\.baseUrl in the repository config\): that is this machine/);
     expect(Object.keys(w.emu.core.state.payments)).toHaveLength(0);
     expect(await latest(w.dir)).toBeUndefined();
   });
