@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../report/write.js';
 import type { InitFlags } from './init.js';
 import type { Prompter } from './prompter.js';
 import { resolveTargetDir } from './shared.js';
+import { normaliseHost } from '../mintcash/hosts.js';
 
 export interface Detected {
   productionConfig: string[];
@@ -59,7 +60,8 @@ export function validateWebhookUrl(value: string, { required }: { required: bool
   } catch {
     return 'not a URL; expected e.g. https://shop.example.com/webhooks/mintcash';
   }
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  // Plain http only for this machine, however it is spelled (127.1, [::ffff:7f00:1], localhost.).
+  const local = normaliseHost(u.hostname)?.kind === 'loopback';
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local)) return 'MintCash delivers webhooks over HTTPS: use an https:// URL';
   const cred = urlCredentialProblem(value);
   return cred ? `the URL ${cred}` : true;
