@@ -7,9 +7,10 @@ import type { RunReport } from '../engine/types.js';
 import { GoliveError, describeError } from '../errors.js';
 import { loadSuppressions } from '../evidence/suppressions.js';
 import { EXTENSIONS, FORMATS, type Format } from '../report/formats.js';
-import { renderReport, type RenderOptions } from '../report/index.js';
-import { renderGithubAnnotations } from '../report/annotations.js';
-import { appendStepSummary, writeFileAtomic, writeReportDir } from '../report/write.js';
+import type { RenderOptions } from '../report/index.js';
+import { ReportOutput } from '../report/write.js';
+import type { Output } from '../output/boundary.js';
+import { secretsFromEnv } from '../output/secrets.js';
 import { VERSION } from '../version.js';
 import { verdictText } from '../report/verdict.js';
 import type { CheckFlags } from './check.js';
@@ -21,9 +22,9 @@ import type { GoliveConfig } from '../config/schema.js';
 
 export interface CliIO {
   env: NodeJS.ProcessEnv;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  color: (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv) => boolean;
+  /** The output boundary: every byte this command prints, and the run's Secrets. */
+  output: Output;
+  color: (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv) => boolean;
 }
 
 /** One report to produce: a format and a file, or stdout when file is undefined. */
@@ -91,6 +92,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   const { api, problems: apiProblems } = operatorApi(flags, io.env);
   if (apiProblems.length > 0) throw usage(apiProblems[0]!, 'Pass a URL like https://api.mintcash.me and hosts like proxy.example.com or 127.0.0.1:8443.');
   const root = await resolveTargetDir(dir);
+  const { output } = io;
   const policyFile = flags.policy ?? (io.env.GOLIVE_POLICY || undefined);
   const project = await loadProject(root, flags.config, {
     verbose: Boolean(flags.verbose),
@@ -98,10 +100,13 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
     ...(flags.policyRef !== undefined ? { policyRef: flags.policyRef } : {}),
     env: io.env,
     ...(envFile ? { envFile } : {}),
+    secrets: output.secrets,
   });
   const { configFile, webhookUrlLine, registry, policy } = project;
   if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');
   const config = project.config;
+  // Secrets under the variable names this config uses are secrets whatever the names say.
+  output.secrets.add(secretsFromEnv(io.env, [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]));
   // An API URL the operator chose is checked at once against the keys at hand (the one send rule):
   // live keys pointed anywhere but MintCash are refused before anything runs.
   if (api.baseUrl) await refuseLiveElsewhere(api, config, io.env, envFile);
@@ -118,7 +123,7 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   // The report reader (and its schema) loads only for --baseline.
   const baseline = flags.baseline ? await readBaseline(flags.baseline) : undefined;
 
-  const progress = startProgress(io.stderr, io.env, selected.length, { quiet: Boolean(flags.quiet) });
+  const progress = startProgress(output.err, io.env, selected.length, { quiet: Boolean(flags.quiet) });
   let report: RunReport;
   try {
     report = await runChecks({
@@ -143,10 +148,12 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
       ...(notSelected.length > 0 ? { notSelected } : {}),
       evidence: { policy },
       suppressions: (files) => loadSuppressions(root, files),
+      // The run teaches the output boundary every secret it gathers (env file, production config, key scan).
+      secrets: output.secrets,
       onCheckStart: (c) => progress.started(c.id),
       onCheckDone: (r) => progress.done(r.id),
       onProgress: (kind, n) => progress.count(kind, n),
-      onNotice: (line) => io.stderr.write(`${line}\n`),
+      onNotice: (line) => output.err.line(line),
     });
   } finally {
     progress.stop();
@@ -158,32 +165,31 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
 
   const links = linkOptions(io.env);
   const fileOpts: RenderOptions = { verbose: Boolean(flags.verbose), ...(links ? { links } : {}) };
+  const reports = new ReportOutput(report, output, { fresh: Boolean(flags.freshOutput) });
   for (const out of plan) {
     if (out.file) {
-      await writeFileAtomic(out.file, renderReport(report, out.format, { ...fileOpts, width: terminalWidth(undefined) }));
+      await reports.toFile(out.file, out.format, { ...fileOpts, width: terminalWidth(undefined) });
     } else {
-      const color = out.format === 'pretty' && (flags.color ?? io.color(io.stdout, io.env));
-      const rendered = renderReport(report, out.format, { ...fileOpts, color, width: terminalWidth(io.stdout) });
-      io.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
+      const color = out.format === 'pretty' && (flags.color ?? io.color(output.out, io.env));
+      reports.toStream(output.out, out.format, { ...fileOpts, color, width: terminalWidth(output.out) });
     }
   }
-  if (flags.reportDir) await writeReportDir(flags.reportDir, report, fileOpts);
+  if (flags.reportDir) await reports.toDir(flags.reportDir, fileOpts);
   if (io.env.GITHUB_STEP_SUMMARY) {
     // The summary is a courtesy: failing to write it must never change the gate's exit code.
-    await appendStepSummary(io.env.GITHUB_STEP_SUMMARY, report, fileOpts).catch((e: unknown) => {
-      io.stderr.write(`golive: warning: ${describeError(e)}; the gate result stands.\n`);
+    await reports.appendSummary(io.env.GITHUB_STEP_SUMMARY, fileOpts).catch((e: unknown) => {
+      output.err.line(`golive: warning: ${output.clean(describeError(e))}; the gate result stands.`);
     });
   }
   // Workflow commands go to stdout, unless stdout carries a machine-readable report (the runner
   // reads them from stderr as well), so `--format json > x` stays valid JSON.
   if (io.env.GITHUB_ACTIONS === 'true') {
     const machineStdout = plan.some((p) => p.file === undefined && p.format !== 'pretty');
-    (machineStdout ? io.stderr : io.stdout).write(renderGithubAnnotations(report));
+    reports.annotations(machineStdout ? output.err : output.out);
   }
   const written = [...plan.flatMap((p) => (p.file ? [p.file] : [])), ...(flags.reportDir ? [flags.reportDir] : [])];
   if (written.length > 0 && !flags.quiet) {
-    io.stderr.write(`golive: ${verdictText(report).headline}; report written to ${written.join(' and ')}
-`);
+    output.err.line(`golive: ${verdictText(report).headline}; report written to ${written.map(output.clean).join(' and ')}`);
   }
   return report.summary.gate === 'pass' ? 0 : 1;
 }

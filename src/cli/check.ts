@@ -1,6 +1,7 @@
 // `golive check [dir]`: run the checklist over a merchant repository and act as a CI gate.
 // Never prompts. The exit code is the verdict: 0 pass, 1 fail, 2 usage/config/tool error.
 import type { Command } from 'commander';
+import type { Output } from '../output/boundary.js';
 import { FORMATS } from '../report/formats.js';
 import { Option } from 'commander';
 import { collectList, oneOf, parseUrlOption, useColor } from './shared.js';
@@ -32,6 +33,7 @@ export interface CheckFlags {
   /** --color / --no-color; undefined: decide from the terminal, NO_COLOR and FORCE_COLOR. */
   color?: boolean;
   quiet?: boolean;
+  freshOutput?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -83,7 +85,7 @@ Examples:
   $ golive check --require-rehearsal --api-base-url http://127.0.0.1:4010   (practice: test keys, emulator)
   $ golive check --api-base-url https://mc-egress.corp.example --allow-live-host mc-egress.corp.example`;
 
-export function registerCheck(program: Command, setCode: (code: number) => void): void {
+export function registerCheck(program: Command, setCode: (code: number) => void, output: Output): void {
   program
     .command('check')
     .description('run the go-live checklist over a merchant repository (never prompts)')
@@ -106,6 +108,7 @@ export function registerCheck(program: Command, setCode: (code: number) => void)
     .option('--require-first-week', 'the first week must be proven by a signed report (see `golive monitor --sign`)')
     .option('--baseline <report.json>', 'a previous JSON report: only new findings fail')
     .option('--dotenv <file>', 'a rendered production env file (KEY=value lines) to read keys from')
+    .option('--fresh-output', 'create every report file anew: refuse one that exists, a symlink, or a symlinked directory (O_EXCL|O_NOFOLLOW; the Action uses it)')
     .addOption(new Option('--env-file <file>', 'alias of --dotenv (write --env-file=<file>)').hideHelp())
     .option('--color', 'colour the pretty output even when not on a terminal')
     .option('--no-color', 'never colour the output')
@@ -114,6 +117,6 @@ export function registerCheck(program: Command, setCode: (code: number) => void)
     .addHelpText('after', CHECK_HELP)
     .action(async (dir: string, flags: CheckFlags) => {
       const { runCheckCommand } = await import('./check-run.js');
-      setCode(await runCheckCommand(dir, flags, { env: process.env, stdout: process.stdout, stderr: process.stderr, color: useColor }));
+      setCode(await runCheckCommand(dir, flags, { env: process.env, output, color: useColor }));
     });
 }

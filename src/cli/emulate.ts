@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { GoliveError } from '../errors.js';
 import { maskSecret } from '../engine/mask.js';
 import { normaliseHost } from '../mintcash/hosts.js';
+import type { Output } from '../output/boundary.js';
 
 export interface EmulateOptions {
   port: string;
@@ -133,7 +134,7 @@ export async function runEmulate(
   return 0;
 }
 
-export function registerEmulate(program: Command, setCode: (code: number) => void): void {
+export function registerEmulate(program: Command, setCode: (code: number) => void, output: Output): void {
   program
     .command('emulate')
     .description('run a local MintCash emulator (stateful, signs and delivers webhooks, enforces externalId)')
@@ -172,7 +173,7 @@ Examples:
       });
       process.once('SIGTERM', release);
       try {
-        finished = runEmulate(opts, { out: (s) => process.stdout.write(s), env: process.env, stop });
+        finished = runEmulate(opts, { out: (s) => output.out.write(s), env: process.env, stop });
         setCode(await finished);
       } finally {
         off();

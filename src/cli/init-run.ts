@@ -69,7 +69,7 @@ export function validateWebhookUrl(value: string, { required }: { required: bool
 
 const envName = (v: string): true | string => (ENV_NAME.test(v) ? true : 'letters, digits and _ only, not starting with a digit');
 
-export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Prompter; out: NodeJS.WritableStream }): Promise<number> {
+export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Prompter; out: { write(text: string): unknown }; env?: Record<string, string | undefined> }): Promise<number> {
   const root = await resolveTargetDir(dir);
   const file = path.join(root, 'golive.config.json');
   const exists = await stat(file).then(() => true, () => false);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { collectList, oneOf, parseUrlOption } from './shared.js';
+import type { Output } from '../output/boundary.js';
 
 export interface InitFlags {
   yes?: boolean;
@@ -15,7 +16,7 @@ export interface InitFlags {
   webhookSecretEnv?: string;
 }
 
-export function registerInit(program: Command, setCode: (code: number) => void): void {
+export function registerInit(program: Command, setCode: (code: number) => void, output: Output): void {
   program
     .command('init')
     .description('write a golive.config.json for this repository (asks, or takes flags with --yes)')
@@ -37,6 +38,6 @@ Examples:
     .action(async (dir: string, flags: InitFlags) => {
       const [{ runInit }, { inquirerPrompter }] = await Promise.all([import('./init-run.js'), import('./prompter.js')]);
       const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-      setCode(await runInit(dir, flags, { prompter: flags.yes ? undefined : interactive ? inquirerPrompter() : undefined, out: process.stdout }));
+      setCode(await runInit(dir, flags, { prompter: flags.yes ? undefined : interactive ? inquirerPrompter() : undefined, out: output.out, env: process.env }));
     });
 }

@@ -3,6 +3,7 @@ import { STATUS_MEANINGS, VERDICT_MEANINGS } from '../report/verdict.js';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { GoliveError } from '../errors.js';
+import type { Output } from '../output/boundary.js';
 import type { Check } from '../engine/types.js';
 import { riskOf, scoreFor } from '../report/risk.js';
 import { loadProject, oneOf, suggestIds } from './shared.js';
@@ -123,7 +124,7 @@ export function renderExplain(c: Check): string {
   ].join('\n');
 }
 
-export function registerList(program: Command, setCode: (code: number) => void): void {
+export function registerList(program: Command, setCode: (code: number) => void, output: Output): void {
   program
     .command('list')
     .description('list every check with its id, section, kind and default severity')
@@ -131,9 +132,10 @@ export function registerList(program: Command, setCode: (code: number) => void):
     .option('-c, --config <file>', 'config file whose plugins to include (default: golive.config.* here)')
     .addHelpText('after', '\nExamples:\n  $ golive list\n  $ golive list --format markdown > docs/checks.md\n  $ golive list --format json | jq -r ".[].id"')
     .action(async (flags: { format: 'text' | 'json' | 'markdown'; config?: string }) => {
-      const { checks } = (await loadProject(process.cwd(), flags.config)).registry;
+      const { checks } = (await loadProject(process.cwd(), flags.config, { secrets: output.secrets })).registry;
       const render = { json: () => `${JSON.stringify(checks.map(describeCheck), null, 2)}\n`, markdown: () => renderCatalogue(checks), text: () => renderList(checks) };
-      process.stdout.write(render[flags.format]());
+      // Plugin titles and texts are untrusted: they leave through the boundary like everything else.
+      output.out.write(render[flags.format](), { format: flags.format === 'json' ? 'json' : flags.format === 'markdown' ? 'markdown' : 'text' });
       setCode(0);
     });
 
@@ -150,11 +152,11 @@ export function registerList(program: Command, setCode: (code: number) => void):
         const { METRIC_DEFINITIONS, renderDefinitions } = await import('../monitor/definitions.js');
         const one = id === 'monitor' ? undefined : id.slice('monitor.'.length);
         if (one && !METRIC_DEFINITIONS.some((d) => d.id === one)) throw new GoliveError('USAGE', `unknown monitor metric: ${one}`, { suggestion: `Give one of ${METRIC_DEFINITIONS.map((d) => `monitor.${d.id}`).join(', ')}, or monitor for all four.` });
-        process.stdout.write(flags.format === 'json' ? `${JSON.stringify(METRIC_DEFINITIONS.filter((d) => !one || d.id === one), null, 2)}\n` : renderDefinitions(one));
+        output.out.write(flags.format === 'json' ? `${JSON.stringify(METRIC_DEFINITIONS.filter((d) => !one || d.id === one), null, 2)}\n` : renderDefinitions(one), { format: flags.format === 'json' ? 'json' : 'text' });
         setCode(0);
         return;
       }
-      const { registry } = await loadProject(process.cwd(), flags.config);
+      const { registry } = await loadProject(process.cwd(), flags.config, { secrets: output.secrets });
       const check = registry.byId.get(id);
       if (!check) {
         const near = suggestIds(id, registry.ids);
@@ -162,7 +164,7 @@ export function registerList(program: Command, setCode: (code: number) => void):
           suggestion: near.length ? `Did you mean ${near.join(' or ')}? \`golive list\` shows every id.` : '`golive list` shows every id.',
         });
       }
-      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(describeCheck(check), null, 2)}\n` : renderExplain(check));
+      output.out.write(flags.format === 'json' ? `${JSON.stringify(describeCheck(check), null, 2)}\n` : renderExplain(check), { format: flags.format === 'json' ? 'json' : 'text' });
       setCode(0);
     });
 }

@@ -4,8 +4,10 @@
 import type { Command } from 'commander';
 import { GoliveError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { addSecrets, safeLine, secretsFromEnv } from '../engine/sanitise.js';
 import { runCleanups } from '../cleanup.js';
+import { createOutput, type Output } from '../output/boundary.js';
+import { oneLine } from '../output/escape.js';
+import { Secrets } from '../output/secrets.js';
 
 export const EXIT = { pass: 0, gateFailed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
@@ -26,7 +28,10 @@ Exit codes:
   141  output closed by its reader (e.g. piped to head)
   143  terminated (SIGTERM)`;
 
-export async function buildProgram(setCode: (code: number) => void): Promise<Command> {
+/** What a command gets: where its exit code goes, and the one way out for its bytes. */
+export type Register = (program: Command, setCode: (code: number) => void, output: Output) => void;
+
+export async function buildProgram(setCode: (code: number) => void, output: Output): Promise<Command> {
   const [{ Command }, check, list, report, init, emulate, rehearse, monitor] = await Promise.all([
     import('commander'),
     import('./check.js'),
@@ -42,7 +47,11 @@ export async function buildProgram(setCode: (code: number) => void): Promise<Com
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (str, write) => write(`${str.split('\n').filter(Boolean).map(safeLine).join('\n')}\n`) })
+    .configureOutput({
+      writeOut: (str) => output.out.write(str),
+      writeErr: (str) => output.err.write(str),
+      outputError: (str, write) => write(`${str.split('\n').filter(Boolean).map(oneLine).join('\n')}\n`),
+    })
     .addHelpText('after', `
 Examples:
   $ npx golive check                          check the current repository
@@ -54,7 +63,7 @@ Examples:
 ${EXIT_CODES_HELP}`);
   program.exitOverride();
 
-  const commands: Array<(p: Command, setCode: (c: number) => void) => void> = [
+  const commands: Register[] = [
     check.registerCheck,
     list.registerList,
     report.registerReport,
@@ -63,21 +72,22 @@ ${EXIT_CODES_HELP}`);
     rehearse.registerRehearse,
     monitor.registerMonitor,
   ];
-  for (const register of commands) register(program, setCode);
+  for (const register of commands) register(program, setCode, output);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   // (`golive --version` alone is answered by bin/golive.js without loading this bundle.)
-  // Secrets in the environment are known from the start, so even a usage error masks them.
-  addSecrets(secretsFromEnv(process.env));
+  // This run's secrets: those in the environment from the start, so even a usage error masks them;
+  // commands teach it what they learn (--dotenv, production config, the key scan).
+  const output = createOutput({ secrets: Secrets.fromEnv(process.env), stdout: process.stdout, stderr: process.stderr });
   let code = 0;
   try {
-    const program = await buildProgram((c) => (code = c));
+    const program = await buildProgram((c) => (code = c), output);
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    return handleError(e);
+    return handleError(e, output);
   } finally {
     await runCleanups();
   }
@@ -95,21 +105,22 @@ function isCommanderError(e: unknown): e is CommanderLikeError {
 }
 
 /** Prints any error as one line plus its suggestion; maps it to an exit code. Never a stack. */
-export function handleError(e: unknown): number {
+export function handleError(e: unknown, output: Output): number {
   if (isCommanderError(e)) {
     // Help and version "errors" are normal exits; commander already printed its message.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     return e.exitCode === 0 ? 0 : EXIT.usage;
   }
-  // Every line passes the output boundary: secrets masked, control characters made visible.
+  // Every line passes the output boundary: secrets masked, control characters made visible, no CI command.
+  const err = output.err;
   if (e instanceof GoliveError) {
-    process.stderr.write(`golive: ${safeLine(e.message)}\n`);
-    for (const d of e.details) process.stderr.write(/^\s{4}/.test(d) ? `    ${safeLine(d.trim())}\n` : `  - ${safeLine(d)}\n`);
-    if (e.suggestion) process.stderr.write(`  ${safeLine(e.suggestion)}\n`);
+    err.line(`golive: ${oneLine(e.message)}`);
+    for (const d of e.details) err.line(/^\s{4}/.test(d) ? `    ${oneLine(d.trim())}` : `  - ${oneLine(d)}`);
+    if (e.suggestion) err.line(`  ${oneLine(e.suggestion)}`);
     return e.exitCode;
   }
-  process.stderr.write(`golive: internal error: ${safeLine(describeError(e))}\n  Please report this with the command you ran.\n`);
-  if (process.env.GOLIVE_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack.split('\n').map(safeLine).join('\n')}\n`);
+  err.line(`golive: internal error: ${oneLine(describeError(e))}\n  Please report this with the command you ran.`);
+  if (process.env.GOLIVE_DEBUG && e instanceof Error && e.stack) err.line(e.stack.split('\n').map(oneLine).join('\n'));
   return EXIT.usage;
 }
 

@@ -37,7 +37,14 @@ const NOUNS: Record<ProgressKind, [string, string]> = {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-export function startProgress(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, total: number, opts: ProgressOptions = {}): Progress {
+/** Where progress goes: the output boundary's stderr (or anything that writes and may be a terminal). */
+export interface ProgressStream {
+  readonly isTTY?: boolean;
+  readonly columns?: number | undefined;
+  write(text: string, opts?: { ansi?: boolean }): unknown;
+}
+
+export function startProgress(stream: ProgressStream, env: NodeJS.ProcessEnv, total: number, opts: ProgressOptions = {}): Progress {
   const counts: Record<ProgressKind, number> = { files: 0, parsed: 0, commits: 0, probes: 0, lines: 0 };
   const running = new Set<string>();
   let finished = 0;
@@ -89,14 +96,15 @@ export function startProgress(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv
     const full = `${FRAMES[frame++ % FRAMES.length]} ${text}${extra ? `  (${extra})` : ''}`;
     // 0 or unknown columns (a detached or misconfigured pty): assume 80, never loop on it.
     const width = stream.columns && stream.columns > 10 ? stream.columns : 80;
-    stream.write(`\r${[...full].slice(0, width - 1).join('')}\x1b[K`);
+    // The spinner's own control codes are golive's; the check ids in it are validated names.
+    stream.write(`\r${[...full].slice(0, width - 1).join('')}\x1b[K`, { ansi: true });
     drawn = true;
   };
   const timer = setInterval(draw, 100).unref();
   draw();
   const stop = () => {
     clearInterval(timer);
-    if (drawn) stream.write('\r\x1b[K');
+    if (drawn) stream.write('\r\x1b[K', { ansi: true });
     drawn = false;
   };
   onCleanup(stop);

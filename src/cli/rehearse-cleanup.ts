@@ -34,7 +34,7 @@ export interface CleanupRun {
 async function asker(r: CleanupRun): Promise<Asker> {
   if (r.io.asker) return r.io.asker;
   if (r.flags.answers) return (await loadAnswers(r.flags.answers)).asker;
-  if (!r.io.stdin.isTTY || !r.io.stdout.isTTY) {
+  if (!r.io.stdin.isTTY || !r.io.output.out.isTTY) {
     throw new GoliveError('USAGE', 'golive rehearse --cleanup asks for a typed confirmation and needs a terminal', { suggestion: 'Run it in a terminal, or pass --answers <file> with `cleanup.confirm: CLEANUP`.' });
   }
   const { inquirerPrompter } = await import('./prompter.js');

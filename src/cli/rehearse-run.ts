@@ -28,12 +28,15 @@ import { isFinished, listStates, lockPath, newRehearsalId, rehearsalsDir, saveSt
 import { STEP_IDS, emptyStep, type RehearsalSettings, type RehearsalState } from '../rehearsal/types.js';
 import { VERSION } from '../version.js';
 import type { RehearseFlags } from './rehearse.js';
+import type { Output } from '../output/boundary.js';
+import { cleanDeep } from '../output/escape.js';
+import type { Prompter } from './prompter.js';
 import { loadProject, resolveTargetDir, type Project } from './shared.js';
 
 export interface RehearseIO {
   env: NodeJS.ProcessEnv;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WriteStream;
+  /** The output boundary: screens, progress and errors leave through it, masked and CI-safe. */
+  output: Output;
   stdin: { isTTY?: boolean };
   onInterrupt: (hook: () => void | number | Promise<void | number>) => () => void;
   /** Tests: answer questions without a terminal or file. */
@@ -60,7 +63,8 @@ function settingsFrom(flags: RehearseFlags, project: Project, webhookUrl: string
 }
 
 function spinner(io: RehearseIO): Waiter {
-  const tty = Boolean(io.stderr.isTTY) && !io.env.CI && io.env.TERM !== 'dumb';
+  const { err } = io.output;
+  const tty = err.isTTY && !io.env.CI && io.env.TERM !== 'dumb';
   if (!tty) return { start() {}, update() {}, stop() {} };
   let current: Ora | undefined;
   return {
@@ -68,10 +72,11 @@ function spinner(io: RehearseIO): Waiter {
       current?.stop();
       // hideCursor off: ora's cursor restore installs signal-exit, which re-raises SIGINT and kills
       // the process before golive's own Ctrl-C handler can save the state and exit 130.
-      current = ora({ stream: io.stderr, text, discardStdin: false, hideCursor: false }).start();
+      // A terminal only (never a CI log); the text still leaves masked and as one line.
+      current = ora({ stream: err.raw as NodeJS.WriteStream, text: io.output.clean(text), discardStdin: false, hideCursor: false }).start();
     },
     update(text) {
-      if (current) current.text = text;
+      if (current) current.text = io.output.clean(text);
     },
     stop() {
       current?.stop();
@@ -80,11 +85,23 @@ function spinner(io: RehearseIO): Waiter {
   };
 }
 
-async function webhookChecks(root: string, project: Project, env: NodeJS.ProcessEnv, webhookUrl: string | undefined, progress: (text: string) => void): Promise<WebhookCheckSummary> {
+/** Prompt texts quote state and server answers: masked and one line before a prompt shows them. */
+function cleanPrompter(p: Prompter, output: Output): Prompter {
+  const c = output.clean;
+  const choices = <T extends { name?: string; description?: string }>(list: T[]): T[] => list.map((x) => ({ ...x, ...(x.name ? { name: c(x.name) } : {}), ...(x.description ? { description: c(x.description) } : {}) }));
+  return {
+    input: (o) => p.input({ ...o, message: c(o.message) }),
+    confirm: (o) => p.confirm({ ...o, message: c(o.message) }),
+    select: (o) => p.select({ ...o, message: c(o.message), choices: choices(o.choices) }),
+    checkbox: (o) => p.checkbox({ ...o, message: c(o.message), choices: choices(o.choices) }),
+  };
+}
+
+async function webhookChecks(root: string, project: Project, env: NodeJS.ProcessEnv, webhookUrl: string | undefined, progress: (text: string) => void, output: Output): Promise<WebhookCheckSummary> {
   const [{ selectChecks }, { runChecks }] = await Promise.all([import('../engine/registry.js'), import('../engine/runner.js')]);
   const checks = selectChecks(project.registry, ['webhook']);
   let finished = 0;
-  const report = await runChecks({
+  const raw = await runChecks({
     onCheckStart: (c) => progress(`${finished}/${checks.length} done, running ${c.id}`),
     onCheckDone: (r) => progress(`${++finished}/${checks.length} done (${r.id}: ${r.status})`),
     root,
@@ -94,7 +111,10 @@ async function webhookChecks(root: string, project: Project, env: NodeJS.Process
     env,
     version: VERSION,
     failOn: 'error',
+    secrets: output.secrets,
   });
+  // What the screens and the state show of it: masked and one line, as any report.
+  const report = cleanDeep(raw, (t) => output.secrets.mask(t));
   const counts: Record<string, number> = { ...report.summary.counts };
   return {
     counts,
@@ -136,9 +156,10 @@ export function resumeCommandOf(dir: string, flags: RehearseFlags): string {
 
 export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: RehearseIO): Promise<number> {
   const now = io.now ?? (() => new Date());
-  const out = (s: string) => io.stdout.write(`${s}\n`);
+  const { output } = io;
+  const out = (s: string) => output.out.line(s);
   const root = await resolveTargetDir(dir);
-  const project = await loadProject(root, flags.config);
+  const project = await loadProject(root, flags.config, { secrets: output.secrets });
   const reportDir = path.resolve(root, flags.reportDir ?? SIGNOFF_DIR);
   const exclusive = [flags.resume && '--resume', flags.new && '--new', flags.report && '--report', flags.cleanup && '--cleanup', flags.dryRun && '--dry-run'].filter(Boolean);
   if (flags.resume && flags.new) throw new GoliveError('USAGE', '--resume and --new cannot be used together');
@@ -146,7 +167,7 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
   const resumeCmd = resumeCommandOf(dir, flags);
 
   const { states, problems } = await listStates(root);
-  for (const p of problems) io.stderr.write(`golive: skipped ${p}\n`);
+  for (const p of problems) output.err.line(`golive: skipped ${output.clean(p)}`);
   const signingKey = () => operatorKey(flags, project, io, root, out);
   if (flags.report) {
     const latest = states[0];
@@ -184,7 +205,7 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
       suggestion: 'Use live keys with https://api.mintcash.me, or test keys with the sandbox or `golive emulate` (README "Where keys are sent").',
     });
   }
-  if (target.announce) io.stderr.write(`${target.announce}\n`);
+  if (target.announce) output.err.line(target.announce);
   // Live keys approved means MintCash's live API or a host the operator allowed: a live rehearsal.
   const liveHost = target.keys === 'live';
   const baseUrlKind = target.kind;
@@ -202,13 +223,13 @@ export async function runRehearseCommand(dir: string, flags: RehearseFlags, io: 
     ask = answersFile.asker;
   }
   if (!ask) {
-    if (!io.stdin.isTTY || !io.stdout.isTTY) {
+    if (!io.stdin.isTTY || !output.out.isTTY) {
       throw new GoliveError('USAGE', 'golive rehearse asks questions and needs a terminal', {
         suggestion: 'Run it in a terminal, or pass --answers <file> (README "Dress rehearsal" lists the question ids); --dry-run needs neither.',
       });
     }
     const { inquirerPrompter } = await import('./prompter.js');
-    ask = askerFromPrompter(inquirerPrompter());
+    ask = askerFromPrompter(cleanPrompter(inquirerPrompter(), output));
   }
   if (ask.source.via === 'answers-file' && !practice) {
     out(`=== SCRIPTED: answers come from ${ask.source.file}, not a person at a terminal. A scripted live sign-off counts only where the trusted policy sets rehearsal.allowScripted. ===`);
@@ -265,6 +286,7 @@ async function lockRehearsals(root: string, flags: RehearseFlags, resumeCmd: str
 
 async function runLocked(r: LockedRun): Promise<number> {
   const { root, flags, io, out, now, project, ask, answersFile, baseUrl, publicKey, secretKey, resumeCmd } = r;
+  const { output } = io;
   // Read again under the lock: another terminal may have saved since the first look.
   const { states } = await listStates(root);
   const unfinished = states.filter((s) => !isFinished(s));
@@ -372,9 +394,9 @@ async function runLocked(r: LockedRun): Promise<number> {
     waiter.stop();
     session.endedAt = now().toISOString();
     session.outcome = 'interrupted (Ctrl-C)';
-    await save().catch((e: unknown) => io.stderr.write(`golive: ${describeError(e)}\n`));
+    await save().catch((e: unknown) => output.err.line(`golive: ${output.clean(describeError(e))}`));
     await r.lock.release();
-    io.stderr.write(`\nInterrupted: rehearsal ${st.id} is saved. Resume with: ${resumeCmd}\n`);
+    output.err.line(`\nInterrupted: rehearsal ${st.id} is saved. Resume with: ${output.clean(resumeCmd)}`);
     return 130;
   });
   const practiceEnv = st.target.keyEnvironment;
@@ -393,7 +415,7 @@ async function runLocked(r: LockedRun): Promise<number> {
       afterSend: crash,
       keys: { publicKey, publicKeyEnv: r.keyEnvs[0], secretKeyEnv: r.keyEnvs[1], webhookSecretSet: Boolean(io.env[project.config.env.webhookSecret]) },
       // Practice probes the endpoint as a test one (test events, test secret), whatever the config targets.
-      webhookChecks: (progress) => webhookChecks(root, practiceEnv === 'test' ? { ...project, config: { ...project.config, environment: 'test' } } : project, io.env, r.webhookUrl, progress),
+      webhookChecks: (progress) => webhookChecks(root, practiceEnv === 'test' ? { ...project, config: { ...project.config, environment: 'test' } } : project, io.env, r.webhookUrl, progress, output),
       webhookCheckCommand: ['golive check', ...(r.dir !== '.' ? [r.dir] : []), ...(flags.config ? ['--config', flags.config] : []), '--only webhook', ...(r.webhookUrl ? ['--webhook-url', r.webhookUrl] : [])].join(' '),
       now,
       sleep: (ms) => new Promise((res) => setTimeout(res, ms)),

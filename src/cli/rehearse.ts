@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { collectList, parseUrlOption } from './shared.js';
+import type { Output } from '../output/boundary.js';
 
 export interface RehearseFlags {
   config?: string;
@@ -34,7 +35,7 @@ function intArg(name: string, min: number, max: number) {
   };
 }
 
-export function registerRehearse(program: Command, setCode: (code: number) => void): void {
+export function registerRehearse(program: Command, setCode: (code: number) => void, output: Output): void {
   program
     .command('rehearse')
     .description('the live dress rehearsal: charge, settlement, refund, renewal and cancel, resumable, with a signed report')
@@ -78,6 +79,6 @@ Examples:
   $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json`)
     .action(async (dir: string, flags: RehearseFlags) => {
       const [{ runRehearseCommand }, { onInterrupt }] = await Promise.all([import('./rehearse-run.js'), import('./main.js')]);
-      setCode(await runRehearseCommand(dir, flags, { env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, onInterrupt }));
+      setCode(await runRehearseCommand(dir, flags, { env: process.env, output, stdin: process.stdin, onInterrupt }));
     });
 }

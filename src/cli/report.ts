@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import { FORMATS } from '../report/formats.js';
 import { Option } from 'commander';
 import { GoliveError } from '../errors.js';
+import type { Output } from '../output/boundary.js';
 import { collectList, linkOptions, oneOf, parseUrlOption, terminalWidth, useColor } from './shared.js';
 
 
-export function registerReport(program: Command, setCode: (code: number) => void): void {
+export function registerReport(program: Command, setCode: (code: number) => void, output: Output): void {
   program
     .command('report')
     .description('re-render a saved JSON report (from `golive check --format json`)')
@@ -19,7 +20,7 @@ export function registerReport(program: Command, setCode: (code: number) => void
     .option('--api-base-url <url>', 'with --online: where the MintCash API is (default: $GOLIVE_API_BASE_URL, else config api.baseUrl)', parseUrlOption)
     .option('--allow-live-host <host>', 'with --online: let live keys go to this host too (e.g. an egress proxy); repeatable, or $GOLIVE_ALLOW_LIVE_HOST', collectList)
     .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMATS, '--format')).default('pretty'))
-    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('-o, --output <file>', 'write to a file instead of stdout ("-" is stdout)')
     .option('-v, --verbose', 'show evidence and notes for every check')
     .addHelpText(
       'after',
@@ -39,28 +40,26 @@ export function registerReport(program: Command, setCode: (code: number) => void
         );
         if (changes.length > 0) {
           const from = resolved.origin.source === 'ref' ? `${resolved.origin.file ?? 'the defaults'} on ${resolved.origin.ref}` : `the policy file ${resolved.origin.file}`;
-          process.stderr.write(`golive: warning: the working tree's config weakens ${from} in ${changes.length} way${changes.length === 1 ? '' : 's'} (${changes.map((c) => c.key).join(', ')}); the trusted values apply\n`);
+          output.err.line(`golive: warning: the working tree's config weakens ${from} in ${changes.length} way${changes.length === 1 ? '' : 's'} (${changes.map((c) => c.key).join(', ')}); the trusted values apply`);
         }
-        const io = { env: process.env, out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) };
+        // Every line quotes the sign-off (untrusted): one safe line each, through the boundary.
+        const io = { env: process.env, out: (l: string) => output.out.line(output.clean(l)), err: (l: string) => output.err.line(output.clean(l)) };
         const { operatorApi } = await import('../mintcash/hosts.js');
         const { api, problems } = operatorApi(flags, process.env);
         if (problems.length > 0) throw new GoliveError('USAGE', problems[0]!, { suggestion: 'Pass a URL like https://api.mintcash.me and hosts like proxy.example.com or 127.0.0.1:8443.' });
         setCode(await runVerifyCommand(file, config, { online: flags.online, api }, io));
         return;
       }
-      const [{ readReport }, { renderReport }, { writeFileAtomic }, { sanitiseDeep }] = await Promise.all([
-        import('../report/load.js'),
-        import('../report/index.js'),
-        import('../report/write.js'),
-        import('../engine/sanitise.js'),
-      ]);
-      // A saved report is untrusted input too: it passes the output boundary like a fresh run.
-      const report = sanitiseDeep(await readReport(file));
-      const color = !flags.output && flags.format === 'pretty' && useColor(process.stdout, process.env);
+      const [{ readReport }, { ReportOutput }] = await Promise.all([import('../report/load.js'), import('../report/write.js')]);
+      // A saved report is untrusted input too: it leaves through the same boundary as a fresh run.
+      const report = await readReport(file);
+      const reports = new ReportOutput(report, output);
+      const toStdout = !flags.output || flags.output === '-';
+      const color = toStdout && flags.format === 'pretty' && useColor(output.out, process.env);
       const links = linkOptions(process.env);
-      const out = renderReport(report, flags.format, { color, verbose: Boolean(flags.verbose), width: terminalWidth(flags.output ? undefined : process.stdout), ...(links ? { links } : {}) });
-      if (flags.output) await writeFileAtomic(flags.output, out);
-      else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+      const opts = { color, verbose: Boolean(flags.verbose), width: terminalWidth(toStdout ? output.out : undefined), ...(links ? { links } : {}) };
+      if (toStdout) reports.toStream(output.out, flags.format, opts);
+      else await reports.toFile(flags.output!, flags.format, opts);
       // The exit code reflects the saved gate, so a re-render can still gate a pipeline.
       setCode(report.summary.gate === 'pass' ? 0 : 1);
     });

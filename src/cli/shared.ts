@@ -8,6 +8,7 @@ import type { GoliveConfig } from '../config/schema.js';
 import type { PolicyChange, PolicyEvidence } from '../evidence/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { ResolvedPolicy } from '../config/policy-source.js';
+import type { Secrets } from '../output/secrets.js';
 
 /** `--only a,b --only c` → ['a','b','c']. */
 export function collectList(value: string, previous: string[] = []): string[] {
@@ -34,7 +35,7 @@ export function parseUrlOption(value: string): string {
 }
 
 /** Colour on a TTY unless NO_COLOR; FORCE_COLOR wins either way (https://no-color.org). */
-export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
@@ -48,7 +49,7 @@ export function linkOptions(env: NodeJS.ProcessEnv): { blobBase: string } | unde
 }
 
 /** The terminal's width for pretty output (60–120 columns); 80 when not writing to a terminal. */
-export function terminalWidth(stream: NodeJS.WriteStream | undefined): number {
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number | undefined } | undefined): number {
   if (!stream?.isTTY || !stream.columns) return 80;
   return Math.min(Math.max(stream.columns, 60), 120);
 }
@@ -87,6 +88,8 @@ export interface ProjectOptions {
   policyRef?: string;
   /** The environment, to recognise a pull-request build that has no trusted policy. */
   env?: Record<string, string | undefined>;
+  /** The run's Secrets: what plugins are sent is masked with them. */
+  secrets?: Secrets;
 }
 
 const isLocalSpec = (spec: string) => spec.startsWith('.') || path.isAbsolute(spec);
@@ -157,6 +160,7 @@ export async function loadProject(dir: string, configPath?: string, opts: Projec
       version: VERSION,
       ...(opts.envFile ? { envFile: opts.envFile } : {}),
       ...(opts.verbose ? { verbose: true } : {}),
+      ...(opts.secrets ? { secrets: opts.secrets } : {}),
     });
     checks = [...builtinChecks, ...plugins.flatMap((p) => p.checks)];
     const all = [...problems, ...checkProblems(checks)];

@@ -1,5 +1,6 @@
-// Secret masking: a full key, webhook secret or Authorization header never leaves masked form.
-// Checks mask what they put in findings; the runner sweeps the finished report as a safety net.
+// Secret masking primitives: a full key, webhook secret or Authorization header never leaves
+// masked form. Checks mask what they put in findings; everything golive prints or writes is masked
+// again, with the run's known secrets, at the output boundary (output/secrets.ts, output/boundary.ts).
 
 /** Matches MintCash key-shaped strings anywhere in text (loose: the docs give no length). */
 export const KEY_PATTERN = /(?<![A-Za-z0-9])((?:sk|pk|rk)_(?:live|test)_)([A-Za-z0-9]{4,})/g;

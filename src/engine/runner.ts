@@ -1,13 +1,15 @@
 // The runner: gathers each piece of evidence once, runs checks concurrently with a time limit,
 // turns a thrown, hung or malformed check into status `error`, applies suppressions, waivers and
-// the baseline, and always returns a complete RunReport.
+// the baseline, and always returns a complete RunReport. The report holds what the checks said;
+// masking happens where it leaves golive (report/write.ts, output/boundary.ts), with the Secrets
+// this run taught: the environment, the --dotenv file, production config files and the key scan.
 import { collectors } from '../evidence/index.js';
 import type { CollectContext, EvidenceMap } from '../evidence/types.js';
 import { describeError } from '../errors.js';
 import type { GoliveConfig, SeveritySetting } from '../config/schema.js';
 import { fingerprint } from './fingerprint.js';
 import { parseOutcome } from './outcome.js';
-import { addSecrets, sanitiseDeep, secretsFromEnv, secretsInEvidence } from './sanitise.js';
+import { secretsFromEnv, type Secrets } from '../output/secrets.js';
 import { applyWaivers, type Baseline } from './waivers.js';
 import { decideGate, deriveStatus, sortFindings } from './gate.js';
 import type {
@@ -39,6 +41,12 @@ export interface RunParams {
   notSelected?: string[];
   /** Loads inline `golive-ignore` directives for the files that have findings. */
   suppressions?: (files: string[]) => Promise<Map<string, Suppression[]>>;
+  /**
+   * The run's Secrets, taught every secret the run gathers. The key inventory (env file,
+   * production config) is read for it even when no selected check needs it, so a scoped run still
+   * masks a production secret quoted anywhere (a waiver reason, a server's answer).
+   */
+  secrets?: Secrets;
   /** Evidence already gathered (the plugin tester's tables); anything else is collected. */
   evidence?: Partial<EvidenceMap>;
   onCheckStart?: (check: Check) => void;
@@ -69,14 +77,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-
-/** Every secret value this run knows of (environment, env file, config files, the key scan). */
-function secretValues(config: GoliveConfig, env: NodeJS.ProcessEnv, evidence: Record<string, unknown>): string[] {
-  return [
-    ...secretsFromEnv(env, [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]),
-    ...secretsInEvidence(evidence),
-  ];
-}
 
 export async function runChecks(params: RunParams): Promise<RunReport> {
   const started = Date.now();
@@ -243,8 +243,15 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   });
 
   const notes: RunNote[] = [];
-  // Any collector may leave notes (skipped files, unreadable config, cut-off history…).
-  for (const key of [...gathered.keys()].sort()) {
+  // Any collector may leave notes (skipped files, unreadable config, cut-off history…): the ones the
+  // checks asked for, not what was read below only to learn secrets.
+  const asked = [...gathered.keys()];
+  if (params.secrets) {
+    params.secrets.add(secretsFromEnv(params.env, [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]));
+    await ctx.get('keys').catch(() => undefined);
+    params.secrets.addEvidence({ ...params.evidence, ...Object.fromEntries(gathered) });
+  }
+  for (const key of asked.sort()) {
     const v = gathered.get(key) as { notes?: unknown } | undefined;
     if (Array.isArray(v?.notes)) notes.push(...(v.notes as RunNote[]));
   }
@@ -288,10 +295,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   // Files the code checks set aside though they hold something to judge: every report names them.
   const setAside = (gathered.get('code') as { setAside?: { files?: SetAsideFile[] } } | undefined)?.setAside?.files ?? [];
   if (setAside.length > 0) report.setAside = setAside;
-  const secrets = secretValues(config, params.env, { ...params.evidence, ...Object.fromEntries(gathered) });
-  // The output boundary learns them too, so later errors and annotations are masked as well.
-  addSecrets(secrets);
-  return sanitiseDeep(report, secrets);
+  return report;
 }
 
 /** --offline, --only or --skip: the user narrowed the run, so it cannot prove readiness. */

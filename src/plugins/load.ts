@@ -9,7 +9,8 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { SeveritySetting } from '../config/schema.js';
 import { SECTIONS, type Check } from '../engine/types.js';
-import { oneLine } from '../engine/sanitise.js';
+import { oneLine } from '../output/escape.js';
+import type { Secrets } from '../output/secrets.js';
 import { PLUGIN_API_VERSION } from './api-version.js';
 import { neverServed, planCapabilities } from './capabilities.js';
 import { compilePlugin } from './compile.js';
@@ -53,6 +54,8 @@ export interface LoadOptions {
   productionConfig?: readonly string[];
   /** golive's version, for the user agent of plugin fetches. */
   version?: string;
+  /** The run's Secrets: what a plugin is sent is masked with them (and with the evidence's own). */
+  secrets?: Secrets;
 }
 
 function isLocal(spec: string): boolean {
@@ -291,7 +294,7 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, p
     }
     const plan = planCapabilities(meta, entry.grants, options);
     const ownSection = meta.section === namespace ? { sectionTitle: typeof title === 'string' && title.trim() ? title.trim() : namespace } : {};
-    checks.push(proxyCheck({ meta: { ...meta, ...ownSection }, id, spec, sandbox, timeoutMs: timeoutMs as number, backstopMs, plan, grants: entry.grants, pluginOptions: options, version: opts.version ?? '' }));
+    checks.push(proxyCheck({ meta: { ...meta, ...ownSection }, id, spec, sandbox, timeoutMs: timeoutMs as number, backstopMs, plan, grants: entry.grants, pluginOptions: options, version: opts.version ?? '', ...(opts.secrets ? { secrets: opts.secrets } : {}) }));
   }
   const preset: Record<string, SeveritySetting> = {};
   if (loaded.preset !== undefined) {

@@ -3,7 +3,8 @@
 // answer into an outcome only after measuring it (count and length of findings) and validating it.
 import type { Check, CheckContext, CheckOutcome, EvidenceKey } from '../engine/types.js';
 import { parseOutcome } from '../engine/outcome.js';
-import { mask, multiLine, oneLine, secretsInEvidence } from '../engine/sanitise.js';
+import { oneLine } from '../output/escape.js';
+import { Secrets, secretsInEvidence } from '../output/secrets.js';
 import type { PluginEvidence, RepoInventory } from '../evidence/types.js';
 import { grantHint, serveFetches, serveReads, type CapabilityPlan, type Grants } from './capabilities.js';
 import { PLUGIN_LIMITS } from './limits.js';
@@ -12,8 +13,8 @@ import { PluginError, type PluginSandbox } from './sandbox.js';
 /** A plugin's stack for `-v`: masked, made safe, one frame a line, at most 12 frames. */
 export function stackLines(stack: string | undefined): string[] {
   if (!stack) return [];
-  return multiLine(stack)
-    .split('\n')
+  return stack
+    .split(/\r\n|\r|\n/)
     .slice(1, 13)
     .map((l) => oneLine(l.trim()))
     .filter(Boolean);
@@ -29,8 +30,8 @@ function errorOutcome(e: unknown): CheckOutcome {
  * The plugin's copy of its input: every secret golive knows of masked (keys, the environment's
  * secrets, URL credentials), text otherwise as it is (a file's newlines stay newlines).
  */
-function maskDeep(v: unknown, secrets: readonly string[]): unknown {
-  if (typeof v === 'string') return mask(v, secrets);
+function maskDeep(v: unknown, secrets: Secrets): unknown {
+  if (typeof v === 'string') return secrets.mask(v);
   if (Array.isArray(v)) return v.map((x) => maskDeep(x, secrets));
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
@@ -67,6 +68,8 @@ export interface ProxyParams {
   version: string;
   /** Capability evidence given directly (the tester's tables): used instead of serving. */
   given?: PluginEvidence;
+  /** The run's Secrets (environment, --dotenv, production config): masked in what the plugin is sent. */
+  secrets?: Secrets;
 }
 
 export function proxyCheck(p: ProxyParams): Check {
@@ -86,7 +89,7 @@ export function proxyCheck(p: ProxyParams): Check {
       if (meta.kind === 'network' && ctx.options.offline) return { status: 'skip', summary: 'Offline run (--offline): network checks are skipped.' };
       if (plan.problems.length > 0) return { status: 'error', summary: `Could not run: ${oneLine(plan.problems[0]!)}` };
       if (!p.given && (plan.ungranted.reads.length > 0 || plan.ungranted.fetches.length > 0)) return { status: 'pending', summary: grantHint(p.spec, plan.ungranted) };
-      const secrets = secretsInEvidence(ctx.evidence);
+      const secrets = (p.secrets ?? new Secrets()).with(secretsInEvidence(ctx.evidence));
       const evidence: Record<string, unknown> = {};
       for (const k of declared) evidence[k] = (ctx.evidence as unknown as Record<string, unknown>)[k];
       if (p.given?.reads) evidence.reads = p.given.reads;

@@ -1,8 +1,9 @@
 // GitHub Actions workflow commands (`::error file=…::message`) so findings show inline on the PR
-// diff. Escaping follows the runner's rules: data escapes %, CR and LF; properties also `:` and `,`.
-import { redactText } from '../engine/mask.js';
+// diff. Escaping follows the runner's rules (actions/runner ActionCommand): data escapes %, CR
+// and LF; properties also `:` and `,`. Pure: the output boundary prints each line through its one
+// path for golive's own commands (LogStream.command), which masks and neutralises `##[` as well.
 import type { RunReport } from '../engine/types.js';
-import { displayReport, openFindings } from './common.js';
+import { openFindings } from './common.js';
 
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -13,8 +14,7 @@ export function escapeProperty(text: string): string {
 }
 
 /** One command per open finding of a failing or warning check; accepted findings stay quiet. */
-export function renderGithubAnnotations(input: RunReport): string {
-  const report = displayReport(input);
+export function renderGithubAnnotations(report: RunReport): string {
   const lines: string[] = [];
   for (const r of report.checks) {
     if (r.status !== 'fail' && r.status !== 'warn') continue;
@@ -30,5 +30,5 @@ export function renderGithubAnnotations(input: RunReport): string {
       lines.push(`::${command} ${props.join(',')}::${escapeData(`${f.message}\nHow to fix: ${r.help.fix}`)}`);
     }
   }
-  return redactText(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

@@ -1,7 +1,6 @@
 // GitLab Code Quality (the CodeClimate JSON subset GitLab reads from `artifacts:reports:codequality`):
 // one issue per open finding, placed like SARIF results (repository-relative path and line, or
 // the config line that sets webhook.url for findings with no file of their own).
-import { redactDeep, redactText } from '../engine/mask.js';
 import type { RunReport } from '../engine/types.js';
 import { openFindings } from './common.js';
 import { placeOf, urlOf } from './sarif.js';
@@ -17,8 +16,7 @@ function severityOf(id: string, severity: 'error' | 'warning'): GitlabSeverity {
   return 'major';
 }
 
-export function buildCodeQuality(input: RunReport): Array<Record<string, unknown>> {
-  const report = redactDeep(input);
+export function buildCodeQuality(report: RunReport): Array<Record<string, unknown>> {
   const issues: Array<Record<string, unknown>> = [];
   for (const r of report.checks) {
     if (r.status !== 'fail' && r.status !== 'warn') continue;
@@ -41,5 +39,5 @@ export function buildCodeQuality(input: RunReport): Array<Record<string, unknown
 }
 
 export function renderCodeQuality(report: RunReport): string {
-  return redactText(`${JSON.stringify(buildCodeQuality(report), null, 2)}\n`);
+  return `${JSON.stringify(buildCodeQuality(report), null, 2)}\n`;
 }

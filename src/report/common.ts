@@ -1,7 +1,6 @@
 // Shared vocabulary of the renderers: section titles, grouping, finding state and evidence
 // flattening. Pure helpers over a RunReport, so every format tells the same story.
 import { openFindings } from '../engine/gate.js';
-import { redactDeep } from '../engine/mask.js';
 import { SECTIONS, type CheckResult, type Finding, type RunReport, type Section, type SetAsideFile, type Status } from '../engine/types.js';
 
 export { openFindings };
@@ -140,23 +139,4 @@ export function setAsideLine(files: readonly SetAsideFile[]): string {
 /** Expired and unused waivers: the ones a reader should act on. */
 export function staleWaivers(report: RunReport): RunReport['waivers'] {
   return report.waivers.filter((w) => w.state !== 'active');
-}
-
-// C0/C1 controls except tab and newline: text from a merchant's repo or endpoint could otherwise
-// drive the terminal (ANSI escapes, title changes) or a CI log parser.
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-
-function stripControls<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(CONTROLS, '\uFFFD') as T;
-  if (Array.isArray(value)) return value.map(stripControls) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(CONTROLS, '\uFFFD'), stripControls(v)])) as T;
-  }
-  return value;
-}
-
-/** The report as text renderers show it: secrets masked, control characters neutralised. */
-export function displayReport(report: RunReport): RunReport {
-  return stripControls(redactDeep(report));
 }

@@ -4,7 +4,6 @@
 // repository-relative paths only; every piece of report text is HTML-escaped, and `code` spans in
 // messages are rendered as code.
 import { policyText, verdictText } from './verdict.js';
-import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
 import {
   blockingChecks,
@@ -20,7 +19,6 @@ import {
   staleWaivers,
   STATUS_LABELS,
   STATUS_SYMBOLS,
-  displayReport,
 } from './common.js';
 
 /** A printable record, but a bounded one: past this many findings per check the rest is counted. */
@@ -124,8 +122,7 @@ function group(title: string, cls: string, checks: CheckResult[]): string[] {
   return [`<section class="${cls}">`, `<h2>${escapeHtml(title)} <small>${checks.length}</small></h2>`, ...checks.map(checkArticle), '</section>'];
 }
 
-export function renderHtml(input: RunReport): string {
-  const report = displayReport(input);
+export function renderHtml(report: RunReport): string {
   const v = verdictText(report);
   const verdict = `${v.passed ? STATUS_SYMBOLS.pass : STATUS_SYMBOLS.fail} ${v.headline}`;
   const blocking = blockingChecks(report).sort((a, b) => BLOCKING_ORDER.indexOf(a.status) - BLOCKING_ORDER.indexOf(b.status));
@@ -224,5 +221,5 @@ export function htmlDocument(title: string, css: string, body: readonly string[]
     '</body>',
     '</html>',
   ];
-  return redactText(`${html.join('\n')}\n`);
+  return `${html.join('\n')}\n`;
 }

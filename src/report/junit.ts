@@ -5,7 +5,6 @@
 // its first check's start to its last check's end (checks run concurrently, so never the sum).
 // Everything is XML-escaped and characters XML 1.0 cannot carry are replaced.
 import { policyText, verdictText } from './verdict.js';
-import { redactDeep, redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport } from '../engine/types.js';
 import { groupBySection, locationOf, openFindings, quietFindings, quietReason, setAsideFor } from './common.js';
 
@@ -89,8 +88,7 @@ export function suiteMs(checks: readonly CheckResult[], runMs: number): number {
   return Math.min(ran.reduce((s, c) => s + c.durationMs, 0), runMs);
 }
 
-export function renderJunit(input: RunReport): string {
-  const report = redactDeep(input);
+export function renderJunit(report: RunReport): string {
   const failOnWarning = report.options.failOn === 'warning';
   const blocking = new Set(report.summary.blocking);
   const verdict = verdictText(report);
@@ -136,5 +134,5 @@ export function renderJunit(input: RunReport): string {
     ...suites,
     '</testsuites>',
   ];
-  return redactText(`${xml.join('\n')}\n`);
+  return `${xml.join('\n')}\n`;
 }

@@ -2,7 +2,6 @@
 // sections, then every check with its findings and fix. All report text is escaped (it may hold
 // `|`, HTML or markdown syntax from a merchant's code).
 import { policyText, verdictText } from './verdict.js';
-import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
 import type { RenderOptions } from './index.js';
 import {
@@ -18,7 +17,6 @@ import {
   setAsideLine,
   staleWaivers,
   STATUS_LABELS,
-  displayReport,
   flattenEvidence,
 } from './common.js';
 
@@ -113,8 +111,7 @@ function sectionStatus(checks: CheckResult[]): string {
   return parts.length > 0 ? parts.join(', ') : `${STATUS_EMOJI.pass} all passed`;
 }
 
-export function renderMarkdown(input: RunReport, opts: Pick<RenderOptions, 'links'> = {}): string {
-  const report = displayReport(input);
+export function renderMarkdown(report: RunReport, opts: Pick<RenderOptions, 'links'> = {}): string {
   const repoPath = report.target.repo?.path ?? '';
   const out: string[] = [];
   const blocking = blockingChecks(report);
@@ -162,5 +159,5 @@ export function renderMarkdown(input: RunReport, opts: Pick<RenderOptions, 'link
   const first = blocking.find((b) => b.status === 'fail') ?? blocking[0];
   if (first) out.push('', `Next: run ${code(`golive explain ${first.id}`)} for how to fix it.`);
   else if (v.next) out.push('', `Next: ${escapeMd(v.next)}`);
-  return redactText(`${out.join('\n')}\n`);
+  return `${out.join('\n')}\n`;
 }

@@ -2,7 +2,6 @@
 // verdict. Written for 80 columns; colour only when the caller asks for it.
 import { policyText, verdictText } from './verdict.js';
 import { Chalk, type ChalkInstance } from 'chalk';
-import { redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RunReport, Status } from '../engine/types.js';
 import {
   countsLine,
@@ -17,7 +16,6 @@ import {
   setAsideLine,
   staleWaivers,
   STATUS_SYMBOLS,
-  displayReport,
 } from './common.js';
 import type { RenderOptions } from './index.js';
 
@@ -193,9 +191,8 @@ function footerLines(ctx: Ctx, report: RunReport): void {
   if (v.next) out.push(...wrap(`Next: ${v.next}`, ctx.width, '  ', '  ').map((l) => c.cyan(l)));
 }
 
-export function renderPretty(input: RunReport, opts: RenderOptions = {}): string {
-  // Redact before colouring: an ANSI code glued to a key would hide its word boundary.
-  const report = displayReport(input);
+/** Pure: the report as given (the output boundary masked it and made its strings one line). */
+export function renderPretty(report: RunReport, opts: RenderOptions = {}): string {
   const ctx: Ctx = {
     c: new Chalk({ level: opts.color ? 1 : 0 }),
     width: Math.max(40, opts.width ?? 80),
@@ -220,5 +217,5 @@ export function renderPretty(input: RunReport, opts: RenderOptions = {}): string
   }
   if (report.checks.length === 0) out.push('', c.dim('No checks ran (check --only / --skip).'));
   footerLines(ctx, report);
-  return redactText(`${out.join('\n')}\n`);
+  return `${out.join('\n')}\n`;
 }

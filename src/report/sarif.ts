@@ -4,7 +4,6 @@
 // file of its own (a webhook probe, an API answer) points at the config line that sets the URL,
 // the config file, or a stable file at the target, with the URL in its message.
 import { verdictText } from './verdict.js';
-import { redactDeep, redactText } from '../engine/mask.js';
 import type { CheckResult, Finding, RepoContext, RunReport, Severity } from '../engine/types.js';
 import { HOMEPAGE } from '../version.js';
 import { openFindings } from './common.js';
@@ -154,8 +153,7 @@ function rootUri(report: RunReport): string | undefined {
   return `file://${encoded.startsWith('/') ? '' : '/'}${encoded}/`;
 }
 
-export function buildSarif(input: RunReport): Record<string, unknown> {
-  const report = redactDeep(input);
+export function buildSarif(report: RunReport): Record<string, unknown> {
   const withBaseline = report.options.baseline !== undefined;
   const results: Array<Record<string, unknown>> = [];
   const notifications: Array<Record<string, unknown>> = [];
@@ -226,5 +224,5 @@ export function buildSarif(input: RunReport): Record<string, unknown> {
 }
 
 export function renderSarif(report: RunReport): string {
-  return redactText(`${JSON.stringify(buildSarif(report), null, 2)}\n`);
+  return `${JSON.stringify(buildSarif(report), null, 2)}\n`;
 }

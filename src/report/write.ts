@@ -1,9 +1,15 @@
-// Writes rendered reports: one file for --output, every format for --report-dir, and the markdown
-// summary appended to $GITHUB_STEP_SUMMARY. The only report module that touches the fs.
+// Where reports leave golive: files for --output, every format for --report-dir, the Markdown
+// summary appended to $GITHUB_STEP_SUMMARY, the report on stdout and golive's own annotations. The
+// report's strings are masked with the run's Secrets and made one line before any renderer sees
+// them (format escaping, e.g. Markdown's `\_`, cannot then split a secret), and the rendered bytes
+// are masked again on the way out; stdout adds the CI command rule (output/boundary.ts). Renderers
+// stay pure. The only report module that touches the fs.
 // A regular file (or a new one) is replaced atomically: a temp file beside it, renamed over it,
 // removed on every failure path. A symlink is followed, so the link stays and its target gets the
-// report. A FIFO, a character device (/dev/stdout) or `-` is written as a stream. Anything else
-// (a directory, a socket) is refused with one line.
+// report, unless `fresh` is asked for (the Action, CI): then each file is created anew with
+// O_CREAT|O_EXCL|O_NOFOLLOW in a directory that is not a symlink, and anything already there, a
+// symlink above all, is refused. A FIFO or a character device is written as a stream. Anything
+// else (a directory, a socket) is refused with one line.
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +17,10 @@ import { randomBytes } from 'node:crypto';
 import { GoliveError, describeError } from '../errors.js';
 import type { RunReport } from '../engine/types.js';
 import { onCleanup } from '../cleanup.js';
+import type { Output, LogStream } from '../output/boundary.js';
+import { cleanDeep, type LogFormat } from '../output/escape.js';
 import { EXTENSIONS, renderReport, type Format, type RenderOptions } from './index.js';
+import { renderGithubAnnotations } from './annotations.js';
 
 const suggestion = 'Check that the directory exists and is writable, and that the path names a file.';
 
@@ -39,10 +48,48 @@ async function finalTarget(file: string): Promise<string> {
   });
 }
 
-/** Writes a report file safely (see the header); `-` is stdout. */
-export async function writeFileAtomic(file: string, content: string, stdout: NodeJS.WritableStream = process.stdout): Promise<void> {
-  if (file === '-') {
-    await new Promise<void>((resolve, reject) => stdout.write(content.endsWith('\n') ? content : `${content}\n`, (e) => (e ? reject(e) : resolve())));
+export interface WriteFileOptions {
+  /** Create the file anew: refuse one that exists (or a symlink) and a symlinked directory. */
+  fresh?: boolean;
+}
+
+/** Creates file with O_CREAT|O_EXCL|O_NOFOLLOW in a directory that is itself no symlink. */
+async function writeFresh(file: string, content: string): Promise<void> {
+  const abs = path.resolve(file);
+  const dir = path.dirname(abs);
+  const d = await lstat(dir).catch(() => undefined);
+  if (!d) throw new Error(`its directory ${dir} does not exist`);
+  if (d.isSymbolicLink()) throw new Error(`its directory ${dir} is a symbolic link`);
+  if (!d.isDirectory()) throw new Error(`${dir} is not a directory`);
+  const there = await lstat(abs).catch(() => undefined);
+  if (there) throw new Error(there.isSymbolicLink() ? 'it is a symbolic link (not followed)' : 'it already exists (a fresh file was asked for)');
+  let created = false;
+  const forget = onCleanup(() => (created ? unlink(abs).catch(() => undefined) : undefined));
+  try {
+    const handle = await open(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    created = true;
+    try {
+      await handle.writeFile(content, 'utf8');
+    } finally {
+      await handle.close();
+    }
+    created = false;
+  } catch (e) {
+    if (created) await unlink(abs).catch(() => undefined);
+    throw (e as NodeJS.ErrnoException).code === 'ELOOP' || (e as NodeJS.ErrnoException).code === 'EEXIST' ? new Error('it appeared meanwhile (a file or a symbolic link); not written') : e;
+  } finally {
+    forget();
+  }
+}
+
+/** Writes a report file safely (see the header). */
+export async function writeFileAtomic(file: string, content: string, opts: WriteFileOptions = {}): Promise<void> {
+  if (opts.fresh) {
+    try {
+      await writeFresh(file, content);
+    } catch (e) {
+      throw new GoliveError('IO', `cannot write ${file}: ${describeError(e)}`, { suggestion: 'Write the reports into a new directory of their own (the Action creates one).' });
+    }
     return;
   }
   let tmp: string | undefined;
@@ -70,23 +117,59 @@ export async function writeFileAtomic(file: string, content: string, stdout: Nod
 
 export const REPORT_DIR_FORMATS: Format[] = ['json', 'markdown', 'html', 'sarif', 'junit'];
 
-/** Writes golive-report.{json,md,html,sarif,xml} into dir; returns the paths written. */
-export async function writeReportDir(dir: string, report: RunReport, opts: RenderOptions = {}): Promise<string[]> {
-  const written: string[] = [];
-  for (const format of REPORT_DIR_FORMATS) {
-    const file = path.join(dir, `golive-report.${EXTENSIONS[format]}`);
-    await writeFileAtomic(file, renderReport(report, format, opts));
-    written.push(file);
-  }
-  return written;
-}
+const LOG_FORMAT: Record<Format, LogFormat> = { pretty: 'text', json: 'json', sarif: 'json', codequality: 'json', markdown: 'markdown', html: 'html', junit: 'xml' };
 
-export async function appendStepSummary(file: string, report: RunReport, opts: RenderOptions = {}): Promise<void> {
-  try {
-    const st = await stat(file).catch(() => undefined);
-    if (st && !st.isFile() && !st.isFIFO()) throw new Error('it is not a regular file');
-    await writeVia(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, `${renderReport(report, 'markdown', opts)}\n`, 0o644);
-  } catch (e) {
-    throw new GoliveError('IO', `cannot append to GITHUB_STEP_SUMMARY (${file}): ${describeError(e)}`);
+/** One run's report on its way out: every format, file and stream gets the same masked copy. */
+export class ReportOutput {
+  private readonly safe: RunReport;
+
+  constructor(
+    report: RunReport,
+    private readonly output: Output,
+    private readonly files: WriteFileOptions = {},
+  ) {
+    this.safe = cleanDeep(report, (t) => output.secrets.mask(t));
+  }
+
+  /** The report rendered in a format, masked: what any file or stream receives. */
+  render(format: Format, opts: RenderOptions = {}): string {
+    const text = this.output.secrets.mask(renderReport(this.safe, format, opts));
+    return text.endsWith('\n') ? text : `${text}\n`;
+  }
+
+  toStream(stream: LogStream, format: Format, opts: RenderOptions = {}): void {
+    stream.write(this.render(format, opts), { format: LOG_FORMAT[format], ansi: format === 'pretty' && Boolean(opts.color) });
+  }
+
+  async toFile(file: string, format: Format, opts: RenderOptions = {}): Promise<void> {
+    await writeFileAtomic(file, this.render(format, opts), this.files);
+  }
+
+  /** Writes golive-report.{json,md,html,sarif,xml} into dir; returns the paths written. */
+  async toDir(dir: string, opts: RenderOptions = {}): Promise<string[]> {
+    const written: string[] = [];
+    if (!this.files.fresh) await mkdir(dir, { recursive: true }).catch(() => undefined);
+    for (const format of REPORT_DIR_FORMATS) {
+      const file = path.join(dir, `golive-report.${EXTENSIONS[format]}`);
+      await this.toFile(file, format, opts);
+      written.push(file);
+    }
+    return written;
+  }
+
+  /** Appends the Markdown summary to $GITHUB_STEP_SUMMARY (a file the runner made). */
+  async appendSummary(file: string, opts: RenderOptions = {}): Promise<void> {
+    try {
+      const st = await stat(file).catch(() => undefined);
+      if (st && !st.isFile() && !st.isFIFO()) throw new Error('it is not a regular file');
+      await writeVia(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, this.render('markdown', opts), 0o644);
+    } catch (e) {
+      throw new GoliveError('IO', `cannot append to GITHUB_STEP_SUMMARY (${file}): ${describeError(e)}`);
+    }
+  }
+
+  /** golive's own GitHub annotations, each through the one path that may print a command. */
+  annotations(stream: LogStream): void {
+    for (const line of renderGithubAnnotations(this.safe).split('\n')) if (line) stream.command(line);
   }
 }

@@ -14,6 +14,8 @@ import { compilePlugin } from '../plugins/compile.js';
 import { PLUGIN_LIMITS } from '../plugins/limits.js';
 import { proxyCheck } from '../plugins/proxy.js';
 import { PluginSandbox } from '../plugins/sandbox.js';
+import { cleanDeep } from '../output/escape.js';
+import { Secrets } from '../output/secrets.js';
 
 // The package root, whether this runs from dist/src/testing or (in golive's own tests) src/testing.
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -42,7 +44,7 @@ function sandboxOf(file: string) {
  * given in a case are used as they are. golive's built-in checks (and checks not made with
  * defineCheck) run in-process.
  */
-async function isolate(check: Check, input: CheckInput): Promise<Check> {
+async function isolate(check: Check, input: CheckInput, secrets: Secrets): Promise<Check> {
   const file = (check as unknown as Record<symbol, unknown>)[CHECK_MODULE];
   if (typeof file !== 'string' || check.source || BUILTIN_DIRS.some((d) => file.startsWith(d + path.sep))) return check;
   const { sandbox, checks } = await sandboxOf(file);
@@ -66,6 +68,7 @@ async function isolate(check: Check, input: CheckInput): Promise<Check> {
     grants,
     pluginOptions,
     version: 'test',
+    secrets,
     ...(given.reads || given.fetches ? { given } : {}),
   });
 }
@@ -100,18 +103,21 @@ export async function runCheck(check: Check, input: CheckInput = {}): Promise<Ch
     throw new Error(`${check.id} needs evidence ${missing.join(', ')}: pass it in \`evidence\` or give a fixture \`dir\``);
   }
   const root = input.dir ?? '/nonexistent-golive-fixture';
+  // The result as a report shows it: masked with what this run knows, like the CLI's output.
+  const secrets = Secrets.fromEnv(input.env ?? {});
   const report = await runChecks({
     root,
     config: validateConfig(input.config ?? {}, 'test config'),
     options: { offline: true, history: false, requireRehearsal: false, ...input.options },
-    checks: [await isolate(check, input)],
+    checks: [await isolate(check, input, secrets)],
     env: input.env ?? {},
     version: 'test',
     failOn: 'error',
+    secrets,
     ...(input.evidence ? { evidence: withoutCapabilities(input.evidence) } : {}),
     ...(input.dir ? { suppressions: (files: string[]) => loadSuppressions(root, files) } : {}),
   });
-  return report.checks[0]!;
+  return cleanDeep(report.checks[0]!, (t) => secrets.mask(t));
 }
 
 function withoutCapabilities(evidence: Partial<EvidenceMap> & PluginEvidence): Partial<EvidenceMap> {

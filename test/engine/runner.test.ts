@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { runChecks, type RunParams } from '../../src/engine/runner.js';
+import { cleanDeep } from '../../src/output/escape.js';
+import { Secrets } from '../../src/output/secrets.js';
 import { defineCheck, type Check, type CheckOutcome } from '../../src/engine/types.js';
 import { fingerprint } from '../../src/engine/fingerprint.js';
 import { baselineKey } from '../../src/engine/waivers.js';
@@ -168,7 +170,7 @@ describe('runner', () => {
     expect(r.checks[0]!.status).toBe('fail');
   });
 
-  it('sorts findings deterministically and masks secrets from the environment everywhere', async () => {
+  it('sorts findings deterministically and teaches the run\'s Secrets what the environment holds', async () => {
     const secret = 'whsec-' + 'q'.repeat(10) + 'Zz99';
     const checks = [
       check('credentials.a', () => ({
@@ -179,10 +181,13 @@ describe('runner', () => {
         ],
       })),
     ];
-    const r = await runChecks(params(checks, { env: { MINTCASH_WEBHOOK_SECRET: secret } }));
+    const secrets = new Secrets();
+    const r = await runChecks(params(checks, { env: { MINTCASH_WEBHOOK_SECRET: secret }, secrets }));
     expect(r.checks[0]!.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['a.ts:2', 'a.ts:5', 'b.ts:1']);
-    expect(JSON.stringify(r)).not.toContain(secret);
-    expect(JSON.stringify(r)).toContain('Zz99');
+    // The report holds what the check said; the output boundary masks it with what the run learnt.
+    const shown = JSON.stringify(cleanDeep(r, (t) => secrets.mask(t)));
+    expect(shown).not.toContain(secret);
+    expect(shown).toContain('Zz99');
   });
 
   it('keeps forced statuses (skip, pending) from the check', async () => {

@@ -72,7 +72,7 @@ describe('one output boundary', () => {
   });
 });
 
-describe('the runner sweep', () => {
+describe('what the runner teaches the output boundary', () => {
   it('masks a secret a check quotes, whichever source it came from, even when it is not key-shaped', async () => {
     const { runChecks } = await import('../../src/engine/runner.js');
     const { validateConfig } = await import('../../src/config/load.js');
@@ -81,10 +81,15 @@ describe('the runner sweep', () => {
       id: 'credentials.quoting', section: 'credentials', kind: 'static', title: 't', failureTitle: 'f', why: 'w', fix: 'x', defaultSeverity: 'error', requires: ['keys'],
       run: ({ evidence }: { evidence: { keys: { items: { value: string }[] } } }) => ({ findings: evidence.keys.items.map((i) => ({ messageId: 'quoted', message: `value ${i.value} in\nfile` })) }),
     } as never;
-    const report = await runChecks({
+    const { Secrets } = await import('../../src/output/secrets.js');
+    const { cleanDeep } = await import('../../src/output/escape.js');
+    const secrets = new Secrets();
+    const raw = await runChecks({
+      secrets,
       root: '/r', config: validateConfig({}, 't'), options: { offline: true, history: false, requireRehearsal: false }, checks: [quoting], env: {}, version: 't', failOn: 'error',
       evidence: { keys: { environment: 'live', items: [{ source: 'env-file', name: 'MINTCASH_WEBHOOK_SECRET', role: 'webhookSecret', file: 'prod.env', line: 1, value: opaque }], productionFiles: [], notes: [] } },
     });
+    const report = cleanDeep(raw, (t) => secrets.mask(t));
     const msg = report.checks[0]!.findings[0]!.message;
     expect(msg).not.toContain(opaque);
     expect(msg).toBe('value …6Hb1 in\\nfile');

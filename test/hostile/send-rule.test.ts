@@ -128,7 +128,7 @@ async function merchant(name: string, url: string): Promise<{ dir: string; signO
     sessions: [],
   };
   const key = await loadOrCreateOperatorKey(keyFile, dir);
-  const { files } = await writeSignOff(path.join(dir, 'golive-rehearsal'), state, 'test', new Date(at), key);
+  const { files } = await writeSignOff(path.join(dir, 'golive-rehearsal'), state, 'test', key);
   return { dir, signOff: files[0]! };
 }
 

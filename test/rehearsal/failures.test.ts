@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listStates } from '../../src/rehearsal/store.js';
+import { createOutput } from '../../src/output/boundary.js';
 import { GoliveError } from '../../src/errors.js';
 import { fakeKey } from '../helpers/keys.js';
 import { HAPPY_ANSWERS, advanceDays, ledger, rehearse, world, type World } from './helpers.js';
@@ -175,10 +176,11 @@ describe('rehearsal failure paths', () => {
     expect(Object.keys(w.emu.core.state.payments)).toHaveLength(0);
 
     const { runRehearseCommand } = await import('../../src/cli/rehearse-run.js');
-    const noTty = runRehearseCommand(w.dir, {}, { env: w.env, stdout: { write: () => true } as never, stderr: { write: () => true } as never, stdin: { isTTY: false }, onInterrupt: () => () => undefined });
+    const quiet = () => createOutput({ stdout: { write: () => true } as never, stderr: { write: () => true } as never });
+    const noTty = runRehearseCommand(w.dir, {}, { env: w.env, output: quiet(), stdin: { isTTY: false }, onInterrupt: () => () => undefined });
     await expect(noTty).rejects.toThrow(/needs a terminal/);
     await writeFile(path.join(w.dir, 'answers.yaml'), 'operator: Ada\n');
-    const partial = runRehearseCommand(w.dir, { answers: path.join(w.dir, 'answers.yaml') }, { env: w.env, stdout: { write: () => true } as never, stderr: { write: () => true } as never, stdin: { isTTY: false }, onInterrupt: () => () => undefined });
+    const partial = runRehearseCommand(w.dir, { answers: path.join(w.dir, 'answers.yaml') }, { env: w.env, output: quiet(), stdin: { isTTY: false }, onInterrupt: () => () => undefined });
     await expect(partial).rejects.toMatchObject({ message: expect.stringMatching(/does not answer this rehearsal .*nothing was created or sent/), details: expect.arrayContaining(['"preflight.webhookRegistered" has no answer', '"cancel.confirm" has no answer']) });
     expect((await listStates(w.dir)).states).toHaveLength(0);
     expect(Object.keys(w.emu.core.state.payments)).toHaveLength(0);

@@ -8,6 +8,8 @@ import { startEmulator, type Emulator } from '../../src/emulator/server.js';
 import { runRehearseCommand } from '../../src/cli/rehearse-run.js';
 import { askerFromMap } from '../../src/rehearsal/asker.js';
 import type { RehearseFlags } from '../../src/cli/rehearse.js';
+import { createOutput } from '../../src/output/boundary.js';
+import { Secrets } from '../../src/output/secrets.js';
 
 export const HAPPY_ANSWERS: Record<string, unknown> = {
   resume: 'resume',
@@ -128,8 +130,7 @@ export async function rehearse(w: World, answers: Record<string, unknown>, flags
   try {
     code = await runRehearseCommand(w.dir, { pollInterval: 10, pollMax: 300, ...(opts.unchecked ? {} : { answers: answersFile }), ...flags }, {
       env: { ...w.env, ...extraEnv },
-      stdout: stdoutStream,
-      stderr: stderrStream,
+      output: createOutput({ secrets: Secrets.fromEnv({ ...w.env, ...extraEnv }), stdout: stdoutStream, stderr: stderrStream }),
       stdin: { isTTY: false },
       onInterrupt: () => () => undefined,
       ...(opts.unchecked ? { asker: askerFromMap(answers) } : {}),

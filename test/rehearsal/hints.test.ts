@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
+import { createOutput } from '../../src/output/boundary.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -37,7 +38,7 @@ function flagsOf(cmd: Command): Set<string> {
 
 describe('rehearsal hints', () => {
   it('name only flags their command has', async () => {
-    const program = await buildProgram(() => undefined);
+    const program = await buildProgram(() => undefined, createOutput({ stdout: { write: () => true } as never, stderr: { write: () => true } as never }));
     const commands = new Map(program.commands.map((c) => [c.name(), flagsOf(c)]));
     const problems: string[] = [];
     let seen = 0;

@@ -26,14 +26,15 @@ describe('renderGithubAnnotations', () => {
         id: 'webhook.dedup',
         title: 'a,b:c',
         status: 'fail',
-        // CR is a control character: neutralised before escaping, like ANSI escapes.
+        // The renderer is pure: CR and LF are escaped as GitHub's data rules say (the boundary also
+        // makes them visible before: see test/hostile/ci-commands.test.ts).
         findings: [finding({ message: '100%\r\n::set-env name=X::1', file: 'dir,x/a:b%.ts', line: 3 })],
         help: { why: '', fix: 'f' },
       }),
     ]);
     const out = renderGithubAnnotations(r);
     expect(out.trimEnd().split('\n')).toHaveLength(1);
-    expect(out).toBe('::error file=dir%2Cx/a%3Ab%25.ts,line=3,title=golive webhook.dedup%3A a%2Cb%3Ac::100%25\uFFFD%0A::set-env name=X::1%0AHow to fix: f\n');
+    expect(out).toBe('::error file=dir%2Cx/a%3Ab%25.ts,line=3,title=golive webhook.dedup%3A a%2Cb%3Ac::100%25%0D%0A::set-env name=X::1%0AHow to fix: f\n');
     expect(escapeData('%\r\n:,')).toBe('%25%0D%0A:,');
     expect(escapeProperty('%\r\n:,')).toBe('%25%0D%0A%3A%2C');
   });

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { EXTENSIONS, FORMATS, isFormat, renderGithubAnnotations, renderReport } from '../../src/report/index.js';
 import { maskSecret } from '../../src/engine/mask.js';
+import { createOutput } from '../../src/output/boundary.js';
+import { Secrets } from '../../src/output/secrets.js';
+import { ReportOutput } from '../../src/report/write.js';
 import { fakeKey } from '../helpers/keys.js';
 import { check, finding, reportOf, sampleReport } from './fixtures/sample.js';
 
@@ -49,7 +52,7 @@ describe('renderReport', () => {
     expect(JSON.stringify(report)).toBe(before);
   });
 
-  it('masks a planted raw key everywhere, in all six formats and the annotations', () => {
+  it('renderers are pure: they render what they are given, and the output boundary masks a planted raw key in every format and the annotations', () => {
     const sk = fakeKey('sk', 'live', 'planted');
     const pk = fakeKey('pk', 'test', 'planted');
     const report = reportOf(
@@ -66,7 +69,13 @@ describe('renderReport', () => {
       ],
       { notes: [{ source: 'repo', message: `saw ${sk}`, file: 'a.txt' }] },
     );
-    const outputs = [...FORMATS.map((f) => renderReport(report, f, { verbose: true, color: true })), renderGithubAnnotations(report)];
+    // Pure: no masking inside a renderer (the boundary does it once, for every format).
+    expect(renderReport(report, 'json')).toContain(sk);
+    let annotations = '';
+    const output = createOutput({ secrets: new Secrets(), stdout: { write: (s: string) => ((annotations += s), true) } as never, stderr: { write: () => true } as never });
+    const reports = new ReportOutput(report, output);
+    reports.annotations(output.out);
+    const outputs = [...FORMATS.map((f) => reports.render(f, { verbose: true, color: true })), annotations];
     for (const out of outputs) {
       expect(out).not.toContain(sk);
       expect(out).not.toContain(pk);

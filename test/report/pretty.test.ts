@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderPretty, wrap } from '../../src/report/pretty.js';
 import { check, finding, passingReport, reportOf, sampleReport } from './fixtures/sample.js';
+import { createOutput } from '../../src/output/boundary.js';
+import { ReportOutput } from '../../src/report/write.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/;
@@ -143,13 +145,14 @@ describe('renderPretty', () => {
     expect(renderPretty(strict)).toContain('✖ Not ready: 1 check blocks the gate');
   });
 
-  it('neutralises terminal control sequences from merchant text', () => {
+  it('on its way out, terminal control sequences from merchant text are made visible', () => {
     const evil = 'ok\u001b[2J\u001b]0;pwned\u0007\u009b31m done';
     const r = reportOf([check({ id: 'webhook.dedup', title: evil, status: 'fail', findings: [finding({ message: evil, file: `a${evil}.ts`, line: 1 })], evidence: { [evil]: evil } })]);
-    for (const out of [renderPretty(r, { verbose: true }), renderPretty(r, { color: true })]) {
+    const reports = new ReportOutput(r, createOutput({ stdout: { write: () => true } as never, stderr: { write: () => true } as never }));
+    for (const out of [reports.render('pretty', { verbose: true }), reports.render('pretty', { color: true })]) {
       // eslint-disable-next-line no-control-regex
       expect(out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F](?!\[[0-9;]*m)/);
-      expect(out).toContain('ok\uFFFD[2J\uFFFD]0;pwned\uFFFD\uFFFD31m done');
+      expect(out).toContain('ok\\u001b[2J\\u001b]0;pwned\\u0007\\u009b31m done');
     }
   });
 
