@@ -156,6 +156,20 @@ describe('through the CLI', () => {
     expect(azureAgent(log.split('\n').filter((l) => !/^::(error|warning) /.test(l)).join('\n'))).toEqual([]);
   });
 
+  it('plugin text (title, summary, message, evidence) reaches the log neutralised; its annotation runs', { timeout: 120_000 }, async () => {
+    const evil = '##[stop-commands]plugin\\n  ::error::plugin';
+    const check = `{ id: 'p', section: 'idempotency', kind: 'static', defaultSeverity: 'error', title: '${evil}', failureTitle: '${evil}', why: '${evil}', fix: '${evil}', requires: ['repo'],
+      run: () => ({ summary: '${evil}', evidence: { note: '${evil}' }, findings: [{ messageId: 'x', message: '${evil}', file: '##[add-mask]p.js', line: 1 }] }) }`;
+    await repo.write({ 'plugin/p.mjs': `export default { apiVersion: 1, namespace: 'evil', checks: [${check}] };\n`, 'plugin/golive.config.json': JSON.stringify({ plugins: ['./p.mjs'] }) });
+    const r = await golive(['check', path.join(repo.dir, 'plugin'), '--offline', '--only', 'evil', '-v'], { env: cleanEnv({ GITHUB_ACTIONS: 'true' }) });
+    expect(r.exitCode, r.stderr).toBe(1);
+    const log = r.stdout + r.stderr;
+    expect(log).toContain('##\\[stop-commands]plugin');
+    const run = githubRunner(log);
+    expect(run.stopped).toBe(false);
+    expect(run.commands.map((c) => [c.command, c.properties.file])).toEqual([['error', '##[add-mask]p.js']]);
+  });
+
   it('a JSON report on stdout stays valid JSON with the exact file names, and runs no command', { timeout: 60_000 }, async () => {
     const r = await golive(['check', repo.dir, '--offline', '--only', 'credentials.no-secrets-in-source', '--format', 'json'], { env: cleanEnv() });
     expect(githubRunner(r.stdout).commands).toEqual([]);
