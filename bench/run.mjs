@@ -154,6 +154,7 @@ async function otherBenches(sections) {
     ['code', './code-index.mjs', 'runCodeIndexBench'],
     ['plugins', './plugins.mjs', 'runPluginBench'],
     ['monitor', './monitor.mjs', 'runMonitorBench'],
+    ['offsets', './offsets.mjs', 'runOffsetsBench'],
   ];
   for (const [name, file, fn] of others) {
     if (!sections.has(name)) continue;
@@ -174,9 +175,9 @@ function printTable() {
   for (const r of rows) log(`${r.name.padEnd(w[0])}  ${r.value.padEnd(w[1])}  ${r.target.padEnd(w[2])}  ${r.verdict}`);
 }
 
-// `npm run bench -- [scan] [service] [history] [webhook] [emulator] [code] [plugins] [monitor] [--tree <dir>]… [--runs N] [--history]`
+// `npm run bench -- [scan] [service] [history] [webhook] [emulator] [code] [plugins] [monitor] [offsets] [--tree <dir>]… [--runs N] [--history]`
 // runs only those sections (default: all); with --tree only the given checkouts are measured.
-const ALL = ['scan', 'service', 'history', 'webhook', 'emulator', 'code', 'plugins', 'monitor'];
+const ALL = ['scan', 'service', 'history', 'webhook', 'emulator', 'code', 'plugins', 'monitor', 'offsets'];
 const argv = process.argv.slice(2);
 const opts = { trees: [], runs: 5, history: false, sections: new Set() };
 for (let i = 0; i < argv.length; i++) {

@@ -34,13 +34,11 @@ function treeFinding(k: KeyMatch, historyCommit?: string): FindingInput {
     message,
     severity: live ? 'error' : 'warning',
     file: k.file,
-    // Reports cap positions at 10,000,000; a key deeper in a one-line bundle keeps its column in evidence.
-    ...(k.offset === undefined ? { line: k.line, ...(k.column <= 10_000_000 ? { column: k.column } : {}) } : {}),
+    ...(k.offset === undefined ? { line: k.line, column: k.column } : {}),
     fingerprintOf: k.value,
     evidence: {
       key: masked,
       ...(k.offset !== undefined ? { byteOffset: k.offset } : {}),
-      ...(k.column > 10_000_000 ? { column: k.column } : {}),
       ...(k.encoding ? { encoding: k.encoding } : {}),
       ...(historyCommit ? { addedInCommit: short(historyCommit) } : {}),
     },

@@ -11,6 +11,7 @@ import type { InitFlags } from './init.js';
 import type { Prompter } from './prompter.js';
 import { resolveTargetDir } from './shared.js';
 import { normaliseHost } from '../mintcash/hosts.js';
+import { Secrets, secretsFromEnv } from '../output/secrets.js';
 
 export interface Detected {
   productionConfig: string[];
@@ -69,6 +70,25 @@ export function validateWebhookUrl(value: string, { required }: { required: bool
 
 const envName = (v: string): true | string => (ENV_NAME.test(v) ? true : 'letters, digits and _ only, not starting with a digit');
 
+/**
+ * The environment variable whose secret value the URL carries (as typed, URL-encoded or decoded),
+ * or a MintCash key found in it: the config is committed, so that secret would leak with it.
+ */
+export function secretInUrl(url: string, env: Record<string, string | undefined>, names: readonly string[]): string | undefined {
+  let decoded = url;
+  try {
+    decoded = decodeURIComponent(url);
+  } catch {
+    // Not valid percent-encoding: the text as given is all there is to search.
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || secretsFromEnv({ [name]: value }, names).length === 0) continue;
+    const forms = new Secrets().add([value]).list();
+    if (forms.some((f) => url.includes(f) || decoded.includes(f))) return `$${name}`;
+  }
+  return new Secrets().mask(decoded) !== decoded && /(?:sk|pk|rk)_(?:live|test)_/.test(decoded) ? 'a MintCash key' : undefined;
+}
+
 export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Prompter; out: { write(text: string): unknown }; env?: Record<string, string | undefined> }): Promise<number> {
   const root = await resolveTargetDir(dir);
   const file = path.join(root, 'golive.config.json');
@@ -87,6 +107,15 @@ export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Pr
   }
 
   const found = await detect(root);
+  const env = io.env ?? {};
+  const secretNames = [found.publicKey, found.secretKey, found.webhookSecret, flags.publicKeyEnv, flags.secretKeyEnv, flags.webhookSecretEnv].filter((n): n is string => Boolean(n));
+  // A URL is written into the committed config: it must not carry a secret from this environment.
+  const urlRule = (v: string): true | string => {
+    const ok = validateWebhookUrl(v, { required: false });
+    if (ok !== true || !v) return ok;
+    const held = secretInUrl(v, env, secretNames);
+    return held ? `the URL holds the value of ${held}, and golive.config.json is committed: give the URL without it (golive reads secrets from the environment)` : true;
+  };
   for (const [flag, v] of [['--public-key-env', flags.publicKeyEnv], ['--secret-key-env', flags.secretKeyEnv], ['--webhook-secret-env', flags.webhookSecretEnv]] as const) {
     if (v !== undefined && envName(v) !== true) throw new GoliveError('USAGE', `${flag}: "${v}" is not a variable name`);
   }
@@ -94,7 +123,7 @@ export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Pr
     if (given !== undefined) {
       // A value given as a flag is held to the same rule as a typed answer (and never echoed back).
       const ok = validate(given);
-      if (ok !== true) throw new GoliveError('USAGE', `${message.split(' (')[0]!.replace(/:$/, '')}: ${ok}`, { suggestion: 'Pass the URL without credentials; golive reads secrets from the environment only.' });
+      if (ok !== true) throw new GoliveError('USAGE', `${message.split(' (')[0]!.replace(/:$/, '')}: ${ok}`, { suggestion: 'Pass the URL without credentials or secrets; nothing was written.' });
       return given;
     }
     if (!prompter) return def;
@@ -102,8 +131,8 @@ export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Pr
   };
 
   const environment = flags.environment ?? (prompter ? await prompter.select({ message: 'Which environment does this deployment target?', choices: [{ value: 'live' as const, name: 'live (production)' }, { value: 'test' as const, name: 'test (sandbox)' }], default: 'live' }) : 'live');
-  const webhookUrl = await ask('Live webhook URL (as registered with your account manager; empty to skip the probes):', '', (v) => validateWebhookUrl(v, { required: false }), flags.webhookUrl);
-  const testUrl = await ask('Old test-mode webhook URL to retire (empty if none):', '', (v) => validateWebhookUrl(v, { required: false }), flags.testWebhookUrl);
+  const webhookUrl = await ask('Live webhook URL (as registered with your account manager; empty to skip the probes):', '', urlRule, flags.webhookUrl);
+  const testUrl = await ask('Old test-mode webhook URL to retire (empty if none):', '', urlRule, flags.testWebhookUrl);
   let productionConfig = flags.productionConfig ?? found.productionConfig;
   if (!flags.productionConfig && prompter) {
     const answer = await prompter.input({

@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import type { CheckOutcome } from './types.js';
 
-const position = z.number().int().min(1).max(10_000_000);
+// Any position a file can hold: a key after ten million lines, or deep in a 2 GB one-line log, keeps
+// its place (a schema cap would turn the finding into an error and lose where the key is).
+const position = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 const findingSchema = z.strictObject({
   messageId: z.string().min(1).max(200),

@@ -6,6 +6,7 @@ import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type No
 import type { GoliveConfig } from '../config/schema.js';
 import { SANDBOX_HOST, containsKey, findKeysInText, isPlaceholder, looksLikeApiKey, mentionsSandbox } from '../mintcash/keys.js';
 import { parseDotenv } from './dotenv.js';
+import { isSecretName } from '../output/secrets.js';
 import type { CredentialItem, KeyRole } from './types.js';
 
 export const ROLES: readonly KeyRole[] = ['publicKey', 'secretKey', 'webhookSecret'];
@@ -23,7 +24,12 @@ type Pos = { file: string; line: number; column: number };
 export interface Parsed {
   items: CredentialItem[];
   problems: string[];
+  /** Values of other secret-named settings, for masking only (KeyInventory.otherSecrets). */
+  secrets?: string[];
 }
+
+/** A value worth masking: under a secret-sounding name, long enough not to be a flag or a word. */
+const maskable = (name: string, value: string) => isSecretName(name) && value.trim().length >= 8 && !isPlaceholder(value);
 
 /**
  * The items one assignment contributes. A configured name is kept whatever its value (so a
@@ -46,6 +52,7 @@ export function fromDotenv(text: string, file: string, source: Source, roleOf: R
   return {
     items: entries.flatMap((e) => itemsFor(source, e.name, e.value, roleOf, { file, line: e.line, column: e.column })),
     problems: problems.map((p) => `${file}: ${p.message}`),
+    secrets: entries.filter((e) => maskable(e.name, e.value)).map((e) => e.value),
   };
 }
 
@@ -82,6 +89,7 @@ export function fromStructured(text: string, file: string, roleOf: RoleOf): Pars
   const lineCounter = new LineCounter();
   const items: CredentialItem[] = [];
   const problems: string[] = [];
+  const secrets: string[] = [];
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
@@ -98,7 +106,7 @@ export function fromStructured(text: string, file: string, roleOf: RoleOf): Pars
     }
     walk(doc.contents as Node | null, [], undefined);
   }
-  return { items, problems };
+  return { items, problems, secrets };
 
   function positionOf(node: Node): { line: number; column: number } {
     const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
@@ -135,6 +143,7 @@ export function fromStructured(text: string, file: string, roleOf: RoleOf): Pars
     }
     const roleName = nameHint && roleOf(nameHint) ? nameHint : last;
     items.push(...itemsFor('config-file', dotted, node.value, roleOf, pos, roleName));
+    if (maskable(nameHint ?? last, node.value) || (assign && maskable(assign[1]!, assign[2]!))) secrets.push(assign ? assign[2]! : node.value);
   }
 }
 

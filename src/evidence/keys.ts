@@ -37,9 +37,9 @@ async function readSmallText(abs: string, label: string): Promise<Read> {
 }
 
 /** The user named this file, so failing to read it is an error, not a note. */
-async function readEnvFile(ctx: CollectContext, roleOf: RoleOf, notes: RunNote[]): Promise<{ items: CredentialItem[]; abs?: string }> {
+async function readEnvFile(ctx: CollectContext, roleOf: RoleOf, notes: RunNote[]): Promise<{ items: CredentialItem[]; secrets: string[]; abs?: string }> {
   const given = ctx.options.envFile;
-  if (!given) return { items: [] };
+  if (!given) return { items: [], secrets: [] };
   const abs = path.resolve(given);
   const rel = path.relative(ctx.root, abs);
   // Inside the repo the path is shown repo-relative like every other file; outside, as given.
@@ -59,7 +59,7 @@ async function readEnvFile(ctx: CollectContext, roleOf: RoleOf, notes: RunNote[]
   }
   const parsed = fromDotenv(text, label, 'env-file', roleOf);
   addNotes(notes, label, parsed.problems);
-  return { items: parsed.items, abs };
+  return { items: parsed.items, secrets: parsed.secrets ?? [], abs };
 }
 
 /** Repo-relative production config files: inventory matches plus literal entries present on disk. */
@@ -99,6 +99,7 @@ export const collectKeys: Collector<'keys'> = async (ctx) => {
   items.push(...envFile.items);
 
   const productionFiles: string[] = [];
+  const otherSecrets: string[] = [...envFile.secrets];
   for (const file of await productionFileList(ctx, notes)) {
     const abs = path.resolve(ctx.root, file);
     // The --env-file may itself be a production file: read it once, as the env file.
@@ -112,7 +113,8 @@ export const collectKeys: Collector<'keys'> = async (ctx) => {
     const parsed = parseConfigFile(read.text, file, roleOf);
     addNotes(notes, file, parsed.problems);
     items.push(...parsed.items);
+    otherSecrets.push(...(parsed.secrets ?? []));
   }
 
-  return { environment: ctx.config.environment, items, productionFiles, notes };
+  return { environment: ctx.config.environment, items, productionFiles, ...(otherSecrets.length > 0 ? { otherSecrets } : {}), notes };
 };

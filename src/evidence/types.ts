@@ -129,6 +129,11 @@ export interface KeyInventory {
   items: CredentialItem[];
   /** Production config files that were read (relative paths). */
   productionFiles: string[];
+  /**
+   * Values of other secret-named settings in those files (passwords, tokens, another service's
+   * key): never judged, only learnt by the output boundary so nothing prints them raw.
+   */
+  otherSecrets?: string[];
   notes: RunNote[];
 }
 

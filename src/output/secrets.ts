@@ -8,6 +8,11 @@ import { KEY_PATTERN, redactText } from '../engine/mask.js';
 const KEY_SHAPE = new RegExp(KEY_PATTERN.source);
 const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)/i;
 
+/** A setting or variable name that says its value is a secret (MINTCASH_SECRET_KEY, db.password, apiKey…). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 export class Secrets {
   private readonly values = new Set<string>();
   private sorted: string[] | undefined;
@@ -22,7 +27,9 @@ export class Secrets {
     for (const v of values) {
       if (typeof v !== 'string' || v.trim().length < 6) continue;
       const s = v.trim();
-      for (const form of [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1), Buffer.from(s).toString('base64')]) {
+      // As typed, in a URL path or query (two encodings), form-encoded, inside JSON, and base64.
+      const forms = [s, safe(encodeURIComponent, s), safe(encodeURI, s), new URLSearchParams({ s }).toString().slice(2), JSON.stringify(s).slice(1, -1), Buffer.from(s).toString('base64')];
+      for (const form of forms) {
         if (!this.values.has(form)) {
           this.values.add(form);
           this.sorted = undefined;
@@ -55,6 +62,15 @@ export class Secrets {
   }
 }
 
+/** An encoder that throws on a lone surrogate gives the text unchanged instead. */
+function safe(encode: (s: string) => string, s: string): string {
+  try {
+    return encode(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Values of environment variables that hold secrets by their name or by their shape. */
 export function secretsFromEnv(env: Record<string, string | undefined>, names: readonly string[] = []): string[] {
   const out: string[] = [];
@@ -68,8 +84,9 @@ export function secretsFromEnv(env: Record<string, string | undefined>, names: r
 /** Raw secret values inside gathered evidence (credential items, key scan and history matches). */
 export function secretsInEvidence(evidence: unknown): string[] {
   const out: string[] = [];
-  const ev = (evidence ?? {}) as Record<string, { items?: { value?: unknown; role?: string }[]; keys?: { value?: unknown }[]; publicKey?: unknown } | undefined>;
+  const ev = (evidence ?? {}) as Record<string, { items?: { value?: unknown; role?: string }[]; keys?: { value?: unknown }[]; publicKey?: unknown; otherSecrets?: unknown[] } | undefined>;
   for (const item of ev.keys?.items ?? []) if (typeof item.value === 'string' && !/^https?:\/\//.test(item.value)) out.push(item.value);
+  for (const v of ev.keys?.otherSecrets ?? []) if (typeof v === 'string') out.push(v);
   for (const k of ev.secrets?.keys ?? []) if (typeof k.value === 'string') out.push(k.value);
   for (const k of ev.history?.keys ?? []) if (typeof k.value === 'string') out.push(k.value);
   if (typeof ev.mintcash?.publicKey === 'string') out.push(ev.mintcash.publicKey);
