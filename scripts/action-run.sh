@@ -2,13 +2,26 @@
 # The body of action.yml's golive step (kept in a file so it can be run and tested outside
 # GitHub). Inputs arrive as GOLIVE_INPUT_* variables; outputs go to $GITHUB_OUTPUT. The step itself
 # never fails: the action's last step exits with golive's code, after the SARIF upload.
+#
+# The workspace is the change under review, so nothing in it is trusted: reports go only into a
+# fresh directory this script creates inside the workspace (golive-report, or golive-report-N when a
+# file, folder or symlink of that name is already there), never through a symlink: mkdir refuses
+# any existing name, and golive creates each file with O_CREAT|O_EXCL|O_NOFOLLOW (--fresh-output).
+# The `args` input is parsed as one shell argument list across lines, never evaluated
+# (scripts/action-args.mjs); anything it cannot take literally fails the step with one line.
 set -uo pipefail
 
 action_path="${GOLIVE_ACTION_PATH:?}"
 target="${GOLIVE_INPUT_PATH:-.}"
 formats="${GOLIVE_INPUT_FORMAT:-sarif}"
-out_dir="golive-report"
 version="$(node -p "require(process.argv[1]).version" "$action_path/package.json")"
+
+# One error annotation and exit code 2, without running the check.
+fail() {
+  echo "::error title=golive::$1"
+  echo "exit-code=2" >> "$GITHUB_OUTPUT"
+  exit 0
+}
 
 # This action's own build when present (a checkout that ran `npm run build`), else the same
 # version from npm: the action and the CLI never drift apart.
@@ -18,29 +31,62 @@ else
   golive=(npx --yes "mintcash-golive@$version")
 fi
 
-# The readable checklist in the job log; the reports go to files.
-args=(check "$target" --format pretty --output -)
-sarif=""
+# The reports asked for: format and file name, checked before anything runs.
+reports=()
+sarif_name=""
 IFS=',' read -r -a list <<< "$formats"
 for f in "${list[@]}"; do
   f="${f//[[:space:]]/}"
   [[ -z "$f" ]] && continue
   case "$f" in
-    sarif) file="$out_dir/golive.sarif"; sarif="$file" ;;
-    junit) file="$out_dir/golive-junit.xml" ;;
-    json) file="$out_dir/golive.json" ;;
-    markdown) file="$out_dir/golive.md" ;;
-    html) file="$out_dir/golive.html" ;;
-    codequality) file="$out_dir/gl-code-quality.json" ;;
-    *) echo "::error title=golive::unknown format \"$f\" (use sarif, junit, json, markdown, html, codequality)"; echo "exit-code=2" >> "$GITHUB_OUTPUT"; exit 0 ;;
+    sarif) name="golive.sarif"; sarif_name="$name" ;;
+    junit) name="golive-junit.xml" ;;
+    json) name="golive.json" ;;
+    markdown) name="golive.md" ;;
+    html) name="golive.html" ;;
+    codequality) name="gl-code-quality.json" ;;
+    *) fail "unknown format \"$f\" (use sarif, junit, json, markdown, html, codequality)" ;;
   esac
-  args+=(--format "$f" --output "$file")
+  reports+=("$f" "$name")
 done
-# Word-split the free-form args as a shell would, without evaluating them.
+
+# The free-form args: one argument list across lines, quotes respected, nothing evaluated.
+extra=()
 if [[ -n "${GOLIVE_INPUT_ARGS:-}" ]]; then
-  read -r -a extra <<< "$GOLIVE_INPUT_ARGS"
-  args+=("${extra[@]}")
+  parsed="$(mktemp)"
+  if ! node "$action_path/scripts/action-args.mjs" > "$parsed" 2> "$parsed.err"; then
+    head -n 1 "$parsed.err"
+    rm -f "$parsed" "$parsed.err"
+    echo "exit-code=2" >> "$GITHUB_OUTPUT"
+    exit 0
+  fi
+  while IFS= read -r -d '' a; do extra+=("$a"); done < "$parsed"
+  rm -f "$parsed" "$parsed.err"
 fi
+
+# A fresh report directory inside the workspace. mkdir (no -p) fails on any existing name, a
+# dangling symlink included, so nothing committed is ever written through.
+workspace="${GITHUB_WORKSPACE:-$PWD}"
+cd "$workspace" || fail "cannot enter the workspace $workspace"
+real_workspace="$(pwd -P)"
+out_dir="golive-report"
+n=1
+until mkdir -m 0755 -- "$out_dir" 2> /dev/null; do
+  n=$((n + 1))
+  (( n > 50 )) && fail "cannot create a report directory in the workspace (golive-report … golive-report-50 all exist)"
+  out_dir="golive-report-$n"
+done
+if [[ -L "$out_dir" || ! -d "$out_dir" || "$(cd -P -- "$out_dir" && pwd -P)" != "$real_workspace/$out_dir" ]]; then
+  fail "the report directory $out_dir is not a plain directory inside the workspace"
+fi
+[[ "$out_dir" != "golive-report" ]] && echo "::notice title=golive::golive-report already exists in the workspace (committed, or left by an earlier step): the reports go to $out_dir"
+
+# The readable checklist in the job log; the reports go to files created anew.
+args=(check "$target" --format pretty --output - --fresh-output)
+for ((i = 0; i < ${#reports[@]}; i += 2)); do
+  args+=(--format "${reports[i]}" --output "$out_dir/${reports[i + 1]}")
+done
+args+=(${extra[@]+"${extra[@]}"})
 
 # The trusted policy: on a pull request the config as it is on the base branch, so the change under
 # review cannot turn checks off, waive its findings or pin its own signer (README "Threat model").
@@ -62,12 +108,11 @@ elif [[ -n "$policy_ref" ]]; then
   args+=(--policy-ref "$policy_ref")
 fi
 
-mkdir -p "$out_dir"
 "${golive[@]}" "${args[@]}"
 code=$?
 {
   echo "exit-code=$code"
   echo "report-dir=$out_dir"
-  if [[ -n "$sarif" && -f "$sarif" ]]; then echo "sarif=$sarif"; else echo "sarif="; fi
+  if [[ -n "$sarif_name" && -f "$out_dir/$sarif_name" && ! -L "$out_dir/$sarif_name" ]]; then echo "sarif=$out_dir/$sarif_name"; else echo "sarif="; fi
 } >> "$GITHUB_OUTPUT"
 exit 0
