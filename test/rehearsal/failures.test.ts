@@ -162,6 +162,21 @@ describe('rehearsal failure paths', () => {
     expect(await latest(w.dir)).toBeUndefined();
   });
 
+  it('live keys through a host the operator allows: announced on stderr first, never labelled LIVE, not a live sign-off', async () => {
+    w = await world();
+    const live = w.emu.credentials('live');
+    const r = await rehearse(w, { ...HAPPY_ANSWERS, 'settlement.confirmed': 'later' }, { apiBaseUrl: w.emu.liveUrl, allowLiveHost: ['127.0.0.1'] }, { MINTCASH_PUBLIC_KEY: live.publicKey, MINTCASH_SECRET_KEY: live.secretKey });
+    expect(r.error).toBeUndefined();
+    expect(r.stderr).toMatch(/^golive: sending live keys to 127\.0\.0\.1:\d+, not MintCash's live API \(allowed by --allow-live-host\)$/m);
+    expect(r.stdout).toContain('=== NOT A LIVE REHEARSAL: live keys go to 127.0.0.1:');
+    expect(r.stdout).toMatch(/started against \S+ \(NOT LIVE: live keys through 127\.0\.0\.1:\d+/);
+    expect(r.stdout).not.toContain('LIVE: real money');
+    const st = await latest(w.dir);
+    expect(st?.target).toMatchObject({ keyEnvironment: 'live', baseUrlKind: 'loopback' });
+    // The pair did go there (the allowed host answered the key check); the run is practice, whatever follows.
+    expect(r.stdout).toMatch(/✔ Key pair pk_live_…\S+ is active for live/);
+  });
+
   it('enforces the amount cap, prints a masked dry run, and refuses without a terminal or answers', async () => {
     w = await world();
     const over = await rehearse(w, HAPPY_ANSWERS, { amount: 500 });
