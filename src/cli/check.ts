@@ -81,6 +81,7 @@ Examples:
   $ golive check --format sarif --output golive.sarif --report-dir golive-report
   $ golive check --format json -o - --quiet > golive.json
   $ golive check --history --fail-on warning
+  $ golive check --fresh-output --format sarif --output ci-reports/golive.sarif
   $ golive check --baseline previous/golive-report.json
   $ golive check --require-rehearsal --api-base-url http://127.0.0.1:4010   (practice: test keys, emulator)
   $ golive check --api-base-url https://mc-egress.corp.example --allow-live-host mc-egress.corp.example`;

@@ -22,10 +22,21 @@ export function registerReport(program: Command, setCode: (code: number) => void
     .addOption(new Option('-f, --format <format>', 'output format').argParser(oneOf(FORMATS, '--format')).default('pretty'))
     .option('-o, --output <file>', 'write to a file instead of stdout ("-" is stdout)')
     .option('-v, --verbose', 'show evidence and notes for every check')
-    .addHelpText(
-      'after',
-      '\nWith --verify the pinned signers are policy: in CI take them from the base branch (--policy-ref) or a trusted file\n(--policy, GOLIVE_POLICY), so a change under review cannot pin its own key.\n\nExamples:\n  $ golive report golive-report/golive-report.json --format html --output report.html\n  $ golive report run.json --format markdown\n  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json\n  $ golive report --verify --policy-ref origin/main golive-rehearsal/golive-rehearsal-<id>.json\n  $ golive report --verify --online golive-rehearsal/golive-rehearsal-<id>.json',
-    )
+    .addHelpText('after', `
+With --verify the pinned signers are policy: in CI take them from the base branch (--policy-ref) or a trusted file
+(--policy, GOLIVE_POLICY), so a change under review cannot pin its own key.
+
+With --online the keys go only where \`golive check\` would send them: live keys only to
+https://api.mintcash.me, unless --api-base-url (or GOLIVE_API_BASE_URL) names another URL and
+--allow-live-host (or GOLIVE_ALLOW_LIVE_HOST) its host; golive then says so before sending.
+
+Examples:
+  $ golive report golive-report/golive-report.json --format html --output report.html
+  $ golive report run.json --format markdown
+  $ golive report --verify golive-rehearsal/golive-rehearsal-<id>.json
+  $ golive report --verify --policy-ref origin/main golive-rehearsal/golive-rehearsal-<id>.json
+  $ golive report --verify --online golive-rehearsal/golive-rehearsal-<id>.json
+  $ golive report --verify --online --api-base-url http://127.0.0.1:4010 golive-rehearsal/golive-rehearsal-<id>.json`)
     .action(async (file: string, flags: { format: (typeof FORMATS)[number]; output?: string; verbose?: boolean; verify?: boolean; online?: boolean; config?: string; apiBaseUrl?: string; allowLiveHost?: string[]; policy?: string; policyRef?: string }) => {
       if (flags.online && !flags.verify) throw new GoliveError('USAGE', '--online goes with --verify', { suggestion: `Run \`golive report --verify --online ${file}\`.` });
       if ((flags.policy || flags.policyRef !== undefined) && !flags.verify) throw new GoliveError('USAGE', '--policy and --policy-ref go with --verify', { suggestion: 'A saved report is re-rendered as it was judged; the policy applies when verifying a sign-off.' });
