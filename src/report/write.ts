@@ -148,7 +148,9 @@ export class ReportOutput {
   /** Writes golive-report.{json,md,html,sarif,xml} into dir; returns the paths written. */
   async toDir(dir: string, opts: RenderOptions = {}): Promise<string[]> {
     const written: string[] = [];
-    if (!this.files.fresh) await mkdir(dir, { recursive: true }).catch(() => undefined);
+    // Fresh: the folder itself may be new (made here, one level), or a real folder already there;
+    // a symlink in its place is refused by each file's own check.
+    await mkdir(dir, { recursive: !this.files.fresh }).catch(() => undefined);
     for (const format of REPORT_DIR_FORMATS) {
       const file = path.join(dir, `golive-report.${EXTENSIONS[format]}`);
       await this.toFile(file, format, opts);

@@ -146,7 +146,8 @@ describe('the trusted policy in CI: a pull request that turns a check off', () =
     expect(r.exitCode).toBe(0);
     expect(outputs['exit-code']).toBe('1');
     expect(await pr.git('rev-parse', '--verify', 'origin/main')).toMatch(/^[0-9a-f]{40}$/);
-    const log = JSON.parse(await readFile(path.join(pr.dir, 'golive-report/golive.sarif'), 'utf8')) as Obj;
+    // Each Action run writes into a fresh folder of its own: report-dir names it.
+    const log = JSON.parse(await readFile(path.join(pr.dir, outputs['report-dir']!, 'golive.sarif'), 'utf8')) as Obj;
     const rules = (log.runs[0].results as Obj[]).map((x) => x.ruleId);
     expect(rules).toContain('policy.unchanged');
     expect(rules).toContain('credentials.no-secrets-in-source');
@@ -156,7 +157,7 @@ describe('the trusted policy in CI: a pull request that turns a check off', () =
 
   it('the Action with policy-ref "none": the pull request\'s config governs, the check is skipped, never "ready"', async () => {
     const { outputs } = await runAction({ path: '.', format: 'json', args: '--offline --only credentials', 'policy-ref': 'none' }, pr, { GITHUB_BASE_REF: 'main' });
-    const report = JSON.parse(await readFile(path.join(pr.dir, 'golive-report/golive.json'), 'utf8')) as Obj;
+    const report = JSON.parse(await readFile(path.join(pr.dir, outputs['report-dir']!, 'golive.json'), 'utf8')) as Obj;
     expect(report.target.policy).toMatchObject({ source: 'worktree' });
     expect((report.checks as Obj[]).map((c) => c.id)).not.toContain('policy.unchanged');
     expect(report.summary.verdict).not.toBe('ready');
