@@ -115,6 +115,14 @@ describe('--fresh-output (what the Action asks golive for)', () => {
     const ok = await golive(['check', repo.dir, '--offline', '--only', 'credentials.no-secrets-in-source', '--fresh-output', '--format', 'sarif', '--output', path.join(repo.dir, 'out/new.sarif')], { env: cleanEnv() });
     expect(ok.exitCode, ok.stderr).toBe(1);
     expect(JSON.parse(await readFile(path.join(repo.dir, 'out/new.sarif'), 'utf8')).version).toBe('2.1.0');
+    // --report-dir: a new folder is made; a symlinked one is refused, nothing lands behind it.
+    const dirRun = (d: string) => golive(['check', repo!.dir, '--offline', '--only', 'credentials.no-secrets-in-source', '--fresh-output', '--report-dir', d], { env: cleanEnv() });
+    expect((await dirRun(path.join(repo.dir, 'reports'))).exitCode).toBe(1);
+    expect(existsSync(path.join(repo.dir, 'reports/golive-report.sarif'))).toBe(true);
+    const linked = await dirRun(path.join(repo.dir, 'linked-dir'));
+    expect(linked.exitCode).toBe(2);
+    expect(linked.stderr).toMatch(/its directory .* is a symbolic link/);
+    expect(existsSync(path.join(outside.dir, 'golive-report.json'))).toBe(false);
   });
 });
 
