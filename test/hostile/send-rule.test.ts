@@ -162,7 +162,9 @@ describe('live keys never reach a host the repository names', () => {
       run(['check', dir, '--only', 'credentials.keys-verified', '--format', 'json', '--api-base-url', url], LIVE, dir),
     ]);
     expect(server.connections, `${url}: ${check.stderr}${rehearse.stderr}${verify.stderr}`).toBe(0);
-    expect(JSON.parse(named.stdout).checks[0].findings[0].message).toContain('also pass --allow-live-host');
+    // Refused before anything runs: one line saying how to allow it, exit 2.
+    expect(named.exitCode, named.stderr).toBe(2);
+    expect(named.stderr).toMatch(/^golive: refusing to send live keys to \S+ \(--api-base-url\): .*also pass --allow-live-host /m);
 
     // check: a blocking finding that names the normalised host and how to allow it; the gate fails.
     expect(check.exitCode, check.stderr).toBe(1);

@@ -162,18 +162,18 @@ describe('rehearsal failure paths', () => {
     expect(await latest(w.dir)).toBeUndefined();
   });
 
-  it('live keys through a host the operator allows: announced on stderr first, never labelled LIVE, not a live sign-off', async () => {
+  it('live keys through a host the operator allows: announced on stderr first, named on screen, never the plain "LIVE: real money"', async () => {
     w = await world();
     const live = w.emu.credentials('live');
     const r = await rehearse(w, { ...HAPPY_ANSWERS, 'settlement.confirmed': 'later' }, { apiBaseUrl: w.emu.liveUrl, allowLiveHost: ['127.0.0.1'] }, { MINTCASH_PUBLIC_KEY: live.publicKey, MINTCASH_SECRET_KEY: live.secretKey });
     expect(r.error).toBeUndefined();
     expect(r.stderr).toMatch(/^golive: sending live keys to 127\.0\.0\.1:\d+, not MintCash's live API \(allowed by --allow-live-host\)$/m);
-    expect(r.stdout).toContain('=== NOT A LIVE REHEARSAL: live keys go to 127.0.0.1:');
-    expect(r.stdout).toMatch(/started against \S+ \(NOT LIVE: live keys through 127\.0\.0\.1:\d+/);
-    expect(r.stdout).not.toContain('LIVE: real money');
+    expect(r.stdout).toMatch(/started against \S+ \(LIVE through 127\.0\.0\.1:\d+ \(allowed by --allow-live-host\), not api\.mintcash\.me: real money\)/);
+    expect(r.stdout).not.toContain('(LIVE: real money)');
     const st = await latest(w.dir);
-    expect(st?.target).toMatchObject({ keyEnvironment: 'live', baseUrlKind: 'loopback' });
-    // The pair did go there (the allowed host answered the key check); the run is practice, whatever follows.
+    // The operator's allowance makes it their live API host; the record says it was not MintCash's own.
+    expect(st?.target).toMatchObject({ keyEnvironment: 'live', baseUrlKind: 'loopback', liveHost: true });
+    // The pair did go there (the allowed host answered the key check).
     expect(r.stdout).toMatch(/✔ Key pair pk_live_…\S+ is active for live/);
   });
 

@@ -61,6 +61,9 @@ export async function liveWorld(opts: { clockOffsetMs?: number; origin?: string;
       MINTCASH_PUBLIC_KEY: live.publicKey,
       MINTCASH_SECRET_KEY: live.secretKey,
       MINTCASH_WEBHOOK_SECRET: secret,
+      // The operator names both where the API is and that live keys may go there: the repository
+      // config's api.baseUrl never points live keys anywhere but MintCash (README "Where keys are sent").
+      GOLIVE_API_BASE_URL: emu.liveUrl,
       GOLIVE_ALLOW_LIVE_HOST: `127.0.0.1:${emu.port}`,
       NODE_EXTRA_CA_CERTS: caFile,
     },

@@ -83,7 +83,7 @@ describe('practice, the first time', () => {
     const env = cleanEnv({ MINTCASH_PUBLIC_KEY: fakeKey('pk', 'live', 'practice'), MINTCASH_SECRET_KEY: fakeKey('sk', 'live', 'practice') });
     const r = await golive(['check', w.dir, '--api-base-url', url, '--offline'], { env });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain(`refusing --api-base-url ${url} with live keys at hand: live keys go only to MintCash's live API host`);
+    expect(r.stderr).toContain(`refusing to send live keys to ${new URL(url).host} (--api-base-url): that is this machine (the emulator or a local proxy), not MintCash's live API; to send live keys there on purpose, also pass --allow-live-host 127.0.0.1`);
     expect(r.stderr).not.toContain(env.MINTCASH_SECRET_KEY);
     const fromFile = path.join(w.keyDir, 'prod.env');
     await writeFile(fromFile, `MINTCASH_SECRET_KEY=${fakeKey('sk', 'live', 'dotenv')}\n`);
