@@ -37,8 +37,8 @@ async function asker(r: CleanupRun): Promise<Asker> {
   if (!r.io.stdin.isTTY || !r.io.output.out.isTTY) {
     throw new GoliveError('USAGE', 'golive rehearse --cleanup asks for a typed confirmation and needs a terminal', { suggestion: 'Run it in a terminal, or pass --answers <file> with `cleanup.confirm: CLEANUP`.' });
   }
-  const { inquirerPrompter } = await import('./prompter.js');
-  return askerFromPrompter(inquirerPrompter());
+  const [{ inquirerPrompter }, { cleanPrompter }] = await Promise.all([import('./prompter.js'), import('./rehearse-run.js')]);
+  return askerFromPrompter(cleanPrompter(inquirerPrompter(), r.io.output));
 }
 
 /** Returns the exit code: 0 nothing open or everything cleaned up, 1 something could not be. */

@@ -86,7 +86,7 @@ function spinner(io: RehearseIO): Waiter {
 }
 
 /** Prompt texts quote state and server answers: masked and one line before a prompt shows them. */
-function cleanPrompter(p: Prompter, output: Output): Prompter {
+export function cleanPrompter(p: Prompter, output: Output): Prompter {
   const c = output.clean;
   const choices = <T extends { name?: string; description?: string }>(list: T[]): T[] => list.map((x) => ({ ...x, ...(x.name ? { name: c(x.name) } : {}), ...(x.description ? { description: c(x.description) } : {}) }));
   return {
