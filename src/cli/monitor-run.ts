@@ -1,6 +1,8 @@
 // The body of `golive monitor`, loaded only when the command runs: inputs from flags and config,
-// the streaming read with progress, --reconcile, the reports (each through the output boundary),
-// --follow's live view, --emit and --sign. Only bin/golive.js exits.
+// the streaming read with progress, --reconcile, the reports, --follow's live view, --emit and
+// --sign. Every byte leaves through the output boundary (output/boundary.ts): the report's strings
+// are masked with the run's Secrets before any renderer sees them, rendered text is masked again
+// on its way to a file, and stdout/stderr add the CI command rule. Only bin/golive.js exits.
 import os from 'node:os';
 import path from 'node:path';
 import { GoliveError } from '../errors.js';
@@ -8,25 +10,28 @@ import { loadConfig } from '../config/load.js';
 import { defaultMonitorConfig, type MonitorConfig } from '../monitor/config.js';
 import { expandInputs, openSource, type Source } from '../monitor/lines.js';
 import { Monitor } from '../monitor/run.js';
-import { safeReport, safeText } from '../monitor/output.js';
 import { renderMonitor, type MonitorFormat } from '../monitor/render/index.js';
 import { NGINX_SNIPPET } from '../monitor/access-formats.js';
 import type { MonitorReport } from '../monitor/types.js';
-import { writeFileAtomic } from '../report/write.js';
+import type { Output } from '../output/boundary.js';
+import { cleanDeep, type LogFormat } from '../output/escape.js';
+import { secretsFromEnv } from '../output/secrets.js';
+import { writeText } from '../report/write.js';
 import { VERSION } from '../version.js';
 import { startProgress } from './progress.js';
 import { onInterrupt } from './main.js';
-import { terminalWidth } from './shared.js';
+import { terminalWidth, useColor } from './shared.js';
 import type { MonitorFlags } from './monitor.js';
 
 export interface MonitorIO {
   env: NodeJS.ProcessEnv;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
+  /** The one way out for golive's bytes. */
+  output: Output;
   stdin: NodeJS.ReadableStream;
-  color: (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv) => boolean;
   now?: () => number;
 }
+
+const LOG_FORMAT: Record<MonitorFormat, LogFormat> = { pretty: 'text', markdown: 'markdown', json: 'json', html: 'html', openmetrics: 'text' };
 
 const usage = (message: string, suggestion: string) => new GoliveError('USAGE', message, { suggestion });
 
@@ -79,17 +84,17 @@ function planInputs(flags: MonitorFlags, cfg: { monitor?: MonitorConfig; webhook
   return plan;
 }
 
-interface Output {
+interface Destination {
   format: MonitorFormat;
   file?: string;
 }
 
-function planOutputs(flags: MonitorFlags): Output[] {
+function planOutputs(flags: MonitorFlags): Destination[] {
   const formats = flags.format ?? [];
   const outputs = flags.output ?? [];
   if (formats.length > 1 && formats.length !== outputs.length) throw usage(`--format given ${formats.length} times but --output ${outputs.length} times`, 'Pair each --format with an --output, in order ("-o -" is stdout).');
   if (formats.length <= 1 && outputs.length > 1) throw usage(`--output given ${outputs.length} times but --format ${formats.length === 1 ? 'once' : 'not at all'}`, 'Pair each --format with an --output, in order.');
-  let plan: Output[];
+  let plan: Destination[];
   if (formats.length === 0) {
     const o = outputs[0];
     const ext = o ? path.extname(o).slice(1).toLowerCase() : '';
@@ -129,19 +134,21 @@ async function readAll(mon: Monitor, plan: Plan, io: MonitorIO, progress: Return
 
 export async function runMonitorCommand(dir: string, flags: MonitorFlags, io: MonitorIO): Promise<number> {
   const now = io.now ?? Date.now;
+  const { output } = io;
   if (flags.printNginxFormat) {
-    io.stdout.write(NGINX_SNIPPET);
+    output.out.write(NGINX_SNIPPET);
     return 0;
   }
   const root = path.resolve(dir);
   const { config, file } = await loadConfig(root, flags.config);
+  // Secrets under the variable names this config uses are secrets whatever the names say.
+  output.secrets.add(secretsFromEnv(io.env, [config.env.publicKey, config.env.secretKey, config.env.webhookSecret]));
   if (flags.emit) {
     const { renderEmit } = await import('../monitor/emit.js');
     const plan = planInputs({ ...flags, accessLog: [] }, config, file ? path.dirname(file) : root);
     const text = renderEmit(flags.emit, { monitor: plan.monitor, webhookPaths: plan.webhookPaths.length ? plan.webhookPaths : ['/webhooks/mintcash'] });
     const out = flags.output?.[0];
-    if (out && out !== '-') await writeFileAtomic(out, safeText(text));
-    else io.stdout.write(safeText(text));
+    await writeText(output, text, { format: flags.emit === 'grafana' || flags.emit === 'datadog' ? 'json' : 'text', ...(out && out !== '-' ? { file: out } : {}) });
     return 0;
   }
   const plan = planInputs(flags, config, file ? path.dirname(file) : root);
@@ -153,39 +160,40 @@ export async function runMonitorCommand(dir: string, flags: MonitorFlags, io: Mo
   const inputsGiven = [plan.accessLog, plan.appLog, plan.events, plan.subscriptions].filter((l) => l.length > 0).length;
   if (flags.follow && plan.accessLog.length + plan.appLog.length === 0) throw usage('--follow needs --access-log or --app-log', 'Follow the logs that grow; exports are read once.');
 
-  const mon = new Monitor({ config: plan.monitor, webhookPaths: plan.webhookPaths, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), version: VERSION, trackObjects: Boolean(flags.reconcile) });
-  const progress = startProgress(io.stderr, io.env, inputsGiven, { quiet: Boolean(flags.quiet) || Boolean(flags.follow), unit: 'inputs' });
+  const mon = new Monitor({ config: plan.monitor, webhookPaths: plan.webhookPaths, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), version: VERSION, trackObjects: Boolean(flags.reconcile), mask: (t) => output.secrets.mask(t) });
+  const progress = startProgress(output.err, io.env, inputsGiven, { quiet: Boolean(flags.quiet) || Boolean(flags.follow), unit: 'inputs' });
   let tails;
   try {
     tails = await readAll(mon, plan, io, progress);
   } finally {
     progress.stop();
   }
-  const secrets: string[] = [];
   if (flags.reconcile) {
-    const { reconcileOpenObjects } = await import('../monitor/reconcile.js');
-    const r = await reconcileOpenObjects(mon.openObjects(), { config, env: io.env, apiBaseUrl: flags.apiBaseUrl, limits: plan.monitor.reconcile });
-    secrets.push(...r.secrets);
-    mon.reconcile = r.outcome;
+    const [{ reconcileOpenObjects }, { operatorApi }] = await Promise.all([import('../monitor/reconcile.js'), import('../mintcash/hosts.js')]);
+    const { api, problems } = operatorApi(flags, io.env);
+    if (problems.length > 0) throw usage(problems[0]!, 'Pass a URL like https://api.mintcash.me and hosts like proxy.example.com or 127.0.0.1:8443.');
+    mon.reconcile = await reconcileOpenObjects(mon.openObjects(), { config, env: io.env, api, secrets: output.secrets, announce: (l) => output.err.line(l), limits: plan.monitor.reconcile });
   }
-  const color = flags.color ?? io.color(io.stdout, io.env);
+  const color = flags.color ?? useColor(output.out, io.env);
   const render = async (report: MonitorReport) => {
     for (const out of outputs) {
-      const text = safeText(renderMonitor(report, out.format, { color: !out.file && out.format === 'pretty' && color, width: terminalWidth(out.file ? undefined : io.stdout) }), secrets);
-      if (out.file) await writeFileAtomic(out.file, text);
-      else io.stdout.write(text);
+      const ansi = !out.file && out.format === 'pretty' && color;
+      const text = renderMonitor(report, out.format, { color: ansi, width: terminalWidth(out.file ? undefined : output.out) });
+      await writeText(output, text, { format: LOG_FORMAT[out.format], ansi, ...(out.file ? { file: out.file } : {}) });
     }
   };
-  let report = safeReport(mon.report(now()), secrets);
-  if (flags.follow) return follow(mon, report, tails, plan, io, flags, secrets, render, now);
+  /** The report as every renderer and the signer see it: each string masked and made one line. */
+  const safe = (r: MonitorReport) => cleanDeep(r, (t) => output.secrets.mask(t));
+  let report = safe(mon.report(now()));
+  if (flags.follow) return follow(mon, report, tails, plan, io, flags, safe, render, now);
   await render(report);
   if (flags.sign) {
     const { writeFirstWeekSignOff } = await import('../monitor/signoff.js');
     const written = await writeFirstWeekSignOff(report, { root, keyFile: flags.keyFile, configKeyFile: config.rehearsal?.keyFile, env: io.env, dir: flags.signDir, operator: flags.operator ?? os.userInfo().username });
-    if (!flags.quiet) io.stderr.write(safeText(`golive: signed first-week report written to ${written.join(', ')}\n`, secrets));
+    if (!flags.quiet) output.err.line(`golive: signed first-week report written to ${written.join(', ')}`);
   }
   const written = outputs.filter((o) => o.file).map((o) => o.file!);
-  if (written.length > 0 && !flags.quiet) io.stderr.write(safeText(`golive: first week ${report.status}; report written to ${written.join(' and ')}\n`, secrets));
+  if (written.length > 0 && !flags.quiet) output.err.line(`golive: first week ${report.status}; report written to ${written.join(' and ')}`);
   report = report as MonitorReport;
   return report.status === 'alert' ? 1 : 0;
 }
@@ -198,23 +206,25 @@ async function follow(
   plan: Plan,
   io: MonitorIO,
   flags: MonitorFlags,
-  secrets: string[],
+  safe: (r: MonitorReport) => MonitorReport,
   render: (r: MonitorReport) => Promise<void>,
   now: () => number,
 ): Promise<number> {
   const { stat } = await import('node:fs/promises');
   const { createReadStream } = await import('node:fs');
   const interval = Math.max(0.2, Number(flags.interval ?? 2)) * 1000;
-  const tty = Boolean(io.stdout.isTTY);
+  const { output } = io;
+  const tty = output.out.isTTY;
   let report = first;
   let lastStatus = '';
   const draw = async () => {
     if (tty) {
       const { renderMonitorPretty } = await import('../monitor/render/pretty.js');
-      io.stdout.write(`\x1b[H\x1b[2J${safeText(renderMonitorPretty(report, { color: flags.color ?? io.color(io.stdout, io.env), width: terminalWidth(io.stdout) }), secrets)}\nfollowing ${tails.size} file${tails.size === 1 ? '' : 's'}; Ctrl-C to stop\n`);
+      // The report's strings were cleaned (safe): only golive's own escapes and colours remain.
+      output.out.write(`\x1b[H\x1b[2J${renderMonitorPretty(report, { color: flags.color ?? useColor(output.out, io.env), width: terminalWidth(output.out) })}\nfollowing ${tails.size} file${tails.size === 1 ? '' : 's'}; Ctrl-C to stop\n`, { ansi: true });
     } else {
       const line = `${report.generatedAt} ${report.status}: ${report.metrics.map((m) => `${m.id} ${m.status}`).join(', ')}`;
-      if (line.replace(/^\S+ /, '') !== lastStatus) io.stdout.write(safeText(`${line}\n`, secrets));
+      if (line.replace(/^\S+ /, '') !== lastStatus) output.out.line(line);
       lastStatus = line.replace(/^\S+ /, '');
     }
   };
@@ -255,7 +265,7 @@ async function follow(
         t.offset += bytes;
         t.lines += (mon.inputs.get(name)?.lines ?? 0) - before;
       }
-      report = safeReport(mon.report(now()), secrets);
+      report = safe(mon.report(now()));
       await draw();
       timer = setTimeout(() => void tick(), interval);
     };

@@ -2,8 +2,8 @@
 // app log and data exports. Exit 0 healthy (or pending), 1 an alert, 2 usage or input error.
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { Output } from '../output/boundary.js';
 import { collectList, oneOf, parseUrlOption } from './shared.js';
-import { useColor } from './shared.js';
 
 export const MONITOR_FORMATS = ['pretty', 'json', 'markdown', 'html', 'openmetrics'] as const;
 export const EMIT_KINDS = ['prometheus-rules', 'prometheus-tests', 'grafana', 'datadog'] as const;
@@ -24,6 +24,7 @@ export interface MonitorFlags {
   printNginxFormat?: boolean;
   reconcile?: boolean;
   apiBaseUrl?: string;
+  allowLiveHost?: string[];
   follow?: boolean;
   interval?: string;
   sign?: boolean;
@@ -47,7 +48,8 @@ Inputs (each optional; a metric whose input is missing is "pending" and names it
   --subscriptions the subscriptions table export (NDJSON or CSV)
   --reconcile    read-only GET /payments/{id} and /subscriptions/{id} for objects still open in your
                  data (keys from MINTCASH_PUBLIC_KEY/MINTCASH_SECRET_KEY; live keys only to MintCash's
-                 live API): the only way to find events MintCash gave up on.
+                 live API unless --api-base-url and --allow-live-host name another, as for check):
+                 the only way to find events MintCash gave up on.
 
 The four metrics (golive explain monitor):
   delivery    webhook POSTs answered 2xx within 10 s / all POSTs; eventIds with a 2xx / eventIds seen;
@@ -70,7 +72,7 @@ Examples:
   $ golive monitor --print-nginx-format
   $ golive monitor --sign        # a signed first-week report for golive check --require-first-week`;
 
-export function registerMonitor(program: Command, setCode: (code: number) => void): void {
+export function registerMonitor(program: Command, setCode: (code: number) => void, output: Output): void {
   program
     .command('monitor')
     .description("measure the checklist's first week (webhook delivery, payment.failed by code, past_due churn, requestId correlation) from your own logs and exports")
@@ -89,7 +91,8 @@ export function registerMonitor(program: Command, setCode: (code: number) => voi
     .addOption(new Option('--emit <kind>', 'print monitoring definitions instead: prometheus-rules, prometheus-tests, grafana, datadog').argParser(oneOf(EMIT_KINDS, '--emit')))
     .option('--print-nginx-format', 'print the recommended nginx log_format and exit')
     .option('--reconcile', 'ask MintCash (GET only, rate-limited) about objects still open in your data')
-    .option('--api-base-url <url>', 'with --reconcile: the MintCash API (default api.baseUrl)', parseUrlOption)
+    .option('--api-base-url <url>', 'with --reconcile: the MintCash API (default: $GOLIVE_API_BASE_URL, else config api.baseUrl)', parseUrlOption)
+    .option('--allow-live-host <host>', "with --reconcile: let live keys go to this host too (e.g. an egress proxy); repeatable, or $GOLIVE_ALLOW_LIVE_HOST", collectList)
     .option('--follow', 'keep reading the logs as they grow; a live view on a terminal (Ctrl-C to stop)')
     .option('--interval <seconds>', 'with --follow: how often to read new lines (default 2)')
     .option('--sign', 'write a signed first-week report (golive-first-week/) with the operator key')
@@ -102,6 +105,6 @@ export function registerMonitor(program: Command, setCode: (code: number) => voi
     .addHelpText('after', MONITOR_HELP)
     .action(async (dir: string, flags: MonitorFlags) => {
       const { runMonitorCommand } = await import('./monitor-run.js');
-      setCode(await runMonitorCommand(dir, flags, { env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, color: useColor }));
+      setCode(await runMonitorCommand(dir, flags, { env: process.env, output, stdin: process.stdin }));
     });
 }

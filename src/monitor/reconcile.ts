@@ -1,36 +1,17 @@
 // --reconcile: for objects the merchant's data still has open, ask MintCash what happened, one
 // object at a time (MintCash has no events list or list-payments endpoint, API-FACTS §4.1), so the
 // events it gave up on show up. Read-only (GET /payments/{id}, GET /subscriptions/{id}), rate-limited,
-// bounded in count, and the keys go only where keysMayGoTo allows.
+// bounded in count, and the keys go only where the one send rule (mintcash/hosts.ts) allows: the
+// same rule as check, rehearse and report --verify --online.
 import type { GoliveConfig } from '../config/schema.js';
 import { GoliveError } from '../errors.js';
 import { createClient } from '../mintcash/client.js';
 import { ApiError } from '../mintcash/errors.js';
-import { classifyBaseUrl, environmentMismatch, keyEnvironment } from '../mintcash/environments.js';
+import { decideSend, type OperatorApi } from '../mintcash/hosts.js';
+import type { Secrets } from '../output/secrets.js';
 import type { MonitorConfig } from './config.js';
 import type { OpenObjects, ReconcileOutcome } from './run.js';
 import type { ReconcileFinding } from './types.js';
-
-/**
- * The one decision whether MintCash keys may be sent to a URL: never test keys to production or
- * live keys to the sandbox or this machine (environments.ts), and live keys only to MintCash's live
- * API over HTTPS. (The shared host rule replaces this function when it lands.)
- */
-export function keysMayGoTo(keys: { publicKey: string; secretKey: string }, baseUrl: string): { ok: true } | { ok: false; reason: string } {
-  const envs = [keyEnvironment(keys.publicKey), keyEnvironment(keys.secretKey)];
-  const mismatch = environmentMismatch(envs, baseUrl);
-  if (mismatch) return { ok: false, reason: `${mismatch.replace(/-/g, ' ')}: golive never sends ${mismatch.startsWith('test') ? 'test keys to the live API' : 'live keys anywhere but MintCash\'s live API'}` };
-  if (envs.includes('live')) {
-    let https = false;
-    try {
-      https = new URL(baseUrl).protocol === 'https:';
-    } catch {
-      https = false;
-    }
-    if (classifyBaseUrl(baseUrl) !== 'production' || !https) return { ok: false, reason: `live keys go only to https://api.mintcash.me, not ${baseUrl}` };
-  }
-  return { ok: true };
-}
 
 const PAYMENT_DONE = new Set(['succeeded', 'failed', 'refunded', 'partially_refunded', 'voided']);
 const SUB_EVENT: Record<string, string> = { cancelled: 'subscription.cancelled', active: 'subscription.succeeded', past_due: 'subscription.failed', failed: 'subscription.failed' };
@@ -38,23 +19,28 @@ const SUB_EVENT: Record<string, string> = { cancelled: 'subscription.cancelled',
 export interface ReconcileOptions {
   config: GoliveConfig;
   env: NodeJS.ProcessEnv;
-  apiBaseUrl?: string;
+  /** The operator's --api-base-url / --allow-live-host (or their environment variables). */
+  api: OperatorApi;
+  /** The run's secrets: the keys are taught to it before any request, so no output can quote them. */
+  secrets: Secrets;
+  /** Says, before the first request, that live keys go to a host the operator allowed. */
+  announce: (line: string) => void;
   limits: MonitorConfig['reconcile'];
   /** For tests: the pause between calls. */
   sleep?: (ms: number) => Promise<void>;
 }
 
-export async function reconcileOpenObjects(open: OpenObjects, opts: ReconcileOptions): Promise<{ outcome: ReconcileOutcome; secrets: string[] }> {
+export async function reconcileOpenObjects(open: OpenObjects, opts: ReconcileOptions): Promise<ReconcileOutcome> {
   const publicKey = opts.env[opts.config.env.publicKey] ?? '';
   const secretKey = opts.env[opts.config.env.secretKey] ?? '';
   if (!publicKey || !secretKey) {
     throw new GoliveError('USAGE', `--reconcile needs ${opts.config.env.publicKey} and ${opts.config.env.secretKey} in the environment`, { suggestion: 'Export the key pair of the environment you monitor (secrets come only from the environment, never from flags).' });
   }
-  const baseUrl = opts.apiBaseUrl ?? opts.config.api.baseUrl;
-  const allowed = keysMayGoTo({ publicKey, secretKey }, baseUrl);
-  if (!allowed.ok) throw new GoliveError('USAGE', `--reconcile refused before any request: ${allowed.reason}`, { suggestion: 'Use the live pair against https://api.mintcash.me, or the test pair against the sandbox or the emulator (--api-base-url).' });
-  const secrets = [secretKey, Buffer.from(`${publicKey}:${secretKey}`).toString('base64')];
-  const client = createClient({ baseUrl, publicKey, secretKey, retries: 1, timeoutMs: 15_000 });
+  opts.secrets.add([publicKey, secretKey, `${publicKey}:${secretKey}`]);
+  const target = decideSend({ operator: opts.api, configUrl: opts.config.api.baseUrl, keys: [publicKey, secretKey] });
+  if (!target.ok) throw new GoliveError('USAGE', `--reconcile refused before any request: ${target.message}`, { suggestion: 'Use the live pair against https://api.mintcash.me, or the test pair against the sandbox or the emulator; README "Where keys are sent" says how an operator allows another host.' });
+  if (target.announce) opts.announce(target.announce);
+  const client = createClient({ target, publicKey, secretKey, retries: 1, timeoutMs: 15_000 });
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const gap = 1000 / opts.limits.ratePerSecond;
   const todo = [...open.payments.map((p) => ({ kind: 'payment' as const, ...p })), ...open.subscriptions.map((s) => ({ kind: 'subscription' as const, ...s }))];
@@ -88,5 +74,5 @@ export async function reconcileOpenObjects(open: OpenObjects, opts: ReconcileOpt
     }
   }
   const note = todo.length > work.length ? `${todo.length - work.length} more open objects not checked (monitor.reconcile.maxObjects = ${opts.limits.maxObjects})` : undefined;
-  return { outcome: { checked, findings, errors, ...(note ? { note } : {}) }, secrets };
+  return { checked, findings, errors, ...(note ? { note } : {}) };
 }

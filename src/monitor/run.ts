@@ -1,7 +1,7 @@
 // The monitor's engine: reads every input once, streaming, into the four metrics, and builds the
 // report. Holds the running state, so `--follow` feeds it new lines and asks for a fresh report.
 // Malformed lines are counted per input with a few masked examples, never dropped silently.
-import { mask, oneLine } from '../engine/sanitise.js';
+import { redactText } from '../engine/mask.js';
 import { accessParser, type AccessParser } from './access-formats.js';
 import { appLineParser, DEFAULT_APP_FIELDS, type AppLogFields } from './app-log.js';
 import { ChurnMetric } from './churn.js';
@@ -24,6 +24,11 @@ export interface MonitorOptions {
   version: string;
   /** Keep every payment and subscription id seen (memory per object): only --reconcile needs them. */
   trackObjects?: boolean;
+  /**
+   * The output boundary's masking (the run's Secrets), applied to a malformed line before it is cut
+   * to an excerpt: cut first, half a key would no longer look like one. Key shapes by default.
+   */
+  mask?: (text: string) => string;
 }
 
 /** What --reconcile asks MintCash about: objects the merchant's data still has open. */
@@ -91,7 +96,7 @@ export class Monitor {
 
   private bad(s: InputSummary, file: string, line: number, reason: string, text: string): void {
     s.malformed++;
-    if (s.examples.length < MAX_EXAMPLES) s.examples.push({ file, line, reason, excerpt: oneLine(mask(text.slice(0, 160))) });
+    if (s.examples.length < MAX_EXAMPLES) s.examples.push({ file, line, reason, excerpt: (this.opts.mask ?? redactText)(text).slice(0, 160) });
   }
 
   /** True when t falls in the window; counts it otherwise. */

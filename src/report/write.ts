@@ -115,6 +115,15 @@ export async function writeFileAtomic(file: string, content: string, opts: Write
   }
 }
 
+/**
+ * Text a command made (a monitor report, rule files) on its way out: to a file, masked with the
+ * run's Secrets; to stdout, through the boundary's stream (masking and the CI command rule).
+ */
+export async function writeText(output: Output, text: string, to: { file?: string; format: LogFormat; ansi?: boolean }, files: WriteFileOptions = {}): Promise<void> {
+  if (to.file) await writeFileAtomic(to.file, output.secrets.mask(text), files);
+  else output.out.write(text, { format: to.format, ...(to.ansi ? { ansi: true } : {}) });
+}
+
 export const REPORT_DIR_FORMATS: Format[] = ['json', 'markdown', 'html', 'sarif', 'junit'];
 
 const LOG_FORMAT: Record<Format, LogFormat> = { pretty: 'text', json: 'json', sarif: 'json', codequality: 'json', markdown: 'markdown', html: 'html', junit: 'xml' };
