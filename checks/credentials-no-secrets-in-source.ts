@@ -115,7 +115,7 @@ export default defineCheck({
 
     const scanned = `Scanned ${secrets.filesScanned} file${secrets.filesScanned === 1 ? '' : 's'}`;
     const hist = history.enabled
-      ? ` and ${history.commitsScanned} commit${history.commitsScanned === 1 ? '' : 's'} of git history`
+      ? ` and ${history.commitsScanned} commit${history.commitsScanned === 1 ? '' : 's'} of git history${history.range ? ` (${history.range})` : ''}`
       : `; git history not scanned (${history.reason ?? 'pass --history to scan it'})`;
     const skipped = placeholders > 0 ? ` ${placeholders} placeholder key${placeholders === 1 ? '' : 's'} (e.g. sk_live_ followed by only x) ignored.` : '';
     const counted = placeholders > 0 ? { evidence: { placeholders } } : {};

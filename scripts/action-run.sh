@@ -108,6 +108,23 @@ elif [[ -n "$policy_ref" ]]; then
   args+=(--policy-ref "$policy_ref")
 fi
 
+# Pull-request mode: on a pull_request a bare --history scans only the pull request's commits,
+# origin/<base>..HEAD (HEAD is the merge GitHub checks out), as gitleaks-action and TruffleHog's
+# action do; pushes keep the whole history, and --history <range> or --history=all in args wins.
+# The base is fetched; a shallow clone is made whole, since the range's first commit needs its
+# parent to show what it added (golive reports a range that reaches a shallow edge as incomplete).
+if [[ "${GITHUB_EVENT_NAME:-}" == pull_request && -n "${GITHUB_BASE_REF:-}" ]] && git check-ref-format --branch "$GITHUB_BASE_REF" > /dev/null 2>&1; then
+  for i in "${!args[@]}"; do
+    next="${args[$((i + 1))]:-}"
+    [[ "${args[$i]}" == --history && ( -z "$next" || "$next" == -* ) ]] || continue
+    unshallow=()
+    [[ "$(git -C "$target" rev-parse --is-shallow-repository 2> /dev/null)" == true ]] && unshallow=(--unshallow)
+    git -C "$target" fetch --quiet --no-tags ${unshallow[@]+"${unshallow[@]}"} origin "+refs/heads/$GITHUB_BASE_REF:refs/remotes/origin/$GITHUB_BASE_REF" \
+      || echo "::warning title=golive::could not fetch the base branch $GITHUB_BASE_REF for --history; check out with fetch-depth: 0"
+    args[i]="--history=origin/$GITHUB_BASE_REF..HEAD"
+  done
+fi
+
 "${golive[@]}" "${args[@]}"
 code=$?
 {

@@ -15,7 +15,8 @@ import { VERSION } from '../version.js';
 import { verdictText } from '../report/verdict.js';
 import type { CheckFlags } from './check.js';
 import { repoContext } from './repo-context.js';
-import { assertReadable, linkOptions, loadProject, resolveTargetDir, terminalWidth } from './shared.js';
+import { assertReadable, linkOptions, loadProject, terminalWidth } from './shared.js';
+import { FILE_CHECKS, resolveCheckTarget } from './check-target.js';
 import { startProgress } from './progress.js';
 import { decideSend, operatorApi, type OperatorApi } from '../mintcash/hosts.js';
 import type { GoliveConfig } from '../config/schema.js';
@@ -83,7 +84,7 @@ function shownUrl(url: string | undefined): string | undefined {
   }
 }
 
-export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO): Promise<number> {
+export async function runCheckCommand(paths: string[], flags: CheckFlags, io: CliIO): Promise<number> {
   const plan = planOutputs(flags.format, flags.output, flags.quiet);
   if (flags.dotenv && flags.envFile && path.resolve(flags.dotenv) !== path.resolve(flags.envFile)) {
     throw usage('--dotenv and --env-file name different files', 'Give one env file (--dotenv).');
@@ -91,7 +92,8 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   const envFile = flags.dotenv ?? flags.envFile;
   const { api, problems: apiProblems } = operatorApi(flags, io.env);
   if (apiProblems.length > 0) throw usage(apiProblems[0]!, 'Pass a URL like https://api.mintcash.me and hosts like proxy.example.com or 127.0.0.1:8443.');
-  const root = await resolveTargetDir(dir);
+  const target = await resolveCheckTarget(paths, flags);
+  const { root, files } = target;
   const { output } = io;
   const policyFile = flags.policy ?? (io.env.GOLIVE_POLICY || undefined);
   const project = await loadProject(root, flags.config, {
@@ -111,8 +113,9 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
   // live keys pointed anywhere but MintCash are refused before anything runs.
   if (api.baseUrl) await refuseLiveElsewhere(api, config, io.env, envFile);
   // The rehearsal items always run: without --require-rehearsal they tell the verdict whether the
-  // live dress rehearsal is done, but do not block the gate (decideGate).
-  const selected = selectChecks(registry, flags.only, flags.skip);
+  // live dress rehearsal is done, but do not block the gate (decideGate). A files run judges only
+  // what files alone can prove (check-target.ts).
+  const selected = selectChecks(registry, flags.only, flags.skip).filter((c) => !files || FILE_CHECKS.includes(c.id));
   // Under a trusted policy its check runs in every run, --only or not: a weakening must be seen.
   // Only naming it in --skip leaves it out.
   const policyCheck = registry.byId.get('policy.unchanged');
@@ -131,7 +134,9 @@ export async function runCheckCommand(dir: string, flags: CheckFlags, io: CliIO)
       config,
       options: {
         offline: Boolean(flags.offline),
-        history: Boolean(flags.history),
+        history: target.history,
+        ...(target.historyRange ? { historyRange: target.historyRange } : {}),
+        ...(files ? { files, scoped: true } : {}),
         requireRehearsal: Boolean(flags.requireRehearsal),
         ...(flags.requireFirstWeek ? { requireFirstWeek: true } : {}),
         ...(flags.webhookUrl ? { webhookUrl: flags.webhookUrl } : {}),

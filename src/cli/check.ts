@@ -20,7 +20,8 @@ export interface CheckFlags {
   only?: string[];
   skip?: string[];
   failOn: 'error' | 'warning';
-  history?: boolean;
+  /** --history: true for every commit, or a revision range such as origin/main..HEAD. */
+  history?: boolean | string;
   webhookUrl?: string;
   apiBaseUrl?: string;
   allowLiveHost?: string[];
@@ -69,6 +70,16 @@ trusted values govern the run. Fetch the base first (actions/checkout with fetch
   $ golive check --policy-ref "origin/$GITHUB_BASE_REF"
   $ GOLIVE_POLICY=/etc/golive/policy.json golive check
 
+History: --history scans every commit of every ref; --history <range> only that range (git's
+A..B: commits in B and not in A), e.g. the pull request's commits, origin/main..HEAD. A range this
+clone cannot resolve is an error (exit 2) that names what to fetch.
+
+Files run: given files instead of a directory, golive judges only those files (paths relative to
+the current directory, which is the root) with the checks whose verdict on a file rests on that
+file alone: committed keys, test keys and sandbox URLs in production config, signature compares,
+the HMAC input and externalId at each create call. Static and offline; the verdict is scoped.
+It is what the pre-commit hook runs (.pre-commit-hooks.yaml).
+
 Exit codes:
   0    gate passed
   1    gate failed (a check failed, errored or is pending; with --fail-on warning, also a warning)
@@ -81,6 +92,8 @@ Examples:
   $ golive check --format sarif --output golive.sarif --report-dir golive-report
   $ golive check --format json -o - --quiet > golive.json
   $ golive check --history --fail-on warning
+  $ golive check --history origin/main..HEAD      only a pull request's commits
+  $ golive check src/config.ts .env.production     a files run (pre-commit): static checks on these files
   $ golive check --fresh-output --format sarif --output ci-reports/golive.sarif
   $ golive check --baseline previous/golive-report.json
   $ golive check --require-rehearsal --api-base-url http://127.0.0.1:4010   (practice: test keys, emulator)
@@ -90,7 +103,7 @@ export function registerCheck(program: Command, setCode: (code: number) => void,
   program
     .command('check')
     .description('run the go-live checklist over a merchant repository (never prompts)')
-    .argument('[dir]', 'the merchant repository', '.')
+    .argument('[paths...]', 'the merchant repository (default: .), or files to judge alone (a files run, as a pre-commit hook passes them)')
     .option('-c, --config <file>', 'config file (default: the nearest golive.config.{json,yaml,yml} up to the repository root)')
     .option('--policy <file>', 'the trusted policy: a golive config kept outside the repository (default: $GOLIVE_POLICY)')
     .option('--policy-ref <ref>', 'read the trusted policy from the config on this revision, e.g. origin/main (in CI: the base branch)')
@@ -101,7 +114,7 @@ export function registerCheck(program: Command, setCode: (code: number) => void,
     .option('--only <ids>', 'run only these checks or sections (comma-separated)', collectList)
     .option('--skip <ids>', 'skip these checks or sections (comma-separated)', collectList)
     .addOption(new Option('--fail-on <level>', 'lowest severity that fails the gate').argParser(oneOf(['error', 'warning'] as const, '--fail-on')).default('error'))
-    .option('--history', 'also scan every commit of git history for keys')
+    .option('--history [range]', 'also scan git history for keys: every commit, or only a range such as origin/main..HEAD (a pull request)')
     .option('--webhook-url <url>', 'the deployed live webhook endpoint to probe', parseUrlOption)
     .option('--api-base-url <url>', 'where the MintCash API is (default: $GOLIVE_API_BASE_URL, else config api.baseUrl); for practice against the emulator. Live keys go only to MintCash\'s live API host', parseUrlOption)
     .option('--allow-live-host <host>', 'let live keys go to this host too (e.g. an egress proxy named by --api-base-url); repeatable, or $GOLIVE_ALLOW_LIVE_HOST', collectList)
@@ -116,8 +129,8 @@ export function registerCheck(program: Command, setCode: (code: number) => void,
     .option('-q, --quiet', 'print only the reports asked for and errors: no progress, no pretty report by default')
     .option('-v, --verbose', 'show evidence and notes for every check')
     .addHelpText('after', CHECK_HELP)
-    .action(async (dir: string, flags: CheckFlags) => {
+    .action(async (paths: string[], flags: CheckFlags) => {
       const { runCheckCommand } = await import('./check-run.js');
-      setCode(await runCheckCommand(dir, flags, { env: process.env, output, color: useColor }));
+      setCode(await runCheckCommand(paths, flags, { env: process.env, output, color: useColor }));
     });
 }

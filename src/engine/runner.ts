@@ -281,6 +281,8 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
       failOn: params.failOn,
       offline: options.offline,
       history: options.history,
+      ...(options.history && options.historyRange ? { historyRange: options.historyRange } : {}),
+      ...(options.files ? { files: options.files.length } : {}),
       ...(options.requireRehearsal ? { requireRehearsal: true } : {}),
       ...(options.requireFirstWeek ? { requireFirstWeek: true } : {}),
       ...(params.only?.length ? { only: params.only } : {}),

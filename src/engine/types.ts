@@ -53,6 +53,10 @@ export interface CheckOutcome {
 export interface RunOptions {
   offline: boolean;
   history: boolean;
+  /** With history: scan only this revision range (e.g. origin/main..HEAD), resolved by the CLI. */
+  historyRange?: string;
+  /** A files run (a pre-commit hook): only these files, relative to the root, are judged. */
+  files?: string[];
   requireRehearsal: boolean;
   /** The first week must be proven by a signed first-week report (`golive monitor --sign`). */
   requireFirstWeek?: boolean;
@@ -298,7 +302,20 @@ export interface RunReport {
   };
   startedAt: string;
   durationMs: number;
-  options: { failOn: Severity; offline: boolean; history: boolean; requireRehearsal?: boolean; requireFirstWeek?: boolean; only?: string[]; skip?: string[]; baseline?: string };
+  options: {
+    failOn: Severity;
+    offline: boolean;
+    history: boolean;
+    /** The commits --history scanned, when a range (e.g. origin/main..HEAD) rather than all. */
+    historyRange?: string;
+    /** A files run (e.g. a pre-commit hook): how many files it was given. */
+    files?: number;
+    requireRehearsal?: boolean;
+    requireFirstWeek?: boolean;
+    only?: string[];
+    skip?: string[];
+    baseline?: string;
+  };
   summary: RunSummary;
   checks: CheckResult[];
   waivers: WaiverReport[];

@@ -1,10 +1,13 @@
 // Git history scan (--history): streaming `git log -p` over every commit of every ref and every
-// stash (split between one git process per core), looking for MintCash keys in added lines, in
-// merges' own changes and in commit messages. A key is reported
+// stash, or of one range (`--history origin/main..HEAD`, a pull request's commits), split between
+// one git process per core, looking for MintCash keys in added lines, in merges' own changes and
+// in commit messages. A key is reported
 // once per (value, file), at the oldest commit that added it, and marked `removed` when it is no
 // longer anywhere in the working tree. The scan says when it did not see all of history (a
 // shallow or partial clone, a log that failed or stopped early): `incomplete`, never a quiet pass.
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { describeError } from '../errors.js';
 import type { RunNote } from '../engine/types.js';
 import { findKeyHits, type RawHit } from './keymatch.js';
@@ -222,6 +225,8 @@ export const MERGE_DIFF = '--cc';
 export async function scanHistory(ctx: CollectContext, maxBytes: number): Promise<HistoryScan> {
   if (!ctx.options.history) return disabled('run with --history to scan every commit');
   const root = ctx.root;
+  // A range was checked against the repository by the CLI (history-range.ts) before the run.
+  const range = ctx.options.historyRange;
   const repo = await inspectRepository(root);
   if (repo === undefined) return disabled('not a git repository: there is no history to scan');
   const notes: RunNote[] = [];
@@ -229,20 +234,25 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
     return { enabled: true, keys: [], commitsScanned: 0, notes, incomplete: `git could not read the repository (${repo}); fix that and run again` };
   }
   const gaps: string[] = [];
-  if (repo.shallow) {
+  if (repo.shallow && !range) {
     gaps.push('this is a shallow clone, so older commits are not here to scan; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` with actions/checkout) and run again');
   }
   if (repo.partial) {
     gaps.push(`this is a partial clone (remote "${repo.partial}" holds objects left out at clone time), so some file versions are not here to scan; clone without --filter (actions/checkout without \`filter:\`) and run again`);
   }
 
-  const stash = await stashes(root);
-  const revs = ['--all', ...stash];
+  const revs = range ? [range] : ['--all', ...(await stashes(root))];
   // The commits first (cheap: no diffs), so the diffing, which is most of the cost, can be split
   // between processes, one per core; the list is also the count a complete scan must reach.
   const listed = await git(['rev-list', ...revs, '--'], root).catch((e: unknown) => ({ code: -1, stdout: Buffer.alloc(0), stderr: describeError(e) }));
   const commits = listed.code === 0 ? listed.stdout.toString('latin1').split('\n').filter((l) => l.length > 0) : [];
   const order = new Map(commits.map((c, i) => [c, i]));
+  // A range in a shallow clone is whole unless it reaches the clone's edge: a commit there has no
+  // parents here, so git would show its whole tree as added and the commits before it are missing.
+  const edge = range && repo.shallow ? await shallowEdge(root, commits) : undefined;
+  if (edge) {
+    gaps.push(`this is a shallow clone and ${range} reaches its edge at commit ${edge.slice(0, 7)}, whose parents are not here; fetch more history (\`git fetch --unshallow\`, or \`fetch-depth: 0\` with actions/checkout) and run again`);
+  }
   const skip = configIgnoreMatcher(ctx.config.ignore ?? []);
   const slices = Math.max(1, Math.min(HISTORY_PROCESSES, Math.ceil(commits.length / 2000)));
   const parts = Array.from({ length: slices }, (_, k) => commits.filter((_c, i) => i % slices === k));
@@ -280,9 +290,18 @@ export async function scanHistory(ctx: CollectContext, maxBytes: number): Promis
   const current = new Set((await ctx.get('secrets')).keys.map((k) => k.value));
   const keys: HistoryKeyMatch[] = [...found.values()].map(({ time: _t, idx: _i, ...k }) => ({ ...k, removed: !current.has(k.value) }));
   keys.sort((a, b) => compareText(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compareText(a.value, b.value));
-  const out: HistoryScan = { enabled: true, keys, commitsScanned: scanned, notes };
+  const out: HistoryScan = { enabled: true, keys, commitsScanned: scanned, notes, ...(range ? { range } : {}) };
   if (gaps.length > 0) out.incomplete = gaps.join('; ');
   return out;
+}
+
+/** The first listed commit that sits on a shallow clone's edge (its parents were not fetched). */
+async function shallowEdge(root: string, commits: readonly string[]): Promise<string | undefined> {
+  const where = await git(['rev-parse', '--git-path', 'shallow'], root).catch(() => undefined);
+  if (!where || where.code !== 0) return commits[commits.length - 1];
+  const file = path.resolve(root, where.stdout.toString('utf8').trim());
+  const edge = new Set((await readFile(file, 'latin1').catch(() => '')).split('\n').filter(Boolean));
+  return commits.find((c) => edge.has(c));
 }
 
 /** git log processes for --history: the diffs are git's CPU; one process per core (2 measured). */

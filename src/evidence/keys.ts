@@ -77,6 +77,7 @@ async function productionFileList(ctx: CollectContext, notes: RunNote[]): Promis
   // Rendered files like `.env.production` are usually git-ignored, so a git-based inventory never
   // lists them; a literal (non-glob) entry that exists on disk is read anyway.
   for (const p of productionConfig) {
+    if (ctx.options.files) break; // a files run reads only the files it was given
     if (found.has(p) || picomatch.scan(p).isGlob || p.startsWith('..') || path.isAbsolute(p)) continue;
     const st = await lstat(path.join(ctx.root, p)).catch(() => undefined);
     if (st?.isFile()) found.add(p);
@@ -89,7 +90,8 @@ export const collectKeys: Collector<'keys'> = async (ctx) => {
   const roleOf = roleLookup(ctx.config);
   const items: CredentialItem[] = [];
 
-  for (const role of ROLES) {
+  // A files run judges files, not the shell it runs in (a developer's test keys are no finding).
+  for (const role of ctx.options.files ? [] : ROLES) {
     const name = ctx.config.env[role];
     const value = ctx.env[name];
     if (typeof value === 'string' && value !== '') items.push({ source: 'env', name, role, value });

@@ -133,6 +133,8 @@ const tracked = new WeakMap<object, Promise<TrackedListing | undefined>>();
  * can start on it; undefined outside a git work tree. Config `ignore` globs already applied.
  */
 export function trackedFiles(ctx: CollectContext): Promise<TrackedListing | undefined> {
+  // A files run lists nothing beyond the files it was given (collectRepo).
+  if (ctx.options.files) return Promise.resolve(undefined);
   let p = tracked.get(ctx);
   if (!p) {
     const root = path.resolve(ctx.root);
@@ -281,6 +283,12 @@ export const collectRepo: Collector<'repo'> = async (ctx) => {
   const notes: RunNote[] = [];
   const unread: UnreadFile[] = [];
   const ignoredByConfig = configIgnoreMatcher(ctx.config.ignore ?? []);
+  if (ctx.options.files) {
+    // A files run: exactly the files given (a pre-commit hook's staged files), less config
+    // `ignore`; .gitignore does not apply, the caller named them.
+    const files = ctx.options.files.filter((f) => !ignoredByConfig(f)).flatMap((f) => inspect(root, f, notes, unread) ?? []);
+    return { root, isGit: false, files, notes, unread };
+  }
 
   // Two listings at once: the index (fast), and one walk that yields both the tracked files deleted
   // from the work tree ("R") and the untracked ones ("?"), the slow part: git reads every directory.

@@ -98,6 +98,8 @@ export interface HistoryScan {
   reason?: string;
   keys: HistoryKeyMatch[];
   commitsScanned: number;
+  /** The range scanned (`--history origin/main..HEAD`); absent when every commit was. */
+  range?: string;
   /**
    * Set when the scan did not see all of history (a shallow or partial clone, a `git log` that
    * failed or stopped early): what is missing and how to fix it. The check cannot pass then.

@@ -58,6 +58,8 @@ const reportSchema = z.looseObject({
       failOn: z.enum(SEVERITIES).default('error'),
       offline: z.boolean().default(false),
       history: z.boolean().default(false),
+      historyRange: z.string().optional(),
+      files: z.number().int().nonnegative().optional(),
       requireRehearsal: z.boolean().optional(),
       requireFirstWeek: z.boolean().optional(),
       only: z.array(z.string()).optional(),

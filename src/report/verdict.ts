@@ -54,7 +54,8 @@ function notCheckedLines(report: RunReport): string[] {
       sections.set(name, (sections.get(name) ?? 0) + 1);
     }
     const what = [...sections].map(([name, n]) => `${name.toLowerCase()} (${n})`).join(', ');
-    lines.push(`Not selected by --only/--skip: ${what}.`);
+    // A files run (pre-commit) leaves out what files alone cannot prove; CI runs those.
+    lines.push(report.options.files !== undefined ? `Not run on ${plural(report.options.files, 'file')} alone (they need the whole repository or the deployment): ${what}.` : `Not selected by --only/--skip: ${what}.`);
   }
   return lines;
 }
@@ -126,7 +127,8 @@ export function verdictText(report: RunReport): VerdictText {
         headline: `No blockers in the ${plural(s.inScope, 'check')} that ran; not a go-live verdict`,
         details: [...notCheckedLines(report), ...offLine],
         next: [
-          scoped || !unproven ? 'run `golive check` without --offline, --only or --skip, with the keys and webhook URL set' : '',
+          // A files run (pre-commit) leaves the whole-repository checks to CI.
+          scoped || !unproven ? (report.options.files !== undefined ? 'run `golive check` over the whole repository (as CI does), with the keys and webhook URL set' : 'run `golive check` without --offline, --only or --skip, with the keys and webhook URL set') : '',
           unproven ? 'turn the checks named above back on, fix or stop accepting their findings, or have the trusted policy mark them not applicable with a reason (`notApplicable`)' : '',
         ]
           .filter(Boolean)

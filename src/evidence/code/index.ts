@@ -341,6 +341,18 @@ function readAttributes(root: string, files: readonly RepoFile[]): Attributes[] 
   return out;
 }
 
+/**
+ * A files run lists only the files it was given, yet the .gitattributes above them still say which
+ * are vendored or generated: the ones in their folders and every folder up to the root.
+ */
+function attributeFiles(files: readonly RepoFile[]): RepoFile[] {
+  const dirs = new Set<string>(['']);
+  for (const f of files) {
+    for (let d = path.posix.dirname(f.path); d !== '.' && d !== ''; d = path.posix.dirname(d)) dirs.add(d);
+  }
+  return [...dirs].sort().map((d) => ({ path: d ? `${d}/.gitattributes` : '.gitattributes', size: 0 }));
+}
+
 export const collectCode: Collector<'code'> = async (ctx) => {
   const repo = await ctx.get('repo');
   const [cues, gitIgnored] = await Promise.all([scannedCues(ctx), repo.isGit ? trackedButIgnored(ctx) : undefined]);
@@ -348,7 +360,7 @@ export const collectCode: Collector<'code'> = async (ctx) => {
     hints: hintsFrom(ctx.config),
     vendored: ctx.config.vendored,
     generated: ctx.config.generated,
-    attributes: readAttributes(repo.root, repo.files),
+    attributes: readAttributes(repo.root, ctx.options.files ? attributeFiles(repo.files) : repo.files),
     ...(gitIgnored ? { gitIgnored } : {}),
     ...(cues ? { cues } : {}),
     ...(ctx.progress ? { onParsed: () => ctx.progress?.('parsed') } : {}),
