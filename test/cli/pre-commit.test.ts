@@ -1,0 +1,115 @@
+// The pre-commit hooks through pre-commit itself (https://pre-commit.com): `pre-commit install` in a
+// merchant repository, then real `git commit`s. The `golive` hook is installed by pre-commit from a
+// git repository holding this checkout's files (language: node: npm installs it from git, which
+// builds it through `prepare`); `golive-system` runs the project's own golive. pre-commit is a
+// Python tool: .ci/run installs it (and sets GOLIVE_REQUIRE_PRE_COMMIT); elsewhere this skips
+// with the reason unless it is on PATH (or named by GOLIVE_PRE_COMMIT).
+import { mkdir, readFile, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, cleanEnv } from '../e2e/cli.js';
+import { tempDir, tempRepo, type TempDir, type TempRepo } from '../helpers/git.js';
+import { fakeKey } from '../helpers/keys.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PRE_COMMIT = process.env.GOLIVE_PRE_COMMIT || 'pre-commit';
+const LIVE = fakeKey('sk', 'live', 'pre-commit-real');
+const mask = (k: string) => `${k.slice(0, 8)}…${k.slice(-4)}`;
+const GIT_ID = { GIT_AUTHOR_NAME: 'merchant', GIT_AUTHOR_EMAIL: 'm@example.invalid', GIT_COMMITTER_NAME: 'merchant', GIT_COMMITTER_EMAIL: 'm@example.invalid', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+
+let version: string | undefined;
+let hookRepo: TempDir;
+let rev: string;
+let home: TempDir;
+const repos: TempRepo[] = [];
+
+beforeAll(async () => {
+  version = await execa(PRE_COMMIT, ['--version']).then((r) => r.stdout.trim(), () => undefined);
+  if (!version) return;
+  // The hook repository pre-commit clones: this checkout's files as they are now (tracked and new,
+  // nothing git ignores), committed in a temp repository.
+  hookRepo = await tempDir('golive-hook-repo-');
+  const { stdout } = await execa('git', ['ls-files', '-z', '-co', '--exclude-standard'], { cwd: REPO });
+  await execa('cp', ['--parents', '-t', hookRepo.dir, ...stdout.split('\0').filter(Boolean)], { cwd: REPO });
+  const git = (...a: string[]) => execa('git', a, { cwd: hookRepo.dir, env: GIT_ID });
+  await git('init', '-q', '-b', 'main');
+  await git('add', '-A');
+  await git('commit', '-q', '-m', 'golive hooks');
+  rev = (await git('rev-parse', 'HEAD')).stdout.trim();
+  home = await tempDir('golive-pre-commit-home-');
+}, 120_000);
+afterAll(async () => {
+  for (const r of repos) await r.cleanup();
+  await hookRepo?.cleanup();
+  await home?.cleanup();
+});
+
+function skipUnlessInstalled(ctx: { skip: (note: string) => void }): void {
+  if (version) return;
+  if (process.env.GOLIVE_REQUIRE_PRE_COMMIT) throw new Error(`GOLIVE_REQUIRE_PRE_COMMIT is set but ${PRE_COMMIT} does not run`);
+  ctx.skip('pre-commit is not installed (pip install pre-commit, or name it in GOLIVE_PRE_COMMIT); test/e2e/pre-commit-hook.test.ts runs the hooks\' entries without it');
+}
+
+/** A merchant repository using one of the hooks, with pre-commit's git hook installed. */
+async function merchant(hookId: string): Promise<{ repo: TempRepo; commit: (msg: string) => Promise<{ exitCode: number; out: string }> }> {
+  const repo = await tempRepo('golive-merchant-');
+  repos.push(repo);
+  await repo.write({
+    '.gitignore': 'node_modules/\n',
+    '.pre-commit-config.yaml': `repos:\n  - repo: ${hookRepo.dir}\n    rev: ${rev}\n    hooks:\n      - id: ${hookId}\n`,
+    'README.md': '# shop\n',
+  });
+  const env = cleanEnv({ ...GIT_ID, PRE_COMMIT_HOME: home.dir, PRE_COMMIT_COLOR: 'never' });
+  await execa(PRE_COMMIT, ['install'], { cwd: repo.dir, env, extendEnv: false });
+  await execa('git', ['add', '-A'], { cwd: repo.dir, env });
+  const commit = async (msg: string) => {
+    const r = await execa('git', ['commit', '-m', msg], { cwd: repo.dir, env, extendEnv: false, reject: false, all: true });
+    return { exitCode: r.exitCode ?? -1, out: String(r.all) };
+  };
+  return { repo, commit };
+}
+
+describe('pre-commit runs golive on the staged files', () => {
+  it('the `golive` hook (installed by pre-commit from git) refuses a commit that stages a live key, and lets the fixed one through while an unstaged key stays out of it', async (ctx) => {
+    skipUnlessInstalled(ctx);
+    const { repo, commit } = await merchant('golive');
+    const first = await commit('setup'); // installs the hook environment (npm, then the build)
+    expect(first.out, first.out).toMatch(/golive \(MintCash go-live checks\)\.+Passed/);
+    const head = await repo.git('rev-parse', 'HEAD');
+
+    await repo.write({ 'src/pay.js': `export const key = '${LIVE}';\n` });
+    await repo.git('add', 'src/pay.js');
+    const refused = await commit('add payments');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.out).toMatch(/golive \(MintCash go-live checks\)\.+Failed/);
+    expect(refused.out).toContain(`src/pay.js:1:21  Live secret key ${mask(LIVE)} is committed`);
+    expect(refused.out).not.toContain(LIVE);
+    expect(await repo.git('rev-parse', 'HEAD')).toBe(head);
+
+    // The fix is staged; the work tree still has the key in an unstaged edit, which pre-commit sets aside.
+    await repo.write({ 'src/pay.js': 'export const key = process.env.MINTCASH_SECRET_KEY;\n' });
+    await repo.git('add', 'src/pay.js');
+    await repo.write({ 'src/pay.js': `export const key = process.env.MINTCASH_SECRET_KEY ?? '${LIVE}';\n` });
+    const passed = await commit('add payments');
+    expect(passed.out).toMatch(/golive \(MintCash go-live checks\)\.+Passed/);
+    expect(passed.exitCode).toBe(0);
+    expect(await repo.git('show', 'HEAD:src/pay.js')).not.toContain('sk_');
+    expect(await readFile(path.join(repo.dir, 'src/pay.js'), 'utf8')).toContain(LIVE); // restored, still unstaged
+  }, 900_000);
+
+  it('the `golive-system` hook runs the golive the project installed', async (ctx) => {
+    skipUnlessInstalled(ctx);
+    const { repo, commit } = await merchant('golive-system');
+    await mkdir(path.join(repo.dir, 'node_modules/.bin'), { recursive: true });
+    await symlink(BIN, path.join(repo.dir, 'node_modules/.bin/golive'));
+    await repo.write({ 'config/prod.yaml': `mintcash:\n  secretKey: ${LIVE}\n` });
+    await repo.git('add', '-A');
+    const refused = await commit('prod config');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.out).toMatch(/golive \(MintCash go-live checks, the project's own golive\)\.+Failed/);
+    expect(refused.out).toContain(mask(LIVE));
+    expect(refused.out).not.toContain(LIVE);
+  }, 300_000);
+});
