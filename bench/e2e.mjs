@@ -164,9 +164,13 @@ export function measureTree(dir, planted, runs, log) {
 }
 
 /** Times `golive check --history` (the secret check only) against plain `git log -p` on one repository. */
-export function measureHistory(dir, runs, log) {
-  const args = [BIN, 'check', dir, '--offline', '--history', '--only', SCAN_ID, '--format', 'json'];
-  const gitArgs = ['log', '--all', '-p', '--unified=0', '--no-color', '--cc', '--format=%H'];
+/**
+ * `golive check --history` (every commit, or `range`: a pull request's) against `git log -p` over the
+ * same commits; `range` '' times the same check without --history (the work-tree scan alone).
+ */
+export function measureHistory(dir, runs, log, range) {
+  const args = [BIN, 'check', dir, '--offline', ...(range === '' ? [] : [range ? `--history=${range}` : '--history']), '--only', SCAN_ID, '--format', 'json'];
+  const gitArgs = range === '' ? ['ls-files', '-z'] : ['log', ...(range ? [range] : ['--all']), '-p', '--unified=0', '--no-color', '--cc', '--format=%H'];
   const g = [];
   const h = [];
   let last;
@@ -176,7 +180,8 @@ export function measureHistory(dir, runs, log) {
     g.push(gl.ms);
     h.push(r.ms);
     last = r;
-    log(`  run ${i + 1}/${runs}: git log -p ${gl.ms.toFixed(0)} ms, golive --history ${r.ms.toFixed(0)} ms (exit ${r.status})`);
+    const what = range === '' ? 'git ls-files' : 'git log -p';
+    log(`  run ${i + 1}/${runs}: ${what} ${gl.ms.toFixed(0)} ms, golive ${range === '' ? 'without --history' : `--history${range ? ` ${range}` : ''}`} ${r.ms.toFixed(0)} ms (exit ${r.status})`);
   }
   let check;
   try {

@@ -127,6 +127,15 @@ function historyRows(label, dir, runs) {
   row(`${label}: git log -p alone (median)`, `${(h.git / 1000).toFixed(2)} s`, 'reference', true);
   row(`${label}: golive check --history (median)`, `${(h.golive / 1000).toFixed(2)} s, ${h.status}`, '< 10 s', h.golive < 10_000);
   log(`  ${h.summary}`);
+  // Pull-request mode: the last 20 commits as the pull request (base HEAD~20), what the Action scans on a pull_request.
+  const range = 'HEAD~20..HEAD';
+  const pr = measureHistory(dir, runs, log, range);
+  row(`${label}: git log -p ${range} alone (median)`, `${(pr.git / 1000).toFixed(2)} s`, 'reference', true);
+  row(`${label}: golive check --history ${range} (median)`, `${(pr.golive / 1000).toFixed(2)} s = ${(h.golive / pr.golive).toFixed(1)}x faster than all history, ${pr.status}`, '< 1 s', pr.golive < 1000);
+  log(`  ${pr.summary}`);
+  // Both include the work-tree scan (the check's other half): this is that floor.
+  const tree = measureHistory(dir, runs, log, '');
+  row(`${label}: golive check without --history (the work-tree floor, median)`, `${(tree.golive / 1000).toFixed(2)} s`, 'reference', true);
 }
 
 function startupRow() {
