@@ -1,10 +1,13 @@
 // The body of `golive init`: detect sensible defaults in the repository, ask (or take flags),
 // validate every answer as it is given, and write a config that golive itself accepts.
+import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { configSchema, urlCredentialProblem } from '../config/schema.js';
 import { validateConfig } from '../config/load.js';
+import { CONFIG_SCHEMA_FILE } from '../config/json-schema.js';
+import { VERSION } from '../version.js';
 import { GoliveError } from '../errors.js';
 import { writeFileAtomic } from '../report/write.js';
 import type { InitFlags } from './init.js';
@@ -66,6 +69,22 @@ export function validateWebhookUrl(value: string, { required }: { required: bool
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local)) return 'MintCash delivers webhooks over HTTPS: use an https:// URL';
   const cred = urlCredentialProblem(value);
   return cred ? `the URL ${cred}` : true;
+}
+
+/**
+ * The config's `$schema`, for editor completion: the copy in the project's own node_modules when
+ * golive is installed there (works offline, always the installed version), else the published
+ * file of this version.
+ */
+export function schemaRef(root: string): string {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'node_modules', 'mintcash-golive', CONFIG_SCHEMA_FILE);
+    if (existsSync(file)) {
+      const rel = path.relative(root, file).split(path.sep).join('/');
+      return rel.startsWith('.') ? rel : `./${rel}`;
+    }
+    if (path.dirname(dir) === dir) return `https://unpkg.com/mintcash-golive@${VERSION}/${CONFIG_SCHEMA_FILE}`;
+  }
 }
 
 const envName = (v: string): true | string => (ENV_NAME.test(v) ? true : 'letters, digits and _ only, not starting with a digit');
@@ -146,7 +165,7 @@ export async function runInit(dir: string, flags: InitFlags, io: { prompter?: Pr
   const secretKey = await ask('Variable holding the secret key:', found.secretKey, envName, flags.secretKeyEnv);
   const webhookSecret = await ask('Variable holding the webhook signing secret:', found.webhookSecret, envName, flags.webhookSecretEnv);
 
-  const config: Record<string, unknown> = { environment };
+  const config: Record<string, unknown> = { $schema: schemaRef(root), environment };
   const webhook: Record<string, unknown> = {};
   if (webhookUrl) webhook.url = webhookUrl;
   if (testUrl) webhook.testUrl = testUrl;

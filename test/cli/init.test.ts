@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detect, runInit } from '../../src/cli/init-run.js';
 import { scriptedPrompter } from '../../src/cli/prompter.js';
 import { GoliveError } from '../../src/errors.js';
+import { VERSION } from '../../src/version.js';
 import { golive } from '../e2e/cli.js';
 
 let dir: string;
@@ -44,6 +45,8 @@ describe('golive init', () => {
     expect(await runInit(dir, {}, { prompter: p, out })).toBe(0);
     expect(p.remaining()).toBe(0);
     expect(await readConfig()).toEqual({
+      // Not installed in this temp project: the published schema of this very version.
+      $schema: `https://unpkg.com/mintcash-golive@${VERSION}/schema/golive.config.schema.json`,
       environment: 'live',
       webhook: { url: 'https://shop.example.com/webhooks/mintcash' },
       productionConfig: ['.env.production', 'deploy/*.yaml'],
@@ -71,6 +74,17 @@ describe('golive init', () => {
     await runInit(dir, { yes: true, force: true }, { out });
     expect((await readConfig()).environment).toBe('live');
     await expect(runInit(dir, { yes: true, secretKeyEnv: '1BAD' }, { out })).rejects.toBeInstanceOf(GoliveError);
+  });
+
+  it('points $schema at the project\'s own installed copy when golive is a dependency, from a subfolder too', async () => {
+    await mkdir(path.join(dir, 'node_modules/mintcash-golive/schema'), { recursive: true });
+    await writeFile(path.join(dir, 'node_modules/mintcash-golive/schema/golive.config.schema.json'), '{}');
+    await runInit(dir, { yes: true }, { out: sink().out });
+    expect((await readConfig()).$schema).toBe('./node_modules/mintcash-golive/schema/golive.config.schema.json');
+    const service = path.join(dir, 'services/shop');
+    await mkdir(service, { recursive: true });
+    await runInit(service, { yes: true }, { out: sink().out });
+    expect(JSON.parse(await readFile(path.join(service, 'golive.config.json'), 'utf8')).$schema).toBe('../../node_modules/mintcash-golive/schema/golive.config.schema.json');
   });
 
   it('refuses without a terminal unless --yes, and never hangs', async () => {

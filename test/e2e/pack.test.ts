@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
 import { cleanEnv } from './cli.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 describe('the packed tarball', () => {
   it('ships only what it needs', () => {
-    expect(files).toEqual(expect.arrayContaining(['bin/golive.js', 'dist/src/cli/main.js', 'dist/src/api.js', 'dist/src/api.d.ts', 'dist/src/testing/index.js', 'README.md', 'package.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/golive.js', 'dist/src/cli/main.js', 'dist/src/api.js', 'dist/src/api.d.ts', 'dist/src/testing/index.js', 'schema/golive.config.schema.json', 'README.md', 'package.json']));
     expect(files.filter((f) => /^(test|bench|examples|src|checks)\//.test(f) || f.endsWith('.test.js') || f.startsWith('dist/test/'))).toEqual([]);
   });
 
@@ -75,6 +76,23 @@ describe('the packed tarball', () => {
     expect(await readdir(path.join(work, 'node_modules/mintcash-golive'))).not.toContain('test');
   });
 
+  it('golive init points $schema at the installed JSON Schema, which accepts the config it wrote (editor completion)', async () => {
+    const init = await execa('npx', ['golive', 'init', '--yes', '--force', '--webhook-url', 'https://shop.example.com/webhooks/mintcash'], { cwd: work, env: cleanEnv(), extendEnv: false });
+    expect(init.exitCode).toBe(0);
+    const config = JSON.parse(await readFile(path.join(work, 'golive.config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config.$schema).toBe('./node_modules/mintcash-golive/schema/golive.config.schema.json');
+    const schema = JSON.parse(await readFile(path.join(work, config.$schema as string), 'utf8')) as Record<string, unknown>;
+    const validate = new Ajv({ strict: true }).compile(schema);
+    expect(validate(config), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...config, enviroment: 'live' })).toBe(false);
+    // Also reachable by package path, for tools that resolve it rather than read node_modules.
+    const resolved = await execa('node', ['-p', "require.resolve('mintcash-golive/config.schema.json')"], { cwd: work });
+    expect(resolved.stdout).toBe(path.join(work, 'node_modules/mintcash-golive/schema/golive.config.schema.json'));
+    const check = await execa('npx', ['golive', 'check', '.', '--offline', '--format', 'json'], { cwd: work, env: cleanEnv(), extendEnv: false, reject: false });
+    expect(JSON.parse(check.stdout).target.repo.configFile).toBe('golive.config.json');
+    await rm(path.join(work, 'golive.config.json'));
+  });
+
   it('works from CommonJS: require() of the API and the tester (a default `npm init -y` project)', async () => {
     await writeFile(path.join(work, 'plugin.cjs'), "const { defineCheck, PLUGIN_API_VERSION } = require('mintcash-golive');\nconst { runCheck } = require('mintcash-golive/testing');\nconsole.log(typeof defineCheck, PLUGIN_API_VERSION, typeof runCheck);\n");
     const r = await execa('node', ['plugin.cjs'], { cwd: work });
@@ -87,5 +105,5 @@ describe('the packed tarball', () => {
     const r = await execa(path.join(REPO, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: work, reject: false });
     expect(r.stdout).toBe('');
     expect(r.exitCode).toBe(0);
-  });
+  }, 120_000); // ~8 s of CPU: a type check of the package, which a busy shared machine stretches past 30 s
 });
