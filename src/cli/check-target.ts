@@ -59,7 +59,9 @@ export async function resolveCheckTarget(paths: readonly string[], flags: Target
   const kinds = await Promise.all(given.map(async (p) => ({ p, st: await lstat(p).catch(() => undefined) })));
   const missing = kinds.filter((k) => !k.st).map((k) => k.p);
   if (missing.length > 0) {
-    throw new GoliveError('TARGET_NOT_FOUND', `not found: ${missing.join(', ')}`, { suggestion: 'Pass your repository directory (`golive check ./my-shop`), or files to judge alone.' });
+    // One path is the repository directory, as it always was; several are a files run's files.
+    const what = given.length === 1 ? 'directory not found' : 'not found';
+    throw new GoliveError('TARGET_NOT_FOUND', `${what}: ${missing.join(', ')}`, { suggestion: 'Pass the path of your merchant repository, e.g. `golive check ./my-shop`, or files to judge alone.' });
   }
   const dirs = kinds.filter((k) => k.st!.isDirectory()).map((k) => k.p);
   let root: string;

@@ -168,9 +168,9 @@ describe('.pre-commit-hooks.yaml', () => {
     const mixed = await execa('node', [BIN, 'check', 'src', 'README.md'], { cwd: repo.dir, env: cleanEnv(), extendEnv: false, reject: false });
     expect(mixed.exitCode).toBe(2);
     expect(mixed.stderr).toContain('golive check takes one directory, or files: src is a directory');
-    const missing = await execa('node', [BIN, 'check', 'src/nope.js'], { cwd: repo.dir, env: cleanEnv(), extendEnv: false, reject: false });
+    const missing = await execa('node', [BIN, 'check', 'src/nope.js', 'src/pay.js', 'gone.js'], { cwd: repo.dir, env: cleanEnv(), extendEnv: false, reject: false });
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toContain('golive: not found: src/nope.js');
+    expect(missing.stderr).toContain('golive: not found: src/nope.js, gone.js');
     const outside = await execa('node', [BIN, 'check', '../README.md', 'pay.js'], { cwd: path.join(repo.dir, 'src'), env: cleanEnv(), extendEnv: false, reject: false });
     expect(outside.exitCode).toBe(2);
     expect(outside.stderr).toContain('golive: ../README.md is outside the current directory');
