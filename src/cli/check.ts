@@ -38,7 +38,7 @@ export interface CheckFlags {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const formatArg = (value: string, previous: string[] = []): string[] => [...previous, oneOf(FORMATS, '--format')(value)];
+const formatArg = Object.assign((value: string, previous: string[] = []): string[] => [...previous, oneOf(FORMATS, '--format')(value)], { choices: FORMATS });
 
 export const CHECK_HELP = `
 Formats (--format): ${FORMATS.join(', ')}. Default: pretty, to stdout.

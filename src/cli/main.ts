@@ -32,7 +32,7 @@ Exit codes:
 export type Register = (program: Command, setCode: (code: number) => void, output: Output) => void;
 
 export async function buildProgram(setCode: (code: number) => void, output: Output): Promise<Command> {
-  const [{ Command }, check, list, report, init, emulate, rehearse, monitor] = await Promise.all([
+  const [{ Command }, check, list, report, init, emulate, rehearse, monitor, completion] = await Promise.all([
     import('commander'),
     import('./check.js'),
     import('./list.js'),
@@ -41,6 +41,7 @@ export async function buildProgram(setCode: (code: number) => void, output: Outp
     import('./emulate.js'),
     import('./rehearse.js'),
     import('./monitor.js'),
+    import('./completion.js'),
   ]);
   const program = new Command('golive')
     .description('Is your MintCash integration ready to go live? Executable go-live checklist, CI gate and dress rehearsal.')
@@ -71,6 +72,7 @@ ${EXIT_CODES_HELP}`);
     emulate.registerEmulate,
     rehearse.registerRehearse,
     monitor.registerMonitor,
+    completion.registerCompletion,
   ];
   for (const register of commands) register(program, setCode, output);
   return program;

@@ -15,13 +15,15 @@ export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
 
+/** A value parser that accepts only `allowed`; it carries them as `choices` for shell completion. */
 export function oneOf<T extends string>(allowed: readonly T[], what: string) {
-  return (value: string): T => {
+  const parse = (value: string): T => {
     if (!(allowed as readonly string[]).includes(value)) {
       throw new InvalidArgumentError(`${what} must be one of ${allowed.join(', ')}.`);
     }
     return value as T;
   };
+  return Object.assign(parse, { choices: allowed });
 }
 
 export function parseUrlOption(value: string): string {
