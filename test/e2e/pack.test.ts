@@ -43,10 +43,15 @@ describe('the packed tarball', () => {
     expect(pkg.repository.url).toMatch(/^git\+https:\/\/github\.com\/.+\.git$/);
     expect(pkg.homepage).toMatch(/^https:\/\//);
     expect(pkg.bugs.url).toMatch(/^https:\/\/.+\/issues$/);
-    // .ci/run tests 20 (the suite) and exact 22 and 24 releases (end-to-end and demo).
-    expect(pkg.engines.node).toBe('^20.19.0 || ^22.12.0 || ^24.0.0');
+    // The maintained lines (README "Node.js support"), each an exact release in .ci/run: the newest
+    // runs the whole suite, the others the end-to-end tests and the demo. Newer majors may install.
+    expect(pkg.engines.node).toBe('^22.12.0 || ^24.0.0 || >=26.0.0');
     const ci = await readFile(path.join(REPO, '.ci/run'), 'utf8');
-    for (const v of /NODE_VERSIONS=\(([^)]*)\)/.exec(ci)![1]!.trim().split(/\s+/)) expect(['22', '24']).toContain(v.split('.')[0]);
+    const tested = /NODE_VERSIONS=\(([^)]*)\)/.exec(ci)![1]!.trim().split(/\s+/).map((v) => v.split('.')[0]);
+    expect(tested.slice().sort()).toEqual(['22', '24', '26']);
+    expect(tested[0]).toBe('26');
+    const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
+    for (const line of ['22', '24', '26']) expect(readme).toMatch(new RegExp(`\\| ${line} \\|`));
   });
 
   it('ships a README whose links work on npm and whose first lines serve both a clone and an npm user', async () => {
