@@ -86,7 +86,7 @@ describe('golive check --history <range>', () => {
     expect(pr.exitCode).toBe(1);
     const report = JSON.parse(pr.stdout) as Obj;
     expect(report.options.historyRange).toBe('origin/main..HEAD');
-    expect(report.checks[0].summary).toMatch(/and 3 commits of git history \(origin\/main\.\.HEAD\)\./);
+    expect((report.checks as Obj[]).find((c) => c.id === ID)?.summary).toMatch(/and 3 commits of git history \(origin\/main\.\.HEAD\)\./);
     expect(keysIn(report)).toEqual([expect.stringContaining(`${masked(ADDED)} was removed from the tree but is still in git history`)]);
 
     const all = await golive(['check', ws, '--offline', '--only', ID, '--history', '--format', 'json']);
@@ -123,7 +123,7 @@ describe('the Action on a pull request', () => {
     const { r, outputs, report } = await runAction(ws, `--offline --only ${ID} --history`, pr);
     expect(outputs['exit-code']).toBe('1');
     expect(report?.options.historyRange).toBe('origin/main..HEAD');
-    const check = report?.checks[0] as Obj;
+    const check = (report?.checks as Obj[]).find((c) => c.id === ID)!;
     // Complete (fail, not error): the key added and removed inside the pull request is found.
     expect(check.status).toBe('fail');
     expect(check.summary).toMatch(/3 commits of git history \(origin\/main\.\.HEAD\)/);
@@ -138,7 +138,7 @@ describe('the Action on a pull request', () => {
     expect(keysIn(all.report).join('\n')).toContain(masked(OLD));
     const push = await runAction(await checkout('refs/heads/main'), `--offline --only ${ID} --history`, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' });
     expect(push.report?.options.historyRange).toBeUndefined();
-    expect(push.report?.checks[0].summary).toMatch(/of git history\./);
+    expect((push.report?.checks as Obj[]).find((c) => c.id === ID)?.summary).toMatch(/of git history\./);
     expect(keysIn(push.report).join('\n')).toContain(masked(OLD));
   });
 
