@@ -7,7 +7,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import chalk from 'chalk';
 import { startEmulator, type Emulator } from '../src/emulator/server.js';
 import { simulateFirstWeek, type Week } from '../src/simulate/first-week.js';
@@ -32,9 +32,21 @@ let work = '';
 let emulator: Emulator | undefined;
 let week: Week | undefined;
 
+/** The golive runs in flight (check, monitor): stopped with the shops, since they hold our stdout. */
+const runs = new Set<ResultPromise>();
+
 async function cleanup(): Promise<void> {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  // SIGTERM first (a shop finishes what it is answering), SIGKILL after a grace period: a process
+  // left running would keep the demo's stdout and stderr open, and whoever reads them waiting.
+  const all = [...children, ...runs];
+  const exited = (c: (typeof all)[number]) => c.exitCode !== null || c.signalCode !== null;
+  for (const c of all) if (!exited(c)) c.kill('SIGTERM');
+  const gone = Promise.all(all.map((c) => (exited(c) ? undefined : new Promise((r) => c.once('exit', r)))));
+  const grace = setTimeout(() => {
+    for (const c of all) if (!exited(c)) c.kill('SIGKILL');
+  }, 3000);
+  await gone;
+  clearTimeout(grace);
   await emulator?.close().catch(() => undefined);
   await week?.close().catch(() => undefined);
   if (work) await rm(work, { recursive: true, force: true });
@@ -107,14 +119,25 @@ async function writeConfig(shop: Shop, apiBaseUrl: string): Promise<void> {
   await writeFile(path.join(shop.dir, 'golive.config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }
 
+/** A golive run's exit code; after Ctrl-C no new run starts, and a running one is stopped by cleanup. */
+async function run(child: ResultPromise): Promise<number> {
+  if (interrupted) child.kill('SIGKILL');
+  runs.add(child);
+  try {
+    const r = await child;
+    return interrupted ? 130 : (r.exitCode ?? 1);
+  } finally {
+    runs.delete(child);
+  }
+}
+
 async function runCheck(shop: Shop, env: NodeJS.ProcessEnv): Promise<number> {
   const reportDir = path.join(REPORT_ROOT, shop.name);
-  const r = await execa('node', [BIN, 'check', shop.dir, '--history', '--report-dir', reportDir], {
+  return run(execa('node', [BIN, 'check', shop.dir, '--history', '--report-dir', reportDir], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
     reject: false,
-  });
-  return r.exitCode ?? 1;
+  }));
 }
 
 /**
@@ -130,12 +153,11 @@ async function runWeek(env: NodeJS.ProcessEnv): Promise<number> {
   say(`            ${week.injected.churn!.cancelled.length} of ${week.injected.churn!.cohort.length} past_due subscriptions cancelled in dunning, and a deploy that redacts err.details from ${week.injected.requestIds!.from.slice(5, 16)}Z.\n`);
   const args = ['monitor', week.dir, '--reconcile', '--format', 'pretty', '-o', '-', '--format', 'html', '-o', path.join(REPORT_ROOT, 'first-week.html')];
   say(chalk.dim(`  $ golive ${args.slice(0, 3).join(' ')}   (logs, ledger and subscriptions export named in its golive.config.json)\n`));
-  const r = await execa('node', [BIN, ...args], {
+  return run(execa('node', [BIN, ...args], {
     env: { ...env, MINTCASH_PUBLIC_KEY: week.keys.publicKey, MINTCASH_SECRET_KEY: week.keys.secretKey },
     stdio: ['ignore', 'inherit', 'inherit'],
     reject: false,
-  });
-  return r.exitCode ?? 1;
+  }));
 }
 
 async function main(): Promise<number> {
@@ -174,12 +196,16 @@ async function main(): Promise<number> {
   };
   await mkdir(REPORT_ROOT, { recursive: true });
 
+  // After Ctrl-C no further step starts: the SIGINT handler is tearing everything down.
   rule('1/3  shop: a correct integration');
   const good = await runCheck(shops[0]!, env);
+  if (interrupted) return 130;
   rule('2/3  leaky-shop: the classic mistakes');
   const bad = await runCheck(shops[1]!, env);
+  if (interrupted) return 130;
   rule('3/3  the first week after launch, simulated: golive monitor');
   const first = await runWeek(env);
+  if (interrupted) return 130;
 
   rule('What you saw');
   say(`  shop        exit ${good}  ${good === 0 ? chalk.green('gate passed: ready for the live dress rehearsal (next: golive rehearse)') : chalk.red('unexpected: should pass')}`);
@@ -191,7 +217,10 @@ async function main(): Promise<number> {
 }
 
 let interrupted = false;
-process.once('SIGINT', () => {
+// `on`, not `once`: execa's exit hook (signal-exit) re-raises a signal nobody else listens to, which
+// would kill the demo mid-cleanup and orphan the shops. A second Ctrl-C while stopping is ignored.
+process.on('SIGINT', () => {
+  if (interrupted) return;
   interrupted = true;
   say('\ndemo interrupted: stopping the shops and the emulator…');
   cleanup().finally(() => process.exit(130));
