@@ -89,8 +89,9 @@ async function runHook(h: Hook, extraArgs: string[] = [], env: Record<string, st
 describe('.pre-commit-hooks.yaml', () => {
   it('ships golive (pre-commit installs it) and golive-system (the project\'s own), both passing the staged files to a files run', () => {
     expect(HOOKS.map((h) => h.id)).toEqual(['golive', 'golive-system']);
-    expect(hook('golive')).toMatchObject({ language: 'node', entry: 'golive check', pass_filenames: true });
-    expect(hook('golive-system')).toMatchObject({ language: 'system', entry: 'npx --no -- golive check', pass_filenames: true });
+    // Serial: one golive run over all staged files, so one checklist and one verdict.
+    expect(hook('golive')).toMatchObject({ language: 'node', entry: 'golive check', pass_filenames: true, require_serial: true });
+    expect(hook('golive-system')).toMatchObject({ language: 'system', entry: 'npx --no -- golive check', pass_filenames: true, require_serial: true });
     for (const h of HOOKS) {
       // Every staged file reaches golive: keys hide in any file type, binary ones too.
       expect(h.types ?? h.files ?? h.exclude).toBeUndefined();
