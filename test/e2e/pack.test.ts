@@ -44,12 +44,17 @@ describe('the packed tarball', () => {
     expect(pkg.homepage).toMatch(/^https:\/\//);
     expect(pkg.bugs.url).toMatch(/^https:\/\/.+\/issues$/);
     // The maintained lines (README "Node.js support"), each an exact release in .ci/run: the newest
-    // runs the whole suite, the others the end-to-end tests and the demo. Newer majors may install.
+    // runs the whole suite, the others the demo and the Node-sensitive end-to-end tests. Newer
+    // majors may install.
     expect(pkg.engines.node).toBe('^22.12.0 || ^24.0.0 || >=26.0.0');
     const ci = await readFile(path.join(REPO, '.ci/run'), 'utf8');
     const tested = /NODE_VERSIONS=\(([^)]*)\)/.exec(ci)![1]!.trim().split(/\s+/).map((v) => v.split('.')[0]);
     expect(tested.slice().sort()).toEqual(['22', '24', '26']);
     expect(tested[0]).toBe('26');
+    // The other lines' end-to-end files exist (a rename would otherwise drop them silently), the demo first.
+    const others = /OTHER_LINES_E2E=\(([^)]*)\)/.exec(ci)![1]!.trim().split(/\s+/);
+    expect(others[0]).toBe('test/e2e/demo.test.ts');
+    for (const f of others) expect(existsSync(path.join(REPO, f)), f).toBe(true);
     const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
     for (const line of ['22', '24', '26']) expect(readme).toMatch(new RegExp(`\\| ${line} \\|`));
   });
