@@ -5,6 +5,7 @@
 // p95 answer time against 2 s and 10 s. Streaming: counters, a log-scale histogram, hourly buckets.
 import type { MonitorConfig } from './config.js';
 import { key53 } from './key.js';
+import { NumberMap } from './number-map.js';
 import { DAY, HOUR, dayOf, duration, hourOf, iso, pct, short } from './time.js';
 import type { AccessRecord, Alert, DayPoint, EventRecord, HourPoint, MetricResult, Pending } from './types.js';
 
@@ -38,7 +39,7 @@ export class DeliveryMetric {
   private run: Run | null = null;
   readonly runs: Run[] = [];
   /** By key53(eventId). */
-  readonly events = new Map<number, number>();
+  readonly events = new NumberMap();
   /** Events --reconcile found that MintCash never delivered (no eventId known). */
   lostByReconcile = 0;
   accessSeen = false;

@@ -4,6 +4,7 @@
 // signal configuration drift (auth, permission, invalid argument…) flagged on first sight.
 import type { MonitorConfig } from './config.js';
 import { key53 } from './key.js';
+import { NumberMap } from './number-map.js';
 import { HOUR, dayOf, hourOf, iso, pct, short } from './time.js';
 import type { Alert, CodeSeries, EventRecord, MetricResult } from './types.js';
 
@@ -20,7 +21,7 @@ export class FailuresMetric {
    * Per payment key, packed in one number (a week of a busy shop is millions of payments): the
    * hour of its outcome times 1024 plus the index of its failure code (0: a success).
    */
-  private readonly payments = new Map<number, number>();
+  private readonly payments = new NumberMap();
   private readonly codeIds = new Map<string, number>();
   private readonly codeNames: string[] = [''];
   seen = false;
