@@ -1,7 +1,9 @@
 // Streams the lines of the monitor's inputs: files, globs (rotated `access.log.*`), gzip files
 // (recognised by their magic bytes, whatever their name) and `-` for stdin. Memory is bounded: a
-// line longer than MAX_LINE is counted as malformed and skipped, never buffered whole. Lines are
-// handed to a synchronous callback (no await per line: a week of access log is millions of lines).
+// line longer than MAX_LINE bytes is counted as malformed and skipped, never buffered whole. Lines are
+// handed to a synchronous callback (no await per line: a week of access log is millions of lines),
+// as strings, or as byte ranges of the chunk read (the ledger's fast path: no decoding, no copy).
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,13 +12,27 @@ import { createGunzip } from 'node:zlib';
 import picomatch from 'picomatch';
 import { GoliveError, describeError } from '../errors.js';
 
+/** In bytes, by both readers (a UTF-16 code unit is 1 to 3 bytes of UTF-8). */
 export const MAX_LINE = 64 * 1024;
+/** The bytes a too-long line's excerpt keeps: at least 200 characters of any UTF-8 text. */
+const EXCERPT_BYTES = 600;
+
+/** Whether text[from, to) is over MAX_LINE bytes as UTF-8 (measured only when it may be). */
+function overCap(text: string, from: number, to: number): boolean {
+  if (to - from <= MAX_LINE / 3) return false;
+  return to - from > MAX_LINE || Buffer.byteLength(text.slice(from, to)) > MAX_LINE;
+}
 /** Files one glob may expand to: a typo like `/var/log/**` must not read a whole disk. */
 const MAX_FILES = 1000;
 
 export interface LineSink {
   /** A complete line (without its newline); `tooLong` when it was cut at MAX_LINE. */
   (line: string, lineNo: number, tooLong: boolean): void;
+}
+
+export interface ByteLineSink {
+  /** A line is buf[start, end) (no newline, no trailing CR); `tooLong`: its first EXCERPT_BYTES. */
+  (buf: Buffer, start: number, end: number, lineNo: number, tooLong: boolean): void;
 }
 
 export interface Source {
@@ -102,6 +118,9 @@ export async function forEachLine(stream: NodeJS.ReadableStream, sink: LineSink,
   let lineNo = firstLineNo - 1;
   let bytes = 0;
   let consumed = 0;
+  // An all-ASCII chunk is decoded as latin1 (a copy, 2-5x cheaper than UTF-8 decoding) unless the
+  // decoder still holds part of a character from the chunk before.
+  let partial = false;
   const emit = (line: string, tooLong: boolean) => {
     lineNo++;
     sink(line.endsWith('\r') ? line.slice(0, -1) : line, lineNo, tooLong);
@@ -110,13 +129,15 @@ export async function forEachLine(stream: NodeJS.ReadableStream, sink: LineSink,
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       bytes += buf.length;
-      const text = carry + decoder.write(buf);
+      const ascii: boolean = !partial && isAscii(buf);
+      const text = carry + (ascii ? buf.toString('latin1') : decoder.write(buf));
+      partial = !ascii && buf.length > 0 && buf[buf.length - 1]! >= 0x80;
       let from = 0;
       for (;;) {
         const nl = text.indexOf('\n', from);
         if (nl === -1) break;
         if (skipping) skipping = false;
-        else if (nl - from > MAX_LINE) emit(text.slice(from, from + 200), true);
+        else if (overCap(text, from, nl)) emit(text.slice(from, from + 200), true);
         else emit(text.slice(from, nl), false);
         from = nl + 1;
       }
@@ -140,4 +161,57 @@ export async function forEachLine(stream: NodeJS.ReadableStream, sink: LineSink,
     consumed = bytes;
   }
   return { lines: lineNo - firstLineNo + 1, bytes: consumed };
+}
+
+/**
+ * Splits a byte stream into lines handed over as ranges of the chunk they sit in (a line split
+ * across chunks is copied once). Same line numbers and 64 KiB cap as forEachLine, counted in bytes.
+ */
+export async function forEachLineBytes(stream: NodeJS.ReadableStream, sink: ByteLineSink, firstLineNo = 1): Promise<{ lines: number; bytes: number }> {
+  let carry: Buffer | null = null;
+  let skipping = false;
+  let lineNo = firstLineNo - 1;
+  let bytes = 0;
+  const emit = (b: Buffer, s: number, e: number) => {
+    lineNo++;
+    if (e - s > MAX_LINE) sink(b, s, s + EXCERPT_BYTES, lineNo, true);
+    else sink(b, s, e > s && b[e - 1] === 0x0d ? e - 1 : e, lineNo, false);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      bytes += buf.length;
+      let from = 0;
+      if (carry || skipping) {
+        const nl = buf.indexOf(0x0a);
+        if (nl === -1) {
+          if (carry && carry.length + buf.length > MAX_LINE) {
+            // Count the over-long line once, then drop its bytes until the next newline.
+            emit(Buffer.concat([carry, buf.subarray(0, MAX_LINE + 1 - carry.length)]), 0, MAX_LINE + 1);
+            carry = null;
+            skipping = true;
+          } else if (carry) carry = Buffer.concat([carry, buf]);
+          continue;
+        }
+        if (carry) emit(Buffer.concat([carry, buf.subarray(0, nl)]), 0, carry.length + nl);
+        carry = null;
+        skipping = false;
+        from = nl + 1;
+      }
+      for (;;) {
+        const nl = buf.indexOf(0x0a, from);
+        if (nl === -1) break;
+        emit(buf, from, nl);
+        from = nl + 1;
+      }
+      if (buf.length - from > MAX_LINE) {
+        emit(buf, from, buf.length);
+        skipping = true;
+      } else if (from < buf.length) carry = Buffer.from(buf.subarray(from));
+    }
+  } catch (e) {
+    throw new GoliveError('IO', `cannot read input: ${describeError(e)}`, { suggestion: 'A truncated .gz or an unreadable file: check it with `zcat -t` or `cat`.' });
+  }
+  if (carry) emit(carry, 0, carry.length);
+  return { lines: lineNo - firstLineNo + 1, bytes };
 }

@@ -8,11 +8,11 @@ import { ChurnMetric } from './churn.js';
 import type { MonitorConfig } from './config.js';
 import { DeliveryMetric } from './delivery.js';
 import { FailuresMetric } from './failures.js';
-import { forEachCsvRow, ledgerRecord, looksLikeJson, subscriptionRecord } from './exports.js';
-import { forEachLine, openSource, type Source } from './lines.js';
+import { forEachCsvRow, ledgerRecord, ledgerRecordFromBytes, looksLikeJson, subscriptionRecord } from './exports.js';
+import { forEachLine, forEachLineBytes, openSource, type Source } from './lines.js';
 import { RequestIdMetric } from './request-ids.js';
 import { daysBetween, hoursBetween, iso } from './time.js';
-import type { EventRecord, InputName, InputSummary, MetricResult, MonitorReport, ReconcileFinding } from './types.js';
+import type { EventRecord, InputName, InputSummary, MetricResult, MonitorReport, ReconcileFinding, SubscriptionRow } from './types.js';
 
 const MAX_EXAMPLES = 5;
 
@@ -29,6 +29,11 @@ export interface MonitorOptions {
    * to an excerpt: cut first, half a key would no longer look like one. Key shapes by default.
    */
   mask?: (text: string) => string;
+  /**
+   * false: every ledger line through JSON.parse, never the byte scan (envelope-scan.ts). Only tests
+   * set it, to prove both give the same report.
+   */
+  ledgerScan?: boolean;
 }
 
 /** What --reconcile asks MintCash about: objects the merchant's data still has open. */
@@ -44,6 +49,7 @@ export interface ReconcileOutcome {
   note?: string;
 }
 
+const noRaw = () => '';
 const TERMINAL_PAYMENT = new Set(['payment.succeeded', 'payment.failed', 'payment.refunded', 'payment.partially_refunded', 'payment.voided']);
 
 export class Monitor {
@@ -200,26 +206,32 @@ export class Monitor {
   async readExport(which: 'events' | 'subscriptions', src: Source, stdin: NodeJS.ReadableStream): Promise<void> {
     const s = this.summary(which, 'NDJSON');
     s.files.push(src.label);
-    const take = (o: unknown, line: number, raw: string) => {
-      const rec = which === 'events' ? ledgerRecord(o) : subscriptionRecord(o);
-      if (typeof rec === 'string') return this.bad(s, src.label, line, rec, raw);
+    const accept = (rec: EventRecord | SubscriptionRow | string, line: number, raw: () => string) => {
+      if (typeof rec === 'string') return this.bad(s, src.label, line, rec, raw());
       s.records++;
       if (which === 'events') {
         const e = rec as EventRecord;
         if (this.inWindow(s, e.t)) this.addEvent(e);
       } else {
-        const row = rec as import('./types.js').SubscriptionRow;
+        const row = rec as SubscriptionRow;
         this.churn.addRow(row);
         this.subscriptions.set(row.id, row.status);
       }
     };
+    const take = (o: unknown, line: number, raw: string) => accept(which === 'events' ? ledgerRecord(o) : subscriptionRecord(o), line, () => raw);
     // Sniff the format from the first bytes without consuming the stream twice.
     const head = await firstLine(src, stdin);
     const stream = head.stream;
     if (looksLikeJson(head.line)) {
-      await forEachLine(stream, (line, no, tooLong) => {
+      const scan = which === 'events' && this.opts.ledgerScan !== false;
+      await forEachLineBytes(stream, (buf, start, end, no, tooLong) => {
         this.counted(s);
-        if (tooLong) return this.bad(s, src.label, no, 'line longer than 64 KiB', line);
+        if (tooLong) return this.bad(s, src.label, no, 'line longer than 64 KiB', buf.toString('utf8', start, end));
+        // The ledger's envelopes are read from the bytes; anything unusual goes to JSON.parse.
+        const fast = scan ? ledgerRecordFromBytes(buf, start, end) : undefined;
+        if (typeof fast === 'string') return this.bad(s, src.label, no, fast, buf.toString('utf8', start, end));
+        if (fast !== undefined) return accept(fast, no, noRaw);
+        const line = buf.toString('utf8', start, end);
         if (line.trim() === '') return;
         let o: unknown;
         try {
