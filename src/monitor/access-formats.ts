@@ -20,15 +20,38 @@ const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4,
 
 let lastLocal = '';
 let lastLocalMs = NaN;
-/** `10/Oct/2026:13:55:36 -0700` → epoch ms (cached: consecutive lines share their second). */
+/** The last full parse's minute (`10/Oct/2026:13:55`), its zone (` -0700`) and that minute's epoch ms. */
+let minute = '';
+let zone = '';
+let minuteMs = NaN;
+const TIME_LOCAL = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))? ([+-])(\d{2})(\d{2})$/;
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+
+/**
+ * `10/Oct/2026:13:55:36 -0700` → epoch ms. Cached: consecutive lines share their second, and a
+ * busy log's lines their minute and zone, when only the two digits of the seconds are read.
+ */
 export function parseTimeLocal(s: string): number {
   if (s === lastLocal) return lastLocalMs;
-  const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))? ([+-])(\d{2})(\d{2})$/.exec(s);
   let ms = NaN;
-  const mon = m ? MONTHS[m[2]!] : undefined;
-  if (m && mon !== undefined) {
-    const off = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) * 60_000;
-    ms = Date.UTC(Number(m[3]), mon, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]), Number((m[7] ?? '0').padEnd(3, '0'))) - off;
+  const s1 = digit(s, 18);
+  const s2 = digit(s, 19);
+  if (s.length === 26 && s.charCodeAt(17) === 58 && s1 >= 0 && s1 <= 9 && s2 >= 0 && s2 <= 9 && s.startsWith(minute) && s.endsWith(zone) && minute !== '') {
+    // Date.UTC(…, sec, 0) is the minute's value plus sec * 1000, for any two digits (60-99 roll over).
+    ms = minuteMs + (s1 * 10 + s2) * 1000;
+  } else {
+    const m = TIME_LOCAL.exec(s);
+    const mon = m ? MONTHS[m[2]!] : undefined;
+    if (m && mon !== undefined) {
+      const off = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) * 60_000;
+      const base = Date.UTC(Number(m[3]), mon, Number(m[1]), Number(m[4]), Number(m[5]), 0, 0) - off;
+      ms = base + Number(m[6]) * 1000 + Number((m[7] ?? '0').padEnd(3, '0'));
+      if (m[7] === undefined && s.length === 26) {
+        minute = s.slice(0, 17);
+        zone = s.slice(20);
+        minuteMs = base;
+      }
+    }
   }
   lastLocal = s;
   lastLocalMs = ms;
@@ -81,7 +104,9 @@ function record(t: number, request: string, status: string, durMs: number | null
 }
 
 // combined: $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
-const COMBINED = /^\S+ \S+ .*?\[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) \S+(?: "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)")?/;
+// A quoted field is `[^"\\]*(?:\\.[^"\\]*)*`: the same strings as `(?:[^"\\]|\\.)*`, matched a run at a
+// time instead of an alternation per character (a third of the parse on a busy log).
+export const COMBINED = /^\S+ \S+ .*?\[([^\]]+)\] "([^"\\]*(?:\\.[^"\\]*)*)" (\d{3}) \S+(?: "[^"\\]*(?:\\.[^"\\]*)*" "([^"\\]*(?:\\.[^"\\]*)*)")?/;
 
 export const parseCombined: AccessParser = (line) => {
   if (line === '') return null;

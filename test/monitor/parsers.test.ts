@@ -8,7 +8,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessParser, compileNginxFormat, parseAlb, parseCombined, RECOMMENDED_LOG_FORMAT } from '../../src/monitor/access-formats.js';
+import { accessParser, COMBINED, compileNginxFormat, parseAlb, parseCombined, parseTimeLocal, RECOMMENDED_LOG_FORMAT } from '../../src/monitor/access-formats.js';
+import { seeded } from '../helpers/seeded.js';
 import { appLineParser, DEFAULT_APP_FIELDS } from '../../src/monitor/app-log.js';
 import type { MonitorReport } from '../../src/monitor/types.js';
 import { BIN, cleanEnv, golive } from '../e2e/cli.js';
@@ -62,6 +63,71 @@ describe('access log formats', () => {
   it('auto picks the format the first lines are in', () => {
     expect(accessParser('auto', ['1.2.3.4 - - [08/Dec/2026:13:55:36 +0000] "POST /a HTTP/1.1" 200 1 "-" "x"']).name).toBe('combined');
     expect(accessParser('auto', ['1.2.3.4 - - [08/Dec/2026:13:55:36 +0000] "POST /a HTTP/1.1" 200 1 "-" "x" 0.004 abc "-"']).name).toBe('nginx (recommended log_format)');
+  });
+});
+
+describe('the combined parser\'s fast paths = their plain versions', () => {
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  /** parseTimeLocal before its minute cache: one regex and Date.UTC per call. */
+  const plainTime = (s: string): number => {
+    const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))? ([+-])(\d{2})(\d{2})$/.exec(s);
+    const mon = m ? MONTHS.indexOf(m[2]!) : -1;
+    if (!m || mon < 0) return NaN;
+    const off = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) * 60_000;
+    return Date.UTC(Number(m[3]), mon, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]), Number((m[7] ?? '0').padEnd(3, '0'))) - off;
+  };
+  /** The combined regex before its quoted fields were unrolled. */
+  const PLAIN = /^\S+ \S+ .*?\[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) \S+(?: "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)")?/;
+  const plainCombined = (line: string) => {
+    const m = PLAIN.exec(line);
+    return m ? [m[1], m[2], m[3], m[4]] : null;
+  };
+
+  it('the time: runs of seconds in one minute and zone, minute and zone changes, odd seconds, milliseconds and broken times', () => {
+    const rnd = seeded(9);
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const wrong: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const r = rnd();
+      const zone = r < 0.8 ? ' +0000' : r < 0.9 ? ' -0700' : ' +0530';
+      // Few distinct minutes, so the next time often shares the cached minute with another zone.
+      let s = `${pad(1 + Math.floor(rnd() * (rnd() < 0.1 ? 31 : 2)))}/${MONTHS[rnd() < 0.1 ? Math.floor(rnd() * 12) : 11]}/${rnd() < 0.05 ? '0026' : '2026'}:${pad(Math.floor(rnd() * (rnd() < 0.1 ? 24 : 2)))}:${pad(Math.floor(rnd() * 3))}:${pad(Math.floor(rnd() * (rnd() < 0.1 ? 100 : 60)))}${rnd() < 0.05 ? `.${pad(Math.floor(rnd() * 1000), 3)}` : ''}${zone}`;
+      const k = rnd();
+      if (k < 0.03) s = s.replace(/:(\d)(\d) /, ':$1x ');
+      else if (k < 0.05) s = s.replace('/', '-');
+      else if (k < 0.06) s = `${s} `;
+      else if (k < 0.07) s = s.replace(/:(\d\d) /, ':$1  ');
+      // Repeat the minute so most calls take the cached path.
+      for (const t of [s, s.replace(/:(\d\d)( |\.)/, `:${pad(Math.floor(rnd() * 60))}$2`), s]) {
+        const a = parseTimeLocal(t);
+        const b = plainTime(t);
+        if (!Object.is(a, b)) wrong.push(`${t}: ${a} ≠ ${b}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('the line: escaped quotes, missing referrer and agent, extra fields, brackets and quotes in odd places', () => {
+    const rnd = seeded(13);
+    const pieces = ['"', '\\', '\\"', ' ', '[', ']', 'a', '-', '"-"', '200', '1.2.3.4', '[08/Dec/2026:13:55:36 +0000]', '"POST /webhooks/mintcash HTTP/1.1"'];
+    const base = '203.0.113.5 - - [08/Dec/2026:14:55:36 +0100] "POST /webhooks/mintcash?x=\\"1\\" HTTP/1.1" 200 17 "https://a.example/\\"q\\"" "Mozilla \\"x\\" (compatible)"';
+    const wrong: string[] = [];
+    let matched = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let line = base;
+      const edits = Math.floor(rnd() * 4);
+      for (let k = 0; k < edits; k++) {
+        const at = Math.floor(rnd() * line.length);
+        line = rnd() < 0.5 ? line.slice(0, at) + pieces[Math.floor(rnd() * pieces.length)]! + line.slice(at) : line.slice(0, at) + line.slice(at + 1 + Math.floor(rnd() * 5));
+      }
+      const m = COMBINED.exec(line);
+      if (m) matched++;
+      if (JSON.stringify(m ? [m[1], m[2], m[3], m[4]] : null) !== JSON.stringify(plainCombined(line))) wrong.push(line);
+    }
+    // The mutations reach both outcomes.
+    expect(matched).toBeGreaterThan(2000);
+    expect(matched).toBeLessThan(19_000);
+    expect(wrong).toEqual([]);
   });
 });
 
