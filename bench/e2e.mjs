@@ -32,20 +32,24 @@ export function hasRg() {
 
 export const RG_MISSING = 'ripgrep (rg) is not on the PATH: install it (Debian/Ubuntu: `apt-get install -y ripgrep`, macOS: `brew install ripgrep`) for the ratios';
 
-/** One timed process: wall ms, peak RSS (GNU time when present), exit status, stdout. */
+/** One timed process: wall ms, peak RSS and CPU seconds (GNU time when present), exit status, stdout. */
 export function timed(cmd, args, cwd, env = {}) {
   const gnuTime = existsSync('/usr/bin/time');
   const rssFile = path.join(os.tmpdir(), `golive-bench-rss-${process.pid}`);
-  const [c, a] = gnuTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [c, a] = gnuTime ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   const t0 = performance.now();
   const r = spawnSync(c, a, { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', ...env } });
   const ms = performance.now() - t0;
   let rssMb;
+  let cpuS;
   if (gnuTime && existsSync(rssFile)) {
-    rssMb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+    // The last line: time writes "Command exited with non-zero status N" before it.
+    const [kb, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    rssMb = kb / 1024;
+    cpuS = user + sys;
     rmSync(rssFile, { force: true });
   }
-  return { ms, rssMb, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { ms, rssMb, cpuS, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
