@@ -8,7 +8,8 @@ import path from 'node:path';
 import { GoliveError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { defaultMonitorConfig, type MonitorConfig } from '../monitor/config.js';
-import { expandInputs, openSource, type Source } from '../monitor/lines.js';
+import { Follower, type ReadInto } from '../monitor/follow.js';
+import { expandInputs, isGzip, openSource, type Source } from '../monitor/lines.js';
 import { Monitor } from '../monitor/run.js';
 import { renderMonitor, type MonitorFormat } from '../monitor/render/index.js';
 import { NGINX_SNIPPET } from '../monitor/access-formats.js';
@@ -105,20 +106,26 @@ function planOutputs(flags: MonitorFlags): Destination[] {
   return plan;
 }
 
-/** Reads every input into the monitor; returns the plain files with the bytes read (for --follow). */
-async function readAll(mon: Monitor, plan: Plan, io: MonitorIO, progress: ReturnType<typeof startProgress>): Promise<Map<string, { src: Source; kind: 'access' | 'app'; offset: number; lines: number }>> {
-  const tails = new Map<string, { src: Source; kind: 'access' | 'app'; offset: number; lines: number }>();
+/**
+ * Reads every input into the monitor. With --follow, plain log files are read through the follower
+ * (which keeps them open) and stdin is left reading: the promise of its end is returned (in an
+ * object: an async function's promise would wait for it).
+ */
+async function readAll(mon: Monitor, plan: Plan, io: MonitorIO, progress: ReturnType<typeof startProgress>, follower: Follower | undefined): Promise<{ stdinRead?: Promise<unknown> }> {
+  let stdinRead: Promise<unknown> | undefined;
   mon.progress = (n) => progress.count('lines', n);
+  const readers = logReaders(mon, plan);
   for (const [kind, specs, flag] of [['access', plan.accessLog, '--access-log'], ['app', plan.appLog, '--app-log']] as const) {
     if (specs.length === 0) continue;
     progress.started(kind === 'access' ? 'access log' : 'app log');
     for (const src of await expandInputs(specs, flag)) {
-      const stream = await openSource(src, io.stdin);
-      const name = kind === 'access' ? 'accessLog' : 'appLog';
-      const before = mon.inputs.get(name)?.lines ?? 0;
-      const bytes = kind === 'access' ? await mon.readAccess(src, stream, plan.accessLogFormat) : await mon.readApp(src, stream);
-      const after = mon.inputs.get(name)?.lines ?? 0;
-      if (src.file && !/\.gz$/.test(src.file)) tails.set(src.file, { src, kind, offset: bytes, lines: after - before });
+      if (follower && src.file && !(await isGzip(src.file))) await follower.add(src.file, kind, readers[kind]);
+      else if (follower && !src.file) {
+        stdinRead = readers[kind]('-', io.stdin, 1, true);
+        // Handled where the view waits for it; until then a failure must not count as unhandled.
+        stdinRead.catch(() => undefined);
+      }
+      else await readers[kind](src.label, await openSource(src, io.stdin), 1, true);
     }
     progress.done(kind === 'access' ? 'access log' : 'app log');
   }
@@ -129,7 +136,16 @@ async function readAll(mon: Monitor, plan: Plan, io: MonitorIO, progress: Return
     mon.flushProgress();
     progress.done(which);
   }
-  return tails;
+  return stdinRead ? { stdinRead } : {};
+}
+
+/** How access and app log lines reach the monitor, from a file (by name) or stdin (`-`). */
+function logReaders(mon: Monitor, plan: Plan): Record<'access' | 'app', ReadInto> {
+  const src = (file: string): Source => ({ label: file, file: file === '-' ? null : file });
+  return {
+    access: (file, stream, first, final) => mon.readAccess(src(file), stream, plan.accessLogFormat, first, !final),
+    app: (file, stream, first, final) => mon.readApp(src(file), stream, first, !final),
+  };
 }
 
 export async function runMonitorCommand(dir: string, flags: MonitorFlags, io: MonitorIO): Promise<number> {
@@ -162,9 +178,15 @@ export async function runMonitorCommand(dir: string, flags: MonitorFlags, io: Mo
 
   const mon = new Monitor({ config: plan.monitor, webhookPaths: plan.webhookPaths, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), version: VERSION, trackObjects: Boolean(flags.reconcile), mask: (t) => output.secrets.mask(t) });
   const progress = startProgress(output.err, io.env, inputsGiven, { quiet: Boolean(flags.quiet) || Boolean(flags.follow), unit: 'inputs' });
-  let tails;
+  const interval = Math.max(0.2, Number(flags.interval ?? 2)) * 1000;
+  // A rotated-away file is read for as long as the server may still write to it (until it reopens).
+  const follower = flags.follow ? new Follower(Math.max(10_000, 3 * interval)) : undefined;
+  let stdinRead: Promise<unknown> | undefined;
   try {
-    tails = await readAll(mon, plan, io, progress);
+    ({ stdinRead } = await readAll(mon, plan, io, progress, follower));
+  } catch (e) {
+    await follower?.close();
+    throw e;
   } finally {
     progress.stop();
   }
@@ -184,8 +206,10 @@ export async function runMonitorCommand(dir: string, flags: MonitorFlags, io: Mo
   };
   /** The report as every renderer and the signer see it: each string masked and made one line. */
   const safe = (r: MonitorReport) => cleanDeep(r, (t) => output.secrets.mask(t));
+  mon.settle();
   let report = safe(mon.report(now()));
-  if (flags.follow) return follow(mon, report, tails, plan, io, flags, safe, render, now);
+  // Only .gz files given: nothing grows, so this is an ordinary run.
+  if (follower && (follower.count > 0 || stdinRead)) return follow(mon, report, { follower, stdinRead, interval }, io, flags, safe, render, now);
   await render(report);
   if (flags.sign) {
     const { writeFirstWeekSignOff } = await import('../monitor/signoff.js');
@@ -198,78 +222,83 @@ export async function runMonitorCommand(dir: string, flags: MonitorFlags, io: Mo
   return report.status === 'alert' ? 1 : 0;
 }
 
-/** --follow: read what the logs gained every interval, redraw (terminal) or print changes (off one). */
+/**
+ * --follow: read what the logs gained every interval, redraw (terminal) or print changes (off one).
+ * Ends on Ctrl-C, or when stdin (`-`) closes and no file is followed; then the final report.
+ */
 async function follow(
   mon: Monitor,
   first: MonitorReport,
-  tails: Map<string, { src: Source; kind: 'access' | 'app'; offset: number; lines: number }>,
-  plan: Plan,
+  inputs: { follower: Follower; stdinRead: Promise<unknown> | undefined; interval: number },
   io: MonitorIO,
   flags: MonitorFlags,
   safe: (r: MonitorReport) => MonitorReport,
   render: (r: MonitorReport) => Promise<void>,
   now: () => number,
 ): Promise<number> {
-  const { stat } = await import('node:fs/promises');
-  const { createReadStream } = await import('node:fs');
-  const interval = Math.max(0.2, Number(flags.interval ?? 2)) * 1000;
+  const { follower, stdinRead, interval } = inputs;
   const { output } = io;
   const tty = output.out.isTTY;
+  const what = [follower.count > 0 ? `${follower.count} file${follower.count === 1 ? '' : 's'}` : '', stdinRead ? 'stdin' : ''].filter(Boolean).join(' and ');
   let report = first;
   let lastStatus = '';
   const draw = async () => {
     if (tty) {
       const { renderMonitorPretty } = await import('../monitor/render/pretty.js');
       // The report's strings were cleaned (safe): only golive's own escapes and colours remain.
-      output.out.write(`\x1b[H\x1b[2J${renderMonitorPretty(report, { color: flags.color ?? useColor(output.out, io.env), width: terminalWidth(output.out) })}\nfollowing ${tails.size} file${tails.size === 1 ? '' : 's'}; Ctrl-C to stop\n`, { ansi: true });
+      output.out.write(`\x1b[H\x1b[2J${renderMonitorPretty(report, { color: flags.color ?? useColor(output.out, io.env), width: terminalWidth(output.out) })}\nfollowing ${what}; Ctrl-C to stop\n`, { ansi: true });
     } else {
       const line = `${report.generatedAt} ${report.status}: ${report.metrics.map((m) => `${m.id} ${m.status}`).join(', ')}`;
       if (line.replace(/^\S+ /, '') !== lastStatus) output.out.line(line);
       lastStatus = line.replace(/^\S+ /, '');
     }
   };
+  const refresh = () => {
+    mon.settle();
+    report = safe(mon.report(now()));
+  };
   await draw();
-  return new Promise<number>((resolve) => {
+  return new Promise<number>((resolve, reject) => {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     let finished: Promise<number> | undefined;
-    /** Ctrl-C ends the view normally: the final report goes where --output said, then the exit code. */
+    /** Ctrl-C (or the end of stdin) ends the view normally: the final report goes where --output said, then the exit code. */
     const finish = (): Promise<number> => {
       if (finished) return finished;
       stopped = true;
       if (timer) clearTimeout(timer);
-      const code = report.status === 'alert' ? 1 : 0;
-      finished = render(report).then(
-        () => code,
-        () => 2,
-      );
+      finished = (async () => {
+        // What the files gained since the last poll counts too; an unterminated last line does not.
+        await follower.poll();
+        await follower.close();
+        refresh();
+        await render(report);
+        return report.status === 'alert' ? 1 : 0;
+      })().catch(() => 2);
       void finished.then(resolve);
       return finished;
     };
     const off = onInterrupt(finish);
+    stdinRead?.then(
+      () => {
+        if (follower.count > 0) return;
+        off();
+        void finish();
+      },
+      (e: unknown) => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        void follower.close().finally(() => reject(e));
+      },
+    );
     const tick = async () => {
       if (stopped) return;
-      for (const t of tails.values()) {
-        const st = await stat(t.src.file!).catch(() => undefined);
-        if (!st) continue;
-        // Rotated or truncated: start the new file from its beginning.
-        if (st.size < t.offset) {
-          t.offset = 0;
-          t.lines = 0;
-        }
-        if (st.size === t.offset) continue;
-        const stream = createReadStream(t.src.file!, { start: t.offset });
-        const name = t.kind === 'access' ? 'accessLog' : 'appLog';
-        const before = mon.inputs.get(name)?.lines ?? 0;
-        const bytes = t.kind === 'access' ? await mon.readAccess(t.src, stream, plan.accessLogFormat, t.lines + 1, true) : await mon.readApp(t.src, stream, t.lines + 1, true);
-        t.offset += bytes;
-        t.lines += (mon.inputs.get(name)?.lines ?? 0) - before;
-      }
-      report = safe(mon.report(now()));
+      await follower.poll();
+      if (stopped) return;
+      refresh();
       await draw();
       timer = setTimeout(() => void tick(), interval);
     };
     timer = setTimeout(() => void tick(), interval);
-    void off;
   });
 }

@@ -68,6 +68,7 @@ Examples:
   $ golive monitor --format html -o first-week.html --format json -o first-week.json
   $ golive monitor --reconcile --events ledger.ndjson
   $ golive monitor --follow --access-log /var/log/nginx/webhooks.log --app-log app.ndjson
+  $ tail -F /var/log/nginx/webhooks.log | golive monitor --follow --access-log -
   $ golive monitor --emit prometheus-rules > golive-first-week.rules.yml
   $ golive monitor --print-nginx-format
   $ golive monitor --sign        # a signed first-week report for golive check --require-first-week`;
@@ -93,7 +94,7 @@ export function registerMonitor(program: Command, setCode: (code: number) => voi
     .option('--reconcile', 'ask MintCash (GET only, rate-limited) about objects still open in your data')
     .option('--api-base-url <url>', 'with --reconcile: the MintCash API (default: $GOLIVE_API_BASE_URL, else config api.baseUrl)', parseUrlOption)
     .option('--allow-live-host <host>', "with --reconcile: let live keys go to this host too (e.g. an egress proxy); repeatable, or $GOLIVE_ALLOW_LIVE_HOST", collectList)
-    .option('--follow', 'keep reading the logs as they grow; a live view on a terminal (Ctrl-C to stop)')
+    .option('--follow', 'keep reading the logs as they grow, across log rotation; a live view on a terminal (Ctrl-C, or the end of stdin, stops it)')
     .option('--interval <seconds>', 'with --follow: how often to read new lines (default 2)')
     .option('--sign', 'write a signed first-week report (golive-first-week/) with the operator key')
     .option('--key-file <file>', 'with --sign: the operator Ed25519 key (default as for golive rehearse)')

@@ -87,7 +87,7 @@ function rotation(file: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-async function isGzip(file: string): Promise<boolean> {
+export async function isGzip(file: string): Promise<boolean> {
   const h = await open(file, 'r');
   try {
     const buf = Buffer.alloc(2);

@@ -63,6 +63,8 @@ export class Monitor {
   private last = -Infinity;
   private accessParse: AccessParser | undefined;
   private accessFormat = '';
+  /** Set while the access format waits for its first 20 lines. */
+  private readonly pendingFormat = new Set<() => void>();
   private readonly appParse: ReturnType<typeof appLineParser>;
   /** Payments and subscriptions the merchant's data knows, with the last status it saw. */
   readonly payments = new Map<string, string | null>();
@@ -116,8 +118,8 @@ export class Monitor {
     return true;
   }
 
-  /** Reads access log lines; returns the bytes consumed (--follow resumes there). */
-  async readAccess(src: Source, stream: NodeJS.ReadableStream, format: string, startLine = 1, follow = false): Promise<number> {
+  /** Reads access log lines; returns the bytes consumed (--follow resumes there) and lines read. */
+  async readAccess(src: Source, stream: NodeJS.ReadableStream, format: string, startLine = 1, follow = false): Promise<{ bytes: number; lines: number }> {
     const s = this.summary('accessLog', format);
     if (!s.files.includes(src.label)) s.files.push(src.label);
     s.probesExcluded ??= 0;
@@ -138,26 +140,43 @@ export class Monitor {
       this.delivery.accessSeen = true;
       this.delivery.addAttempt(r);
     };
+    // Lines wait until the format is known (`auto` looks at the first 20); then in order.
     const decide = () => {
-      const chosen = accessParser(format, pending.map((p) => p[0]));
-      this.accessParse = chosen.parse;
-      this.accessFormat = chosen.name;
-      s.format = chosen.name;
+      this.pendingFormat.delete(decide);
+      if (!this.accessParse) {
+        const chosen = accessParser(format, pending.map((p) => p[0]));
+        this.accessParse = chosen.parse;
+        this.accessFormat = chosen.name;
+      }
+      s.format = this.accessFormat;
       for (const p of pending.splice(0)) handle(...p);
     };
     const r = await forEachLine(
       stream,
       (line, no, tooLong) => {
-        if (this.accessParse) return handle(line, no, tooLong);
+        if (this.accessParse) {
+          // Another input (stdin read beside a followed file) may have picked the format meanwhile.
+          if (pending.length > 0) decide();
+          return handle(line, no, tooLong);
+        }
         pending.push([line, no, tooLong]);
+        this.pendingFormat.add(decide);
         if (pending.filter((p) => p[0].trim() !== '').length >= 20) decide();
       },
       startLine,
       follow,
     );
-    if (!this.accessParse && pending.length > 0) decide();
+    if (pending.length > 0) decide();
     this.flushProgress();
-    return r.bytes;
+    return r;
+  }
+
+  /**
+   * Picks the access log format from the lines seen so far, if it is still waiting for more (a slow
+   * stdin under --follow): a report counts those lines instead of holding them back.
+   */
+  settle(): void {
+    for (const decide of [...this.pendingFormat]) decide();
   }
 
   private addEvent(e: EventRecord): void {
@@ -173,7 +192,7 @@ export class Monitor {
     if (e.objectId && e.event.startsWith('subscription.')) this.subscriptions.set(e.objectId, e.status ?? e.event);
   }
 
-  async readApp(src: Source, stream: NodeJS.ReadableStream, startLine = 1, follow = false): Promise<number> {
+  async readApp(src: Source, stream: NodeJS.ReadableStream, startLine = 1, follow = false): Promise<{ bytes: number; lines: number }> {
     const s = this.summary('appLog', 'NDJSON');
     if (!s.files.includes(src.label)) s.files.push(src.label);
     const r = await forEachLine(
@@ -199,7 +218,7 @@ export class Monitor {
       follow,
     );
     this.flushProgress();
-    return r.bytes;
+    return r;
   }
 
   /** The event ledger or the subscriptions table, NDJSON or CSV (sniffed from the first line). */
