@@ -1,10 +1,21 @@
 // firstweek.request-id-logged: MintCash API errors are logged (or thrown on) with details.requestId,
 // the one id MintCash support can trace a failed call from. Reads the code index's facts about what
-// each JS/TS MintCash call does with an error answer; other languages' calls are named, not judged.
+// each MintCash call does with an error answer (JS/TS from the syntax tree; Python, Go, Ruby, PHP
+// and Java from tokens); a call without such facts is named, not judged.
 import { defineCheck, type FindingInput } from '../src/engine/types.js';
 import { codeCheck, noCreateCallOutcome } from './lib/code-index.js';
 
 const ENDPOINT = { payment: 'POST /payments', subscription: 'POST /subscriptions', refund: 'POST /payments/{id}/refund' } as const;
+/** How the status is read in each language, for the finding's advice. */
+const STATUS_HINT: Record<string, string> = {
+  js: '`res.ok`',
+  ts: '`res.ok`',
+  python: '`r.status_code` (or call `r.raise_for_status()`)',
+  go: '`resp.StatusCode`',
+  ruby: '`res.is_a?(Net::HTTPSuccess)` (or `res.success?`)',
+  php: '`$response->failed()` (or `curl_getinfo($ch, CURLINFO_HTTP_CODE)`)',
+  java: '`response.statusCode()`',
+};
 
 export const firstweekRequestIdLogged = codeCheck(defineCheck({
   id: 'firstweek.request-id-logged',
@@ -35,7 +46,7 @@ export const firstweekRequestIdLogged = codeCheck(defineCheck({
       if (e.kind === 'unchecked') {
         findings.push({
           messageId: 'error-not-checked',
-          message: `This ${ENDPOINT[c.endpoint]} call never checks the answer's status: a MintCash error body is used as if it were the result, and its details.requestId is never logged. Check \`res.ok\` and throw an error that keeps the body.`,
+          message: `This ${ENDPOINT[c.endpoint]} call never checks the answer's status: a MintCash error body is used as if it were the result, and its details.requestId is never logged. Check ${STATUS_HINT[c.language] ?? 'the status'} and raise an error that keeps the body.`,
           file: c.file, line: c.line, column: c.column,
           fingerprintOf: `unchecked:${c.client}:${c.url}`,
         });
@@ -51,9 +62,9 @@ export const firstweekRequestIdLogged = codeCheck(defineCheck({
     }
     const facts = { calls: calls.length, keptRequestId: kept, notJudged };
     if (findings.length === 0 && kept === 0) {
-      return { status: 'pending', summary: `${notJudged.length} MintCash call(s) are in languages this check does not read yet (JS/TS only): check by hand that their errors are logged with details.requestId.`, evidence: facts };
+      return { status: 'pending', summary: `${notJudged.length} MintCash call(s) could not be read for their error handling: check by hand that their errors are logged with details.requestId.`, evidence: facts };
     }
-    if (findings.length === 0) return { evidence: facts, summary: `${kept} MintCash call(s) keep or log details.requestId on errors${notJudged.length ? `; ${notJudged.length} in other languages not judged` : ''}.` };
+    if (findings.length === 0) return { evidence: facts, summary: `${kept} MintCash call(s) keep or log details.requestId on errors${notJudged.length ? `; ${notJudged.length} could not be read` : ''}.` };
     return { findings, evidence: facts };
   },
 }));

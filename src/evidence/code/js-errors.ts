@@ -1,6 +1,6 @@
 // What a JS/TS MintCash call does with an error answer, for firstweek.request-id-logged: does the
 // enclosing function (and a helper it hands the response to, one level deep) log or throw
-// MintCash's details.requestId, keep the whole error body in what it throws, drop it (an error
+// MintCash's details.requestId, keep the whole error body in what it throws or logs, drop it (an error
 // log or a new Error without it), or never look at the status at all. Facts only; the check judges.
 import { isFunction, lastSegment, pathOf, unwrap, walk, type Node } from './js-ast.js';
 import type { LineMap } from './shared.js';
@@ -91,7 +91,8 @@ export function errorHandlingOf(call: Node, parent: Node | undefined, fns: reado
   const throws = scans.flatMap((s) => s.throws);
   const keeping = [...logs, ...throws].find((x) => MENTIONS_ID.test(x.text));
   if (keeping) return { kind: 'logs-request-id', ...at(keeping.node), text: keeping.text.slice(0, 160) };
-  const keepsBody = throws.find((x) => mentionsName(x.text, names));
+  // The whole body thrown or logged carries details.requestId with it.
+  const keepsBody = [...throws, ...logs].find((x) => mentionsName(x.text, names));
   if (keepsBody) return { kind: 'keeps-body', ...at(keepsBody.node), text: keepsBody.text.slice(0, 160) };
   const dropped = logs[0] ?? throws[0];
   if (dropped) return { kind: 'drops-request-id', ...at(dropped.node), text: dropped.text.slice(0, 160) };

@@ -1,7 +1,9 @@
 // Token-level MintCash call finder for Python, Go, Ruby, PHP and Java: a string that ends in a
 // create endpoint, sent by an HTTP client call (directly or through a URL variable), with its body
-// resolved through serialiser wrappers and same-file assignments.
+// resolved through serialiser wrappers and same-file assignments, and what the code does with an
+// error answer (token-errors.ts).
 import { ByteOffsets, classifyValue, endpointOf, LOGGING_CALLEE } from './shared.js';
+import { TokenErrors } from './token-errors.js';
 import { findAssignment, tokenShape, type Tokens } from './tokens.js';
 import type { Token } from './tokenize.js';
 import type { BodyFact, Endpoint, MintCashCall, ScanContext } from './types.js';
@@ -139,6 +141,7 @@ export function findTokenCalls(ctx: ScanContext, tk: Tokens, src: string): MintC
   const t = tk.t;
   const out: MintCashCall[] = [];
   const seen = new Set<number>();
+  const errors = new TokenErrors(tk, src, ctx.language, ctx.file);
   for (let i = 0; i < t.length; i++) {
     const s = t[i]!;
     if (s.kind !== 'str') continue;
@@ -148,7 +151,7 @@ export function findTokenCalls(ctx: ScanContext, tk: Tokens, src: string): MintC
     const site = callSite(ctx, tk, i);
     if (!site || seen.has(site.open)) continue;
     seen.add(site.open);
-    const call = describe(ctx, tk, site, i, endpoint, src);
+    const call = describe(ctx, tk, site, i, endpoint, src, errors);
     if (call) out.push(call);
   }
   return out;
@@ -212,7 +215,7 @@ function viaVariable(ctx: ScanContext, tk: Tokens, i: number, depth: number): Ca
   return undefined;
 }
 
-function describe(ctx: ScanContext, tk: Tokens, site: CallSite, urlAt: number, endpoint: Endpoint, src: string): MintCashCall | undefined {
+function describe(ctx: ScanContext, tk: Tokens, site: CallSite, urlAt: number, endpoint: Endpoint, src: string, errors: TokenErrors): MintCashCall | undefined {
   const t = tk.t;
   const { callee } = site;
   if (ROUTE.test(callee) || LOGGING_CALLEE.test(callee)) return undefined;
@@ -270,7 +273,14 @@ function describe(ctx: ScanContext, tk: Tokens, site: CallSite, urlAt: number, e
   const last = t[callEnd]!;
   const end = last.start + (last.kind === 'str' ? src.slice(last.start).search(/['"`](?=\s*($|[,)\]}]))/) + 1 || last.text.length : last.text.length);
   const bytes = new ByteOffsets(src);
-  return { file: ctx.file, line: at.line, column: at.column, ...bytes.span(at.start, end), language: ctx.language, isTest: ctx.isTest, endpoint, client: callee, method: method ?? 'POST', url: t[urlAt]!.text, body };
+  // The error-handling reader is heuristic: if it trips on odd code, the call stays (unjudged) for the other checks.
+  let errorHandling;
+  try {
+    errorHandling = errors.of(site.calleeAt, callEnd, callee);
+  } catch {
+    errorHandling = undefined;
+  }
+  return { file: ctx.file, line: at.line, column: at.column, ...bytes.span(at.start, end), language: ctx.language, isTest: ctx.isTest, endpoint, client: callee, method: method ?? 'POST', url: t[urlAt]!.text, body, ...(errorHandling ? { errorHandling } : {}) };
 }
 
 function toFact(ctx: ScanContext, tk: Tokens, r: Keys | { why: string }, endpoint: Endpoint, urlAt: number, src: string): BodyFact {

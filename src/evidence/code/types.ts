@@ -47,7 +47,7 @@ export type BodyFact =
   | { resolved: false; why: string };
 
 /**
- * What the code does with a MintCash error answer (JS/TS): logs or throws details.requestId, keeps
+ * What the code does with a MintCash error answer (every indexed language): logs or throws details.requestId, keeps
  * the whole error body in what it throws, drops it, never checks the status, or lets the client's
  * own error propagate to the caller. Read by firstweek.request-id-logged.
  */
@@ -69,7 +69,7 @@ export interface MintCashCall extends CodeLocation, Partial<Span> {
   /** The URL as written (template pieces and concatenations kept). */
   url: string;
   body: BodyFact;
-  /** JS/TS only: how an error answer of this call is handled (logged with its requestId or not). */
+  /** How an error answer of this call is handled (logged with its requestId or not): js-errors.ts, token-errors.ts. */
   errorHandling?: ErrorHandlingFact;
 }
 
