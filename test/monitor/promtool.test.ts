@@ -92,6 +92,9 @@ describe('Grafana and Datadog definitions', () => {
       const metric = /golive\.(golive_firstweek_[a-z_]+)/.exec(m.query)?.[1];
       expect(metric && textfile.has(metric), m.query).toBe(true);
       expect(typeof m.options.thresholds.critical).toBe('number');
+      // Datadog refuses a metric monitor whose query's comparison differs from options.thresholds.critical.
+      expect(m.query, m.query).toMatch(/^(avg|max|min|sum)\(last_\d+[mhd]\):(avg|max|min|sum):[\w.]+\{[^}]*\} (<|>|<=|>=) -?[\d.]+$/);
+      expect(Number(/(?:<|>|<=|>=) (-?[\d.]+)$/.exec(m.query)![1]), m.query).toBe(m.options.thresholds.critical);
     }
   });
 });
