@@ -46,6 +46,17 @@ function follow(name: string, inputs: string[], stdin: 'pipe' | 'ignore' = 'igno
   return { child: child as ResultPromise, waitFor, report, seen: () => seen };
 }
 
+/** Waits for the alert, ends the run with Ctrl-C (exit 1) and checks every line was counted, once. */
+async function stopAndCheck(f: ReturnType<typeof follow>, attempts: number, attemptsOk: number) {
+  await f.waitFor(/alert: delivery alert/);
+  f.child.kill('SIGINT');
+  expect((await f.child).exitCode).toBe(1);
+  const report = await f.report();
+  expect(report.metrics[0]!.values).toMatchObject({ attempts, attemptsOk });
+  expect(report.inputs[0]).toMatchObject({ lines: attempts, malformed: 0 });
+  return report;
+}
+
 describe('golive monitor --follow', () => {
   it('follows a growing log, reports the change, and ends on Ctrl-C with the final report', { timeout: 60_000 }, async () => {
     const log = path.join(dir, 'access.log');
@@ -56,13 +67,7 @@ describe('golive monitor --follow', () => {
     const bad = lines(60, 130, 502);
     await appendFile(log, bad.slice(0, 5000));
     await appendFile(log, bad.slice(5000));
-    await f.waitFor(/alert: delivery alert/);
-    f.child.kill('SIGINT');
-    const r = await f.child;
-    expect(r.exitCode).toBe(1);
-    const report = await f.report();
-    expect(report.metrics[0]!.values).toMatchObject({ attempts: 190, attemptsOk: 60 });
-    expect(report.inputs[0]).toMatchObject({ lines: 190, malformed: 0 });
+    const report = await stopAndCheck(f, 190, 60);
     expect(report.metrics[0]!.alerts.map((a) => a.id)).toContain('delivery.persistent-failure');
   });
 
@@ -74,12 +79,7 @@ describe('golive monitor --follow', () => {
     await rename(log, `${log}.1`);
     await appendFile(`${log}.1`, lines(60, 10, 200)); // nginx still writes to the old file until USR1
     await writeFile(log, lines(70, 130, 502));
-    await f.waitFor(/alert: delivery alert/);
-    f.child.kill('SIGINT');
-    expect((await f.child).exitCode).toBe(1);
-    const report = await f.report();
-    expect(report.metrics[0]!.values).toMatchObject({ attempts: 200, attemptsOk: 70 });
-    expect(report.inputs[0]).toMatchObject({ lines: 200, malformed: 0 });
+    await stopAndCheck(f, 200, 70);
   });
 
   it('copytruncate while following: the truncated log, written again past its old size, is read from its start', { timeout: 60_000 }, async () => {
@@ -90,12 +90,7 @@ describe('golive monitor --follow', () => {
     await copyFile(log, `${log}.1`);
     await truncate(log, 0);
     await appendFile(log, lines(60, 130, 502));
-    await f.waitFor(/alert: delivery alert/);
-    f.child.kill('SIGINT');
-    expect((await f.child).exitCode).toBe(1);
-    const report = await f.report();
-    expect(report.metrics[0]!.values).toMatchObject({ attempts: 190, attemptsOk: 60 });
-    expect(report.inputs[0]).toMatchObject({ lines: 190, malformed: 0 });
+    await stopAndCheck(f, 190, 60);
   });
 
   it('a glob under copytruncate: lines that only reached the copy are read from it, nothing twice', { timeout: 60_000 }, async () => {
@@ -113,12 +108,7 @@ describe('golive monitor --follow', () => {
     await copyFile(log, `${log}.1`);
     await truncate(log, 0);
     await appendFile(log, lines(70, 130, 502));
-    await f.waitFor(/alert: delivery alert/);
-    f.child.kill('SIGINT');
-    expect((await f.child).exitCode).toBe(1);
-    const report = await f.report();
-    expect(report.metrics[0]!.values).toMatchObject({ attempts: 200, attemptsOk: 70 });
-    expect(report.inputs[0]).toMatchObject({ lines: 200, malformed: 0 });
+    await stopAndCheck(f, 200, 70);
   });
 
   it('stdin (-): shows lines as they come, even fewer than the 20 the format is guessed from, and ends with the final report when stdin closes', { timeout: 60_000 }, async () => {
