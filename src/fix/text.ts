@@ -1,7 +1,7 @@
 // Text suggestions for Python, Go, Ruby, PHP and Java, where golive has no span-exact edit it
 // can re-check: the exact line as it is and as it would be, plus what else the change needs.
 import type { CheckResult, Finding } from '../engine/types.js';
-import type { CodeLanguage, SignatureCompare, WebhookHandler } from '../evidence/code/types.js';
+import type { CodeIndex, CodeLanguage, SignatureCompare, WebhookHandler } from '../evidence/code/types.js';
 import { indexOfByte } from './edits.js';
 import { targetOf } from './plan.js';
 import type { Session } from './session.js';
@@ -52,4 +52,121 @@ export async function textSuggestion(s: Session, check: CheckResult, f: Finding,
     files: [],
     text: exactLines(f.file, c.line, before, after, lang.needs ? [`needs ${lang.needs}`] : []),
   };
+}
+
+const LANG_OF: Record<string, CodeLanguage> = { py: 'python', go: 'go', rb: 'ruby', php: 'php', java: 'java', kt: 'java' };
+const langOf = (file: string): CodeLanguage | undefined => LANG_OF[file.split('.').pop() ?? ''];
+
+/** The raw body as each framework spells it. */
+function rawBodyOf(lang: CodeLanguage, text: string): { expr: string; needs?: string } | undefined {
+  switch (lang) {
+    case 'python':
+      if (/\bfastapi\b|FastAPI/.test(text)) return { expr: 'await request.body()', needs: 'the handler must be `async def` and take `request: Request`' };
+      if (/\bdjango\b/.test(text)) return { expr: 'request.body' };
+      return { expr: 'request.get_data()', needs: 'parse it after verifying: `json.loads(...)`' };
+    case 'ruby':
+      return /ActionController|Rails/.test(text) ? { expr: 'request.raw_post' } : { expr: 'request.body.read', needs: '`request.body.rewind` first if anything read it before' };
+    case 'php':
+      return /Illuminate|Request \$request/.test(text) ? { expr: '$request->getContent()' } : { expr: "file_get_contents('php://input')" };
+    case 'go':
+      return { expr: 'body', needs: '`body, err := io.ReadAll(r.Body)` once before, and `json.Unmarshal(body, &evt)` after verifying' };
+    case 'java':
+      return { expr: 'body', needs: 'take the body as `@RequestBody String body` (or `byte[]`) and map it to JSON after verifying' };
+    default:
+      return undefined;
+  }
+}
+
+const ENV_GUARD: Partial<Record<CodeLanguage, (env: string) => string>> = {
+  python: (env) => `if event["environment"] != "${env}": abort(400)   # FastAPI: raise HTTPException(status_code=400); Django: return HttpResponseBadRequest()`,
+  go: (env) => `if evt.Environment != "${env}" { w.WriteHeader(http.StatusBadRequest); return }`,
+  ruby: (env) => `halt 400 unless event['environment'] == '${env}'   # Rails: return head :bad_request unless …`,
+  php: (env) => `if ($event['environment'] !== '${env}') { http_response_code(400); exit; }   // Laravel: abort(400);`,
+  java: (env) => `if (!"${env}".equals(event.getEnvironment())) return ResponseEntity.badRequest().build();`,
+};
+
+/** Where an event is parsed, per language: the guard goes on the line after it. */
+const PARSES: Partial<Record<CodeLanguage, RegExp>> = {
+  python: /json\.loads\(|get_json\(|request\.json\b|await request\.json\(\)/,
+  go: /json\.Unmarshal\(|json\.NewDecoder\(/,
+  ruby: /JSON\.parse\(/,
+  php: /json_decode\(/,
+  java: /readValue\(|@RequestBody/,
+};
+
+const ENV_READ: Partial<Record<CodeLanguage, (name: string) => string>> = {
+  python: (n) => `os.environ["${n}"]`,
+  go: (n) => `os.Getenv("${n}")`,
+  ruby: (n) => `ENV.fetch("${n}")`,
+  php: (n) => `getenv('${n}')`,
+  java: (n) => `System.getenv("${n}")`,
+};
+
+/** Per-intent ids as written in these languages: `order.id`, `order_id`, `$order->id`, `order.getId()`. */
+const INTENT_WORD = /\b(?:\$)?(order|invoice|cart|checkout|purchase|refund_request|refund_batch|refundRequest)(?:_id|Id|ID|\.id|\.ID|->id|\.getId\(\))?\b/;
+
+/** `order` as written in the code → its id: `order["id"]`, `order.id`, `$order->id`, `order.ID`, `order.getId()`. */
+function idField(lang: CodeLanguage, name: string, text: string): string {
+  const subscript = new RegExp(`\\$?${name}\\[\\s*(['"])`).exec(text);
+  if (subscript) return `${lang === 'php' ? '$' : ''}${name}[${subscript[1]}id${subscript[1]}]`;
+  switch (lang) {
+    case 'php':
+      return `$${name}->id`;
+    case 'go':
+      return `${name}.ID`;
+    case 'java':
+      return `${name}.getId()`;
+    default:
+      return `${name}.id`;
+  }
+}
+
+function lineAt(source: string, line: number): string {
+  return source.split('\n')[line - 1]?.replace(/\r$/, '') ?? '';
+}
+
+/** Text suggestions for Python, Go, Ruby, PHP and Java findings. */
+export async function textFor(s: Session, check: CheckResult, f: Finding, code: CodeIndex): Promise<Fix[]> {
+  const lang = f.file ? langOf(f.file) : undefined;
+  if (!lang || !f.file || !f.line) return [];
+  const source = await s.read(f.file);
+  if (source === undefined) return [];
+  const make = (kind: string, title: string, text: string): Fix[] => [{ id: `${check.id}:${kind}:${f.file}:${f.line}`, kind, tier: 'suggestion', title, target: targetOf(check, f), files: [], text }];
+  if (check.id === 'webhook.code-raw-body' && f.messageId === 'hmac-over-reserialized-json') {
+    const input = code.handlers.flatMap((h) => h.hmacInputs).find((i) => i.file === f.file && i.line === f.line && i.column === f.column);
+    const raw = rawBodyOf(lang, source);
+    if (!input || !raw || input.start === undefined || input.end === undefined) return [];
+    const [from, to0] = [indexOfByte(source, input.start), indexOfByte(source, input.end)];
+    // Python's raw body is bytes already: `json.dumps(x).encode()` loses its `.encode(...)` too.
+    const encode = lang === 'python' ? /^\.encode\([^()]*\)/.exec(source.slice(to0))?.[0] ?? '' : '';
+    const { before, after } = lineEdit(source, from, to0 + encode.length, raw.expr);
+    return make('raw-body', `compute the HMAC over the raw body (\`${raw.expr}\`), not re-serialised JSON`, exactLines(f.file, f.line, before, after, raw.needs ? [raw.needs] : []));
+  }
+  if (check.id === 'webhook.code-environment-guard') {
+    const guard = ENV_GUARD[lang]?.(s.config.environment);
+    const lines = source.split('\n');
+    const at = lines.findIndex((l) => PARSES[lang]?.test(l));
+    if (!guard || at === -1) return [];
+    const indent = /^\s*/.exec(lines[at]!)![0];
+    return make('environment-guard', `refuse events of the other environment with 400, as MintCash's reference handler does`, [`${f.file}:${at + 1} (after this line)`, `  ${lines[at]!.trim()}`, `+ ${indent}${guard}`].join('\n'));
+  }
+  if (check.id === 'idempotency.external-id' || check.id === 'idempotency.external-id-quality') {
+    // Only a per-intent id in the lines before the call: never a fresh random value.
+    const window = source.split('\n').slice(Math.max(0, f.line - 40), f.line + 3).join('\n');
+    const m = INTENT_WORD.exec(window);
+    if (!m) return [];
+    const id = m[0] === m[1] || m[0] === `$${m[1]}` ? idField(lang, m[1]!, window) : m[0];
+    const verb = check.id === 'idempotency.external-id' ? 'add to the body' : 'set in the body';
+    return make('external-id', `send externalId from the ${m[1]}'s own id (\`${id}\`), one per intent`, [`${f.file}:${f.line}`, `  ${lineAt(source, f.line).trim()}`, `  ${verb}: "externalId" set to ${id}, prefixed per intent (e.g. "${m[1]}-" followed by it); check it is the ${m[1]}'s own stable id`].join('\n'));
+  }
+  if (check.id === 'credentials.no-secrets-in-source' && /^(live|test)-secret-in-source$/.test(f.messageId)) {
+    const read = ENV_READ[lang]?.(s.config.env.secretKey);
+    const key = (s.evidence.secrets?.keys ?? []).find((k) => k.file === f.file && k.line === f.line && k.column === f.column);
+    if (!read || !key) return [];
+    const line = lineAt(source, f.line);
+    const quoted = new RegExp(`(['"])${key.value}\\1`);
+    if (!quoted.test(line)) return [];
+    return make('key-to-env', `read the secret key from the environment (\`${read}\`)`, exactLines(f.file, f.line, line, line.replace(quoted, read), [`set ${s.config.env.secretKey} in every deployment's environment, and rotate the committed key`]));
+  }
+  return [];
 }
