@@ -43,14 +43,16 @@ describe('golive fix (CLI)', () => {
     expect(dry.stdout).toMatch(/1 safe fix: `golive fix --write` applies it\./);
     expect(await repo.git('status', '--porcelain')).toBe('');
 
+    // The eventId dedup template is left (golive never applies one): exit 1 says so.
     const write = await golive(['fix', repo.dir, '--write']);
-    expect(write.exitCode).toBe(0);
+    expect(write.exitCode).toBe(1);
     expect(write.stdout).toMatch(/applied 1 safe fix; wrote src\/webhook\.js/);
+    expect(write.stdout).toMatch(/^\[template\] webhook\.code-dedup/m);
     expect(await readFile(path.join(repo.dir, 'src/webhook.js'), 'utf8')).toMatch(/import crypto from 'node:crypto';\n\n\/\*\* Constant-time string compare[^\n]*\nfunction safeCompare\(a, b\) \{/);
     const check = await golive(['check', repo.dir, '--offline', '--only', 'webhook.timing-safe-compare', '--format', 'json']);
     expect(JSON.parse(check.stdout).checks[0].status).toBe('pass');
 
-    const again = await golive(['fix', repo.dir, '--write']);
+    const again = await golive(['fix', repo.dir, '--write', '--only', 'webhook.timing-safe-compare']);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toMatch(/nothing to fix/);
     expect(await repo.git('status', '--porcelain')).toBe(' M src/webhook.js');
@@ -71,7 +73,7 @@ describe('golive fix (CLI)', () => {
       await symlink(path.join(outside, 'hook.js'), path.join(repo.dir, 'src/linked.js'));
       await repo.git('add', '-f', 'build/webhook.js');
       await repo.commit('handlers');
-      const write = await golive(['fix', repo.dir, '--write']);
+      const write = await golive(['fix', repo.dir, '--write', '--only', 'webhook.timing-safe-compare']);
       expect(write.exitCode).toBe(0);
       expect(await repo.git('status', '--porcelain')).toBe(' M src/webhook.js');
       expect(await readFile(path.join(outside, 'hook.js'), 'utf8')).toBe(HANDLER);
