@@ -53,21 +53,4 @@ export interface Fix {
   untrack?: string[];
 }
 
-/** A fix as reports carry it under its finding (SARIF `fixes`, Markdown, JSON). */
-export interface ReportFix {
-  kind: string;
-  tier: FixTier;
-  title: string;
-  /** Unified diff of the change, paths relative to the target directory. */
-  diff?: string;
-  /** Exact lines to apply by hand. */
-  text?: string;
-  notes?: string[];
-  /** Per file, the replacements (1-based lines and columns in UTF-16 code units, as SARIF counts by default). */
-  changes?: ReportFileChange[];
-}
-
-export interface ReportFileChange {
-  file: string;
-  replacements: { startLine: number; startColumn: number; endLine: number; endColumn: number; text: string }[];
-}
+export type { ReportFix, ReportFileChange } from '../engine/types.js';
