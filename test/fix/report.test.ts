@@ -57,7 +57,7 @@ describe('fixes in golive check reports', () => {
     const withFixes = results.filter((r) => r.fixes).map((r) => r.ruleId).sort();
     expect(withFixes).toEqual(['idempotency.external-id', 'webhook.code-environment-guard', 'webhook.code-raw-body', 'webhook.timing-safe-compare']);
     const timing = results.find((r) => r.ruleId === 'webhook.timing-safe-compare')!;
-    expect(timing.fixes[0].description.text).toMatch(/^Safe fix \(golive fix\): compare in constant time/);
+    expect(timing.fixes[0].description.text).toMatch(/^Safe fix \(golive fix\): guard the length first/);
     const change = timing.fixes[0].artifactChanges[0];
     expect(change.artifactLocation).toEqual({ uri: 'src/webhook.js', uriBaseId: '%SRCROOT%' });
     const original = await readFile(path.join(repo.dir, 'src/webhook.js'), 'utf8');
@@ -98,7 +98,7 @@ describe('fixes in golive check reports', () => {
   });
 
   it('Markdown (the step summary) shows the diff under the finding', () => {
-    expect(markdown).toMatch(/<details><summary>Fix \(safe\): compare in constant time: [^\n]*<code>golive fix --write<\/code> applies it<\/summary>\n\n {4}```diff\n {4}--- a\/src\/webhook\.js\n {4}\+\+\+ b\/src\/webhook\.js/);
+    expect(markdown).toMatch(/<details><summary>Fix \(safe\): guard the length first: [^\n]*<code>golive fix --write<\/code> applies it<\/summary>\n\n {4}```diff\n {4}--- a\/src\/webhook\.js\n {4}\+\+\+ b\/src\/webhook\.js/);
     expect(markdown).toMatch(/Fix \(suggestion\): compute the HMAC over/);
   });
 
