@@ -246,7 +246,7 @@ function nextPages(p: Parsed, fn: Node, node: Node): (Planned & { kind: string }
     kind: 'raw-body',
     title: `turn Next.js's body parser off for this route (\`config.api.bodyParser: false\`), read the raw body and compute the HMAC over it`,
     files: [{ file: p.file, original: p.text, edits: [
-      { start: top.at, end: top.at, text: top.after ? `${eol}${eol}${helper}` : `${helper}${eol}${eol}` },
+      { start: top.at, end: top.at, text: top.after ? `${eol}${eol}${helper}${top.gap}` : `${helper}${eol}${eol}` },
       { start: at, end: at, text: `const ${raw} = await ${reader}(${req});${eol}${indent}${req}.body = ${raw} ? JSON.parse(${raw}) : {};${eol}${indent}` },
       { start: node.start, end: node.end, text: raw },
       { start: p.text.length, end: p.text.length, text: `${p.text.endsWith('\n') ? '' : eol}${eol}export const config = { api: { bodyParser: false } };${eol}` },

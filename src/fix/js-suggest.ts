@@ -7,6 +7,7 @@ import type { CheckResult, Finding } from '../engine/types.js';
 import type { CodeIndex, Endpoint } from '../evidence/code/types.js';
 import type { KeyMatch } from '../evidence/types.js';
 import { ROTATE } from '../../checks/credentials-no-secrets-in-source.js';
+import { hintsFrom, mintcashCue } from '../evidence/code/provider.js';
 import { indexOfByte } from './edits.js';
 import { eolOf, indentAt, parseJs, pathTo, type Parsed } from './js.js';
 import { functionAround, offsetOf, paramsOf, topStatementIn } from './js-scope.js';
@@ -177,20 +178,38 @@ export async function planExternalId(s: Session, check: CheckResult, f: Finding)
   return [suggestion(check, f, 'external-id', `make externalId one per ${id.prefix}: ${value} instead of ${p.text.slice(prop.value.start, prop.value.end)}`, p, [{ start: prop.value.start, end: prop.value.end, text: value }], [`Check that ${id.expr} is the ${id.prefix}'s own stable id.`])];
 }
 
-/** A secret key written as a string literal in JS/TS → its environment variable. */
+/** Other providers' keys share MintCash's `sk_live_`/`sk_test_` shape: their names on the line or in the object rule a suggestion out. */
+export const OTHER_PROVIDER = /stripe|paystack|razorpay|flutterwave|lemon|paddle|braintree|square|adyen|mollie|checkout\.com/i;
+
+/**
+ * A MintCash secret key written as a string literal in JS/TS → its environment variable; a
+ * committed fallback (`process.env.X || 'sk_…'`) → the variable alone, so a missing one fails.
+ * Only in MintCash's code: the same key shape is Stripe's or Paystack's elsewhere.
+ */
 export async function planKeyLiteral(s: Session, check: CheckResult, f: Finding): Promise<Fix[]> {
   const p = await parsedAt(s, f.file);
   if (!p || !f.line || !/^(live|test)-secret-in-source$/.test(f.messageId)) return [];
   const key = ((s.evidence.secrets?.keys ?? []) as KeyMatch[]).find((k) => k.file === f.file && k.line === f.line && k.column === f.column);
-  if (!key || key.kind !== 'sk') return [];
-  let literal: Node | undefined;
+  if (!key || key.kind !== 'sk' || !mintcashCue(p.text, hintsFrom(s.config))) return [];
+  let path: Node[] | undefined;
   walk(p.program, (n) => {
-    if (!literal && n.type === 'Literal' && n.value === key.value) literal = n;
+    if (!path && n.type === 'Literal' && n.value === key.value) path = pathTo(p, n.start, n.end, 'Literal');
   });
-  if (!literal) return [];
+  const literal = path?.at(-1);
+  if (!path || !literal) return [];
+  const line = p.text.slice(p.text.lastIndexOf('\n', literal.start) + 1, p.text.indexOf('\n', literal.end) === -1 ? p.text.length : p.text.indexOf('\n', literal.end));
+  const holder = path.findLast((n) => n.type === 'ObjectExpression' || n.type === 'VariableDeclarator');
+  const context = holder ? p.text.slice(holder.start, holder.end) : line;
+  if (OTHER_PROVIDER.test(line) || OTHER_PROVIDER.test(context.slice(0, 2000))) return [];
+  const rotate = `The key is still in git history: ${ROTATE}.`;
+  const parent = path.at(-2);
+  if (parent?.type === 'LogicalExpression' && parent.right === literal && /^(process\.env|import\.meta\.env)\./.test(pathOf(unwrap(parent.left)) ?? '')) {
+    const variable = p.text.slice(parent.left.start, parent.left.end);
+    return [suggestion(check, f, 'key-to-env', `drop the committed fallback key: \`${variable}\` alone, so a missing variable fails at startup`, p, [{ start: parent.start, end: parent.end, text: variable }], [rotate])];
+  }
   const name = s.config.env.secretKey;
   return [suggestion(check, f, 'key-to-env', `read the secret key from \`process.env.${name}\` instead of the source`, p, [{ start: literal.start, end: literal.end, text: `process.env.${name}` }], [
     `Set ${name} in every deployment's environment (from your secrets manager).`,
-    `The key is still in git history: ${ROTATE}.`,
+    rotate,
   ])];
 }

@@ -64,7 +64,7 @@ export function planConstantTimeCompare(p: Parsed, c: SignatureCompare): Planned
     edits.push(...tse.edits);
     const top = topInsertAt(p);
     const text = helperText(helper, tse.ref, isTypeScript(p.file), eol, '  ');
-    edits.push({ start: top.at, end: top.at, text: top.after ? `${eol}${eol}${text}` : `${text}${eol}${eol}`, key: `helper:${helper}` });
+    edits.push({ start: top.at, end: top.at, text: top.after ? `${eol}${eol}${text}${top.gap}` : `${text}${eol}${eol}`, key: `helper:${helper}` });
   }
   const [a, b] = [node.left as Node, node.right as Node].map((x) => p.text.slice(x.start, x.end));
   const negate = c.operator.startsWith('!');

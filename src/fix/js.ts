@@ -79,18 +79,27 @@ export function isModule(p: Parsed): boolean {
   return !cjs && isTypeScript(p.file);
 }
 
-/** Where top-level code golive adds goes: after the last import/require at the top, else before the first statement. */
-export function topInsertAt(p: Parsed): { at: number; after: boolean } {
+/**
+ * Where top-level code golive adds goes: after the last top-level import or require (so the
+ * binding it uses is declared above it), else before the first statement. `gap` is what to add
+ * after the inserted block so a blank line still separates it from the code below.
+ */
+export function topInsertAt(p: Parsed): { at: number; after: boolean; gap: string } {
   let last: Node | undefined;
   for (const s of body(p)) {
     const requires = s.type === 'VariableDeclaration' && (s.declarations as Node[]).every((d) => isRequire(d.init));
     if (s.type === 'ImportDeclaration' || requires) last = s;
-    else if (s.type === 'ExpressionStatement' && typeof s.directive === 'string') last = s; // 'use strict', 'use server'
-    else break;
+    else if (!last && s.type === 'ExpressionStatement' && typeof s.directive === 'string') last = s; // 'use strict', 'use server'
   }
-  if (last) return { at: last.end, after: true };
+  const eol = eolOf(p.text);
+  if (last) {
+    // At the end of that line, so a trailing comment or space stays where it is.
+    const nl = p.text.indexOf('\n', last.end);
+    const at = nl === -1 ? p.text.length : p.text[nl - 1] === '\r' ? nl - 1 : nl;
+    return { at, after: true, gap: /^\r?\n\r?\n/.test(p.text.slice(at)) || at === p.text.length ? '' : eol };
+  }
   const first = body(p)[0];
-  return { at: first ? first.start : p.text.length, after: false };
+  return { at: first ? first.start : p.text.length, after: false, gap: '' };
 }
 
 /** The indentation of the line holding `index`. */
@@ -149,7 +158,7 @@ export function timingSafeEqualRef(p: Parsed, names: ReadonlySet<string>): { ref
   const eol = eolOf(p.text);
   const line = isModule(p) ? `import { ${spec} } from 'node:crypto';` : `const { timingSafeEqual${name === 'timingSafeEqual' ? '' : `: ${name}`} } = require('node:crypto');`;
   const top = topInsertAt(p);
-  return { ref: name, edits: [{ start: top.at, end: top.at, text: top.after ? `${eol}${line}` : `${line}${eol}`, key: 'import:timingSafeEqual' }] };
+  return { ref: name, edits: [{ start: top.at, end: top.at, text: top.after ? `${eol}${line}` : `${line}${eol}${eol}`, key: 'import:timingSafeEqual' }] };
 }
 
 /** The statement (a direct child of a block, program or switch case) holding the last node of a path. */

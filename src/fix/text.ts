@@ -4,6 +4,8 @@ import type { CheckResult, Finding } from '../engine/types.js';
 import type { CodeIndex, CodeLanguage, SignatureCompare, WebhookHandler } from '../evidence/code/types.js';
 import { indexOfByte } from './edits.js';
 import { targetOf } from './plan.js';
+import { hintsFrom, mintcashCue } from '../evidence/code/provider.js';
+import { OTHER_PROVIDER } from './js-suggest.js';
 import type { Session } from './session.js';
 import type { Fix } from './types.js';
 
@@ -28,7 +30,27 @@ export function lineEdit(source: string, start: number, end: number, replacement
 
 /** `file:line` then `- old` / `+ new` lines, then notes: the exact lines to change by hand. */
 export function exactLines(file: string, line: number, before: string, after: string, notes: string[] = []): string {
-  return [`${file}:${line}`, `- ${before}`, `+ ${after}`, ...notes.map((n) => `  ${n}`)].join('\n');
+  const mark = (sign: string, text: string) => text.split('\n').map((l) => `${sign} ${l.replace(/\r$/, '')}`);
+  return [`${file}:${line}`, ...mark('-', before), ...mark('+', after), ...notes.map((n) => `  ${n}`)].join('\n');
+}
+
+/** Quotes and brackets pair up: an operand cut in the middle (of an f-string, say) is not offered. */
+export function balanced(text: string): boolean {
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) stack.push(ch);
+    else if (ch in pairs && stack.pop() !== pairs[ch]) return false;
+  }
+  return !quote && stack.length === 0;
 }
 
 /** A timing-leaky compare in another language: the line with the language's constant-time compare. */
@@ -40,6 +62,9 @@ export async function textSuggestion(s: Session, check: CheckResult, f: Finding,
   const source = await s.read(f.file);
   if (source === undefined) return undefined;
   const [a, b] = c.operands as [string, string];
+  // The operands must be whole expressions of the compare as written, or the line would not parse.
+  const span = source.slice(indexOfByte(source, c.start), indexOfByte(source, c.end));
+  if (!balanced(a) || !balanced(b) || !span.startsWith(a.split('\n')[0]!) || !span.includes(b.split('\n').at(-1)!)) return undefined;
   const negate = c.operator.startsWith('!');
   const replacement = `${negate ? lang.not : ''}${lang.call(a, b)}`;
   const { before, after } = lineEdit(source, indexOfByte(source, c.start), indexOfByte(source, c.end), replacement);
@@ -136,6 +161,10 @@ export async function textFor(s: Session, check: CheckResult, f: Finding, code: 
     const input = code.handlers.flatMap((h) => h.hmacInputs).find((i) => i.file === f.file && i.line === f.line && i.column === f.column);
     const raw = rawBodyOf(lang, source);
     if (!input || !raw || input.start === undefined || input.end === undefined) return [];
+    // Only where the request is at hand: a helper that gets the parsed payload has no raw body to name.
+    const outside = source.slice(0, indexOfByte(source, input.start)) + source.slice(indexOfByte(source, input.end));
+    const needs = /^\$?\w+/.exec(raw.expr.replace(/^await /, ''))![0];
+    if (!/php:\/\/input/.test(raw.expr) && !new RegExp(`(^|[^\\w$])${needs.replace('$', '\\$')}\\b`).test(outside)) return [];
     const [from, to0] = [indexOfByte(source, input.start), indexOfByte(source, input.end)];
     // Python's raw body is bytes already: `json.dumps(x).encode()` loses its `.encode(...)` too.
     const encode = lang === 'python' ? /^\.encode\([^()]*\)/.exec(source.slice(to0))?.[0] ?? '' : '';
@@ -165,7 +194,8 @@ export async function textFor(s: Session, check: CheckResult, f: Finding, code: 
     if (!read || !key) return [];
     const line = lineAt(source, f.line);
     const quoted = new RegExp(`(['"])${key.value}\\1`);
-    if (!quoted.test(line)) return [];
+    // Only MintCash's keys: Stripe's and Paystack's have the same shape.
+    if (!quoted.test(line) || !mintcashCue(source, hintsFrom(s.config)) || OTHER_PROVIDER.test(line)) return [];
     return make('key-to-env', `read the secret key from the environment (\`${read}\`)`, exactLines(f.file, f.line, line, line.replace(quoted, read), [`set ${s.config.env.secretKey} in every deployment's environment, and rotate the committed key`]));
   }
   return [];
