@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { selectChecks } from '../engine/registry.js';
 import { GoliveError } from '../errors.js';
-import { mask } from '../engine/sanitise.js';
+import { safeText } from '../fix/attach.js';
 import { writeFileAtomic } from '../report/write.js';
 import { applyEdits, combine, diffOf } from '../fix/edits.js';
 import { untrack } from '../fix/env-file.js';
@@ -23,18 +23,6 @@ export interface FixIO {
   /** Both stdin and stdout are a terminal: only then may suggestions be applied. */
   interactive: boolean;
   prompter: Prompter;
-}
-
-// Controls other than newline and tab are made visible; every known secret is masked.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** Untrusted text (source lines, file names) as golive prints it. */
-export function safeText(text: string): string {
-  return mask(text)
-    .replace(CONTROL, (c) => (c === '\r' ? '' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
-    .split('\n')
-    .map((l) => (/^\s*::/.test(l) ? l.replace('::', ':\u200b:') : l))
-    .join('\n');
 }
 
 const TIER_LABEL = { safe: 'safe', suggestion: 'suggestion', template: 'template' } as const;

@@ -10,10 +10,19 @@ import { planFixes } from './plan.js';
 import { FIXABLE, keyOf, startSession } from './session.js';
 import type { Fix, ReportFix } from './types.js';
 
-// Controls other than newline and tab become visible; secrets are masked (reports are output).
+// Controls other than newline and tab become visible; secrets are masked (fixes are output).
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const clean = (t: string): string => mask(t).replace(CONTROL, (c) => (c === '\r' ? '' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+
+/** Untrusted text (source lines, file names) as golive prints it: masked, no controls, no workflow command at a line start. */
+export function safeText(text: string): string {
+  return mask(text)
+    .replace(CONTROL, (c) => (c === '\r' ? '' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+    .split('\n')
+    .map((l) => (/^\s*::/.test(l) ? l.replace('::', ':\u200b:') : l))
+    .join('\n');
+}
+const clean = safeText;
 
 export function reportFix(f: Fix): ReportFix {
   const existing = f.files.filter((x) => !x.created);

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempRepo, type TempRepo } from '../helpers/git.js';
 import { fakeWebhookSecret } from '../helpers/keys.js';
 import { makeCa } from '../helpers/tls.js';
+import { listeningUrl } from '../helpers/shop.js';
 import { cleanEnv, golive } from './cli.js';
 import { hasScript, typeThrough } from '../rehearsal/pty.js';
 
@@ -40,19 +41,7 @@ async function serve(dir: string, tls: { cert: string; key: string }, secret: st
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   server = child;
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the shop did not start')), 15_000);
-    child.stdout!.on('data', (c) => {
-      out += String(c);
-      const m = /listening on (https:\/\/localhost:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the shop exited with ${code}`)));
-  });
+  return listeningUrl(child, 'the leaky shop');
 }
 
 async function probe(dir: string, url: string, ca: string, secret: string): Promise<Record<string, { status: string; ids: string[] }>> {

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempRepo, type TempRepo } from '../helpers/git.js';
 import { fakeKey } from '../helpers/keys.js';
 import { golive } from './cli.js';
+import { COMPARING_HANDLER } from '../helpers/shop.js';
 
 let repo: TempRepo;
 beforeEach(async () => {
@@ -20,17 +21,7 @@ afterEach(async () => {
 });
 
 /** A handler that compares the signature with `!==` (line 8). */
-const HANDLER = `import crypto from 'node:crypto';
-
-export function onMintCash(req, res) {
-  const sig = String(req.headers['x-signature'] ?? '');
-  const expected = crypto
-    .createHmac('sha256', process.env.MINTCASH_WEBHOOK_SECRET)
-    .update(req.rawBody).digest('hex');
-  if (sig !== expected) return res.status(401).end();
-  return res.status(200).end();
-}
-`;
+const HANDLER = COMPARING_HANDLER;
 
 describe('golive fix (CLI)', () => {
   it('shows a diff and writes nothing by default; --write applies it; a second run has nothing to do', async () => {

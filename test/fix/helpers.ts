@@ -5,6 +5,7 @@ import { cp, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
+import { expect } from 'vitest';
 import { tempRepo, type TempRepo } from '../helpers/git.js';
 import { runFixCommand } from '../../src/cli/fix-run.js';
 import type { FixFlags } from '../../src/cli/fix.js';
@@ -84,4 +85,19 @@ export function minus(a: readonly string[], b: readonly string[]): string[] {
     rest.splice(i, 1);
     return false;
   });
+}
+
+/** The repository matches the fixture's after/ byte for byte (every file after/ has); returns all its files. */
+export async function expectAsAfter(dir: string, name: string): Promise<Record<string, string>> {
+  const want = await filesOf(path.join(FIXTURES, name, 'after'));
+  const got = await filesOf(dir);
+  for (const [file, text] of Object.entries(want)) expect(got[file], file).toBe(text);
+  return got;
+}
+
+/** Exactly `removed` of the findings before are gone now, and none has appeared. */
+export async function expectRemoved(dir: string, before: readonly string[], removed: readonly string[]): Promise<void> {
+  const after = await findings(dir);
+  expect(minus(before, after)).toEqual(removed);
+  expect(minus(after, before)).toEqual([]);
 }

@@ -3,9 +3,8 @@
 // terminal would be), the result equals after/ byte for byte, exactly the findings the suggestion
 // names are gone and none is added, and running again offers nothing more for that check.
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, filesOf, findings, fix, minus, repoOf } from './helpers.js';
+import { FIXTURES, expectAsAfter, expectRemoved, filesOf, findings, fix, repoOf } from './helpers.js';
 
 const RAW = 'webhook.code-raw-body';
 const ENV = 'webhook.code-environment-guard';
@@ -48,12 +47,8 @@ describe('golive fix: suggestions', () => {
       const picked = await fix(repo.dir, { suggestions: true, only: [only] }, ['apply']);
       expect(picked.stderr).toBe('');
       expect(picked.stdout).toMatch(/golive: applied; wrote /);
-      const want = await filesOf(path.join(FIXTURES, name, 'after'));
-      const got = await filesOf(repo.dir);
-      for (const [file, text] of Object.entries(want)) expect(got[file], file).toBe(text);
-      const after = await findings(repo.dir);
-      expect(minus(before, after)).toEqual(removed);
-      expect(minus(after, before)).toEqual([]);
+      const got = await expectAsAfter(repo.dir, name);
+      await expectRemoved(repo.dir, before, removed);
 
       const again = await fix(repo.dir, { suggestions: true, only: [only] }, []);
       expect(again.stdout).not.toMatch(/\[suggestion\]/);
