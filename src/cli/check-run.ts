@@ -11,7 +11,7 @@ import { EXTENSIONS, FORMATS, type Format } from '../report/formats.js';
 import type { RenderOptions } from '../report/index.js';
 import { ReportOutput } from '../report/write.js';
 import type { Output } from '../output/boundary.js';
-import { secretsFromEnv } from '../output/secrets.js';
+import { secretsFromEnv, type Secrets } from '../output/secrets.js';
 import { VERSION } from '../version.js';
 import { verdictText } from '../report/verdict.js';
 import type { CheckFlags } from './check.js';
@@ -165,7 +165,7 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
     });
     // Reports other than the terminal's carry the fixes `golive fix` would offer, under their findings.
     const carriesFixes = plan.some((p) => p.format !== 'pretty') || flags.reportDir !== undefined || Boolean(io.env.GITHUB_STEP_SUMMARY);
-    if (carriesFixes) await withFixes(report, root, config, selected, io.env, evidence);
+    if (carriesFixes) await withFixes(report, root, config, selected, io.env, evidence, output.secrets);
   } finally {
     progress.stop();
   }
@@ -227,10 +227,10 @@ async function refuseLiveElsewhere(api: OperatorApi, config: GoliveConfig, env: 
 }
 
 /** Attaches fixes; a fix that cannot be planned is a note, never a failed run. */
-async function withFixes(report: RunReport, root: string, config: GoliveConfig, checks: readonly Check[], env: NodeJS.ProcessEnv, evidence: Partial<EvidenceMap>): Promise<void> {
+async function withFixes(report: RunReport, root: string, config: GoliveConfig, checks: readonly Check[], env: NodeJS.ProcessEnv, evidence: Partial<EvidenceMap>, secrets: Secrets): Promise<void> {
   const { attachFixes, wantsFixes } = await import('../fix/attach.js');
   if (!wantsFixes(report)) return;
-  await attachFixes(report, root, config, checks, env, evidence).catch((e: unknown) => {
+  await attachFixes(report, root, config, checks, env, evidence, secrets).catch((e: unknown) => {
     report.notes.push({ source: 'fix', message: `fixes could not be planned: ${describeError(e)}` });
   });
 }

@@ -5,6 +5,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { selectChecks } from '../engine/registry.js';
 import { GoliveError } from '../errors.js';
 import { safeText } from '../fix/attach.js';
+import type { Output } from '../output/boundary.js';
 import { writeFileAtomic } from '../report/write.js';
 import { applyEdits, combine, diffOf } from '../fix/edits.js';
 import { untrack } from '../fix/env-file.js';
@@ -17,9 +18,9 @@ import { loadProject, resolveTargetDir } from './shared.js';
 
 export interface FixIO {
   env: NodeJS.ProcessEnv;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream;
-  color: (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv) => boolean;
+  /** The one way out for golive's bytes: every write masked with the run's Secrets. */
+  output: Output;
+  color: (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv) => boolean;
   /** Both stdin and stdout are a terminal: only then may suggestions be applied. */
   interactive: boolean;
   prompter: Prompter;
@@ -75,16 +76,19 @@ export async function runFixCommand(dir: string, flags: FixFlags, io: FixIO): Pr
       suggestion: 'Run `golive fix` to see every suggestion as a diff, and apply the ones you want by hand or at a terminal.',
     });
   }
-  const project = await loadProject(root, flags.config, { env: io.env });
+  const { output } = io;
+  const project = await loadProject(root, flags.config, { env: io.env, secrets: output.secrets });
   const selected = selectChecks(project.registry, flags.only, flags.skip).filter((c) => (FIXABLE as readonly string[]).includes(c.id));
   if (selected.length === 0) {
     throw new GoliveError('USAGE', 'none of the selected checks has fixes', { suggestion: `golive has fixes for ${FIXABLE.join(', ')}.` });
   }
-  const c = new Chalk({ level: (flags.color ?? io.color(io.stdout as NodeJS.WriteStream, io.env)) ? 1 : 0 });
-  const out = (s: string) => io.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
-  const err = (s: string) => s && io.stderr.write(`${safeText(s)}\n`);
+  const c = new Chalk({ level: (flags.color ?? io.color(output.out, io.env)) ? 1 : 0 });
+  // Fix text is cleaned where it is built (renderFix: tabs kept for a diff that must apply); the
+  // boundary masks every secret the run knows of on the way out.
+  const out = (s: string) => output.out.write(s.endsWith('\n') ? s : `${s}\n`, { ansi: true });
+  const err = (s: string) => s && output.err.line(s);
 
-  let session = await startSession(root, project.config, selected, io.env);
+  let session = await startSession(root, project.config, selected, io.env, {}, output.secrets);
   let plan: Plan = await planFixes(session);
   const safe = () => plan.fixes.filter((f) => f.tier === 'safe');
   if (!flags.quiet) err(renderRefused(plan.refused));
@@ -94,9 +98,9 @@ export async function runFixCommand(dir: string, flags: FixFlags, io: FixIO): Pr
     const written = await writeFixes(session, kept);
     err(renderRefused(refused));
     for (const f of kept) if (!flags.quiet) out(renderFix(f, c));
-    out(`golive: applied ${count(kept.length, 'safe fix', 'safe fixes')}; wrote ${written.map(safeText).join(', ')}`);
+    out(`golive: applied ${count(kept.length, 'safe fix', 'safe fixes')}; wrote ${written.map(output.clean).join(', ')}`);
     // What is left is planned again on the files as they are now.
-    session = await startSession(root, project.config, selected, io.env);
+    session = await startSession(root, project.config, selected, io.env, {}, output.secrets);
     plan = await planFixes(session);
   }
 
@@ -113,8 +117,8 @@ export async function runFixCommand(dir: string, flags: FixFlags, io: FixIO): Pr
         continue;
       }
       const written = await writeFixes(session, [next]);
-      out(`golive: applied; wrote ${written.map(safeText).join(', ')}`);
-      session = await startSession(root, project.config, selected, io.env);
+      out(`golive: applied; wrote ${written.map(output.clean).join(', ')}`);
+      session = await startSession(root, project.config, selected, io.env, {}, output.secrets);
       plan = await planFixes(session);
     }
   }

@@ -2,6 +2,7 @@
 // written); --write applies the safe ones; --suggestions lets a person pick suggestions at a
 // terminal. Every fix is re-checked in memory before it is shown or written.
 import type { Command } from 'commander';
+import type { Output } from '../output/boundary.js';
 import { collectList, useColor } from './shared.js';
 
 export interface FixFlags {
@@ -43,7 +44,7 @@ Examples:
   $ golive fix --only webhook.timing-safe-compare ./services/shop
   $ golive fix > golive-fixes.txt               review the diffs in a file`;
 
-export function registerFix(program: Command, setCode: (code: number) => void): void {
+export function registerFix(program: Command, setCode: (code: number) => void, output: Output): void {
   program
     .command('fix')
     .description('show the fixes golive can prove as diffs; --write applies the safe ones')
@@ -59,7 +60,7 @@ export function registerFix(program: Command, setCode: (code: number) => void): 
     .addHelpText('after', FIX_HELP)
     .action(async (dir: string, flags: FixFlags) => {
       const [{ runFixCommand }, { inquirerPrompter }] = await Promise.all([import('./fix-run.js'), import('./prompter.js')]);
-      const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-      setCode(await runFixCommand(dir, flags, { env: process.env, stdout: process.stdout, stderr: process.stderr, color: useColor, interactive, prompter: inquirerPrompter() }));
+      const interactive = Boolean(process.stdin.isTTY && output.out.isTTY);
+      setCode(await runFixCommand(dir, flags, { env: process.env, output, color: useColor, interactive, prompter: inquirerPrompter() }));
     });
 }

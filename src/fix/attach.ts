@@ -4,22 +4,24 @@
 import type { Check, RunReport } from '../engine/types.js';
 import type { EvidenceMap } from '../evidence/types.js';
 import type { GoliveConfig } from '../config/schema.js';
-import { mask } from '../engine/sanitise.js';
+import type { Secrets } from '../output/secrets.js';
 import { diffOf, replacementsOf } from './edits.js';
 import { planFixes } from './plan.js';
 import { FIXABLE, keyOf, startSession } from './session.js';
 import type { Fix, ReportFix } from './types.js';
 
-// Controls other than newline and tab become visible; secrets are masked (fixes are output).
+// Controls other than newline and tab become visible, CR is dropped (a CRLF file's diff reads as
+// its lines), and no line may start a CI workflow command. Secrets are masked where the text is
+// written (the output boundary, the report writer), with the run's own Secrets.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** Untrusted text (source lines, file names) as golive prints it: masked, no controls, no workflow command at a line start. */
+/** Untrusted text (source lines, file names) of a fix, made safe to print but for masking. */
 export function safeText(text: string): string {
-  return mask(text)
+  return text
     .replace(CONTROL, (c) => (c === '\r' ? '' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
     .split('\n')
-    .map((l) => (/^\s*::/.test(l) ? l.replace('::', ':\u200b:') : l))
+    .map((l) => (/^\s*(::|##\[)/.test(l) ? l.replace(/(::|##\[)/, (m) => `${m[0]}\u200b${m.slice(1)}`) : l))
     .join('\n');
 }
 const clean = safeText;
@@ -43,11 +45,11 @@ export function wantsFixes(report: RunReport): boolean {
 }
 
 /** Plans fixes from the run's own evidence and puts each under its finding. Returns how many. */
-export async function attachFixes(report: RunReport, root: string, config: GoliveConfig, checks: readonly Check[], env: NodeJS.ProcessEnv, evidence: Partial<EvidenceMap>): Promise<number> {
+export async function attachFixes(report: RunReport, root: string, config: GoliveConfig, checks: readonly Check[], env: NodeJS.ProcessEnv, evidence: Partial<EvidenceMap>, secrets?: Secrets): Promise<number> {
   const ran = new Set(report.checks.filter((c) => c.status !== 'skip').map((c) => c.id));
   const fixable = checks.filter((c) => (FIXABLE as readonly string[]).includes(c.id) && ran.has(c.id));
   if (fixable.length === 0) return 0;
-  const session = await startSession(root, config, fixable, env, evidence);
+  const session = await startSession(root, config, fixable, env, evidence, secrets);
   const { fixes } = await planFixes(session);
   let n = 0;
   for (const fix of fixes) {

@@ -12,6 +12,7 @@ import { runChecks } from '../engine/runner.js';
 import { codeIndexOptions, indexFiles, type IndexOptions } from '../evidence/code/index.js';
 import { scanBuffer } from '../evidence/secrets.js';
 import { VERSION } from '../version.js';
+import { secretsFromEnv, type Secrets } from '../output/secrets.js';
 import { parseJs } from './js.js';
 import { applyEdits, combine } from './edits.js';
 import type { Fix, FixTarget } from './types.js';
@@ -45,7 +46,11 @@ export function findingKeys(report: RunReport): Set<string> {
 }
 export const keyOf = (t: FixTarget): string => `${t.checkId}\0${t.fingerprint ?? `${t.messageId}:${t.file}:${t.line}`}`;
 
-export async function startSession(root: string, config: GoliveConfig, checks: readonly Check[], env: NodeJS.ProcessEnv, extra: Partial<EvidenceMap> = {}): Promise<Session> {
+/**
+ * `secrets`: the run's Secrets, taught every secret the evidence holds (the secret scan's keys
+ * among them), so anything printed later (a diff that removes a key literal) is masked.
+ */
+export async function startSession(root: string, config: GoliveConfig, checks: readonly Check[], env: NodeJS.ProcessEnv, extra: Partial<EvidenceMap> = {}, secrets?: Secrets): Promise<Session> {
   const memo = new Map<EvidenceKey, Promise<unknown>>(Object.entries(extra).map(([k, v]) => [k as EvidenceKey, Promise.resolve(v)]));
   const ctx: CollectContext = {
     root,
@@ -66,6 +71,7 @@ export async function startSession(root: string, config: GoliveConfig, checks: r
   const evidence: Partial<EvidenceMap> = {};
   for (const k of keys) (evidence as Record<string, unknown>)[k] = await ctx.get(k);
   const indexOptions = await codeIndexOptions(ctx, evidence.repo!);
+  secrets?.add(secretsFromEnv(env, [config.env.publicKey, config.env.secretKey, config.env.webhookSecret])).addEvidence(evidence);
   const report = await judge(root, config, checks, env, evidence);
   const cache = new Map<string, Promise<string | undefined>>();
   const read = (file: string) => {

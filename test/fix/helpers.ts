@@ -10,6 +10,7 @@ import { tempRepo, type TempRepo } from '../helpers/git.js';
 import { runFixCommand } from '../../src/cli/fix-run.js';
 import type { FixFlags } from '../../src/cli/fix.js';
 import { scriptedPrompter } from '../../src/cli/prompter.js';
+import { createOutput } from '../../src/output/boundary.js';
 import { loadProject } from '../../src/cli/shared.js';
 import { FIXABLE, startSession } from '../../src/fix/session.js';
 import { planFixes, type Plan } from '../../src/fix/plan.js';
@@ -50,10 +51,10 @@ export async function fix(dir: string, flags: FixFlags = {}, answers?: unknown[]
   let stdout = '';
   let stderr = '';
   const sink = (f: (s: string) => void) => new Writable({ write(chunk, _e, cb) { f(String(chunk)); cb(); } });
+  const output = createOutput({ stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) });
   const code = await runFixCommand(dir, flags, {
     env: { PATH: process.env.PATH ?? '' },
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
+    output,
     color: () => false,
     interactive: answers !== undefined,
     prompter: scriptedPrompter(answers ?? []),
