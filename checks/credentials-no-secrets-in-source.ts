@@ -6,7 +6,7 @@ import { maskSecret } from '../src/engine/mask.js';
 import { isPlaceholderKey } from '../src/evidence/keymatch.js';
 import type { HistoryKeyMatch, KeyEnv, KeyMatch } from '../src/evidence/types.js';
 
-const ROTATE = 'Ask your MintCash account manager to rotate it (the old key stops working immediately, so have the new one ready to deploy)';
+export const ROTATE = 'Ask your MintCash account manager to rotate it (the old key stops working immediately, so have the new one ready to deploy)';
 const MOVE = 'load it from a secrets manager or an environment variable instead';
 
 const short = (sha: string) => sha.slice(0, 7);

@@ -13,6 +13,7 @@ import { startEmulator, type Emulator } from '../src/emulator/server.js';
 import { simulateFirstWeek, type Week } from '../src/simulate/first-week.js';
 // The test-time certificate authority doubles as the demo's: node-forge is a dev dependency.
 import { makeCa } from '../test/helpers/tls.js';
+import { listeningUrl } from '../test/helpers/shop.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(REPO, 'bin/golive.js');
@@ -84,19 +85,7 @@ async function startShop(name: Shop['name'], dir: string, tls: { cert: string; k
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 15_000);
-    child.stdout!.on('data', (c) => {
-      out += String(c);
-      const m = /listening on (https:\/\/localhost:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
+  const url = await listeningUrl(child, name);
   return { name, dir, url, child };
 }
 

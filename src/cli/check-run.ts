@@ -3,14 +3,15 @@
 import path from 'node:path';
 import { selectChecks } from '../engine/registry.js';
 import { runChecks } from '../engine/runner.js';
-import type { RunReport } from '../engine/types.js';
+import type { Check, RunReport } from '../engine/types.js';
+import type { EvidenceMap } from '../evidence/types.js';
 import { GoliveError, describeError } from '../errors.js';
 import { loadSuppressions } from '../evidence/suppressions.js';
 import { EXTENSIONS, FORMATS, type Format } from '../report/formats.js';
 import type { RenderOptions } from '../report/index.js';
 import { ReportOutput } from '../report/write.js';
 import type { Output } from '../output/boundary.js';
-import { secretsFromEnv } from '../output/secrets.js';
+import { secretsFromEnv, type Secrets } from '../output/secrets.js';
 import { VERSION } from '../version.js';
 import { verdictText } from '../report/verdict.js';
 import type { CheckFlags } from './check.js';
@@ -128,6 +129,7 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
 
   const progress = startProgress(output.err, io.env, selected.length, { quiet: Boolean(flags.quiet) });
   let report: RunReport;
+  let evidence: Partial<EvidenceMap> = {};
   try {
     report = await runChecks({
       root,
@@ -159,7 +161,11 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
       onCheckDone: (r) => progress.done(r.id),
       onProgress: (kind, n) => progress.count(kind, n),
       onNotice: (line) => output.err.line(line),
+      onEvidence: (e) => (evidence = e),
     });
+    // Reports other than the terminal's carry the fixes `golive fix` would offer, under their findings.
+    const carriesFixes = plan.some((p) => p.format !== 'pretty') || flags.reportDir !== undefined || Boolean(io.env.GITHUB_STEP_SUMMARY);
+    if (carriesFixes) await withFixes(report, root, config, selected, io.env, evidence, output.secrets);
   } finally {
     progress.stop();
   }
@@ -218,6 +224,15 @@ async function refuseLiveElsewhere(api: OperatorApi, config: GoliveConfig, env: 
   if (!values.some((v) => v && keyEnvironment(v) === 'live')) return;
   const d = decideSend({ operator: api, configUrl: config.api.baseUrl, keys: values });
   if (!d.ok) throw usage(d.message, "For practice, export the test pair (e.g. the emulator's test.env); README \"Where keys are sent\" says how an operator allows another host.");
+}
+
+/** Attaches fixes; a fix that cannot be planned is a note, never a failed run. */
+async function withFixes(report: RunReport, root: string, config: GoliveConfig, checks: readonly Check[], env: NodeJS.ProcessEnv, evidence: Partial<EvidenceMap>, secrets: Secrets): Promise<void> {
+  const { attachFixes, wantsFixes } = await import('../fix/attach.js');
+  if (!wantsFixes(report)) return;
+  await attachFixes(report, root, config, checks, env, evidence, secrets).catch((e: unknown) => {
+    report.notes.push({ source: 'fix', message: `fixes could not be planned: ${describeError(e)}` });
+  });
 }
 
 async function readBaseline(file: string): Promise<ReturnType<typeof import('../report/load.js').baselineFromReport>> {

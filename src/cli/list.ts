@@ -1,4 +1,5 @@
 // `golive list` and `golive explain <id>`: the catalogue of checks, from the registry itself.
+import { FIX_CATALOGUE, fixLines } from '../fix/catalogue.js';
 import { STATUS_MEANINGS, VERDICT_MEANINGS } from '../report/verdict.js';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -29,6 +30,7 @@ function describeCheck(c: Check) {
     fix: c.fix,
     requires: [...c.requires],
     source: c.source ?? 'builtin',
+    ...(FIX_CATALOGUE[c.id] ? { fixes: FIX_CATALOGUE[c.id] } : {}),
   };
 }
 
@@ -75,6 +77,7 @@ export function renderCatalogue(checks: readonly Check[]): string {
       `- **Fails:** ${c.failureTitle}`,
       `- **Why it matters:** ${c.why}`,
       `- **How to fix:** ${c.fix}`,
+      ...(FIX_CATALOGUE[c.id] ?? []).map((f) => `- **\`golive fix\` (${f.tier}):** ${f.what}`),
       riskLine(c),
       '',
     );
@@ -112,6 +115,7 @@ export function renderExplain(c: Check): string {
     'How to fix',
     `  ${c.fix}`,
     '',
+    ...fixLines(c.id),
     'When it does not pass',
     `  ${policy ? POLICY_NOT_PASSING : c.section === 'firstweek' && c.kind === 'manual' ? FIRST_WEEK_NOT_PASSING : NOT_PASSING[c.kind]}`,
     '',

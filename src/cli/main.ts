@@ -32,9 +32,10 @@ Exit codes:
 export type Register = (program: Command, setCode: (code: number) => void, output: Output) => void;
 
 export async function buildProgram(setCode: (code: number) => void, output: Output): Promise<Command> {
-  const [{ Command }, check, list, report, init, emulate, rehearse, monitor, completion] = await Promise.all([
+  const [{ Command }, check, fix, list, report, init, emulate, rehearse, monitor, completion] = await Promise.all([
     import('commander'),
     import('./check.js'),
+    import('./fix.js'),
     import('./list.js'),
     import('./report.js'),
     import('./init.js'),
@@ -59,6 +60,7 @@ Examples:
   $ golive check --format sarif --output golive.sarif
   $ golive check --offline --only credentials  static credential checks only
   $ golive check --policy-ref origin/main      in CI on a pull request: the base branch's config is the policy
+  $ golive fix                                show the fixes golive can prove as diffs (--write applies the safe ones)
   $ golive explain credentials.live-keys
   $ golive monitor --access-log access.log --app-log app.ndjson   the first week after launch
 ${EXIT_CODES_HELP}`);
@@ -66,6 +68,7 @@ ${EXIT_CODES_HELP}`);
 
   const commands: Register[] = [
     check.registerCheck,
+    fix.registerFix,
     list.registerList,
     report.registerReport,
     init.registerInit,

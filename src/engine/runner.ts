@@ -55,6 +55,8 @@ export interface RunParams {
   onProgress?: CollectContext['progress'];
   /** Lines the operator must see before golive acts (e.g. live keys going to an allowed host). */
   onNotice?: (line: string) => void;
+  /** Receives the evidence gathered (unmasked: for golive's own use, e.g. planning fixes). */
+  onEvidence?: (evidence: Partial<EvidenceMap>) => void;
   now?: Date;
 }
 
@@ -297,6 +299,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   // Files the code checks set aside though they hold something to judge: every report names them.
   const setAside = (gathered.get('code') as { setAside?: { files?: SetAsideFile[] } } | undefined)?.setAside?.files ?? [];
   if (setAside.length > 0) report.setAside = setAside;
+  params.onEvidence?.({ ...params.evidence, ...Object.fromEntries(gathered) });
   return report;
 }
 

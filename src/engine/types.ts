@@ -161,6 +161,28 @@ export interface Finding {
   baseline?: boolean;
   /** Set when an inline `golive-ignore` comment covers it. */
   suppressed?: { reason: string };
+  /** What `golive fix` offers for it, each re-checked (SARIF `fixes`, the Markdown diff). */
+  fixes?: ReportFix[];
+}
+
+/** A fix as reports carry it under its finding. */
+export interface ReportFix {
+  kind: string;
+  /** `safe` (applied by `golive fix --write`), `suggestion` (applied when picked) or `template` (never applied). */
+  tier: 'safe' | 'suggestion' | 'template';
+  title: string;
+  /** Unified diff of the change, paths relative to the target directory. */
+  diff?: string;
+  /** Exact lines to apply by hand. */
+  text?: string;
+  notes?: string[];
+  /** Per existing file, the replacements: 1-based lines and columns in UTF-16 code units (SARIF's default). */
+  changes?: ReportFileChange[];
+}
+
+export interface ReportFileChange {
+  file: string;
+  replacements: { startLine: number; startColumn: number; endLine: number; endColumn: number; text: string }[];
 }
 
 export interface CheckResult {

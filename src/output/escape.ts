@@ -34,19 +34,32 @@ export function plainLines(text: string): string {
   return text.replace(CONTROL_KEEP_NL, visible);
 }
 
-/** A deep copy of a JSON-like value (a report, evidence for a plugin) with every string and key masked and made one line. */
+// Source text keeps its newlines and tabs (a diff or a replacement must stay exact); every other control is made visible.
+// eslint-disable-next-line no-control-regex
+const CONTROL_KEEP_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Source code as text (a fix's diff): newlines and tabs kept, every other control made visible. */
+export function sourceText(text: string): string {
+  return text.replace(CONTROL_KEEP_TEXT, visible);
+}
+
+/**
+ * A deep copy of a JSON-like value (a report, evidence for a plugin) with every string and key
+ * masked and made one line; under a finding's `fixes` (diffs, replacements: source code that must
+ * stay exact) strings keep their newlines and tabs, and each renderer escapes them for its format.
+ */
 export function cleanDeep<T>(value: T, mask: (text: string) => string): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return oneLine(mask(v));
-    if (Array.isArray(v)) return v.map(walk);
+  const walk = (v: unknown, source: boolean): unknown => {
+    if (typeof v === 'string') return source ? sourceText(mask(v)) : oneLine(mask(v));
+    if (Array.isArray(v)) return v.map((x) => walk(x, source));
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[oneLine(mask(k))] = walk(x);
+      for (const [k, x] of Object.entries(v)) out[oneLine(mask(k))] = walk(x, source || k === 'fixes');
       return out;
     }
     return v;
   };
-  return walk(value) as T;
+  return walk(value, false) as T;
 }
 
 export type LogFormat = 'text' | 'markdown' | 'json' | 'xml' | 'html';

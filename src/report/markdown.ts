@@ -60,6 +60,32 @@ export function blobLink(f: Finding, repoPath: string, links: RenderOptions['lin
   return `${links.blobBase}${encoded}${f.line !== undefined ? `#L${f.line}` : ''}`;
 }
 
+/** Lines of one fix's diff or text shown under a finding: longer ones are cut (the PR comment cap). */
+const MAX_FIX_LINES = 60;
+
+/** A fenced block whose fence no line of the content can close. */
+function fenced(info: string, content: string, indent: string): string[] {
+  const ticks = Math.max(2, ...(content.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(ticks + 1);
+  let lines = content.replace(/\n$/, '').split('\n');
+  if (lines.length > MAX_FIX_LINES) lines = [...lines.slice(0, MAX_FIX_LINES), `… ${lines.length - MAX_FIX_LINES} more lines: run golive fix`];
+  return [`${indent}${fence}${info}`, ...lines.map((l) => `${indent}${l}`), `${indent}${fence}`];
+}
+
+/** Each fix golive offers for a finding, folded under it: the diff (or exact lines) and what is left to do. */
+function fixBlocks(f: Finding): string[] {
+  const out: string[] = [];
+  for (const x of f.fixes ?? []) {
+    const how = x.tier === 'safe' ? '<code>golive fix --write</code> applies it' : x.tier === 'suggestion' ? (x.diff ? '<code>golive fix --suggestions</code> applies it when you pick it' : 'apply it by hand') : 'a template: adapt it by hand';
+    out.push('', `    <details><summary>Fix (${x.tier}): ${escapeMd(x.title)}; ${how}</summary>`, '');
+    if (x.diff) out.push(...fenced('diff', x.diff, '    '));
+    if (x.text) out.push(...fenced('text', x.text, '    '));
+    for (const n of x.notes ?? []) out.push('', `    ${escapeMd(n)}`);
+    out.push('', '    </details>');
+  }
+  return out;
+}
+
 function findingItem(f: Finding, repoPath: string, links: RenderOptions['links']): string {
   const loc = locationOf(f);
   const commit = f.commit ? ` (commit ${code(f.commit.slice(0, 7))})` : '';
@@ -67,7 +93,7 @@ function findingItem(f: Finding, repoPath: string, links: RenderOptions['links']
   const href = blobLink(f, repoPath, links);
   const place = loc ? (href ? `[${code(loc)}](${href})` : code(loc)) : '';
   const text = `${place ? `${place} ` : ''}${escapeMd(f.message)}${commit}`;
-  return reason ? `  - ~~${text}~~ _${escapeMd(reason)}_` : `  - ${text}`;
+  return reason ? `  - ~~${text}~~ _${escapeMd(reason)}_` : [`  - ${text}`, ...fixBlocks(f)].join('\n');
 }
 
 function checkBlock(r: CheckResult, repoPath: string, links: RenderOptions['links']): string[] {

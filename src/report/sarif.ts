@@ -128,6 +128,8 @@ function result(r: CheckResult, ruleIndex: number, f: Finding, report: RunReport
     locations: [{ physicalLocation: { artifactLocation: { uri: place.uri, uriBaseId: SRCROOT }, ...region } }],
   };
   if (f.fingerprint) out.partialFingerprints = { [FINGERPRINT_KEY]: f.fingerprint };
+  const fixes = sarifFixes(f, report);
+  if (fixes.length > 0) out.fixes = fixes;
   const sup = suppressions(f);
   if (sup) out.suppressions = sup;
   if (withBaseline) out.baselineState = f.baseline ? 'unchanged' : 'new';
@@ -140,6 +142,26 @@ function result(r: CheckResult, ruleIndex: number, f: Finding, report: RunReport
     ...(f.evidence ? { evidence: f.evidence } : {}),
   };
   return out;
+}
+
+/**
+ * `golive fix`'s span edits as SARIF fixes: one per safe fix or suggestion, each with the
+ * replacements of every file it changes (an empty deleted region is an insertion). Text
+ * suggestions and templates change no file golive could describe, so they are not fixes here.
+ */
+function sarifFixes(f: Finding, report: RunReport): Record<string, unknown>[] {
+  return (f.fixes ?? [])
+    .filter((x) => x.changes && x.changes.length > 0)
+    .map((x) => ({
+      description: { text: `${x.tier === 'safe' ? 'Safe fix' : 'Suggestion'} (golive fix): ${x.title}` },
+      artifactChanges: x.changes!.map((c) => ({
+        artifactLocation: { uri: inRepo(report.target.repo, c.file), uriBaseId: SRCROOT },
+        replacements: c.replacements.map((r) => ({
+          deletedRegion: { startLine: r.startLine, startColumn: r.startColumn, endLine: r.endLine, endColumn: r.endColumn },
+          ...(r.text ? { insertedContent: { text: r.text } } : {}),
+        })),
+      })),
+    }));
 }
 
 /** The repository root as an absolute file URI ending in `/`, when the report knows it. */

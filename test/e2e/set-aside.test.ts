@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempRepo, type TempRepo } from '../helpers/git.js';
 import { golive } from './cli.js';
+import { COMPARING_HANDLER } from '../helpers/shop.js';
 
 let repo: TempRepo;
 beforeEach(async () => {
@@ -14,19 +15,7 @@ afterEach(async () => {
   await repo.cleanup();
 });
 
-/** A 12-line MintCash handler that compares with `!==` (line 8). */
-const HANDLER = `import crypto from 'node:crypto';
-
-export function onMintCash(req, res) {
-  const sig = String(req.headers['x-signature'] ?? '');
-  const expected = crypto
-    .createHmac('sha256', process.env.MINTCASH_WEBHOOK_SECRET)
-    .update(req.rawBody).digest('hex');
-  if (sig !== expected) return res.status(401).end();
-  return res.status(200).end();
-}
-
-`;
+const HANDLER = COMPARING_HANDLER;
 /** One hand-written 3,222-character line: an inline SVG logo, as real apps have. */
 const LOGO = `export const LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">${'<path d="M1 1h22v22H1z"/>'.repeat(126)}</svg>';\n`;
 /** A realistic service with a long string constant and a MintCash create call without externalId (line 4). */

@@ -1,5 +1,5 @@
 // DON'T COPY: the classic webhook mistakes, on purpose (see README.md).
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { handleEvent } from './orders.js';
 
 const seen = new Map();
@@ -16,9 +16,10 @@ export async function handleWebhook(req, res, { secret }) {
   }
   // Mistake: the HMAC is computed over re-serialised JSON, not the bytes MintCash signed.
   const expected = createHmac('sha256', secret).update(JSON.stringify(event)).digest('hex');
-  const signature = req.headers['x-signature'];
-  // Mistake: a plain string compare leaks timing.
-  if (signature !== expected) {
+  const signature = String(req.headers['x-signature'] ?? '');
+  // Mistake: timingSafeEqual throws when the lengths differ, so a short or missing signature
+  // crashes the handler (a 500 instead of a 401).
+  if (!timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
     res.writeHead(401).end();
     return;
   }

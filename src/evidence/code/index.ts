@@ -5,7 +5,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { RunNote } from '../../engine/types.js';
-import type { Collector, RepoFile } from '../types.js';
+import type { CollectContext, Collector, RepoFile, RepoInventory } from '../types.js';
 import { classifier, type Attributes, type NotOwn } from './linguist.js';
 import { scanJs } from './parser-js.js';
 import { loadOxc } from './oxc.js';
@@ -46,12 +46,21 @@ export interface IndexOptions {
   cues?: ReadonlyMap<string, Cue>;
   /** Called with each source file parsed, for the progress line of a long run. */
   onParsed?: () => void;
+  /**
+   * Texts that replace files on disk, by path (`golive fix` re-checks an edit in memory before
+   * writing it). Cues from the secret scan do not apply to them: they describe the old text.
+   */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 /** Indexes a list of repo files under root; exported for tests and the benchmark. */
 export async function indexFiles(root: string, files: readonly RepoFile[], testGlobs: readonly string[], opts: IndexOptions = {}): Promise<CodeIndex> {
   const isTest = picomatch(testGlobs as string[], { dot: true });
   const hints = opts.hints ?? DEFAULT_HINTS;
+  const overlay = opts.overlay;
+  const cueOfFile = (file: string): Cue | undefined => (overlay?.has(file) ? undefined : opts.cues?.get(file));
+  /** A file's text as the index should see it: the overlay's, else the disk's. */
+  const readText = (file: string): string => overlay?.get(file) ?? readFileSync(path.join(root, file), 'utf8');
   const index: CodeIndex = {
     files: [], calls: [], otherCalls: [], handlers: [], environmentChecks: [], dedupChecks: [], filesIndexed: 0, bytesIndexed: 0, notes: [],
     setAside: { vendored: 0, generated: 0, minified: 0, files: [] },
@@ -68,8 +77,8 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
     const why = notOwn.byPath(f.path);
     if (!why) return true;
     // Only a file with something to look at is worth naming: read it unless the scan said it has nothing.
-    const cue = opts.cues?.get(f.path);
-    skip(f.path, why, cue === Cue.Nothing || cue === Cue.GuardFacts ? undefined : readQuietly(root, f));
+    const cue = cueOfFile(f.path);
+    skip(f.path, why, cue === Cue.Nothing || cue === Cue.GuardFacts ? undefined : readQuietly(root, f, MAX_SOURCE_BYTES, overlay));
     return false;
   });
   const note = (message: string, file: string): RunNote => ({ source: 'code', message, file });
@@ -82,9 +91,9 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   const read = (f: RepoFile, entry: CodeFile): string | undefined => {
     if (f.size > MAX_SOURCE_BYTES) {
       // A generator's banner sets a large file aside instead of leaving it unread (ent's mutation.go).
-      const why = notOwn.byContent(f.path, headOf(root, f.path));
+      const why = notOwn.byContent(f.path, overlay?.get(f.path)?.slice(0, 1024) ?? headOf(root, f.path));
       if (why) {
-        skip(f.path, why, readQuietly(root, f, Infinity));
+        skip(f.path, why, readQuietly(root, f, Infinity, overlay));
         index.files.splice(index.files.lastIndexOf(entry), 1);
         return undefined;
       }
@@ -93,6 +102,8 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
       index.notes.push(note(`not indexed: larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB`, f.path));
       return undefined;
     }
+    const edited = overlay?.get(f.path);
+    if (edited !== undefined) return edited;
     try {
       // Synchronous reads in batches: several times cheaper than promise-based reads of many small files.
       const buf = readFileSync(path.join(root, f.path));
@@ -166,7 +177,7 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
     index.files.push(entry);
     // Files the secret scan already read: generated and minified ones are then told apart only
     // among those with something to look at (the others hold nothing for a code check anyway).
-    const cue = f.size > MAX_SOURCE_BYTES ? undefined : opts.cues?.get(f.path);
+    const cue = f.size > MAX_SOURCE_BYTES ? undefined : cueOfFile(f.path);
     if (cue === Cue.Nothing) continue;
     if (cue === Cue.GuardFacts) {
       if (!ctx.isTest) deferred.push({ f, ctx, entry, unread: true });
@@ -202,7 +213,7 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
   linkExpressParsers(index.handlers, express);
   // Files still the merchant's (content rules may have set some aside since the path check).
   const own = new Set(index.files.map((f) => f.path));
-  followParams(root, hops, todo.filter((f) => own.has(f.path)), (file, text) => !notOwn.byContent(file, text));
+  followParams(readText, hops, todo.filter((f) => own.has(f.path)), (file, text) => !notOwn.byContent(file, text));
   if (viaImport.length > 0) {
     const byModule = new Map(todo.map((f) => [stripExt(f.path), f]));
     const cue = new Map<string, string | undefined>();
@@ -211,7 +222,7 @@ export async function indexFiles(root: string, files: readonly RepoFile[], testG
       if (mod && !cue.has(target)) {
         let text: string | undefined;
         try {
-          text = readFileSync(path.join(root, mod.path), 'utf8');
+          text = readText(mod.path);
         } catch {
           text = undefined;
         }
@@ -250,7 +261,7 @@ const baseName = (file: string): string => path.posix.basename(file).replace(/\.
  * that name the function and import its module.
  */
 function followParams(
-  root: string,
+  readText: (file: string) => string,
   hops: { file: string; language: CodeLanguage; facts: FileFacts; handler?: WebhookHandler }[],
   todo: readonly RepoFile[],
   isOwn: (file: string, text: string) => boolean,
@@ -287,7 +298,7 @@ function followParams(
         let text: string;
         budget--;
         try {
-          text = readFileSync(path.join(root, f.path), 'utf8');
+          text = readText(f.path);
         } catch {
           continue;
         }
@@ -304,8 +315,10 @@ function followParams(
 }
 
 /** A file's text, or undefined when it cannot be read or is larger than `max` (a best effort, for listing). */
-function readQuietly(root: string, f: RepoFile, max = MAX_SOURCE_BYTES): string | undefined {
+function readQuietly(root: string, f: RepoFile, max = MAX_SOURCE_BYTES, overlay?: ReadonlyMap<string, string>): string | undefined {
   if (f.size > max) return undefined;
+  const edited = overlay?.get(f.path);
+  if (edited !== undefined) return edited;
   try {
     return readFileSync(path.join(root, f.path), 'utf8');
   } catch {
@@ -328,7 +341,7 @@ function headOf(root: string, file: string): string {
 }
 
 /** The repo's .gitattributes files; unreadable ones are simply not applied. */
-function readAttributes(root: string, files: readonly RepoFile[]): Attributes[] {
+export function readAttributes(root: string, files: readonly RepoFile[]): Attributes[] {
   const out: Attributes[] = [];
   for (const f of files) {
     if (path.posix.basename(f.path) !== '.gitattributes' || f.size > 1024 * 1024) continue;
@@ -353,10 +366,10 @@ function attributeFiles(files: readonly RepoFile[]): RepoFile[] {
   return [...dirs].sort().map((d) => ({ path: d ? `${d}/.gitattributes` : '.gitattributes', size: 0 }));
 }
 
-export const collectCode: Collector<'code'> = async (ctx) => {
-  const repo = await ctx.get('repo');
+/** The options the code collector indexes a run's repository with (shared with `golive fix`'s re-check). */
+export async function codeIndexOptions(ctx: CollectContext, repo: RepoInventory): Promise<IndexOptions> {
   const [cues, gitIgnored] = await Promise.all([scannedCues(ctx), repo.isGit ? trackedButIgnored(ctx) : undefined]);
-  return indexFiles(repo.root, repo.files, ctx.config.testFiles, {
+  return {
     hints: hintsFrom(ctx.config),
     vendored: ctx.config.vendored,
     generated: ctx.config.generated,
@@ -364,5 +377,10 @@ export const collectCode: Collector<'code'> = async (ctx) => {
     ...(gitIgnored ? { gitIgnored } : {}),
     ...(cues ? { cues } : {}),
     ...(ctx.progress ? { onParsed: () => ctx.progress?.('parsed') } : {}),
-  });
+  };
+}
+
+export const collectCode: Collector<'code'> = async (ctx) => {
+  const repo = await ctx.get('repo');
+  return indexFiles(repo.root, repo.files, ctx.config.testFiles, await codeIndexOptions(ctx, repo));
 };

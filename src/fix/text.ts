@@ -1,0 +1,202 @@
+// Text suggestions for Python, Go, Ruby, PHP and Java, where golive has no span-exact edit it
+// can re-check: the exact line as it is and as it would be, plus what else the change needs.
+import type { CheckResult, Finding } from '../engine/types.js';
+import type { CodeIndex, CodeLanguage, SignatureCompare, WebhookHandler } from '../evidence/code/types.js';
+import { indexOfByte } from './edits.js';
+import { targetOf } from './plan.js';
+import { hintsFrom, mintcashCue } from '../evidence/code/provider.js';
+import { OTHER_PROVIDER } from './js-suggest.js';
+import type { Session } from './session.js';
+import type { Fix } from './types.js';
+
+/** The constant-time compare of each language, and what it needs imported. */
+const COMPARE: Partial<Record<CodeLanguage, { call: (a: string, b: string) => string; not: string; needs?: string }>> = {
+  python: { call: (a, b) => `hmac.compare_digest(${a}, ${b})`, not: 'not ', needs: '`import hmac` at the top of the file' },
+  go: { call: (a, b) => `hmac.Equal([]byte(${a}), []byte(${b}))`, not: '!', needs: '`"crypto/hmac"` in the imports' },
+  ruby: { call: (a, b) => `Rack::Utils.secure_compare(${a}, ${b})`, not: '!', needs: 'Rack (Rails and Sinatra load it); `ActiveSupport::SecurityUtils.secure_compare` works too' },
+  php: { call: (a, b) => `hash_equals(${a}, ${b})`, not: '!' },
+  java: { call: (a, b) => `MessageDigest.isEqual(${a}.getBytes(StandardCharsets.UTF_8), ${b}.getBytes(StandardCharsets.UTF_8))`, not: '!', needs: '`import java.security.MessageDigest;` and `import java.nio.charset.StandardCharsets;`' },
+};
+
+/** The whole line around a span, and that line with the span replaced. */
+export function lineEdit(source: string, start: number, end: number, replacement: string): { before: string; after: string } {
+  const from = source.lastIndexOf('\n', start - 1) + 1;
+  const nl = source.indexOf('\n', end);
+  const to = nl === -1 ? source.length : nl;
+  const before = source.slice(from, to).replace(/\r$/, '');
+  const after = (source.slice(from, start) + replacement + source.slice(end, to)).replace(/\r$/, '');
+  return { before, after };
+}
+
+/** `file:line` then `- old` / `+ new` lines, then notes: the exact lines to change by hand. */
+export function exactLines(file: string, line: number, before: string, after: string, notes: string[] = []): string {
+  const mark = (sign: string, text: string) => text.split('\n').map((l) => `${sign} ${l.replace(/\r$/, '')}`);
+  return [`${file}:${line}`, ...mark('-', before), ...mark('+', after), ...notes.map((n) => `  ${n}`)].join('\n');
+}
+
+/** Quotes and brackets pair up: an operand cut in the middle (of an f-string, say) is not offered. */
+export function balanced(text: string): boolean {
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) stack.push(ch);
+    else if (ch in pairs && stack.pop() !== pairs[ch]) return false;
+  }
+  return !quote && stack.length === 0;
+}
+
+/** A timing-leaky compare in another language: the line with the language's constant-time compare. */
+export async function textSuggestion(s: Session, check: CheckResult, f: Finding, hit: { handler: WebhookHandler; compare: SignatureCompare }): Promise<Fix | undefined> {
+  const c = hit.compare;
+  const lang = COMPARE[hit.handler.language];
+  if (!lang || !f.file || c.start === undefined || c.end === undefined || c.operands.length !== 2) return undefined;
+  if (!['==', '===', '!=', '!==', '.equals', 'equals'].includes(c.operator)) return undefined;
+  const source = await s.read(f.file);
+  if (source === undefined) return undefined;
+  const [a, b] = c.operands as [string, string];
+  // The operands must be whole expressions of the compare as written, or the line would not parse.
+  const span = source.slice(indexOfByte(source, c.start), indexOfByte(source, c.end));
+  if (!balanced(a) || !balanced(b) || !span.startsWith(a.split('\n')[0]!) || !span.includes(b.split('\n').at(-1)!)) return undefined;
+  const negate = c.operator.startsWith('!');
+  const replacement = `${negate ? lang.not : ''}${lang.call(a, b)}`;
+  const { before, after } = lineEdit(source, indexOfByte(source, c.start), indexOfByte(source, c.end), replacement);
+  return {
+    id: `${check.id}:constant-time-compare:${f.file}:${f.line ?? 0}`,
+    kind: 'constant-time-compare',
+    tier: 'suggestion',
+    title: `compare in constant time: \`${replacement}\` instead of \`${c.operator}\``,
+    target: targetOf(check, f),
+    files: [],
+    text: exactLines(f.file, c.line, before, after, lang.needs ? [`needs ${lang.needs}`] : []),
+  };
+}
+
+const LANG_OF: Record<string, CodeLanguage> = { py: 'python', go: 'go', rb: 'ruby', php: 'php', java: 'java', kt: 'java' };
+const langOf = (file: string): CodeLanguage | undefined => LANG_OF[file.split('.').pop() ?? ''];
+
+/** The raw body as each framework spells it. */
+function rawBodyOf(lang: CodeLanguage, text: string): { expr: string; needs?: string } | undefined {
+  switch (lang) {
+    case 'python':
+      if (/\bfastapi\b|FastAPI/.test(text)) return { expr: 'await request.body()', needs: 'the handler must be `async def` and take `request: Request`' };
+      if (/\bdjango\b/.test(text)) return { expr: 'request.body' };
+      return { expr: 'request.get_data()', needs: 'parse it after verifying: `json.loads(...)`' };
+    case 'ruby':
+      return /ActionController|Rails/.test(text) ? { expr: 'request.raw_post' } : { expr: 'request.body.read', needs: '`request.body.rewind` first if anything read it before' };
+    case 'php':
+      return /Illuminate|Request \$request/.test(text) ? { expr: '$request->getContent()' } : { expr: "file_get_contents('php://input')" };
+    case 'go':
+      return { expr: 'body', needs: '`body, err := io.ReadAll(r.Body)` once before, and `json.Unmarshal(body, &evt)` after verifying' };
+    case 'java':
+      return { expr: 'body', needs: 'take the body as `@RequestBody String body` (or `byte[]`) and map it to JSON after verifying' };
+    default:
+      return undefined;
+  }
+}
+
+const ENV_GUARD: Partial<Record<CodeLanguage, (env: string) => string>> = {
+  python: (env) => `if event["environment"] != "${env}": abort(400)   # FastAPI: raise HTTPException(status_code=400); Django: return HttpResponseBadRequest()`,
+  go: (env) => `if evt.Environment != "${env}" { w.WriteHeader(http.StatusBadRequest); return }`,
+  ruby: (env) => `halt 400 unless event['environment'] == '${env}'   # Rails: return head :bad_request unless …`,
+  php: (env) => `if ($event['environment'] !== '${env}') { http_response_code(400); exit; }   // Laravel: abort(400);`,
+  java: (env) => `if (!"${env}".equals(event.getEnvironment())) return ResponseEntity.badRequest().build();`,
+};
+
+/** Where an event is parsed, per language: the guard goes on the line after it. */
+const PARSES: Partial<Record<CodeLanguage, RegExp>> = {
+  python: /json\.loads\(|get_json\(|request\.json\b|await request\.json\(\)/,
+  go: /json\.Unmarshal\(|json\.NewDecoder\(/,
+  ruby: /JSON\.parse\(/,
+  php: /json_decode\(/,
+  java: /readValue\(|@RequestBody/,
+};
+
+const ENV_READ: Partial<Record<CodeLanguage, (name: string) => string>> = {
+  python: (n) => `os.environ["${n}"]`,
+  go: (n) => `os.Getenv("${n}")`,
+  ruby: (n) => `ENV.fetch("${n}")`,
+  php: (n) => `getenv('${n}')`,
+  java: (n) => `System.getenv("${n}")`,
+};
+
+/** Per-intent ids as written in these languages: `order.id`, `order_id`, `$order->id`, `order.getId()`. */
+const INTENT_WORD = /\b(?:\$)?(order|invoice|cart|checkout|purchase|refund_request|refund_batch|refundRequest)(?:_id|Id|ID|\.id|\.ID|->id|\.getId\(\))?\b/;
+
+/** `order` as written in the code → its id: `order["id"]`, `order.id`, `$order->id`, `order.ID`, `order.getId()`. */
+function idField(lang: CodeLanguage, name: string, text: string): string {
+  const subscript = new RegExp(`\\$?${name}\\[\\s*(['"])`).exec(text);
+  if (subscript) return `${lang === 'php' ? '$' : ''}${name}[${subscript[1]}id${subscript[1]}]`;
+  switch (lang) {
+    case 'php':
+      return `$${name}->id`;
+    case 'go':
+      return `${name}.ID`;
+    case 'java':
+      return `${name}.getId()`;
+    default:
+      return `${name}.id`;
+  }
+}
+
+function lineAt(source: string, line: number): string {
+  return source.split('\n')[line - 1]?.replace(/\r$/, '') ?? '';
+}
+
+/** Text suggestions for Python, Go, Ruby, PHP and Java findings. */
+export async function textFor(s: Session, check: CheckResult, f: Finding, code: CodeIndex): Promise<Fix[]> {
+  const lang = f.file ? langOf(f.file) : undefined;
+  if (!lang || !f.file || !f.line) return [];
+  const source = await s.read(f.file);
+  if (source === undefined) return [];
+  const make = (kind: string, title: string, text: string): Fix[] => [{ id: `${check.id}:${kind}:${f.file}:${f.line}`, kind, tier: 'suggestion', title, target: targetOf(check, f), files: [], text }];
+  if (check.id === 'webhook.code-raw-body' && f.messageId === 'hmac-over-reserialized-json') {
+    const input = code.handlers.flatMap((h) => h.hmacInputs).find((i) => i.file === f.file && i.line === f.line && i.column === f.column);
+    const raw = rawBodyOf(lang, source);
+    if (!input || !raw || input.start === undefined || input.end === undefined) return [];
+    // Only where the request is at hand: a helper that gets the parsed payload has no raw body to name.
+    const outside = source.slice(0, indexOfByte(source, input.start)) + source.slice(indexOfByte(source, input.end));
+    const needs = /^\$?\w+/.exec(raw.expr.replace(/^await /, ''))![0];
+    if (!/php:\/\/input/.test(raw.expr) && !new RegExp(`(^|[^\\w$])${needs.replace('$', '\\$')}\\b`).test(outside)) return [];
+    const [from, to0] = [indexOfByte(source, input.start), indexOfByte(source, input.end)];
+    // Python's raw body is bytes already: `json.dumps(x).encode()` loses its `.encode(...)` too.
+    const encode = lang === 'python' ? /^\.encode\([^()]*\)/.exec(source.slice(to0))?.[0] ?? '' : '';
+    const { before, after } = lineEdit(source, from, to0 + encode.length, raw.expr);
+    return make('raw-body', `compute the HMAC over the raw body (\`${raw.expr}\`), not re-serialised JSON`, exactLines(f.file, f.line, before, after, raw.needs ? [raw.needs] : []));
+  }
+  if (check.id === 'webhook.code-environment-guard') {
+    const guard = ENV_GUARD[lang]?.(s.config.environment);
+    const lines = source.split('\n');
+    const at = lines.findIndex((l) => PARSES[lang]?.test(l));
+    if (!guard || at === -1) return [];
+    const indent = /^\s*/.exec(lines[at]!)![0];
+    return make('environment-guard', `refuse events of the other environment with 400, as MintCash's reference handler does`, [`${f.file}:${at + 1} (after this line)`, `  ${lines[at]!.trim()}`, `+ ${indent}${guard}`].join('\n'));
+  }
+  if (check.id === 'idempotency.external-id' || check.id === 'idempotency.external-id-quality') {
+    // Only a per-intent id in the lines before the call: never a fresh random value.
+    const window = source.split('\n').slice(Math.max(0, f.line - 40), f.line + 3).join('\n');
+    const m = INTENT_WORD.exec(window);
+    if (!m) return [];
+    const id = m[0] === m[1] || m[0] === `$${m[1]}` ? idField(lang, m[1]!, window) : m[0];
+    const verb = check.id === 'idempotency.external-id' ? 'add to the body' : 'set in the body';
+    return make('external-id', `send externalId from the ${m[1]}'s own id (\`${id}\`), one per intent`, [`${f.file}:${f.line}`, `  ${lineAt(source, f.line).trim()}`, `  ${verb}: "externalId" set to ${id}, prefixed per intent (e.g. "${m[1]}-" followed by it); check it is the ${m[1]}'s own stable id`].join('\n'));
+  }
+  if (check.id === 'credentials.no-secrets-in-source' && /^(live|test)-secret-in-source$/.test(f.messageId)) {
+    const read = ENV_READ[lang]?.(s.config.env.secretKey);
+    const key = (s.evidence.secrets?.keys ?? []).find((k) => k.file === f.file && k.line === f.line && k.column === f.column);
+    if (!read || !key) return [];
+    const line = lineAt(source, f.line);
+    const quoted = new RegExp(`(['"])${key.value}\\1`);
+    // Only MintCash's keys: Stripe's and Paystack's have the same shape.
+    if (!quoted.test(line) || !mintcashCue(source, hintsFrom(s.config)) || OTHER_PROVIDER.test(line)) return [];
+    return make('key-to-env', `read the secret key from the environment (\`${read}\`)`, exactLines(f.file, f.line, line, line.replace(quoted, read), [`set ${s.config.env.secretKey} in every deployment's environment, and rotate the committed key`]));
+  }
+  return [];
+}

@@ -1,0 +1,75 @@
+// Cases met on the real repositories of the precision corpus, pinned: a key of another provider
+// (Stripe's and Paystack's keys look like MintCash's) gets no MintCash suggestion, a committed
+// fallback key is dropped rather than renamed, a Python helper with no request at hand gets no
+// raw-body line, a compare cut inside an f-string is not offered, and the helper goes below the
+// last require even when code sits between the requires (trailing spaces untouched).
+import { describe, expect, it } from 'vitest';
+import { tempRepo } from '../helpers/git.js';
+import { fakeKey } from '../helpers/keys.js';
+import { fix } from './helpers.js';
+
+async function run(files: Record<string, string>, only: string[], write = false) {
+  const repo = await tempRepo('golive-fix-edge-');
+  try {
+    await repo.write(files);
+    await repo.commit('sources');
+    const r = await fix(repo.dir, { only, ...(write ? { write: true } : {}) });
+    return { ...r, files: write ? await repo.git('diff') : '' };
+  } finally {
+    await repo.cleanup();
+  }
+}
+
+describe('golive fix on shapes met in real repositories', () => {
+  it("leaves another provider's key alone and drops a committed fallback of a MintCash key", async () => {
+    const stripe = fakeKey('sk', 'test');
+    const ours = fakeKey('sk', 'live');
+    const r = await run({
+      'src/seed.ts': `export const STRIPE = { provider: 'STRIPE', secret_key: process.env.STRIPE_SECRET_KEY || '${stripe}' };\n`,
+      'src/mintcash.ts': `const BASE = 'https://api.mintcash.me';\nexport const secretKey = process.env.MINTCASH_SECRET_KEY || '${ours}';\nexport { BASE };\n`,
+    }, ['credentials']);
+    expect(r.stdout).not.toMatch(/src\/seed\.ts/);
+    expect(r.stdout).toContain('-export const secretKey = process.env.MINTCASH_SECRET_KEY || ');
+    expect(r.stdout).toContain('+export const secretKey = process.env.MINTCASH_SECRET_KEY;');
+    expect(r.stdout).toMatch(/drop the committed fallback key/);
+    expect(r.stdout + r.stderr).not.toContain(ours);
+  });
+
+  it('offers no raw-body line where the request is not at hand, nor a compare cut inside an f-string', async () => {
+    const r = await run({
+      'hooks/verify.py': [
+        'import hashlib, hmac, json, os',
+        '',
+        'def verify(payload, signature):',
+        '    digest = hmac.new(os.environ["SECRET"].encode(), json.dumps(payload).encode(), hashlib.sha256).hexdigest()',
+        '    if signature != f"sha256={digest}":',
+        '        return False',
+        '    return True',
+        '',
+      ].join('\n'),
+    }, ['webhook']);
+    expect(r.stdout).not.toMatch(/request\.get_data\(\)/);
+    expect(r.stdout).not.toMatch(/\{d\)/);
+    for (const line of r.stdout.split('\n').filter((l) => l.startsWith('  + '))) expect(line).toMatch(/^ {2}\+ .*\)[:]?$/);
+  });
+
+  it('puts the helper below the last require, leaving trailing spaces and the code between them as they are', async () => {
+    const r = await run({
+      'src/routes.js': [
+        "const express = require('express');",
+        'const router = express.Router();',
+        "const crypto = require('crypto'); ",
+        'router.post(\'/webhooks/shopify\', (req, res) => {',
+        "  const digest = crypto.createHmac('sha256', process.env.SECRET).update(req.rawBody).digest('base64');",
+        "  if (digest !== req.get('x-shopify-hmac-sha256')) return res.sendStatus(401);",
+        '  res.sendStatus(200);',
+        '});',
+        'module.exports = router;',
+        '',
+      ].join('\n'),
+    }, ['webhook.timing-safe-compare'], true);
+    expect(r.files).toContain(" const crypto = require('crypto'); \n+\n+/** Constant-time string compare (added by golive fix)");
+    expect(r.files).toContain('+  return x.length === y.length && crypto.timingSafeEqual(x, y);\n+}\n+\n router.post(');
+    expect(r.files).toContain("+  if (!safeCompare(digest, req.get('x-shopify-hmac-sha256'))) return res.sendStatus(401);");
+  });
+});

@@ -1,0 +1,104 @@
+// Test helpers for `golive fix`: a fixture's before/ copied into a real git repository, the fix
+// command run in-process on it (the real planner, re-check and writer), and every finding of the
+// fixable checks before and after, so a test can assert exactly which finding a fix removed.
+import { cp, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { expect } from 'vitest';
+import { tempRepo, type TempRepo } from '../helpers/git.js';
+import { runFixCommand } from '../../src/cli/fix-run.js';
+import type { FixFlags } from '../../src/cli/fix.js';
+import { scriptedPrompter } from '../../src/cli/prompter.js';
+import { createOutput } from '../../src/output/boundary.js';
+import { loadProject } from '../../src/cli/shared.js';
+import { FIXABLE, startSession } from '../../src/fix/session.js';
+import { planFixes, type Plan } from '../../src/fix/plan.js';
+
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/fix');
+
+/** A fixture's before/ as a committed git repository. */
+export async function repoOf(name: string): Promise<TempRepo> {
+  const repo = await tempRepo('golive-fix-');
+  await cp(path.join(FIXTURES, name, 'before'), repo.dir, { recursive: true });
+  await repo.commit('before');
+  return repo;
+}
+
+/** Every file under dir (relative, `/`), with its text. */
+export async function filesOf(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (rel: string): Promise<void> => {
+    for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.name === '.git') continue;
+      if (e.isDirectory()) await walk(p);
+      else out[p] = await readFile(path.join(dir, p), 'utf8');
+    }
+  };
+  await walk('');
+  return out;
+}
+
+export interface FixRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `golive fix` in-process; `answers` drive the suggestion prompts (as a terminal would). */
+export async function fix(dir: string, flags: FixFlags = {}, answers?: unknown[]): Promise<FixRun> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (f: (s: string) => void) => new Writable({ write(chunk, _e, cb) { f(String(chunk)); cb(); } });
+  const output = createOutput({ stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) });
+  const code = await runFixCommand(dir, flags, {
+    env: { PATH: process.env.PATH ?? '' },
+    output,
+    color: () => false,
+    interactive: answers !== undefined,
+    prompter: scriptedPrompter(answers ?? []),
+  });
+  return { code, stdout, stderr };
+}
+
+/** `check messageId file` of every open finding of the fixable checks. */
+export async function findings(dir: string): Promise<string[]> {
+  const project = await loadProject(dir, undefined, { env: {} });
+  const checks = project.registry.checks.filter((c) => (FIXABLE as readonly string[]).includes(c.id));
+  const s = await startSession(dir, project.config, checks, { PATH: process.env.PATH ?? '' });
+  return s.report.checks.flatMap((c) => c.findings.map((f) => `${c.id} ${f.messageId} ${f.file ?? ''}`)).sort();
+}
+
+/** The plan for a directory, without writing anything. */
+export async function planOf(dir: string): Promise<Plan> {
+  const project = await loadProject(dir, undefined, { env: {} });
+  const checks = project.registry.checks.filter((c) => (FIXABLE as readonly string[]).includes(c.id));
+  return planFixes(await startSession(dir, project.config, checks, { PATH: process.env.PATH ?? '' }));
+}
+
+/** Multiset difference: what `a` has that `b` does not. */
+export function minus(a: readonly string[], b: readonly string[]): string[] {
+  const rest = [...b];
+  return a.filter((x) => {
+    const i = rest.indexOf(x);
+    if (i === -1) return true;
+    rest.splice(i, 1);
+    return false;
+  });
+}
+
+/** The repository matches the fixture's after/ byte for byte (every file after/ has); returns all its files. */
+export async function expectAsAfter(dir: string, name: string): Promise<Record<string, string>> {
+  const want = await filesOf(path.join(FIXTURES, name, 'after'));
+  const got = await filesOf(dir);
+  for (const [file, text] of Object.entries(want)) expect(got[file], file).toBe(text);
+  return got;
+}
+
+/** Exactly `removed` of the findings before are gone now, and none has appeared. */
+export async function expectRemoved(dir: string, before: readonly string[], removed: readonly string[]): Promise<void> {
+  const after = await findings(dir);
+  expect(minus(before, after)).toEqual(removed);
+  expect(minus(after, before)).toEqual([]);
+}
