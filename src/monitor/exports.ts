@@ -97,7 +97,8 @@ export async function forEachCsvRow(stream: NodeJS.ReadableStream, sink: (row: R
     skip_records_with_error: true,
     info: true,
   });
-  parser.on('skip', (err: Error & { lines?: number; record?: string[] }) => bad(err.lines ?? 0, err.message.replace(/^Invalid Record Length: /, 'wrong column count: ').slice(0, 120), (err.record ?? []).join(',').slice(0, 120)));
+  parser.on('skip', (err: Error & { lines?: number; record?: string[] }) => bad(err.lines ?? 0, err.message.replace(/^Invalid Record Length: /, 'wrong column count: ').slice(0, 120), (err.record ?? []).join(',').slice(0, 65_536)));
+  // The excerpt is masked, then cut, by bad(): cutting first could leave half a key the masker no longer knows.
   let rows = 0;
   const done = (async () => {
     for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {

@@ -194,6 +194,18 @@ describe('inputs through the CLI', () => {
     expect(report!.metrics[2]!.values).toMatchObject({ pastDue: 2, cancelled: 1, open: 1 });
   });
 
+  it('a broken CSV row is masked before its excerpt is cut: a key across the cut shows no characters of its middle', async () => {
+    const body = 'aB3dE5fG7hJ9kL2mN4pQ6rS8tU1vW3xY5zA7bC9d';
+    const key = 'sk_' + 'live_' + body;
+    // The key starts 100 characters in: cut at 120 first, the masker saw only its first 20
+    // characters and kept their tail, characters from the middle of the secret.
+    const row = `e2,${'p'.repeat(94)},${key}`;
+    await writeFile(path.join(dir, 'cut.csv'), `eventId,event,type,environment,createdAt,data\n${row}\n`);
+    const { report } = await run(['--events', path.join(dir, 'cut.csv')]);
+    const excerpt = report!.inputs.find((i) => i.name === 'events')!.examples[0]!.excerpt;
+    for (let i = 0; i + 4 <= body.length - 4; i++) expect(excerpt).not.toContain(body.slice(i, i + 4));
+  });
+
   it('a bad --access-log-format or a missing file is one line and exit 2', async () => {
     await writeFile(path.join(dir, 'a.log'), `${line(1, 200)}\n`);
     const bad = await run(['--access-log', path.join(dir, 'a.log'), '--access-log-format', '$remote_addr [$time_local]']);
