@@ -66,7 +66,8 @@ function historyFinding(h: HistoryKeyMatch): FindingInput {
     message,
     severity: live ? 'error' : 'warning',
     ...(h.inMessage ? {} : { file: h.file }),
-    ...(h.line !== undefined && !h.removed && !h.inMessage ? { line: h.line } : {}),
+    // The line in the commit that added it (the file at HEAD may no longer have it, or have it elsewhere).
+    ...(h.line !== undefined && !h.inMessage ? { line: h.line } : {}),
     commit: h.commit,
     fingerprintOf: h.value,
     evidence: { key: masked, commit: short(h.commit), removed: h.removed, ...(h.inMessage ? { inCommitMessage: true } : {}), ...(h.date ? { date: h.date } : {}) },

@@ -78,6 +78,8 @@ export const webhookHttps = defineCheck({
           messageId: blocking ? 'cert-expiring-soon' : 'cert-expiring',
           severity: blocking ? 'error' : 'warning',
           message: `The certificate for ${ev.host} expires in ${leaf.daysLeft} day${leaf.daysLeft === 1 ? '' : 's'} (${leaf.validTo.slice(0, 10)}): renew it, or automate renewal.`,
+          // HTTPS works: "broken or weak" would not fit when this is all there is.
+          title: `Webhook certificate expires in ${leaf.daysLeft} day${leaf.daysLeft === 1 ? '' : 's'}`,
           fingerprintOf: leaf.fingerprint256,
         });
       }

@@ -4,9 +4,11 @@
 # never fails: the action's last step exits with golive's code, after the SARIF upload.
 #
 # The workspace is the change under review, so nothing in it is trusted: reports go only into a
-# fresh directory this script creates inside the workspace (golive-report, or golive-report-N when a
-# file, folder or symlink of that name is already there), never through a symlink: mkdir refuses
+# fresh directory this script creates inside the workspace, never through a symlink: mkdir refuses
 # any existing name, and golive creates each file with O_CREAT|O_EXCL|O_NOFOLLOW (--fresh-output).
+# Each run gets its own: named by the report-dir input, else after the path checked (golive-report
+# for the workspace, golive-report-services-acme for services/acme), with -2, -3… when the name is
+# taken (committed, or an earlier step's), so two services checked in one job never share one.
 # The `args` input is parsed as one shell argument list across lines, never evaluated
 # (scripts/action-args.mjs); anything it cannot take literally fails the step with one line.
 set -uo pipefail
@@ -33,13 +35,12 @@ fi
 
 # The reports asked for: format and file name, checked before anything runs.
 reports=()
-sarif_name=""
 IFS=',' read -r -a list <<< "$formats"
 for f in "${list[@]}"; do
   f="${f//[[:space:]]/}"
   [[ -z "$f" ]] && continue
   case "$f" in
-    sarif) name="golive.sarif"; sarif_name="$name" ;;
+    sarif) name="golive.sarif" ;;
     junit) name="golive-junit.xml" ;;
     json) name="golive.json" ;;
     markdown) name="golive.md" ;;
@@ -69,17 +70,25 @@ fi
 workspace="${GITHUB_WORKSPACE:-$PWD}"
 cd "$workspace" || fail "cannot enter the workspace $workspace"
 real_workspace="$(pwd -P)"
-out_dir="golive-report"
+# The folder's name: the report-dir input, else derived from the path (letters, digits, . _ - kept).
+base="${GOLIVE_INPUT_REPORT_DIR:-}"
+if [[ -n "$base" ]]; then
+  [[ "$base" =~ ^[A-Za-z0-9._-]+$ && "$base" != "." && "$base" != ".." ]] || fail "report-dir must be one folder name (letters, digits, . _ -), not \"$base\""
+else
+  slug="$(printf '%s' "$target" | sed -e 's#^\./##' -e 's#/*$##' -e 's#[^A-Za-z0-9._-]\{1,\}#-#g' -e 's#^[-.]*##' -e 's#-*$##')"
+  base="golive-report${slug:+-$slug}"
+fi
+out_dir="$base"
 n=1
 until mkdir -m 0755 -- "$out_dir" 2> /dev/null; do
   n=$((n + 1))
-  (( n > 50 )) && fail "cannot create a report directory in the workspace (golive-report … golive-report-50 all exist)"
-  out_dir="golive-report-$n"
+  (( n > 50 )) && fail "cannot create a report directory in the workspace ($base … $base-50 all exist)"
+  out_dir="$base-$n"
 done
 if [[ -L "$out_dir" || ! -d "$out_dir" || "$(cd -P -- "$out_dir" && pwd -P)" != "$real_workspace/$out_dir" ]]; then
   fail "the report directory $out_dir is not a plain directory inside the workspace"
 fi
-[[ "$out_dir" != "golive-report" ]] && echo "::notice title=golive::golive-report already exists in the workspace (committed, or left by an earlier step): the reports go to $out_dir"
+[[ "$out_dir" != "$base" ]] && echo "::notice title=golive::$base already exists in the workspace (committed, or left by an earlier step): the reports go to $out_dir"
 
 # The readable checklist in the job log; the reports go to files created anew.
 args=(check "$target" --format pretty --output - --fresh-output)
@@ -130,6 +139,13 @@ code=$?
 {
   echo "exit-code=$code"
   echo "report-dir=$out_dir"
-  if [[ -n "$sarif_name" && -f "$out_dir/$sarif_name" && ! -L "$out_dir/$sarif_name" ]]; then echo "sarif=$out_dir/$sarif_name"; else echo "sarif="; fi
+  # One output per format: the file's path when this run wrote it, else empty.
+  for f in sarif junit json markdown html codequality; do
+    file=""
+    for ((i = 0; i < ${#reports[@]}; i += 2)); do
+      [[ "${reports[i]}" == "$f" && -f "$out_dir/${reports[i + 1]}" && ! -L "$out_dir/${reports[i + 1]}" ]] && file="$out_dir/${reports[i + 1]}"
+    done
+    echo "$f=$file"
+  done
 } >> "$GITHUB_OUTPUT"
 exit 0

@@ -1,5 +1,6 @@
 // The body of `golive check`, loaded only when the command runs: config, selection, the run with a
 // spinner on a TTY, rendering, writing reports, CI integrations and the exit code.
+import os from 'node:os';
 import path from 'node:path';
 import { selectChecks } from '../engine/registry.js';
 import { runChecks } from '../engine/runner.js';
@@ -18,6 +19,7 @@ import type { CheckFlags } from './check.js';
 import { repoContext } from './repo-context.js';
 import { assertReadable, linkOptions, loadProject, terminalWidth } from './shared.js';
 import { FILE_CHECKS, resolveCheckTarget } from './check-target.js';
+import { invocation } from './invocation.js';
 import { startProgress } from './progress.js';
 import { decideSend, operatorApi, type OperatorApi } from '../mintcash/hosts.js';
 import type { GoliveConfig } from '../config/schema.js';
@@ -105,7 +107,7 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
     ...(envFile ? { envFile } : {}),
     secrets: output.secrets,
   });
-  const { configFile, webhookUrlLine, registry, policy } = project;
+  const { configFile, keyLines, registry, policy } = project;
   if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');
   const config = project.config;
   // Secrets under the variable names this config uses are secrets whatever the names say.
@@ -169,14 +171,19 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
   } finally {
     progress.stop();
   }
-  report.target.repo = await repoContext(root, configFile, webhookUrlLine);
+  report.target.repo = await repoContext(root, configFile, keyLines);
+  // The target as the repository names it: no report carries the runner's or laptop's layout.
+  report.target.dir = report.target.repo.path || '.';
+  const networkNotSelected = registry.checks.filter((c) => c.kind === 'network' && !chosen.has(c.id)).map((c) => c.id);
+  if (networkNotSelected.length > 0) report.summary.networkNotSelected = networkNotSelected;
   report.target.policy = { source: policy.source, ...(policy.ref ? { ref: policy.ref } : {}), ...(policy.commit ? { commit: policy.commit } : {}), ...(policy.file ? { file: policy.file } : {}) };
   const urls = { webhook: shownUrl(flags.webhookUrl ?? config.webhook.url), testWebhook: shownUrl(config.webhook.testUrl), api: shownUrl(api.baseUrl?.url ?? config.api.baseUrl) };
   report.target.urls = Object.fromEntries(Object.entries(urls).filter(([, v]) => v)) as NonNullable<RunReport['target']['urls']>;
 
   const links = linkOptions(io.env);
-  const fileOpts: RenderOptions = { verbose: Boolean(flags.verbose), ...(links ? { links } : {}) };
-  const reports = new ReportOutput(report, output, { fresh: Boolean(flags.freshOutput) });
+  const fileOpts: RenderOptions = { verbose: Boolean(flags.verbose), command: invocation(io.env), ...(links ? { links } : {}) };
+  const repoRoot = path.resolve(root, report.target.repo.path ? report.target.repo.path.split('/').map(() => '..').join('/') : '.');
+  const reports = new ReportOutput(report, output, { fresh: Boolean(flags.freshOutput), relativeTo: { root: repoRoot, cwd: process.cwd(), home: os.homedir() } });
   for (const out of plan) {
     if (out.file) {
       await reports.toFile(out.file, out.format, { ...fileOpts, width: terminalWidth(undefined) });

@@ -6,7 +6,9 @@
 // is unknown or 0.
 // Off a terminal (CI logs): nothing for a quick run; past 5 s, one line every 5 s with the work
 // done so far (files scanned, source files parsed, commits read, probes sent, checks done).
-// `--quiet` silences both.
+// `--quiet` silences both. Both lead with what golive is doing right now, the work that last moved
+// ("probing the webhook endpoint: sent 12 of 40"), since checks wait on their evidence and a bare
+// "0/23 checks done" says nothing while the endpoint is being probed.
 import type { ProgressKind } from '../evidence/types.js';
 import { onCleanup } from '../cleanup.js';
 
@@ -27,7 +29,8 @@ export interface ProgressOptions {
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const NOUNS: Record<ProgressKind, [string, string]> = {
+type WorkKind = Exclude<ProgressKind, 'probes-planned'>;
+const NOUNS: Record<WorkKind, [string, string]> = {
   files: ['file scanned', 'files scanned'],
   parsed: ['source file parsed', 'source files parsed'],
   commits: ['commit read', 'commits read'],
@@ -37,6 +40,23 @@ const NOUNS: Record<ProgressKind, [string, string]> = {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** What the work that moved last means, in words: the progress line's lead. */
+function doing(kind: WorkKind, counts: Record<ProgressKind, number>): string {
+  const n = counts[kind];
+  switch (kind) {
+    case 'files':
+      return `scanning files: ${fmt(n)} read`;
+    case 'parsed':
+      return `reading source code: ${fmt(n)} file${n === 1 ? '' : 's'} parsed`;
+    case 'commits':
+      return `reading git history: ${fmt(n)} commit${n === 1 ? '' : 's'}`;
+    case 'probes':
+      return `probing the webhook endpoint: sent ${fmt(n)}${counts['probes-planned'] > 0 ? ` of ${fmt(counts['probes-planned'])}` : ''}`;
+    case 'lines':
+      return `reading logs: ${fmt(n)} line${n === 1 ? '' : 's'}`;
+  }
+}
+
 /** Where progress goes: the output boundary's stderr (or anything that writes and may be a terminal). */
 export interface ProgressStream {
   readonly isTTY?: boolean;
@@ -45,16 +65,19 @@ export interface ProgressStream {
 }
 
 export function startProgress(stream: ProgressStream, env: NodeJS.ProcessEnv, total: number, opts: ProgressOptions = {}): Progress {
-  const counts: Record<ProgressKind, number> = { files: 0, parsed: 0, commits: 0, probes: 0, lines: 0 };
+  const counts: Record<ProgressKind, number> = { files: 0, parsed: 0, commits: 0, probes: 0, 'probes-planned': 0, lines: 0 };
+  let last: WorkKind | undefined;
   const running = new Set<string>();
   let finished = 0;
   const noop = { started() {}, done() {}, count() {}, stop() {} };
   if (opts.quiet || total === 0) return noop;
   const t0 = Date.now();
+  // The other work so far, after the lead.
   const work = () =>
-    (Object.keys(counts) as ProgressKind[])
-      .filter((k) => counts[k] > 0)
+    (Object.keys(NOUNS) as WorkKind[])
+      .filter((k) => counts[k] > 0 && k !== last)
       .map((k) => `${fmt(counts[k])} ${NOUNS[k][counts[k] === 1 ? 0 : 1]}`);
+  const lead = () => (last ? doing(last, counts) : undefined);
   const base = {
     started(id: string) {
       running.add(id);
@@ -65,6 +88,7 @@ export function startProgress(stream: ProgressStream, env: NodeJS.ProcessEnv, to
     },
     count(kind: ProgressKind, n = 1) {
       counts[kind] += n;
+      if (kind !== 'probes-planned') last = kind;
     },
   };
 
@@ -72,7 +96,8 @@ export function startProgress(stream: ProgressStream, env: NodeJS.ProcessEnv, to
   if (!interactive) {
     const line = () => {
       const secs = Math.round((Date.now() - t0) / 1000);
-      stream.write(`golive: still working (${secs} s): ${[...work(), `${finished}/${total} ${opts.unit ?? 'checks'} done`].join(', ')}\n`);
+      const now = lead();
+      stream.write(`golive: still working (${secs} s)${now ? `, ${now}` : ''}: ${[...work(), `${finished}/${total} ${opts.unit ?? 'checks'} done`].join(', ')}\n`);
     };
     let interval: NodeJS.Timeout | undefined;
     const first = setTimeout(() => {
@@ -90,8 +115,9 @@ export function startProgress(stream: ProgressStream, env: NodeJS.ProcessEnv, to
   let frame = 0;
   let drawn = false;
   const draw = () => {
-    const names = [...running].slice(0, 2).join(', ');
-    const text = finished === 0 && running.size === 0 ? 'Gathering evidence…' : `${opts.unit ? 'Reading' : 'Checking'} ${finished}/${total}${names ? `  ${names}${running.size > 2 ? ', …' : ''}` : ''}`;
+    const now = lead();
+    const done = `${finished}/${total} ${opts.unit ?? 'checks'} done`;
+    const text = now ? `${now[0]!.toUpperCase()}${now.slice(1)} · ${done}` : finished === 0 && running.size === 0 ? 'Gathering evidence…' : `${opts.unit ? 'Reading' : 'Checking'}: ${done}`;
     const extra = work().join(', ');
     const full = `${FRAMES[frame++ % FRAMES.length]} ${text}${extra ? `  (${extra})` : ''}`;
     // 0 or unknown columns (a detached or misconfigured pty): assume 80, never loop on it.

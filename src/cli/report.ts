@@ -1,4 +1,5 @@
 // `golive report <run.json>`: re-render a saved JSON report in any format.
+import os from 'node:os';
 import type { Command } from 'commander';
 import { FORMATS } from '../report/formats.js';
 import { Option } from 'commander';
@@ -64,11 +65,12 @@ Examples:
       const [{ readReport }, { ReportOutput }] = await Promise.all([import('../report/load.js'), import('../report/write.js')]);
       // A saved report is untrusted input too: it leaves through the same boundary as a fresh run.
       const report = await readReport(file);
-      const reports = new ReportOutput(report, output);
+      const reports = new ReportOutput(report, output, { relativeTo: { root: process.cwd(), home: os.homedir() } });
       const toStdout = !flags.output || flags.output === '-';
       const color = toStdout && flags.format === 'pretty' && useColor(output.out, process.env);
       const links = linkOptions(process.env);
-      const opts = { color, verbose: Boolean(flags.verbose), width: terminalWidth(toStdout ? output.out : undefined), ...(links ? { links } : {}) };
+      const { invocation } = await import('./invocation.js');
+      const opts = { color, verbose: Boolean(flags.verbose), command: invocation(process.env), width: terminalWidth(toStdout ? output.out : undefined), ...(links ? { links } : {}) };
       if (toStdout) reports.toStream(output.out, flags.format, opts);
       else await reports.toFile(flags.output!, flags.format, opts);
       // The exit code reflects the saved gate, so a re-render can still gate a pipeline.

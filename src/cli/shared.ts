@@ -6,7 +6,7 @@ import { GoliveError } from '../errors.js';
 import type { Registry } from '../engine/registry.js';
 import type { GoliveConfig } from '../config/schema.js';
 import type { PolicyChange, PolicyEvidence } from '../evidence/types.js';
-import type { LoadedConfig } from '../config/load.js';
+import type { KeyLine, LoadedConfig } from '../config/load.js';
 import type { ResolvedPolicy } from '../config/policy-source.js';
 import type { Secrets } from '../output/secrets.js';
 
@@ -75,6 +75,8 @@ export interface Project {
   configFile?: string;
   /** The line of the config file that sets webhook.url. */
   webhookUrlLine?: number;
+  /** Lines of the config keys network findings are about (webhook.url, webhook.testUrl, api.baseUrl). */
+  keyLines?: Partial<Record<KeyLine, number>>;
   registry: Registry;
   /** The trusted policy and what the working tree changes in it (policy.unchanged judges it). */
   policy: PolicyEvidence;
@@ -150,7 +152,7 @@ export async function loadProject(dir: string, configPath?: string, opts: Projec
     import('../config/policy-source.js'),
   ]);
   const { config, worktree, resolved, changes } = await loadConfigPolicy(dir, configPath, opts, new Set(builtinChecks.map((c) => c.id)));
-  const { file, webhookUrlLine } = worktree;
+  const { file, webhookUrlLine, keyLines } = worktree;
   const trustedPolicy = resolved.origin.source !== 'worktree';
   let checks = builtinChecks;
   if (config.plugins.length > 0) {
@@ -196,7 +198,7 @@ export async function loadProject(dir: string, configPath?: string, opts: Projec
     ...(resolved.fileInRepo ? { fileInRepo: true } : {}),
     ...(pr ? { pullRequest: pr } : {}),
   };
-  return { config, ...(file ? { configFile: file } : {}), ...(webhookUrlLine ? { webhookUrlLine } : {}), registry, policy };
+  return { config, ...(file ? { configFile: file } : {}), ...(webhookUrlLine ? { webhookUrlLine } : {}), ...(keyLines ? { keyLines } : {}), registry, policy };
 }
 
 

@@ -16,6 +16,8 @@ export interface LoadedConfig {
   file?: string;
   /** The line of the file that sets `webhook.url`, to point findings about the endpoint at it. */
   webhookUrlLine?: number;
+  /** Lines of the keys that findings without a file of their own are about (see KEY_LINES). */
+  keyLines?: Partial<Record<KeyLine, number>>;
   /** The file's text, to place findings about its keys. */
   text?: string;
 }
@@ -79,7 +81,7 @@ export async function webhookUrlLine(text: string): Promise<number | undefined> 
  * Where keys sit in a JSON or YAML config text: the line of a map key (`['checks', 'webhook.https']`)
  * or of a list item (`['waivers', 2]`); for a path that is not there, the line of its nearest parent.
  */
-export async function configLines(text: string): Promise<(path: ReadonlyArray<string | number>) => number | undefined> {
+export async function configLines(text: string): Promise<(path: ReadonlyArray<string | number>, exact?: boolean) => number | undefined> {
   const { LineCounter, isMap, isSeq, parseDocument } = await yaml();
   let doc: ReturnType<typeof parseDocument>;
   const lineCounter = new LineCounter();
@@ -92,9 +94,11 @@ export async function configLines(text: string): Promise<(path: ReadonlyArray<st
     const range = (node as { range?: [number, number, number] } | null)?.range;
     return range ? lineCounter.linePos(range[0]).line : undefined;
   };
-  return (path) => {
+  // exact: the line of the path itself, undefined when the file does not set it.
+  return (path, exact = false) => {
     let node: unknown = doc.contents;
     let line: number | undefined;
+    let found = 0;
     for (const k of path) {
       if (isMap(node)) {
         const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === k);
@@ -105,8 +109,9 @@ export async function configLines(text: string): Promise<(path: ReadonlyArray<st
         node = node.items[k];
         line = lineAt(node) ?? line;
       } else break;
+      found++;
     }
-    return line;
+    return exact && found < path.length ? undefined : line;
   };
 }
 
@@ -243,10 +248,22 @@ export async function parseConfigText(file: string, text: string, knownCheckIds?
   return validateConfig(await parseText(file, text, label), label, knownCheckIds);
 }
 
+/** Config keys that network findings are about: their line is where a report places such a finding. */
+export const KEY_LINES = ['webhook.url', 'webhook.testUrl', 'api.baseUrl'] as const;
+export type KeyLine = (typeof KEY_LINES)[number];
+
 async function loaded(file: string, text: string, knownCheckIds?: ReadonlySet<string>): Promise<LoadedConfig> {
   const config = await parseConfigText(file, text, knownCheckIds);
-  const line = config.webhook.url ? await webhookUrlLine(text) : undefined;
-  return { config, file, text, ...(line ? { webhookUrlLine: line } : {}) };
+  // Only keys the file itself sets: a default (api.baseUrl) has no line to point at.
+  // The YAML parser loads only when a file may set one of them (all end in Url).
+  const lineOf = /Url/i.test(text) ? await configLines(text) : undefined;
+  const keyLines: Partial<Record<KeyLine, number>> = {};
+  for (const k of lineOf ? KEY_LINES : []) {
+    const l = lineOf!(k.split('.'), true);
+    if (l !== undefined) keyLines[k] = l;
+  }
+  const line = keyLines['webhook.url'];
+  return { config, file, text, ...(line ? { webhookUrlLine: line } : {}), ...(Object.keys(keyLines).length > 0 ? { keyLines } : {}) };
 }
 
 /** Loads `--config <file>`, or the config discovered from dir upward; defaults when there is none. */

@@ -7,6 +7,18 @@ export function openFindings(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => !f.waived && !f.baseline && !f.suppressed);
 }
 
+/**
+ * A failing check's headline: its first open finding's message, and how many more there are.
+ * What JUnit, the step summary and every other one-line view lead with, never "1 problem found.".
+ */
+export function findingsHeadline(findings: readonly Finding[]): string | undefined {
+  const open = openFindings(findings);
+  if (open.length === 0) return undefined;
+  const quiet = findings.length - open.length;
+  const more = [open.length > 1 ? `${open.length - 1} more` : '', quiet > 0 ? `${quiet} waived, baselined or suppressed` : ''].filter(Boolean);
+  return `${open[0]!.message}${more.length > 0 ? ` (and ${more.join('; ')})` : ''}`;
+}
+
 export function deriveStatus(findings: readonly Finding[]): Status {
   const open = openFindings(findings);
   if (open.some((f) => f.severity === 'error')) return 'fail';

@@ -18,6 +18,7 @@ const findingSchema = z.strictObject({
   fingerprintOf: z.string().optional(),
   evidence: z.record(z.string(), z.unknown()).optional(),
   commit: z.string().max(200).optional(),
+  title: z.string().min(1).max(200).optional(),
 });
 
 export const outcomeSchema = z

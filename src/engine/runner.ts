@@ -11,7 +11,7 @@ import { fingerprint } from './fingerprint.js';
 import { parseOutcome } from './outcome.js';
 import { secretsFromEnv, type Secrets } from '../output/secrets.js';
 import { applyWaivers, type Baseline } from './waivers.js';
-import { decideGate, deriveStatus, sortFindings } from './gate.js';
+import { decideGate, deriveStatus, findingsHeadline, sortFindings } from './gate.js';
 import type {
   Check,
   CheckOutcome,
@@ -121,6 +121,8 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     },
   };
 
+  // A finding's fitting title (FindingInput.title): used for its check's title, never reported itself.
+  const findingTitles = new WeakMap<Finding, string>();
   const runOne = async (check: Check): Promise<CheckResult> => {
     const setting = settingOf(check);
     const severity: Severity | 'off' = setting ?? check.defaultSeverity;
@@ -183,6 +185,7 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
       if (f.column !== undefined) out.column = f.column;
       if (f.commit !== undefined) out.commit = f.commit;
       if (f.evidence !== undefined) out.evidence = f.evidence;
+      if (f.title !== undefined) findingTitles.set(out, f.title);
       return out;
     });
     const result: CheckResult = {
@@ -213,7 +216,8 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
     // A policy finding is about the change under review: a comment that change adds cannot quiet it.
     if (result.section === 'policy') continue;
     for (const f of result.findings) {
-      if (!f.file || f.line === undefined) continue;
+      // A history finding's line is in its commit, not in the file as it is now: no comment there quiets it.
+      if (!f.file || f.line === undefined || f.commit) continue;
       const hit = (suppressions.get(f.file) as Suppression[] | undefined)?.find(
         (s) => (s.line === f.line || s.line === f.line! - 1) && s.ids.some((id) => id === result.id || id === result.section),
       );
@@ -237,7 +241,10 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
       result.status = deriveStatus(result.findings);
     }
     // An erroring check proved nothing either way: it keeps its neutral title and says why in the summary.
-    result.title = result.status === 'fail' || result.status === 'warn' ? check.failureTitle : check.title;
+    // A failing one is titled by what it found when each open finding says what fits better.
+    const open = result.findings.filter((f) => !f.waived && !f.baseline && !f.suppressed);
+    const fitting = open.length > 0 && open.every((f) => findingTitles.has(f)) ? findingTitles.get(open[0]!) : undefined;
+    result.title = result.status === 'fail' || result.status === 'warn' ? (fitting ?? check.failureTitle) : check.title;
     result.checkTitle = check.title;
     if (!result.summary) result.summary = defaultSummary(result);
     params.onCheckDone?.(result);
@@ -312,6 +319,6 @@ function defaultSummary(r: CheckResult): string {
   const open = r.findings.filter((f) => !f.waived && !f.baseline && !f.suppressed).length;
   const quiet = r.findings.length - open;
   const tail = quiet > 0 ? ` (${quiet} waived, baselined or suppressed)` : '';
-  if (r.status === 'pass') return `No problems found${tail}.`;
-  return `${open} problem${open === 1 ? '' : 's'} found${tail}.`;
+  if (r.status === 'pass' || open === 0) return `No problems found${tail}.`;
+  return findingsHeadline(r.findings)!;
 }

@@ -38,6 +38,12 @@ export interface FindingInput {
   evidence?: Record<string, unknown>;
   /** Commit that introduced the finding, for history findings. */
   commit?: string;
+  /**
+   * The check's title when this is all it found, if the failure title would not fit: a certificate
+   * that only expires soon is "Webhook certificate expires in 19 days", not "HTTPS is broken".
+   * Used when every open finding has one (the first finding's wins).
+   */
+  title?: string;
 }
 
 export interface CheckOutcome {
@@ -251,6 +257,12 @@ export interface RepoContext {
   configFile?: string;
   /** The line of that file that sets `webhook.url`. */
   webhookUrlLine?: number;
+  /** Lines of that file setting the keys network findings are about (`webhook.testUrl`, `api.baseUrl`…). */
+  keyLines?: Partial<Record<'webhook.url' | 'webhook.testUrl' | 'api.baseUrl', number>>;
+  /** The commit checked out (full sha), when the target is in a git repository with one. */
+  head?: string;
+  /** The repository's web address from its origin remote (`https://github.com/acme/shop`), no credentials. */
+  repositoryUri?: string;
   /** A file that exists in the repository (relative to its root) to place findings with no file. */
   anchor?: string;
 }
@@ -308,6 +320,8 @@ export interface RunSummary {
   notApplicable?: Array<{ id: string; reason: string }>;
   /** Ids left out by --only/--skip: the run did not look at them. */
   notSelected?: string[];
+  /** Of those, the network checks: code scanning must not take their absence for a fix (report/sarif.ts). */
+  networkNotSelected?: string[];
 }
 
 export interface RunReport {

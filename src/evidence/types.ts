@@ -405,6 +405,7 @@ export interface CollectContext {
   needs?: ReadonlySet<keyof EvidenceMap>;
 }
 
-export type ProgressKind = 'files' | 'commits' | 'probes' | 'parsed' | 'lines';
+/** Work done, counted as it happens; `probes-planned` is how many probes the endpoint is about to get. */
+export type ProgressKind = 'files' | 'commits' | 'probes' | 'probes-planned' | 'parsed' | 'lines';
 
 export type Collector<K extends keyof EvidenceMap> = (ctx: CollectContext) => Promise<EvidenceMap[K]>;

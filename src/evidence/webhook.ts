@@ -17,6 +17,8 @@ export interface WebhookSeam {
   now?: Date;
   /** Called once per probe sent (progress off a terminal). */
   onProbe?: () => void;
+  /** How many probes the endpoint is about to get (the progress line: "sent 12 of 40"). */
+  onPlanned?: (n: number) => void;
 }
 
 type Ctx = Pick<CollectContext, 'config' | 'options' | 'env' | 'progress'>;
@@ -56,7 +58,7 @@ async function pool(tasks: Array<() => Promise<void>>, limit: number): Promise<v
 }
 
 export async function collectWebhookWith(ctx: Ctx, seamIn: WebhookSeam = {}): Promise<WebhookEvidence> {
-  const seam: WebhookSeam = ctx.progress && !seamIn.onProbe ? { ...seamIn, onProbe: () => ctx.progress?.('probes') } : seamIn;
+  const seam: WebhookSeam = ctx.progress && !seamIn.onProbe ? { ...seamIn, onProbe: () => ctx.progress?.('probes'), onPlanned: (n) => ctx.progress?.('probes-planned', n) } : seamIn;
   const started = performance.now();
   const { config, options, env } = ctx;
   const cfg = config.webhook.probes;
@@ -119,6 +121,7 @@ async function runProbes(ev: WebhookEvidence, url: URL, secret: string | undefin
     return;
   }
   const noSecret = `not sent: ${ev.secretVar} is not set, so golive cannot sign a valid event`;
+  seam.onPlanned?.(secret ? names.length + Math.max(0, cfg.count - 1) : names.filter((n) => !NEEDS_SECRET.has(kindOf(n))).length);
   let stop: string | undefined;
   // Hard cap on the whole probe phase, derived from the probe settings so that an endpoint that
   // answers each probe within timeoutMs always gets every probe: the valid one alone, the others

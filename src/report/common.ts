@@ -1,6 +1,6 @@
 // Shared vocabulary of the renderers: section titles, grouping, finding state and evidence
 // flattening. Pure helpers over a RunReport, so every format tells the same story.
-import { openFindings } from '../engine/gate.js';
+import { findingsHeadline, openFindings } from '../engine/gate.js';
 import { SECTIONS, type CheckResult, type Finding, type RunReport, type Section, type SetAsideFile, type Status } from '../engine/types.js';
 
 export { openFindings };
@@ -59,6 +59,20 @@ export function groupBySection(report: RunReport): SectionGroup[] {
     .filter((g) => g.total > 0);
 }
 
+/** The generic count reports before 0.1.1 led with ("1 problem found."): a saved report may still hold it. */
+const GENERIC_SUMMARY = /^\d+ problems? found( \([^)]*\))?\.$/;
+
+/** A check's one-line headline: its summary, or for a failing check its first finding's message and a count. */
+export function headline(r: CheckResult): string {
+  if ((r.status === 'fail' || r.status === 'warn') && GENERIC_SUMMARY.test(r.summary)) return findingsHeadline(r.findings) ?? r.summary;
+  return r.summary;
+}
+
+/** Whether the headline only repeats the findings listed below it (a view that lists them can leave it out). */
+export function headlineIsFindings(r: CheckResult): boolean {
+  return (r.status === 'fail' || r.status === 'warn') && headline(r) === findingsHeadline(r.findings);
+}
+
 /** Checks that fail the gate, as decideGate listed them. */
 export function blockingChecks(report: RunReport): CheckResult[] {
   const ids = new Set(report.summary.blocking);
@@ -78,11 +92,15 @@ export function quietReason(f: Finding): string | undefined {
   return undefined;
 }
 
-/** `file:line:col`, `file:line`, `file`, or '' when the finding has no place in the repo. */
+/**
+ * `file:line:col`, `file:line`, `file`, or '' when the finding has no place in the repo. A history
+ * finding's place is in its commit, written as git names it: `58730a5:config/old.js:1`.
+ */
 export function locationOf(f: Finding): string {
   if (!f.file) return '';
-  if (f.line === undefined) return f.file;
-  return f.column === undefined ? `${f.file}:${f.line}` : `${f.file}:${f.line}:${f.column}`;
+  const file = f.commit ? `${f.commit.slice(0, 7)}:${f.file}` : f.file;
+  if (f.line === undefined) return file;
+  return f.column === undefined ? `${file}:${f.line}` : `${file}:${f.line}:${f.column}`;
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {
@@ -139,4 +157,9 @@ export function setAsideLine(files: readonly SetAsideFile[]): string {
 /** Expired and unused waivers: the ones a reader should act on. */
 export function staleWaivers(report: RunReport): RunReport['waivers'] {
   return report.waivers.filter((w) => w.state !== 'active');
+}
+
+/** Hints write commands as code spans starting with `golive …`: the same spans, as the user invoked golive. */
+export function asInvoked(text: string, command: string | undefined): string {
+  return !command || command === 'golive' ? text : text.replace(/`golive(?=[ `])/g, `\`${command}`);
 }

@@ -10,6 +10,7 @@ import {
   countsLine,
   flattenEvidence,
   groupBySection,
+  headline,
   locationOf,
   openFindings,
   plural,
@@ -84,7 +85,7 @@ function evidenceList(evidence: Record<string, unknown> | undefined): string {
 function findingItem(f: Finding): string {
   const loc = locationOf(f);
   const reason = quietReason(f);
-  const commit = f.commit ? ` <small>(commit <code>${escapeHtml(f.commit.slice(0, 12))}</code>)</small>` : '';
+  const commit = f.commit && !f.file ? ` <small>(commit <code>${escapeHtml(f.commit.slice(0, 12))}</code>)</small>` : '';
   const text = `${loc ? `<code>${escapeHtml(loc)}</code> ` : ''}<span class="text">${inlineHtml(f.message)}</span>${commit}`;
   const extra = `${reason ? ` <em>${escapeHtml(reason)}</em>` : ''}${evidenceList(f.evidence)}`;
   return `<li${reason ? ' class="quiet"' : ''}>${text}${extra}</li>`;
@@ -94,7 +95,7 @@ function checkArticle(r: CheckResult): string {
   const parts = [
     `<article class="check ${r.status}" id="${escapeHtml(r.id)}">`,
     `<h3><span class="sym s-${r.status}" title="${STATUS_LABELS[r.status]}">${STATUS_SYMBOLS[r.status]}</span>${inlineHtml(r.title)} <code>${escapeHtml(r.id)}</code>${r.source ? ` <small class="plugin">plugin ${escapeHtml(r.source)}</small>` : ''}</h3>`,
-    `<p class="summary">${escapeHtml(STATUS_LABELS[r.status])}${r.severity === 'off' ? ' (off in config)' : ''} · ${inlineHtml(r.summary)}</p>`,
+    `<p class="summary">${escapeHtml(STATUS_LABELS[r.status])}${r.severity === 'off' ? ' (off in config)' : ''} · ${inlineHtml(headline(r))}</p>`,
   ];
   const shown = [...openFindings(r.findings), ...quietFindings(r.findings)];
   if (shown.length > 0) {

@@ -22,6 +22,8 @@ export interface RenderOptions {
   width?: number;
   /** Link findings to the file and line at this commit (GitHub Actions: server/repo/blob/sha/). */
   links?: { blobBase: string };
+  /** How golive was invoked (`npx golive`): `pretty` hints repeat it. Default `golive`. */
+  command?: string;
 }
 
 export function isFormat(value: string): value is Format {

@@ -6,7 +6,7 @@
 // Everything is XML-escaped and characters XML 1.0 cannot carry are replaced.
 import { policyText, verdictText } from './verdict.js';
 import type { CheckResult, Finding, RunReport } from '../engine/types.js';
-import { groupBySection, locationOf, openFindings, quietFindings, quietReason, setAsideFor } from './common.js';
+import { groupBySection, headline, headlineIsFindings, locationOf, openFindings, quietFindings, quietReason, setAsideFor } from './common.js';
 
 // XML 1.0 allows tab, LF, CR and U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF; with the `u`
 // flag a lone surrogate is one code point in D800..DFFF, so it is caught too.
@@ -31,11 +31,12 @@ function seconds(ms: number): string {
 function findingLine(f: Finding): string {
   const loc = locationOf(f);
   const reason = quietReason(f);
-  return `${loc ? `${loc}  ` : ''}${f.message}${f.commit ? ` (commit ${f.commit.slice(0, 7)})` : ''}${reason ? ` [${reason}]` : ''}`;
+  return `${loc ? `${loc}  ` : ''}${f.message}${f.commit && !f.file ? ` (commit ${f.commit.slice(0, 7)})` : ''}${reason ? ` [${reason}]` : ''}`;
 }
 
 function findingsText(r: CheckResult): string {
-  const lines = [r.summary, ...openFindings(r.findings).map(findingLine)];
+  // The headline (the message attribute) leads; when it is only the first finding, the list says it.
+  const lines = [...(headlineIsFindings(r) ? [] : [headline(r)]), ...openFindings(r.findings).map(findingLine)];
   const quiet = quietFindings(r.findings);
   if (quiet.length > 0) lines.push('', 'Accepted:', ...quiet.map(findingLine));
   if (r.status === 'fail' || r.status === 'warn') lines.push('', `How to fix: ${r.help.fix}`);
@@ -51,12 +52,12 @@ function testcase(r: CheckResult, failOnWarning: boolean, blocking: boolean): { 
       return { xml: quiet.length > 0 ? body(`      <system-out>${escapeXml(findingsText(r))}</system-out>`) : `${open}/>`, failure: false, error: false, skipped: false };
     }
     case 'fail':
-      return { xml: body(`      <failure message="${escapeAttr(r.summary)}" type="${escapeAttr(r.severity)}">${escapeXml(findingsText(r))}</failure>`), failure: true, error: false, skipped: false };
+      return { xml: body(`      <failure message="${escapeAttr(headline(r))}" type="${escapeAttr(r.severity)}">${escapeXml(findingsText(r))}</failure>`), failure: true, error: false, skipped: false };
     case 'warn':
       // A warning passes, with its findings in <system-out>, because it does not block the gate;
       // under --fail-on warning it does, so the dashboard shows it as a failure to match the exit code.
       if (failOnWarning) {
-        return { xml: body(`      <failure message="${escapeAttr(r.summary)}" type="warning">${escapeXml(findingsText(r))}</failure>`), failure: true, error: false, skipped: false };
+        return { xml: body(`      <failure message="${escapeAttr(headline(r))}" type="warning">${escapeXml(findingsText(r))}</failure>`), failure: true, error: false, skipped: false };
       }
       return { xml: body(`      <system-out>${escapeXml(`warning: ${findingsText(r)}`)}</system-out>`), failure: false, error: false, skipped: false };
     case 'error':

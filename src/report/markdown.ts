@@ -8,6 +8,7 @@ import {
   blockingChecks,
   countsLine,
   groupBySection,
+  headline,
   locationOf,
   openFindings,
   plural,
@@ -57,7 +58,9 @@ export function blobLink(f: Finding, repoPath: string, links: RenderOptions['lin
   if (!links || !f.file) return undefined;
   const file = `${repoPath ? `${repoPath}/` : ''}${f.file}`.replace(/\\/g, '/');
   const encoded = file.split('/').filter((s) => s && s !== '.').map(encodeURIComponent).join('/');
-  return `${links.blobBase}${encoded}${f.line !== undefined ? `#L${f.line}` : ''}`;
+  // A history finding's line is in the commit that added the key.
+  const base = f.commit && /^[0-9a-f]{7,64}$/i.test(f.commit) ? links.blobBase.replace(/\/blob\/[^/]+\/$/, `/blob/${f.commit}/`) : links.blobBase;
+  return `${base}${encoded}${f.line !== undefined ? `#L${f.line}` : ''}`;
 }
 
 /** Lines of one fix's diff or text shown under a finding: longer ones are cut (the PR comment cap). */
@@ -88,7 +91,8 @@ function fixBlocks(f: Finding): string[] {
 
 function findingItem(f: Finding, repoPath: string, links: RenderOptions['links']): string {
   const loc = locationOf(f);
-  const commit = f.commit ? ` (commit ${code(f.commit.slice(0, 7))})` : '';
+  // The location names a file's commit already (locationOf); a key in a commit message has none.
+  const commit = f.commit && !f.file ? ` (commit ${code(f.commit.slice(0, 7))})` : '';
   const reason = quietReason(f);
   const href = blobLink(f, repoPath, links);
   const place = loc ? (href ? `[${code(loc)}](${href})` : code(loc)) : '';
@@ -100,7 +104,7 @@ function checkBlock(r: CheckResult, repoPath: string, links: RenderOptions['link
   const bad = r.status !== 'pass';
   const title = bad && r.status !== 'skip' ? `**${escapeMd(r.title)}**` : escapeMd(r.title);
   const from = r.source ? `, plugin ${code(r.source)}` : '';
-  const lines = [`- ${STATUS_EMOJI[r.status]} ${title} (${code(r.id)}${from})${bad ? `: ${escapeMd(r.summary)}` : ''}`];
+  const lines = [`- ${STATUS_EMOJI[r.status]} ${title} (${code(r.id)}${from})${bad ? `: ${escapeMd(headline(r))}` : ''}`];
   const open = openFindings(r.findings);
   const quiet = quietFindings(r.findings);
   const shown = [...open, ...quiet];

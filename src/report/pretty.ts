@@ -7,6 +7,8 @@ import {
   countsLine,
   flattenEvidence,
   groupBySection,
+  headline,
+  headlineIsFindings,
   locationOf,
   openFindings,
   plural,
@@ -16,6 +18,7 @@ import {
   setAsideLine,
   staleWaivers,
   STATUS_SYMBOLS,
+  asInvoked,
 } from './common.js';
 import type { RenderOptions } from './index.js';
 
@@ -101,7 +104,7 @@ function compactEvidenceLines(ctx: Ctx, evidence: Record<string, unknown> | unde
 function findingLines(ctx: Ctx, f: Finding, indent: string, dim: boolean): void {
   const loc = locationOf(f);
   const short = f.commit?.slice(0, 7);
-  const commit = short && !f.message.includes(short) ? ` (commit ${short})` : '';
+  const commit = short && !f.file && !f.message.includes(short) ? ` (commit ${short})` : '';
   const reason = quietReason(f);
   const text = `${f.message}${commit}${reason ? ` [${reason}]` : ''}`;
   const head = loc ? `${indent}${loc}  ` : indent;
@@ -135,11 +138,12 @@ function checkLines(ctx: Ctx, list: readonly CheckResult[], i: number): void {
   const deferred = !ctx.verbose && sameSkip(r, next);
   // A pass shows what it saw (its proof), unless that is only the generic "No problems found."
   const proof = r.status === 'pass' && !/^No problems found/.test(r.summary);
-  if ((bad || quiet.length > 0 || ctx.verbose || proof) && !deferred) {
+  // A failing check's headline is its first finding, listed just below: said once.
+  if ((bad || quiet.length > 0 || ctx.verbose || proof) && !deferred && !headlineIsFindings(r)) {
     let run = 1;
     while (!ctx.verbose && sameSkip(list[i - run], r)) run++;
     const shared = run > 1 ? `(these ${run}) ` : '';
-    for (const l of wrap(`${shared}${r.summary}`, ctx.width, '    ', '    ')) out.push(r.status === 'skip' ? c.gray(l) : c.dim(l));
+    for (const l of wrap(`${shared}${headline(r)}`, ctx.width, '    ', '    ')) out.push(r.status === 'skip' ? c.gray(l) : c.dim(l));
   }
   const limit = ctx.verbose ? Infinity : MAX_FINDINGS;
   open.slice(0, limit).forEach((f) => findingLines(ctx, f, '    ', false));
@@ -156,7 +160,7 @@ function checkLines(ctx: Ctx, list: readonly CheckResult[], i: number): void {
 }
 
 
-function footerLines(ctx: Ctx, report: RunReport): void {
+function footerLines(ctx: Ctx, report: RunReport, command: string | undefined): void {
   const { c, out } = ctx;
   const stale = staleWaivers(report);
   if (stale.length > 0) {
@@ -181,7 +185,8 @@ function footerLines(ctx: Ctx, report: RunReport): void {
 
   const seconds = (report.durationMs / 1000).toFixed(1);
   out.push('', ...wrap(`${plural(report.summary.total, 'check')}: ${countsLine(report)} (${seconds} s)`, ctx.width, '', '  ').map((l) => c.dim(l)));
-  const v = verdictText(report);
+  const raw = verdictText(report);
+  const v = { ...raw, headline: asInvoked(raw.headline, command), details: raw.details.map((d) => asInvoked(d, command)), ...(raw.next ? { next: asInvoked(raw.next, command) } : {}) };
   const symbol = v.passed ? STATUS_SYMBOLS.pass : STATUS_SYMBOLS.fail;
   const tone = v.verdict === 'ready' ? c.green.bold : v.passed ? c.bold : c.red.bold;
   out.push(...wrap(`${symbol} ${v.headline}`, ctx.width, '', '  ').map((l) => tone(l)));
@@ -192,7 +197,27 @@ function footerLines(ctx: Ctx, report: RunReport): void {
 }
 
 /** Pure: the report as given (the output boundary masked it and made its strings one line). */
-export function renderPretty(report: RunReport, opts: RenderOptions = {}): string {
+/** The report with every hint's `golive …` written as the user invoked golive (before wrapping). */
+function invokedAs(report: RunReport, command: string | undefined): RunReport {
+  if (!command || command === 'golive') return report;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return asInvoked(v, command);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(report) as RunReport;
+}
+
+/** One line at the end: what the status symbols in this report mean. */
+function legendLine(ctx: Ctx, report: RunReport): void {
+  const words: Record<Status, string> = { pass: 'passed', fail: 'failed', warn: 'warning', error: 'could not run', pending: 'not proven yet', skip: 'skipped or off' };
+  const used = (Object.keys(words) as Status[]).filter((s) => report.checks.some((c) => c.status === s));
+  if (used.length > 0) ctx.out.push('', ctx.c.dim(clip(used.map((s) => `${STATUS_SYMBOLS[s]} ${words[s]}`).join('  '), ctx.width)));
+}
+
+export function renderPretty(given: RunReport, opts: RenderOptions = {}): string {
+  const report = invokedAs(given, opts.command);
   const ctx: Ctx = {
     c: new Chalk({ level: opts.color ? 1 : 0 }),
     width: Math.max(40, opts.width ?? 80),
@@ -216,6 +241,7 @@ export function renderPretty(report: RunReport, opts: RenderOptions = {}): strin
     }
   }
   if (report.checks.length === 0) out.push('', c.dim('No checks ran (check --only / --skip).'));
-  footerLines(ctx, report);
+  footerLines(ctx, report, opts.command);
+  legendLine(ctx, report);
   return `${out.join('\n')}\n`;
 }

@@ -1,8 +1,17 @@
 // SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): one rule per check, one result per
 // finding of a judged check (accepted findings carry `suppressions`), erroring checks as tool
-// notifications. Every result has a location, relative to the repository root: a finding with no
-// file of its own (a webhook probe, an API answer) points at the config line that sets the URL,
-// the config file, or a stable file at the target, with the URL in its message.
+// notifications. Every result has a location with a region, relative to the repository root: a
+// finding with no file of its own (a webhook probe, an API answer) points at the config line that
+// sets the URL it is about, else the config file or a stable file at the target (line 1), with the
+// URL in its message; a history finding at the line that added the key, in the commit named in its
+// properties and in versionControlProvenance. No absolute path: %SRCROOT% is the checkout.
+//
+// Two runs, two code-scanning categories: the static checks (golive/<target>/) and the network
+// checks (golive/<target>/network/). Code scanning closes every alert of a category that the newest
+// upload for it lacks, so a run that could not judge the network checks (the endpoint unreachable
+// for a moment, --offline, --only) leaves the network run out: that category keeps its alerts as
+// the last run that reached the endpoint left them, instead of closing them now and reopening them
+// next time. A tool notification in the static run says so.
 import { verdictText } from './verdict.js';
 import type { CheckResult, Finding, RepoContext, RunReport, Severity } from '../engine/types.js';
 import { HOMEPAGE } from '../version.js';
@@ -102,30 +111,45 @@ export function urlOf(r: CheckResult, report: RunReport): string | undefined {
 
 export interface Place {
   uri: string;
-  line?: number;
+  line: number;
   column?: number;
 }
 
+/** The config key a finding with no file is about: the line that sets it is where it is placed. */
+function keyOf(r: CheckResult): 'webhook.url' | 'webhook.testUrl' | 'api.baseUrl' | undefined {
+  if (r.id === 'credentials.test-webhook-retired') return 'webhook.testUrl';
+  if (r.id === 'credentials.keys-verified') return 'api.baseUrl';
+  return r.section === 'webhook' && r.kind === 'network' ? 'webhook.url' : undefined;
+}
+
+/**
+ * Where a finding lands in the repository: its own file and line (line 1 for a file without lines,
+ * a binary one), else the config line that sets what it is about, else line 1 of the config file
+ * or of a stable file at the target.
+ */
 export function placeOf(r: CheckResult, f: Finding, report: RunReport): Place {
   const ctx = report.target.repo;
-  if (f.file) return { uri: inRepo(ctx, f.file), ...(f.line !== undefined ? { line: f.line } : {}), ...(f.column !== undefined ? { column: f.column } : {}) };
+  if (f.file) return { uri: inRepo(ctx, f.file), line: f.line !== undefined && f.line >= 1 ? f.line : 1, ...(f.line !== undefined && f.column !== undefined && f.column >= 1 ? { column: f.column } : {}) };
   const config = ctx?.configFile && !ctx.configFile.startsWith('../') && !ctx.configFile.startsWith('/') ? ctx.configFile : undefined;
-  const aboutWebhook = r.section === 'webhook' && r.kind === 'network';
-  if (config) return { uri: fileUri(config), ...(aboutWebhook && ctx?.webhookUrlLine ? { line: ctx.webhookUrlLine } : {}) };
-  return { uri: fileUri(ctx?.anchor ?? inRepo(ctx, LAST_RESORT)) };
+  if (config) {
+    const key = keyOf(r);
+    const line = key ? (ctx?.keyLines?.[key] ?? (key === 'webhook.url' ? ctx?.webhookUrlLine : undefined)) : undefined;
+    return { uri: fileUri(config), line: line ?? 1 };
+  }
+  return { uri: fileUri(ctx?.anchor ?? inRepo(ctx, LAST_RESORT)), line: 1 };
 }
 
 function result(r: CheckResult, ruleIndex: number, f: Finding, report: RunReport, withBaseline: boolean): Record<string, unknown> {
   const place = placeOf(r, f, report);
   const url = f.file ? undefined : urlOf(r, report);
   const text = url && !f.message.includes(url) ? `${f.message} (${url})` : f.message;
-  const region = place.line !== undefined && place.line >= 1 ? { region: { startLine: place.line, ...(place.column !== undefined && place.column >= 1 ? { startColumn: place.column } : {}) } } : {};
+  const region = { startLine: place.line, ...(place.column !== undefined ? { startColumn: place.column } : {}) };
   const out: Record<string, unknown> = {
     ruleId: r.id,
     ruleIndex,
     level: f.severity,
     message: { text },
-    locations: [{ physicalLocation: { artifactLocation: { uri: place.uri, uriBaseId: SRCROOT }, ...region } }],
+    locations: [{ physicalLocation: { artifactLocation: { uri: place.uri, uriBaseId: SRCROOT }, region } }],
   };
   if (f.fingerprint) out.partialFingerprints = { [FINGERPRINT_KEY]: f.fingerprint };
   const fixes = sarifFixes(f, report);
@@ -138,7 +162,8 @@ function result(r: CheckResult, ruleIndex: number, f: Finding, report: RunReport
     messageId: f.messageId,
     ...(f.file ? {} : { placed: 'no file of its own' }),
     ...(sev ? { 'security-severity': sev } : {}),
-    ...(f.commit ? { commit: f.commit } : {}),
+    // A history finding: the region is in this commit's version of the file (which HEAD may no longer have).
+    ...(f.commit ? { commit: f.commit, ...(f.file ? { locatedIn: 'commit' } : {}) } : {}),
     ...(f.evidence ? { evidence: f.evidence } : {}),
   };
   return out;
@@ -164,22 +189,34 @@ function sarifFixes(f: Finding, report: RunReport): Record<string, unknown>[] {
     }));
 }
 
-/** The repository root as an absolute file URI ending in `/`, when the report knows it. */
-function rootUri(report: RunReport): string | undefined {
-  const dir = report.target.dir.replace(/\\/g, '/').replace(/\/+$/, '');
-  const sub = report.target.repo?.path ?? '';
-  if (!dir.startsWith('/') && !/^[A-Za-z]:\//.test(dir)) return undefined;
-  if (sub && !dir.endsWith(`/${sub}`)) return undefined;
-  const root = sub ? dir.slice(0, dir.length - sub.length - 1) : dir;
-  const encoded = root.split('/').map((seg, i) => (i === 0 && /^[A-Za-z]:$/.test(seg) ? seg : encodeURIComponent(seg))).join('/');
-  return `file://${encoded.startsWith('/') ? '' : '/'}${encoded}/`;
+/**
+ * The network checks this run did not judge, by id: left out by --only/--skip, skipped (--offline),
+ * pending, erroring, or judged against an endpoint that could not be reached (a blip is no verdict).
+ */
+export function networkNotJudged(report: RunReport): string[] {
+  const unjudged = report.checks.filter(
+    (c) => c.kind === 'network' && c.severity !== 'off' && (!['pass', 'warn', 'fail'].includes(c.status) || c.findings.some((f) => f.messageId === 'unreachable')),
+  );
+  return [...new Set([...(report.summary.networkNotSelected ?? []), ...unjudged.map((c) => c.id)])];
 }
 
-export function buildSarif(report: RunReport): Record<string, unknown> {
+/** Commits that history findings were added in, newest first as found: versionControlProvenance entries. */
+function provenance(report: RunReport, results: CheckResult[]): Array<Record<string, unknown>> {
+  const ctx = report.target.repo;
+  if (!ctx?.repositoryUri) return [];
+  const commits = [...new Set(results.flatMap((r) => r.findings.filter((f) => f.commit && f.file).map((f) => f.commit!)))].filter((c) => c !== ctx.head);
+  return [
+    ...(ctx.head ? [{ repositoryUri: ctx.repositoryUri, revisionId: ctx.head, mappedTo: { uriBaseId: SRCROOT } }] : []),
+    // Scanned too (--history): each commit a history finding points into.
+    ...commits.map((c) => ({ repositoryUri: ctx.repositoryUri, revisionId: c, properties: { scanned: 'git history: a finding\'s key was added in this commit' } })),
+  ];
+}
+
+function buildRun(report: RunReport, checks: CheckResult[], category: string, extraNotifications: Array<Record<string, unknown>>, withRunProperties: boolean): Record<string, unknown> {
   const withBaseline = report.options.baseline !== undefined;
   const results: Array<Record<string, unknown>> = [];
   const notifications: Array<Record<string, unknown>> = [];
-  report.checks.forEach((r, i) => {
+  checks.forEach((r, i) => {
     if (r.status === 'error') {
       notifications.push({ level: 'error', message: { text: `${r.id}: ${r.summary}` }, associatedRule: { id: r.id, index: i } });
       return;
@@ -191,44 +228,45 @@ export function buildSarif(report: RunReport): Record<string, unknown> {
       if (open.has(f) || suppressions(f)) results.push(result(r, i, f, report, withBaseline));
     }
   });
-  const root = rootUri(report);
-  const target = report.target.repo?.path ?? '';
   // Files the code checks set aside as not the merchant's: named, with why, where a reader looks.
-  const aside = (report.setAside ?? []).map((f) => ({
-    level: 'note',
-    message: { text: `set aside for code checks as not your code: ${f.rule}` },
-    locations: [{ physicalLocation: { artifactLocation: { uri: inRepo(report.target.repo, f.file), uriBaseId: SRCROOT } } }],
-  }));
+  const aside = withRunProperties
+    ? (report.setAside ?? []).map((f) => ({
+        level: 'note',
+        message: { text: `set aside for code checks as not your code: ${f.rule}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: inRepo(report.target.repo, f.file), uriBaseId: SRCROOT }, region: { startLine: 1 } } }],
+      }))
+    : [];
+  const vcs = provenance(report, checks);
+  const verdict = verdictText(report);
+  const target = report.target.repo?.path ?? '';
   return {
-    $schema: SARIF_SCHEMA,
-    version: '2.1.0',
-    runs: [
+    tool: {
+      driver: {
+        name: 'golive',
+        version: report.tool.version,
+        semanticVersion: report.tool.version,
+        informationUri: INFORMATION_URI,
+        rules: checks.map(rule),
+      },
+    },
+    automationDetails: { id: category },
+    // The checkout, wherever it is: no absolute path leaves golive.
+    originalUriBaseIds: { [SRCROOT]: { description: { text: 'The repository root (git top level).' } } },
+    ...(vcs.length > 0 ? { versionControlProvenance: vcs } : {}),
+    invocations: [
       {
-        tool: {
-          driver: {
-            name: 'golive',
-            version: report.tool.version,
-            semanticVersion: report.tool.version,
-            informationUri: INFORMATION_URI,
-            rules: report.checks.map(rule),
-          },
-        },
-        // One category per target folder: two golive runs in one workflow keep their own alerts.
-        automationDetails: { id: `golive/${target ? `${target}/` : ''}` },
-        originalUriBaseIds: { [SRCROOT]: { ...(root ? { uri: root } : {}), description: { text: 'The repository root (git top level).' } } },
-        invocations: [
-          {
-            executionSuccessful: notifications.length === 0,
-            ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
-            ...(aside.length > 0 ? { toolConfigurationNotifications: aside } : {}),
-          },
-        ],
-        results,
-        properties: {
+        executionSuccessful: [...notifications, ...extraNotifications].every((n) => n.level !== 'error'),
+        ...(notifications.length + extraNotifications.length > 0 ? { toolExecutionNotifications: [...notifications, ...extraNotifications] } : {}),
+        ...(aside.length > 0 ? { toolConfigurationNotifications: aside } : {}),
+      },
+    ],
+    results,
+    properties: withRunProperties
+      ? {
           gate: report.summary.gate,
           verdict: report.summary.verdict,
-          verdictText: verdictText(report).headline,
-          ...(verdictText(report).details.length > 0 ? { verdictDetails: verdictText(report).details } : {}),
+          verdictText: verdict.headline,
+          ...(verdict.details.length > 0 ? { verdictDetails: verdict.details } : {}),
           ...(report.target.policy ? { policy: report.target.policy } : {}),
           ...(report.summary.off.length > 0 ? { off: report.summary.off } : {}),
           ...(report.summary.notProven?.length ? { notProven: report.summary.notProven } : {}),
@@ -238,11 +276,31 @@ export function buildSarif(report: RunReport): Record<string, unknown> {
           counts: report.summary.counts,
           environment: report.target.environment,
           target: target || '.',
+          checks: 'static',
           ...(report.setAside?.length ? { setAside: report.setAside } : {}),
-        },
-      },
-    ],
+        }
+      : { checks: 'network', target: target || '.' },
   };
+}
+
+export function buildSarif(report: RunReport): Record<string, unknown> {
+  const target = report.target.repo?.path ?? '';
+  // One category per target folder (two golive runs in one workflow keep their own alerts), and
+  // one per kind of check within it (see the header).
+  const category = `golive/${target ? `${target}/` : ''}`;
+  const network = report.checks.filter((c) => c.kind === 'network');
+  const unjudged = networkNotJudged(report);
+  const judged = network.length > 0 && unjudged.length === 0;
+  // The network run left out: why, and each network check that could not run, in the static run.
+  const held = unjudged.length > 0
+    ? [
+        ...network.filter((c) => c.status === 'error').map((c) => ({ level: 'error', message: { text: `${c.id}: ${c.summary}` } })),
+        { level: 'warning', message: { text: `Network checks not judged in this run (${unjudged.join(', ')}): their category (${category}network/) is left out, so code scanning keeps their alerts as the last run that judged them left them.` } },
+      ]
+    : [];
+  const runs = [buildRun(report, report.checks.filter((c) => c.kind !== 'network'), category, held, true)];
+  if (judged) runs.push(buildRun(report, network, `${category}network/`, [], false));
+  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs };
 }
 
 export function renderSarif(report: RunReport): string {

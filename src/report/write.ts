@@ -51,6 +51,55 @@ async function finalTarget(file: string): Promise<string> {
 export interface WriteFileOptions {
   /** Create the file anew: refuse one that exists (or a symlink) and a symlinked directory. */
   fresh?: boolean;
+  /**
+   * Absolute directories whose paths a report names relative instead (the repository root first):
+   * a report travels (artifacts, PR comments, code scanning), the runner's or laptop's layout does not.
+   */
+  relativeTo?: { root: string; cwd?: string; home?: string };
+}
+
+/**
+ * Rewrites absolute paths under the repository root as repository-relative (`<root>/src/a.js` →
+ * `src/a.js`, the root itself → `.`), under the working directory likewise, and under the home
+ * directory as `~/…`. Longest prefix first, only at a path boundary.
+ */
+export function relativePaths(places: NonNullable<WriteFileOptions['relativeTo']>): (text: string) => string {
+  const norm = (p: string) => p.replace(/[\\/]+$/, '');
+  const rules = [
+    { dir: norm(places.root), as: '.' },
+    ...(places.cwd ? [{ dir: norm(places.cwd), as: '.' }] : []),
+    ...(places.home ? [{ dir: norm(places.home), as: '~' }] : []),
+  ]
+    .filter((r) => r.dir.length > 1 && path.isAbsolute(r.dir))
+    .sort((a, b) => b.dir.length - a.dir.length);
+  // After the directory: a separator (a path inside it), or the end of the path.
+  const ends = /^(?:$|[\s'"`),;:\]])/;
+  const starts = /(?:^|[\s'"`(=,;[])$/;
+  return (text) => {
+    let out = text;
+    for (const { dir, as } of rules) {
+      if (!out.includes(dir)) continue;
+      let from = 0;
+      let i: number;
+      while ((i = out.indexOf(dir, from)) !== -1) {
+        const before = out.slice(0, i);
+        const after = out.slice(i + dir.length);
+        if (!starts.test(before)) {
+          from = i + dir.length;
+          continue;
+        }
+        if (after[0] === '/' || after[0] === '\\') {
+          const put = as === '.' ? '' : `${as}/`;
+          out = before + put + after.slice(1);
+          from = i + put.length;
+        } else if (ends.test(after)) {
+          out = before + as + after;
+          from = i + as.length;
+        } else from = i + dir.length;
+      }
+    }
+    return out;
+  };
 }
 
 /** Creates file with O_CREAT|O_EXCL|O_NOFOLLOW in a directory that is itself no symlink. */
@@ -137,7 +186,8 @@ export class ReportOutput {
     private readonly output: Output,
     private readonly files: WriteFileOptions = {},
   ) {
-    this.safe = cleanDeep(report, (t) => output.secrets.mask(t));
+    const relative = files.relativeTo ? relativePaths(files.relativeTo) : (t: string) => t;
+    this.safe = cleanDeep(report, (t) => output.secrets.mask(relative(t)));
   }
 
   /** The report rendered in a format, masked: what any file or stream receives. */

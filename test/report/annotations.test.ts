@@ -1,23 +1,79 @@
-// GitHub workflow commands: one per open finding, escaped so merchant text cannot forge a command.
+// GitHub workflow commands: what GitHub shows per step (10 errors, 10 warnings), each failing check
+// once before any twice, blocking checks first, then one notice for the rest; placed relative to the
+// repository root; escaped so merchant text cannot forge a command.
 import { describe, expect, it } from 'vitest';
-import { escapeData, escapeProperty, renderGithubAnnotations } from '../../src/report/annotations.js';
+import { escapeData, escapeProperty, renderGithubAnnotations, selectAnnotations } from '../../src/report/annotations.js';
+import type { CheckResult } from '../../src/engine/types.js';
 import { check, finding, passingReport, reportOf, sampleReport } from './fixtures/sample.js';
 
-describe('renderGithubAnnotations', () => {
-  it('emits one command per open finding of failing and warning checks only', () => {
-    const lines = renderGithubAnnotations(sampleReport()).trimEnd().split('\n');
-    // 2 open secrets + 1 webhook-retired + 1 signature + 12 externalId; accepted ones stay quiet.
-    expect(lines).toHaveLength(16);
-    expect(lines[0]).toMatch(/^::error file=config\/app\.ts,line=12,col=18,title=golive credentials\.no-secrets-in-source%3A A secret key/);
-    expect(lines.filter((l) => l.startsWith('::warning '))).toHaveLength(1);
-    expect(lines.join('\n')).not.toContain('docs/setup.md');
+const commands = (out: string) => out.trimEnd().split('\n').filter(Boolean);
+const checkOf = (line: string) => /title=golive ([^%]+)%3A/.exec(line)?.[1];
+
+/** `n` committed keys: the case where one check's findings used to crowd out every other. */
+const keys = (n: number, severity: 'error' | 'warning' = 'error'): CheckResult =>
+  check({
+    id: 'credentials.no-secrets-in-source',
+    title: 'Secret keys are committed',
+    status: 'fail',
+    findings: Array.from({ length: n }, (_, i) => finding({ message: `key ${i + 1}`, file: `config/k${i + 1}.js`, line: 1, severity })),
   });
 
-  it('omits file, line and col when the finding has none', () => {
-    const out = renderGithubAnnotations(passingReport());
-    expect(out).toBe('::warning file=src/hooks.ts,line=20,col=1,title=golive webhook.code-dedup%3A The handler does not dedupe on eventId::No eventId dedup found in the handler.%0AHow to fix: Fix webhook.code-dedup like this.\n');
-    const r = reportOf([check({ id: 'webhook.dedup', title: 'T', status: 'fail', findings: [finding({ message: 'm' })] })]);
-    expect(renderGithubAnnotations(r)).toBe('::error title=golive webhook.dedup%3A T::m%0AHow to fix: Fix webhook.dedup like this.\n');
+describe('renderGithubAnnotations', () => {
+  it('gives every failing check one annotation before any check gets a second, within what GitHub shows, then one notice', () => {
+    const r = reportOf([
+      keys(12),
+      check({ id: 'webhook.timing-safe-compare', title: 'Timing leak', status: 'fail', findings: [finding({ message: 'compared with !==', file: 'src/webhook.js', line: 21, column: 7 })] }),
+      check({ id: 'idempotency.external-id', title: 'No externalId', status: 'fail', findings: [finding({ message: 'no externalId', file: 'src/mintcash.js', line: 14 })] }),
+    ]);
+    const lines = commands(renderGithubAnnotations(r));
+    const errors = lines.filter((l) => l.startsWith('::error '));
+    expect(errors).toHaveLength(10);
+    // Round one: each check's first finding, in checklist order; then the keys fill what is left.
+    expect(errors.slice(0, 3).map(checkOf)).toEqual(['credentials.no-secrets-in-source', 'webhook.timing-safe-compare', 'idempotency.external-id']);
+    expect(errors.slice(3).every((l) => checkOf(l) === 'credentials.no-secrets-in-source')).toBe(true);
+    expect(lines.at(-1)).toBe('::notice title=golive::4 more findings: see the step summary / code scanning (GitHub shows 10 errors and 10 warnings per step).');
+    expect(lines).toHaveLength(11);
+  });
+
+  it('puts blocking checks first, then errors, then the checklist order; warnings have their own 10', () => {
+    const advisory = check({ id: 'credentials.live-keys', title: 'Advisory', status: 'warn', severity: 'warning', findings: [finding({ message: 'w', file: 'a.js', line: 1, severity: 'warning' })] });
+    const blocking = check({ id: 'webhook.code-dedup', title: 'Blocking', status: 'fail', findings: [finding({ message: 'e', file: 'b.js', line: 1 }), finding({ message: 'w2', file: 'b.js', line: 2, severity: 'warning' })] });
+    const { shown, more } = selectAnnotations(reportOf([advisory, blocking, keys(15, 'warning')]));
+    expect(more).toBe(7);
+    expect(shown.map((a) => `${a.kind} ${a.check.id} ${a.finding.message}`).slice(0, 4)).toEqual([
+      'error webhook.code-dedup e',
+      // The warnings: the blocking checks' (in checklist order) before the advisory one, each once before any twice.
+      'warning credentials.no-secrets-in-source key 1',
+      'warning webhook.code-dedup w2',
+      'warning credentials.live-keys w',
+    ]);
+    expect(shown.filter((a) => a.kind === 'warning')).toHaveLength(10);
+  });
+
+  it('places every annotation relative to the repository root, a finding with no file at the config line', () => {
+    const repo = { path: 'services/acme', configFile: 'services/acme/golive.config.json', webhookUrlLine: 4, keyLines: { 'webhook.url': 4, 'webhook.testUrl': 5 }, anchor: 'services/acme/golive.config.json' };
+    const r = reportOf(
+      [
+        check({ id: 'webhook.timing-safe-compare', title: 'T', status: 'fail', findings: [finding({ message: 'leak', file: 'src/routes/webhooks.js', line: 9, column: 3 })] }),
+        check({ id: 'webhook.dedup', kind: 'network', title: 'D', status: 'fail', findings: [finding({ message: 'HTTP 500 on a repeat' })] }),
+        check({ id: 'credentials.test-webhook-retired', kind: 'network', title: 'R', status: 'warn', findings: [finding({ message: 'still there', severity: 'warning' })] }),
+      ],
+      { target: { dir: 'services/acme', environment: 'live', repo } },
+    );
+    const lines = commands(renderGithubAnnotations(r));
+    expect(lines[0]).toMatch(/^::error file=services\/acme\/src\/routes\/webhooks\.js,line=9,col=3,title=/);
+    expect(lines[1]).toMatch(/^::error file=services\/acme\/golive\.config\.json,line=4,title=golive webhook\.dedup/);
+    expect(lines[2]).toMatch(/^::warning file=services\/acme\/golive\.config\.json,line=5,title=golive credentials\.test-webhook-retired/);
+  });
+
+  it('emits the sample: accepted findings stay quiet, nothing is cut below the limits', () => {
+    const lines = commands(renderGithubAnnotations(sampleReport()));
+    // 2 open secrets + 1 webhook-retired + 1 signature + 12 externalId: 15 errors, 10 shown, then the notice.
+    expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(10);
+    expect(lines.filter((l) => l.startsWith('::warning '))).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(/^::notice title=golive::5 more findings/);
+    expect(lines.join('\n')).not.toContain('docs/setup.md');
+    expect(renderGithubAnnotations(passingReport())).toBe('::warning file=src/hooks.ts,line=20,col=1,title=golive webhook.code-dedup%3A The handler does not dedupe on eventId::No eventId dedup found in the handler.%0AHow to fix: Fix webhook.code-dedup like this.\n');
   });
 
   it('escapes data and properties so text cannot start a new command', () => {

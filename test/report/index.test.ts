@@ -4,7 +4,7 @@ import { EXTENSIONS, FORMATS, isFormat, renderGithubAnnotations, renderReport } 
 import { maskSecret } from '../../src/engine/mask.js';
 import { createOutput } from '../../src/output/boundary.js';
 import { Secrets } from '../../src/output/secrets.js';
-import { ReportOutput } from '../../src/report/write.js';
+import { ReportOutput, relativePaths } from '../../src/report/write.js';
 import { fakeKey } from '../helpers/keys.js';
 import { check, finding, reportOf, sampleReport } from './fixtures/sample.js';
 
@@ -81,5 +81,34 @@ describe('renderReport', () => {
       expect(out).not.toContain(pk);
       expect(out).toContain(maskSecret(sk));
     }
+  });
+});
+
+describe('relativePaths (no absolute path leaves golive in a report)', () => {
+  const rel = relativePaths({ root: '/work/repo', cwd: '/work', home: '/home/ana' });
+
+  it('names paths under the repository root from the root, under the working directory from it, under home as ~', () => {
+    expect(rel('/work/repo')).toBe('.');
+    expect(rel('/work/repo/src/a.js')).toBe('src/a.js');
+    expect(rel('cannot read /work/repo/.env.production (EACCES)')).toBe('cannot read .env.production (EACCES)');
+    expect(rel('plugin /work/tools/p.mjs failed')).toBe('plugin tools/p.mjs failed');
+    expect(rel('policy "/home/ana/golive/policy.json"')).toBe('policy "~/golive/policy.json"');
+  });
+
+  it('touches only whole path prefixes: a sibling, a URL or a longer name keeps its text', () => {
+    expect(rel('/work/repository/a')).toBe('repository/a'); // under /work (the cwd), not the root
+    expect(rel('https://example.com/work/repo/a')).toBe('https://example.com/work/repo/a');
+    expect(rel('/home/anabel/x')).toBe('/home/anabel/x');
+    expect(rel('plain text')).toBe('plain text');
+  });
+
+  it('applies to every string of every format a run writes', () => {
+    const output = createOutput({ stdout: { write: () => true } as never, stderr: { write: () => true } as never });
+    const r = reportOf([check({ id: 'credentials.no-secrets-in-source', title: 'T', status: 'error', summary: 'Could not run: cannot read /work/repo/config/app.env' })], {
+      target: { dir: '/work/repo', environment: 'live', repo: { path: '' } },
+      notes: [{ source: 'repo', message: 'skipped /work/repo/big.bin', file: '/work/repo/big.bin' }],
+    });
+    const out = new ReportOutput(r, output, { relativeTo: { root: '/work/repo', cwd: '/work', home: '/home/ana' } });
+    for (const f of FORMATS) expect(out.render(f, { verbose: true }), f).not.toContain('/work/');
   });
 });

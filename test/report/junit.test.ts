@@ -81,7 +81,8 @@ describe('renderJunit', () => {
     const doc = parseXml(renderJunit(sampleReport()));
     const secrets = caseOf(doc, 'credentials.no-secrets-in-source');
     expect(secrets.attrs).toEqual({ classname: 'credentials', name: 'credentials.no-secrets-in-source', time: '0.003' });
-    expect(secrets.children[0]).toMatchObject({ name: 'failure', attrs: { type: 'error', message: '2 problems found (3 waived, baselined or suppressed).' } });
+    // The headline Jenkins and Azure DevOps show: the first finding and a count, never "2 problems found".
+    expect(secrets.children[0]).toMatchObject({ name: 'failure', attrs: { type: 'error', message: expect.stringMatching(/^Live secret key sk_live_…\w{4} is committed: move it to the environment and roll it\. \(and 1 more; 3 waived, baselined or suppressed\)$/) } });
     expect(secrets.children[0]!.text).toContain('config/app.ts:12:18  Live secret key');
     expect(secrets.children[0]!.text).toContain('How to fix: Fix credentials.no-secrets-in-source like this.');
     expect(caseOf(doc, 'credentials.keys-verified').children[0]!.name).toBe('error');
@@ -93,7 +94,7 @@ describe('renderJunit', () => {
     expect(caseOf(required, 'rehearsal.charge').children[0]).toMatchObject({ name: 'failure', attrs: { type: 'pending' } });
     const warn = caseOf(doc, 'credentials.test-webhook-retired');
     expect(warn.children.map((c) => c.name)).toEqual(['system-out']);
-    expect(warn.children[0]!.text).toMatch(/^warning: 1 problem found\./);
+    expect(warn.children[0]!.text).toMatch(/^warning: https:\/\/staging\.shop\.example\/hooks answered 200 with a body/);
     expect(caseOf(doc, 'credentials.live-keys').children).toEqual([]);
   });
 

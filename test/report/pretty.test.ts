@@ -8,6 +8,14 @@ import { ReportOutput } from '../../src/report/write.js';
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/;
 
+/** The report's lines without the legend, which always ends it (a blank line, then the legend). */
+function withoutLegend(out: string): string[] {
+  const lines = out.trimEnd().split('\n');
+  expect(lines.at(-2)).toBe('');
+  expect(lines.at(-1)).toMatch(/^✔ passed|^✖ failed/);
+  return lines.slice(0, -2);
+}
+
 describe('renderPretty', () => {
   it('states a reason shared by consecutive skipped checks once', () => {
     const why = 'Not configured: set webhook.url.';
@@ -108,7 +116,7 @@ describe('renderPretty', () => {
   });
 
   it('ends with a failing verdict, what was turned off, and what to do next', () => {
-    const out = renderPretty(sampleReport(), { width: 120 }).trimEnd().split('\n');
+    const out = withoutLegend(renderPretty(sampleReport(), { width: 120 }));
     // The pending rehearsal step does not block without --require-rehearsal.
     expect(out.at(-4)).toBe('✖ Not ready: 4 checks block the gate');
     expect(out.at(-3)).toBe('  Not proven, turned off in config: rehearsal.refund.');
@@ -117,7 +125,7 @@ describe('renderPretty', () => {
   });
 
   it('says "ready for the live dress rehearsal", not "ready to go live", until the rehearsal is proven', () => {
-    const out = renderPretty(passingReport(), { width: 120 }).trimEnd().split('\n');
+    const out = withoutLegend(renderPretty(passingReport(), { width: 120 }));
     expect(out.at(-3)).toBe('✔ Ready for the live dress rehearsal: credentials, webhook and idempotency are proven');
     expect(out.at(-2)).toBe('  1 warning worth a look before launch.');
     expect(out.at(-1)).toContain('Next: run `golive rehearse`');
@@ -127,7 +135,7 @@ describe('renderPretty', () => {
   it('says "ready to go live" only when the rehearsal passed too', () => {
     const base = passingReport();
     const ready = reportOf([...base.checks, check({ id: 'rehearsal.charge', kind: 'manual', title: 'Live charge rehearsed', status: 'pass' })]);
-    const out = renderPretty(ready, { width: 120 }).trimEnd().split('\n');
+    const out = withoutLegend(renderPretty(ready, { width: 120 }));
     expect(out.at(-2)).toBe('✔ Ready to go live: every checklist item is proven, the dress rehearsal included');
   });
 
@@ -168,5 +176,26 @@ describe('wrap', () => {
     expect(wrap('aaa bbb ccc', 9, '- ', '  ')).toEqual(['- aaa bbb', '  ccc']);
     expect(wrap('x'.repeat(20), 10, '', '')).toEqual(['x'.repeat(20)]);
     expect(wrap('', 10, '> ', '')).toEqual(['> ']);
+  });
+  it('ends with a one-line legend of the symbols it used', () => {
+    const out = renderPretty(sampleReport(), { width: 120 }).trimEnd().split('\n');
+    expect(out.at(-1)).toBe('✔ passed  ✖ failed  ⚠ warning  ! could not run  … not proven yet  – skipped or off');
+    expect(renderPretty(passingReport(), { width: 120 }).trimEnd().split('\n').at(-1)).toBe('✔ passed  ⚠ warning');
+  });
+
+  it('writes every hint as the user invoked golive (npx golive), and nothing else that says golive', () => {
+    const out = renderPretty(sampleReport(), { width: 120, command: 'npx golive' });
+    expect(out).toContain('Next: fix the items above; `npx golive explain credentials.no-secrets-in-source` shows how.');
+    expect(out).toContain('run `npx golive rehearse`');
+    expect(out).not.toMatch(/`golive /);
+    // A config file name or a report folder is not a command.
+    expect(renderPretty(sampleReport(), { width: 120 })).toContain('`golive explain credentials.no-secrets-in-source`');
+    expect(out).toContain('golive 0.1.0 · environment live');
+  });
+
+  it('leads a failing check with its first finding once: no "1 problem found." above the findings', () => {
+    const out = renderPretty(sampleReport(), { width: 200 });
+    expect(out).not.toMatch(/\d+ problems? found/);
+    expect(out.match(/is committed: move it to the environment and roll it/g)).toHaveLength(1);
   });
 });
