@@ -23,6 +23,8 @@ export const PROSE: string[] = [
   '  length of findings, then the result schema (unknown status, fractional line, `__proto__`…).',
   '  Anything wrong is status `error` for that check, with the field and value named; the run goes on.',
   '- A `kind: "network"` check is skipped under `--offline` without being run.',
+  '- A finding may carry a `title` for its check when the `failureTitle` would not fit it (golive\'s own',
+  '  webhook.https: "Webhook certificate expires in 13 days"); it is used when every open finding has one.',
   '- `--only <namespace>` runs every check of one plugin; `-v` shows a failing check\'s stack (masked),',
   '  pointed at the plugin\'s own files and lines.',
   '- Namespaces: local plugins must declare one; packages default to their name (`golive-plugin-acme` →',

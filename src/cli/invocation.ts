@@ -15,6 +15,8 @@ export function invocation(env: NodeJS.ProcessEnv, bin: string | undefined = pro
   const agent = env.npm_config_user_agent ?? '';
   if (agent.startsWith('pnpm/') && local) return 'pnpm exec golive';
   if (agent.startsWith('yarn/') && local) return 'yarn golive';
-  if (env.npm_command === 'exec' || env.npm_command === 'run-script' || env.npm_lifecycle_event === 'npx') return 'npx golive';
+  // Only an install in a project's node_modules is what npx finds by the bin's name (npm variables
+  // alone may be left over from an npm process further up, running a global or a checkout's golive).
+  if (local && (env.npm_command === 'exec' || env.npm_command === 'run-script' || env.npm_lifecycle_event === 'npx')) return 'npx golive';
   return 'golive';
 }

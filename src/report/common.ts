@@ -62,15 +62,21 @@ export function groupBySection(report: RunReport): SectionGroup[] {
 /** The generic count reports before 0.1.1 led with ("1 problem found."): a saved report may still hold it. */
 const GENERIC_SUMMARY = /^\d+ problems? found( \([^)]*\))?\.$/;
 
-/** A check's one-line headline: its summary, or for a failing check its first finding's message and a count. */
+/**
+ * A check's one-line headline: for a failing or warning check its first finding's message and how
+ * many more (what Jenkins and Azure DevOps show for a JUnit failure), else its summary.
+ */
 export function headline(r: CheckResult): string {
-  if ((r.status === 'fail' || r.status === 'warn') && GENERIC_SUMMARY.test(r.summary)) return findingsHeadline(r.findings) ?? r.summary;
-  return r.summary;
+  return (r.status === 'fail' || r.status === 'warn' ? findingsHeadline(r.findings) : undefined) ?? r.summary;
 }
 
-/** Whether the headline only repeats the findings listed below it (a view that lists them can leave it out). */
-export function headlineIsFindings(r: CheckResult): boolean {
-  return (r.status === 'fail' || r.status === 'warn') && headline(r) === findingsHeadline(r.findings);
+/**
+ * What the check said beyond its findings ("Scanned 21 files and 2 commits"), for a view that lists
+ * the findings too; undefined when the summary is only a count or the headline itself.
+ */
+export function ownSummary(r: CheckResult): string | undefined {
+  if (GENERIC_SUMMARY.test(r.summary) || r.summary === findingsHeadline(r.findings) || r.summary === '') return undefined;
+  return r.summary;
 }
 
 /** Checks that fail the gate, as decideGate listed them. */

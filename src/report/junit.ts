@@ -6,7 +6,7 @@
 // Everything is XML-escaped and characters XML 1.0 cannot carry are replaced.
 import { policyText, verdictText } from './verdict.js';
 import type { CheckResult, Finding, RunReport } from '../engine/types.js';
-import { groupBySection, headline, headlineIsFindings, locationOf, openFindings, quietFindings, quietReason, setAsideFor } from './common.js';
+import { groupBySection, headline, locationOf, ownSummary, openFindings, quietFindings, quietReason, setAsideFor } from './common.js';
 
 // XML 1.0 allows tab, LF, CR and U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF; with the `u`
 // flag a lone surrogate is one code point in D800..DFFF, so it is caught too.
@@ -35,8 +35,9 @@ function findingLine(f: Finding): string {
 }
 
 function findingsText(r: CheckResult): string {
-  // The headline (the message attribute) leads; when it is only the first finding, the list says it.
-  const lines = [...(headlineIsFindings(r) ? [] : [headline(r)]), ...openFindings(r.findings).map(findingLine)];
+  // The headline is the message attribute; the text says what else the check saw, then every finding.
+  const own = ownSummary(r);
+  const lines = [...(own ? [own] : []), ...openFindings(r.findings).map(findingLine)];
   const quiet = quietFindings(r.findings);
   if (quiet.length > 0) lines.push('', 'Accepted:', ...quiet.map(findingLine));
   if (r.status === 'fail' || r.status === 'warn') lines.push('', `How to fix: ${r.help.fix}`);

@@ -7,10 +7,9 @@ import {
   countsLine,
   flattenEvidence,
   groupBySection,
-  headline,
-  headlineIsFindings,
   locationOf,
   openFindings,
+  ownSummary,
   plural,
   quietFindings,
   quietReason,
@@ -138,12 +137,13 @@ function checkLines(ctx: Ctx, list: readonly CheckResult[], i: number): void {
   const deferred = !ctx.verbose && sameSkip(r, next);
   // A pass shows what it saw (its proof), unless that is only the generic "No problems found."
   const proof = r.status === 'pass' && !/^No problems found/.test(r.summary);
-  // A failing check's headline is its first finding, listed just below: said once.
-  if ((bad || quiet.length > 0 || ctx.verbose || proof) && !deferred && !headlineIsFindings(r)) {
+  // A failing check's findings are listed just below: its summary shows only what it says beyond them.
+  const said = r.status === 'fail' || r.status === 'warn' ? ownSummary(r) : r.summary;
+  if ((bad || quiet.length > 0 || ctx.verbose || proof) && !deferred && said) {
     let run = 1;
     while (!ctx.verbose && sameSkip(list[i - run], r)) run++;
     const shared = run > 1 ? `(these ${run}) ` : '';
-    for (const l of wrap(`${shared}${headline(r)}`, ctx.width, '    ', '    ')) out.push(r.status === 'skip' ? c.gray(l) : c.dim(l));
+    for (const l of wrap(`${shared}${said}`, ctx.width, '    ', '    ')) out.push(r.status === 'skip' ? c.gray(l) : c.dim(l));
   }
   const limit = ctx.verbose ? Infinity : MAX_FINDINGS;
   open.slice(0, limit).forEach((f) => findingLines(ctx, f, '    ', false));

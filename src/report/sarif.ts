@@ -6,12 +6,12 @@
 // URL in its message; a history finding at the line that added the key, in the commit named in its
 // properties and in versionControlProvenance. No absolute path: %SRCROOT% is the checkout.
 //
-// Two runs, two code-scanning categories: the static checks (golive/<target>/) and the network
-// checks (golive/<target>/network/). Code scanning closes every alert of a category that the newest
-// upload for it lacks, so a run that could not judge the network checks (the endpoint unreachable
-// for a moment, --offline, --only) leaves the network run out: that category keeps its alerts as
-// the last run that reached the endpoint left them, instead of closing them now and reopening them
-// next time. A tool notification in the static run says so.
+// One run per code-scanning category: the static checks (golive/<target>/), and each network check
+// on its own (golive/<target>/network/<check id>/). Code scanning closes every alert of a category
+// that the newest upload for it lacks, so a network check this run could not judge (the endpoint
+// unreachable for a moment, keys not at hand, --offline, --only) leaves its run out: its category
+// keeps its alerts as the last run that judged it left them, instead of closing them now and
+// reopening them next time. A tool notification in the static run says which were left out.
 import { verdictText } from './verdict.js';
 import type { CheckResult, Finding, RepoContext, RunReport, Severity } from '../engine/types.js';
 import { HOMEPAGE } from '../version.js';
@@ -197,6 +197,13 @@ export function networkNotJudged(report: RunReport): string[] {
   const unjudged = report.checks.filter(
     (c) => c.kind === 'network' && c.severity !== 'off' && (!['pass', 'warn', 'fail'].includes(c.status) || c.findings.some((f) => f.messageId === 'unreachable')),
   );
+  // The retired test URL counts as gone when it does not answer: on the endpoint's own host, while
+  // the endpoint did not answer either, that is the same outage, not a retirement.
+  const host = (u: string | undefined) => (u ? URL.parse(u)?.host : undefined);
+  const { webhook, testWebhook } = report.target.urls ?? {};
+  const down = unjudged.some((c) => c.findings.some((f) => f.messageId === 'unreachable'));
+  const retired = report.checks.find((c) => c.id === 'credentials.test-webhook-retired');
+  if (down && retired && host(webhook) !== undefined && host(webhook) === host(testWebhook)) unjudged.push(retired);
   return [...new Set([...(report.summary.networkNotSelected ?? []), ...unjudged.map((c) => c.id)])];
 }
 
@@ -283,23 +290,31 @@ function buildRun(report: RunReport, checks: CheckResult[], category: string, ex
   };
 }
 
+/** GitHub takes at most 20 runs per upload: the static run and 19 for network checks. */
+const MAX_NETWORK_RUNS = 19;
+
 export function buildSarif(report: RunReport): Record<string, unknown> {
   const target = report.target.repo?.path ?? '';
   // One category per target folder (two golive runs in one workflow keep their own alerts), and
-  // one per kind of check within it (see the header).
+  // within it one for the static checks and one per network check (see the header).
   const category = `golive/${target ? `${target}/` : ''}`;
   const network = report.checks.filter((c) => c.kind === 'network');
   const unjudged = networkNotJudged(report);
-  const judged = network.length > 0 && unjudged.length === 0;
-  // The network run left out: why, and each network check that could not run, in the static run.
+  // Past the limit (many plugin network checks), the rest share one category, judged only together.
+  const groups: Array<{ id: string; checks: CheckResult[] }> = network.slice(0, MAX_NETWORK_RUNS - 1).map((c) => ({ id: `${category}network/${c.id}/`, checks: [c] }));
+  if (network.length >= MAX_NETWORK_RUNS) {
+    const rest = network.slice(MAX_NETWORK_RUNS - 1);
+    groups.push(rest.length === 1 ? { id: `${category}network/${rest[0]!.id}/`, checks: rest } : { id: `${category}network/more/`, checks: rest });
+  }
+  const judged = groups.filter((g) => g.checks.every((c) => !unjudged.includes(c.id)));
+  // The network runs left out: each network check that could not run, and why, in the static run.
   const held = unjudged.length > 0
     ? [
         ...network.filter((c) => c.status === 'error').map((c) => ({ level: 'error', message: { text: `${c.id}: ${c.summary}` } })),
-        { level: 'warning', message: { text: `Network checks not judged in this run (${unjudged.join(', ')}): their category (${category}network/) is left out, so code scanning keeps their alerts as the last run that judged them left them.` } },
+        { level: 'warning', message: { text: `Network checks not judged in this run (${unjudged.join(', ')}): their categories (${category}network/<check id>/) are left out, so code scanning keeps their alerts as the last run that judged them left them.` } },
       ]
     : [];
-  const runs = [buildRun(report, report.checks.filter((c) => c.kind !== 'network'), category, held, true)];
-  if (judged) runs.push(buildRun(report, network, `${category}network/`, [], false));
+  const runs = [buildRun(report, report.checks.filter((c) => c.kind !== 'network'), category, held, true), ...judged.map((g) => buildRun(report, g.checks, g.id, [], false))];
   return { $schema: SARIF_SCHEMA, version: '2.1.0', runs };
 }
 

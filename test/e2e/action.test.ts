@@ -190,3 +190,49 @@ describe('pinning', () => {
     }
   });
 });
+
+describe('each Action run gets its own report folder, and its outputs say where', () => {
+  it('two services checked in one job: golive-report-services-acme and golive-report-services-shop, each with its own reports', { timeout: 180_000 }, async () => {
+    repo = await shop({
+      'services/acme/README.md': '# acme\n',
+      'services/acme/src/pay.ts': `export const k = '${fakeKey('sk', 'live', 'action-acme')}';\n`,
+      'services/shop/README.md': '# shop\n',
+      'services/shop/src/pay.ts': `export const k = '${fakeKey('sk', 'live', 'action-shop')}';\n`,
+    });
+    const acme = await runAction(repo.dir, { path: 'services/acme', format: 'sarif,junit,json', args: '--offline --only credentials' });
+    const shopRun = await runAction(repo.dir, { path: './services/shop/', format: 'sarif,junit,json', args: '--offline --only credentials' });
+    expect(acme.r.exitCode, acme.r.stderr).toBe(0);
+    expect(acme.outputs).toEqual({
+      'exit-code': '1',
+      'report-dir': 'golive-report-services-acme',
+      sarif: 'golive-report-services-acme/golive.sarif',
+      junit: 'golive-report-services-acme/golive-junit.xml',
+      json: 'golive-report-services-acme/golive.json',
+      markdown: '',
+      html: '',
+      codequality: '',
+    });
+    expect(shopRun.outputs).toMatchObject({ 'report-dir': 'golive-report-services-shop', sarif: 'golive-report-services-shop/golive.sarif' });
+    // Each folder holds its own service's findings, placed from the repository root.
+    const uris = (dir: string) =>
+      (JSON.parse(readFileSync(path.join(repo!.dir, dir, 'golive.sarif'), 'utf8')).runs[0].results as Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>).map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(uris('golive-report-services-acme')).toEqual(['services/acme/src/pay.ts']);
+    expect(uris('golive-report-services-shop')).toEqual(['services/shop/src/pay.ts']);
+    // The same path again in the same job: its own fresh folder, never the first run's.
+    const again = await runAction(repo.dir, { path: 'services/acme', format: 'sarif', args: '--offline --only credentials' });
+    expect(again.outputs['report-dir']).toBe('golive-report-services-acme-2');
+  });
+
+  it('the report-dir input names the folder; anything but one plain name fails the step in one line', { timeout: 120_000 }, async () => {
+    repo = await shop();
+    const named = await runAction(repo.dir, { path: '.', format: 'markdown,codequality', 'report-dir': 'golive-acme', args: '--offline --only credentials' });
+    expect(named.outputs).toMatchObject({ 'report-dir': 'golive-acme', markdown: 'golive-acme/golive.md', codequality: 'golive-acme/gl-code-quality.json', sarif: '' });
+    expect(existsSync(path.join(repo.dir, 'golive-acme/golive.md'))).toBe(true);
+    for (const bad of ['../out', 'a/b', '..', '$(touch x)']) {
+      const r = await runAction(repo.dir, { path: '.', 'report-dir': bad });
+      expect(r.outputs['exit-code'], bad).toBe('2');
+      expect(r.r.stdout.trim(), bad).toMatch(/^::error title=golive::report-dir must be one folder name/);
+    }
+    expect(existsSync(path.join(repo.dir, 'x'))).toBe(false);
+  });
+});

@@ -58,7 +58,7 @@ describe('action.yml', () => {
 
   it('is a composite action with the documented inputs, none of them interpolated into a script', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs)).toEqual(['path', 'format', 'args', 'upload-sarif', 'policy-ref']);
+    expect(Object.keys(action.inputs)).toEqual(['path', 'format', 'report-dir', 'args', 'upload-sarif', 'policy-ref']);
     expect(action.inputs.path.default).toBe('.');
     expect(action.inputs.format.default).toBe('sarif');
     for (const step of action.runs.steps as Obj[]) {
@@ -72,13 +72,13 @@ describe('action.yml', () => {
   it('runs: reports written and valid, job summary appended, exit code out; the step itself does not fail', async () => {
     const { r, outputs, summary } = await runAction({ path: 'services/shop', format: 'sarif, junit,codequality', args: '--offline --only credentials' });
     expect(r.exitCode).toBe(0);
-    expect(outputs).toMatchObject({ 'exit-code': '1', 'report-dir': 'golive-report', sarif: 'golive-report/golive.sarif' });
-    const log = JSON.parse(await readFile(path.join(repo.dir, 'golive-report/golive.sarif'), 'utf8')) as Obj;
+    expect(outputs).toMatchObject({ 'exit-code': '1', 'report-dir': 'golive-report-services-shop', sarif: 'golive-report-services-shop/golive.sarif' });
+    const log = JSON.parse(await readFile(path.join(repo.dir, 'golive-report-services-shop/golive.sarif'), 'utf8')) as Obj;
     expect(schemaProblems(log)).toEqual([]);
     expect(githubProblems(log)).toEqual([]);
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('services/shop/src/config.ts');
-    expect(await junitXsdProblems(await readFile(path.join(repo.dir, 'golive-report/golive-junit.xml'), 'utf8'))).toEqual([]);
-    const cq = JSON.parse(await readFile(path.join(repo.dir, 'golive-report/gl-code-quality.json'), 'utf8')) as Obj[];
+    expect(await junitXsdProblems(await readFile(path.join(repo.dir, 'golive-report-services-shop/golive-junit.xml'), 'utf8'))).toEqual([]);
+    const cq = JSON.parse(await readFile(path.join(repo.dir, 'golive-report-services-shop/gl-code-quality.json'), 'utf8')) as Obj[];
     expect(cq[0]).toMatchObject({ check_name: 'credentials.no-secrets-in-source', location: { path: 'services/shop/src/config.ts', lines: { begin: 2 } } });
     expect(await readFile(summary, 'utf8')).toContain('golive: Not ready');
     expect(r.stdout).toContain('Credentials'); // the checklist in the job log
@@ -152,7 +152,7 @@ describe('the trusted policy in CI: a pull request that turns a check off', () =
     expect(rules).toContain('policy.unchanged');
     expect(rules).toContain('credentials.no-secrets-in-source');
     expect(log.runs[0].properties.policy).toMatchObject({ source: 'ref', ref: 'origin/main', file: 'golive.config.json' });
-    expect(r.stdout).toContain('policy from golive.config.json on origin/main');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('policy from golive.config.json on origin/main');
   });
 
   it('the Action with policy-ref "none": the pull request\'s config governs, the check is skipped, never "ready"', async () => {
@@ -171,7 +171,7 @@ describe('the trusted policy in CI: a pull request that turns a check off', () =
     const env = cleanEnv({ ...tpl.variables, GOLIVE_ARGS: '--offline --only credentials', CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main' });
     const r = await execa('sh', ['-c', cmd], { cwd: pr.dir, env, extendEnv: false, reject: false });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain('policy from golive.config.json on origin/main');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('policy from golive.config.json on origin/main');
     expect(r.stdout).toContain('checks.credentials.no-secrets-in-source: turned off');
     const junit = await readFile(path.join(pr.dir, 'golive-report/golive-junit.xml'), 'utf8');
     expect(junit).toMatch(/<testcase [^>]*name="policy\.unchanged"[^>]*>\s*<failure/);

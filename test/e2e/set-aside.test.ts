@@ -115,7 +115,7 @@ describe('the merchant\'s own code is never set aside silently', () => {
     const sarif = JSON.parse((await golive(['check', repo.dir, '--offline', '--format', 'sarif'])).stdout);
     const inv = sarif.runs[0].invocations[0];
     expect(inv.toolConfigurationNotifications).toEqual([
-      expect.objectContaining({ level: 'note', message: { text: expect.stringContaining('generated-file banner') }, locations: [{ physicalLocation: { artifactLocation: { uri: 'src/api/webhook.js', uriBaseId: '%SRCROOT%' } } }] }),
+      expect.objectContaining({ level: 'note', message: { text: expect.stringContaining('generated-file banner') }, locations: [{ physicalLocation: { artifactLocation: { uri: 'src/api/webhook.js', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } } }] }),
     ]);
     expect(sarif.runs[0].properties.setAside).toHaveLength(1);
     const html = (await golive(['check', repo.dir, '--offline', '--format', 'html'])).stdout;

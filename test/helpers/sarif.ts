@@ -73,3 +73,25 @@ export function githubProblems(log: Obj): string[] {
   }
   return p;
 }
+
+/**
+ * Microsoft's SARIF Multitool (`@microsoft/sarif-multitool`, a dev dependency), as GitHub's docs
+ * suggest for checking a log before upload: `validate --rule-kind Ghas`, the GitHub Advanced
+ * Security rules (locations, regions, relative URIs, fingerprints, message strings). Returns the
+ * problems it reports, as `RULE level: message`.
+ */
+export async function multitoolProblems(file: string): Promise<string[]> {
+  const { createRequire } = await import('node:module');
+  const { execa } = await import('execa');
+  const bin = createRequire(import.meta.url)('@microsoft/sarif-multitool') as string;
+  const out = `${file}.validation.sarif`;
+  const r = await execa(bin, ['validate', '--rule-kind', 'Ghas', '--log', 'ForceOverwrite', '-o', out, file], { reject: false, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
+  if (r.exitCode !== 0) return [`multitool exited ${r.exitCode}: ${r.stdout}${r.stderr}`];
+  const log = JSON.parse(readFileSync(out, 'utf8')) as Obj;
+  const run = log.runs?.[0] ?? {};
+  const text = (m: Obj) => m.message?.text ?? (m.message?.arguments ?? []).join(' | ') ?? m.message?.id;
+  return [
+    ...((run.results ?? []) as Obj[]).filter((x) => x.level !== 'note' && x.level !== 'none').map((x) => `${x.ruleId} ${x.level ?? 'warning'}: ${text(x)}`),
+    ...((run.invocations?.[0]?.toolExecutionNotifications ?? []) as Obj[]).filter((n) => n.level === 'error').map((n) => `notification: ${text(n)}`),
+  ];
+}

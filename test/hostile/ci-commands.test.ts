@@ -147,9 +147,10 @@ describe('through the CLI', () => {
     const foreign = run.commands.filter((c) => !(c.form === 'v2' && /^(error|warning)$/.test(c.command) && c.properties.title?.startsWith('golive ')));
     expect(foreign).toEqual([]);
     // golive's own annotations reach the runner, one per committed key, naming the exact file (a
-    // property is escaped only as GitHub documents, so the annotation lands on that file).
+    // property is escaped only as GitHub documents, so the annotation lands on that file); the
+    // endpoint's findings land on the config.
     const files = run.commands.filter((c) => c.command === 'error' && c.properties.file).map((c) => c.properties.file);
-    expect(files.sort()).toEqual([...NAMES].sort());
+    expect([...new Set(files)].sort()).toEqual([...NAMES, 'golive.config.json'].sort());
     expect(run.commands.some((c) => c.properties.title?.includes('webhook.https'))).toBe(true);
     // Annotations are printed only under GitHub Actions (GITHUB_ACTIONS=true); every other line is
     // also safe for Azure Pipelines.
@@ -167,7 +168,8 @@ describe('through the CLI', () => {
     expect(log).toContain('##\\[stop-commands]plugin');
     const run = githubRunner(log);
     expect(run.stopped).toBe(false);
-    expect(run.commands.map((c) => [c.command, c.properties.file])).toEqual([['error', '##[add-mask]p.js']]);
+    // Named from the repository root (the target is its plugin/ folder), where GitHub resolves it.
+    expect(run.commands.map((c) => [c.command, c.properties.file])).toEqual([['error', 'plugin/##[add-mask]p.js']]);
   });
 
   it('a JSON report on stdout stays valid JSON with the exact file names, and runs no command', { timeout: 60_000 }, async () => {

@@ -57,7 +57,7 @@ describe('on a terminal with 0 columns', () => {
   it('Ctrl-C is exit 130 with one line, and the spinner does not spin the CPU', async () => {
     const before = requests;
     const run = inPty(['check', tmp.dir, '--webhook-url', url, '--only', 'webhook.latency']);
-    await until(() => requests > before && run.out().includes('Checking'));
+    await until(() => requests > before && /Probing the webhook endpoint|Checking/.test(run.out()));
     // The spinner is drawing; its process must be mostly idle (the old one looped at 100%).
     const pid = run.pid()!;
     const cpu = async () => Number((await execa('ps', ['-o', 'times=', '-p', String(pid)])).stdout.trim());

@@ -85,30 +85,30 @@ describe('renderReport', () => {
 });
 
 describe('relativePaths (no absolute path leaves golive in a report)', () => {
-  const rel = relativePaths({ root: '/work/repo', cwd: '/work', home: '/home/ana' });
+  const rel = relativePaths({ root: '/srv/checkout/repo', cwd: '/srv/checkout', home: '/opt/ana' });
 
   it('names paths under the repository root from the root, under the working directory from it, under home as ~', () => {
-    expect(rel('/work/repo')).toBe('.');
-    expect(rel('/work/repo/src/a.js')).toBe('src/a.js');
-    expect(rel('cannot read /work/repo/.env.production (EACCES)')).toBe('cannot read .env.production (EACCES)');
-    expect(rel('plugin /work/tools/p.mjs failed')).toBe('plugin tools/p.mjs failed');
-    expect(rel('policy "/home/ana/golive/policy.json"')).toBe('policy "~/golive/policy.json"');
+    expect(rel('/srv/checkout/repo')).toBe('.');
+    expect(rel('/srv/checkout/repo/src/a.js')).toBe('src/a.js');
+    expect(rel('cannot read /srv/checkout/repo/.env.production (EACCES)')).toBe('cannot read .env.production (EACCES)');
+    expect(rel('plugin /srv/checkout/tools/p.mjs failed')).toBe('plugin tools/p.mjs failed');
+    expect(rel('policy "/opt/ana/golive/policy.json"')).toBe('policy "~/golive/policy.json"');
   });
 
   it('touches only whole path prefixes: a sibling, a URL or a longer name keeps its text', () => {
-    expect(rel('/work/repository/a')).toBe('repository/a'); // under /work (the cwd), not the root
-    expect(rel('https://example.com/work/repo/a')).toBe('https://example.com/work/repo/a');
-    expect(rel('/home/anabel/x')).toBe('/home/anabel/x');
+    expect(rel('/srv/checkout/repository/a')).toBe('repository/a'); // under the cwd, not the root
+    expect(rel('https://example.com/srv/checkout/repo/a')).toBe('https://example.com/srv/checkout/repo/a');
+    expect(rel('/opt/ana-bel/x')).toBe('/opt/ana-bel/x');
     expect(rel('plain text')).toBe('plain text');
   });
 
   it('applies to every string of every format a run writes', () => {
     const output = createOutput({ stdout: { write: () => true } as never, stderr: { write: () => true } as never });
-    const r = reportOf([check({ id: 'credentials.no-secrets-in-source', title: 'T', status: 'error', summary: 'Could not run: cannot read /work/repo/config/app.env' })], {
-      target: { dir: '/work/repo', environment: 'live', repo: { path: '' } },
-      notes: [{ source: 'repo', message: 'skipped /work/repo/big.bin', file: '/work/repo/big.bin' }],
+    const r = reportOf([check({ id: 'credentials.no-secrets-in-source', title: 'T', status: 'error', summary: 'Could not run: cannot read /srv/checkout/repo/config/app.env' })], {
+      target: { dir: '/srv/checkout/repo', environment: 'live', repo: { path: '' } },
+      notes: [{ source: 'repo', message: 'skipped /srv/checkout/repo/big.bin', file: '/srv/checkout/repo/big.bin' }],
     });
-    const out = new ReportOutput(r, output, { relativeTo: { root: '/work/repo', cwd: '/work', home: '/home/ana' } });
-    for (const f of FORMATS) expect(out.render(f, { verbose: true }), f).not.toContain('/work/');
+    const out = new ReportOutput(r, output, { relativeTo: { root: '/srv/checkout/repo', cwd: '/srv/checkout', home: '/opt/ana' } });
+    for (const f of FORMATS) expect(out.render(f, { verbose: true }), f).not.toContain('/srv/');
   });
 });

@@ -48,7 +48,7 @@ describe('renderSarif', () => {
     const log = sarif(webhookFail({ path: 'services/shop', configFile: 'services/shop/golive.config.yaml', webhookUrlLine: 3, anchor: 'services/shop/golive.config.yaml' }));
     expect(schemaProblems(log)).toEqual([]);
     expect(githubProblems(log)).toEqual([]);
-    const [res] = runOf(log, 'golive/services/shop/network/')!.results as Obj[];
+    const [res] = runOf(log, 'golive/services/shop/network/webhook.signature/')!.results as Obj[];
     expect(res!.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'services/shop/golive.config.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 3 } } }]);
     expect(res!.message.text).toBe('an unsigned event got HTTP 200 (https://shop.example.com/hooks)');
     expect(res!.properties.placed).toBe('no file of its own');
@@ -80,7 +80,7 @@ describe('renderSarif', () => {
       ],
       { target: { dir: '.', environment: 'live', repo } },
     );
-    const lines = Object.fromEntries((runOf(sarif(r), 'golive/network/')!.results as Obj[]).map((x) => [x.ruleId, x.locations[0].physicalLocation.region.startLine]));
+    const lines = Object.fromEntries((sarif(r).runs as Obj[]).flatMap((run) => run.results as Obj[]).map((x) => [x.ruleId, x.locations[0].physicalLocation.region.startLine]));
     expect(lines).toEqual({ 'credentials.test-webhook-retired': 4, 'credentials.keys-verified': 7 });
   });
 
@@ -105,22 +105,34 @@ describe('renderSarif', () => {
     expect(local.runs[0].versionControlProvenance).toBeUndefined();
   });
 
-  it('puts static and network checks in their own categories, and leaves the network run out when any network check was not judged', () => {
+  it('gives the static checks and each network check a category, and leaves out the run of a network check it could not judge', () => {
     const net = (status: 'pass' | 'fail' | 'error' | 'skip', messageId = 'accepts-unsigned') =>
       check({ id: 'webhook.signature', kind: 'network', title: 'S', status, ...(status === 'fail' ? { findings: [finding({ messageId, message: 'm' })] } : {}), ...(status === 'error' ? { summary: 'Not proven: no probe was sent' } : {}) });
     const stat = check({ id: 'webhook.timing-safe-compare', title: 'C', status: 'fail', findings: [finding({ message: 'leak', file: 'src/h.js', line: 5 })] });
     const ids = (log: Obj) => (log.runs as Obj[]).map((r) => `${r.automationDetails.id}:${(r.results as Obj[]).map((x) => x.ruleId).join(',')}`);
-    expect(ids(sarif(reportOf([stat, net('fail')])))).toEqual(['golive/:webhook.timing-safe-compare', 'golive/network/:webhook.signature']);
-    expect(ids(sarif(reportOf([stat, net('pass')])))).toEqual(['golive/:webhook.timing-safe-compare', 'golive/network/:']);
+    expect(ids(sarif(reportOf([stat, net('fail')])))).toEqual(['golive/:webhook.timing-safe-compare', 'golive/network/webhook.signature/:webhook.signature']);
+    expect(ids(sarif(reportOf([stat, net('pass')])))).toEqual(['golive/:webhook.timing-safe-compare', 'golive/network/webhook.signature/:']);
+    // One check that could not run leaves out only its own category.
+    const latency = check({ id: 'webhook.latency', kind: 'network', title: 'L', status: 'error', summary: 'Not proven' });
+    expect(ids(sarif(reportOf([stat, net('fail'), latency])))).toEqual(['golive/:webhook.timing-safe-compare', 'golive/network/webhook.signature/:webhook.signature']);
     // An endpoint that could not be reached, a check that could not run, --offline, --only: no network run.
     const base = reportOf([]);
     for (const r of [reportOf([stat, net('fail', 'unreachable')]), reportOf([stat, net('error')]), reportOf([stat, net('skip')]), reportOf([stat], { summary: { ...base.summary, networkNotSelected: ['webhook.signature'] } })]) {
       const log = sarif(r);
       expect(ids(log)).toEqual(['golive/:webhook.timing-safe-compare']);
       const notes: Obj[] = log.runs[0].invocations[0].toolExecutionNotifications;
-      expect(notes.at(-1)).toMatchObject({ level: 'warning', message: { text: expect.stringContaining('Network checks not judged in this run (webhook.signature): their category (golive/network/) is left out') } });
+      expect(notes.at(-1)).toMatchObject({ level: 'warning', message: { text: expect.stringContaining('Network checks not judged in this run (webhook.signature): their categories (golive/network/<check id>/) are left out') } });
       expect(githubProblems(log)).toEqual([]);
     }
+  });
+
+  it('a retired test URL on the endpoint host that does not answer while the endpoint does not either is the same outage, not a retirement', () => {
+    const down = check({ id: 'webhook.https', kind: 'network', title: 'H', status: 'fail', findings: [finding({ messageId: 'unreachable', message: 'Could not connect' })] });
+    const gone = check({ id: 'credentials.test-webhook-retired', kind: 'network', title: 'R', status: 'pass', summary: 'Gone: unreachable.' });
+    const categories = (testWebhook: string) =>
+      (sarif(reportOf([down, gone], { target: { dir: '.', environment: 'live', urls: { webhook: 'https://shop.example/hooks', testWebhook } } })).runs as Obj[]).map((r) => r.automationDetails.id);
+    expect(categories('https://shop.example/hooks-test')).toEqual(['golive/']);
+    expect(categories('https://old.shop.example/hooks')).toEqual(['golive/', 'golive/network/credentials.test-webhook-retired/']);
   });
 
   it('makes URIs relative to the repository root and names no absolute path, not even the root', () => {
