@@ -85,7 +85,8 @@ export async function multitoolProblems(file: string): Promise<string[]> {
   const { execa } = await import('execa');
   const bin = createRequire(import.meta.url)('@microsoft/sarif-multitool') as string;
   const out = `${file}.validation.sarif`;
-  const r = await execa(bin, ['validate', '--rule-kind', 'Ghas', '--log', 'ForceOverwrite', '-o', out, file], { reject: false, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
+  // Invariant globalization: the .NET tool then needs no libicu, which a slim CI image may lack.
+  const r = await execa(bin, ['validate', '--rule-kind', 'Ghas', '--log', 'ForceOverwrite', '-o', out, file], { reject: false, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' } });
   if (r.exitCode !== 0) return [`multitool exited ${r.exitCode}: ${r.stdout}${r.stderr}`];
   const log = JSON.parse(readFileSync(out, 'utf8')) as Obj;
   const run = log.runs?.[0] ?? {};
