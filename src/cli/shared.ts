@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { GoliveError } from '../errors.js';
 import type { Registry } from '../engine/registry.js';
+import type { Check } from '../engine/types.js';
 import type { GoliveConfig } from '../config/schema.js';
 import type { PolicyChange, PolicyEvidence } from '../evidence/types.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -92,6 +93,8 @@ export interface ProjectOptions {
   env?: Record<string, string | undefined>;
   /** The run's Secrets: what plugins are sent is masked with them. */
   secrets?: Secrets;
+  /** Called with the run's config and the built-in checks once they are known, before plugins load. */
+  onConfig?: (config: GoliveConfig, builtins: readonly Check[]) => void;
 }
 
 const isLocalSpec = (spec: string) => spec.startsWith('.') || path.isAbsolute(spec);
@@ -154,6 +157,7 @@ export async function loadProject(dir: string, configPath?: string, opts: Projec
   const trustedPolicy = resolved.origin.source !== 'worktree';
   let checks = builtinChecks;
   if (config.plugins.length > 0) {
+    opts.onConfig?.(config, builtinChecks);
     const [{ loadPlugins }, { pluginEntries }, { VERSION }] = await Promise.all([import('../plugins/load.js'), import('../plugins/entries.js'), import('../version.js')]);
     // Options and grants are read from the effective policy: the trusted one when there is one.
     const { plugins, problems } = await loadPlugins(pluginEntries(config), resolved.trustedDir, {

@@ -207,9 +207,8 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, p
     say(`cannot be loaded: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
-  // The sandbox starts while the plugin compiles; a compile error surfaces from describe().
+  // A compile error surfaces from describe(); the sandbox thread was started with the run.
   const sandbox = new PluginSandbox(compilePlugin(file, { mode: 'plugin', deny: compileDeny(opts) }));
-  sandbox.prestart();
   let loaded: Rec | undefined;
   try {
     loaded = parseObject(await sandbox.describe());

@@ -21,7 +21,12 @@ import {
 } from 'quickjs-emscripten-core';
 import type { ToWorker, FromWorker, VmError, WorkerLimits } from './sandbox-protocol.js';
 
-const { wasm, limits } = workerData as { wasm: WebAssembly.Module; limits: WorkerLimits };
+const { wasmFile, limits } = workerData as { wasmFile: string; limits: WorkerLimits };
+
+// @types/node types WebAssembly's classes but not its functions.
+const wa = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+/** QuickJS's WebAssembly, compiled here once (golive set V8's flags before starting this thread). */
+const wasm = wa.compile(readFileSync(wasmFile));
 
 // The package's types describe its CommonJS build; as an ES module its variant is the default export.
 const variant = ((variantModule as { default?: unknown }).default ?? variantModule) as QuickJSSyncVariant;
@@ -43,11 +48,13 @@ const plugins = new Map<number, Plugin>();
  * (setMemoryLimit) cannot measure allocations in this build, and a plugin returned 1 GB through it.
  */
 const quickjs = (p: Plugin) =>
-  (p.engine ??= newQuickJSWASMModuleFromVariant(
-    newVariant(variant, {
-      wasmModule: wasm,
-      wasmMemory: new WasmMemory({ initial: 256, maximum: Math.ceil(limits.memoryBytes / 65536) }),
-    }),
+  (p.engine ??= wasm.then((wasmModule) =>
+    newQuickJSWASMModuleFromVariant(
+      newVariant(variant, {
+        wasmModule,
+        wasmMemory: new WasmMemory({ initial: 256, maximum: Math.ceil(limits.memoryBytes / 65536) }),
+      }),
+    ),
   ));
 
 class Refused extends Error {
