@@ -164,6 +164,7 @@ export async function loadProject(dir: string, configPath?: string, opts: Projec
       root: dir,
       productionConfig: config.productionConfig,
       version: VERSION,
+      ...(opts.env ? { env: opts.env } : {}),
       ...(opts.envFile ? { envFile: opts.envFile } : {}),
       ...(opts.verbose ? { verbose: true } : {}),
       ...(opts.secrets ? { secrets: opts.secrets } : {}),

@@ -4,7 +4,7 @@
 // load, loops at import, wrong API version, malformed check, reserved or missing namespace, options
 // that fail the plugin's schema) is collected and reported at once with the plugin's name and path;
 // the caller makes it exit 2.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { SeveritySetting } from '../config/schema.js';
@@ -14,6 +14,9 @@ import type { Secrets } from '../output/secrets.js';
 import { PLUGIN_API_VERSION } from './api-version.js';
 import { neverServed, planCapabilities } from './capabilities.js';
 import { compilePlugin } from './compile.js';
+import { checkOptions, parseObject, show } from './options.js';
+import { described } from './answers.js';
+import { PluginCache } from './cache.js';
 import type { PluginEntry } from './entries.js';
 import { PLUGIN_LIMITS } from './limits.js';
 import { PluginError, PluginSandbox } from './sandbox.js';
@@ -56,6 +59,8 @@ export interface LoadOptions {
   version?: string;
   /** The run's Secrets: what a plugin is sent is masked with them (and with the evidence's own). */
   secrets?: Secrets;
+  /** The environment: where golive's cache is (cache.ts). */
+  env?: NodeJS.ProcessEnv;
 }
 
 function isLocal(spec: string): boolean {
@@ -116,6 +121,19 @@ export function compileDeny(opts: Pick<LoadOptions, 'root' | 'envFile' | 'produc
   };
 }
 
+/** What compileDeny refuses, as text: a cached compile is used only under the same refusals. */
+export function compileDenyKey(opts: Pick<LoadOptions, 'root' | 'envFile' | 'productionConfig'>): string {
+  let envFile: string | undefined;
+  if (opts.envFile) {
+    try {
+      envFile = realpathSync(opts.envFile);
+    } catch {
+      envFile = path.resolve(opts.envFile);
+    }
+  }
+  return JSON.stringify({ root: path.resolve(opts.root), envFile: envFile ?? null, productionConfig: opts.productionConfig ?? [] });
+}
+
 function timeoutOf(v: unknown): number | string {
   if (v === undefined) return PLUGIN_TIMEOUT_MS;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= PLUGIN_TIMEOUT_MAX_MS) return v;
@@ -123,18 +141,6 @@ function timeoutOf(v: unknown): number | string {
 }
 
 type Rec = Record<string, unknown>;
-
-/** A parsed answer of the sandbox, or undefined when it is not a JSON object. */
-function parseObject(text: string): Rec | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const show = (v: unknown) => oneLine(JSON.stringify(v) ?? String(v));
 
 /** A list of strings (globs, URLs) from the plugin's meta, or the reason it is not one. */
 function stringList(v: unknown, field: string, validate?: (s: string) => string | undefined): string | undefined {
@@ -157,43 +163,7 @@ function globProblem(g: string): string | undefined {
   return g.startsWith('/') || g.split('/').includes('..') ? 'must be relative to the repository root' : undefined;
 }
 
-/** Validates the entry's options against the plugin's schema, in the sandbox; problems with their path. */
-async function pluginOptions(entry: PluginEntry, schema: unknown, sandbox: PluginSandbox, say: (m: string) => void): Promise<Rec | undefined> {
-  if (schema === undefined) {
-    if (entry.options !== undefined && Object.keys(entry.options).length > 0) say('takes no options (it declares no `schema`): remove "options" from its entry');
-    return {};
-  }
-  if (!schema || (typeof schema !== 'object' && typeof schema !== 'boolean')) {
-    say(`schema = ${show(schema)} must be a JSON Schema object`);
-    return undefined;
-  }
-  const options = JSON.stringify(entry.options ?? {});
-  if (options.length > PLUGIN_LIMITS.optionsChars) {
-    say(`options are ${options.length} characters of JSON; the limit is ${PLUGIN_LIMITS.optionsChars}`);
-    return undefined;
-  }
-  let answer: Rec | undefined;
-  try {
-    answer = parseObject(await sandbox.validate(JSON.stringify(schema), options));
-  } catch (e) {
-    say(`its options could not be checked: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
-  }
-  if (typeof answer?.schemaError === 'string') {
-    say(`schema is not a valid JSON Schema: ${answer.schemaError}`);
-    return undefined;
-  }
-  if (answer?.ok === true && answer.options && typeof answer.options === 'object' && !Array.isArray(answer.options)) return answer.options as Rec;
-  const problems = Array.isArray(answer?.problems) ? (answer.problems as { path?: unknown; message?: unknown }[]) : [];
-  for (const p of problems.slice(0, 20)) {
-    const at = typeof p.path === 'string' && p.path ? `options${p.path.replace(/\/([^/]*)/g, (_m, k: string) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`))}` : 'options';
-    say(`${at} ${String(p.message)}`);
-  }
-  if (problems.length === 0) say('its options could not be checked (the validator gave no answer)');
-  return undefined;
-}
-
-async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, problems: string[]): Promise<LoadedPlugin | undefined> {
+async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, cache: PluginCache | undefined, problems: string[]): Promise<LoadedPlugin | undefined> {
   const spec = entry.use;
   let file = spec;
   const say = (msg: string, stack?: string) => {
@@ -207,11 +177,11 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, p
     say(`cannot be loaded: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
-  // A compile error surfaces from describe(); the sandbox thread was started with the run.
-  const sandbox = new PluginSandbox(compilePlugin(file, { mode: 'plugin', deny: compileDeny(opts) }));
+  // A compile error surfaces from describing the plugin.
+  const sandbox = new PluginSandbox(compilePlugin(file, { mode: 'plugin', deny: compileDeny(opts), denyKey: compileDenyKey(opts), ...(cache ? { cache } : {}) }));
   let loaded: Rec | undefined;
   try {
-    loaded = parseObject(await sandbox.describe());
+    loaded = parseObject(await described(sandbox, cache));
   } catch (e) {
     say(`cannot be loaded: ${e instanceof Error ? e.message : String(e)}`, e instanceof PluginError ? e.pluginStack : undefined);
     return undefined;
@@ -248,7 +218,9 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, p
   }
   const title = loaded.title;
   if (title !== undefined && (typeof title !== 'string' || title.trim() === '' || title.length > 100)) say(`title = ${show(title)} must be a section title of 1 to 100 characters`);
-  const options = await pluginOptions(entry, loaded.schema, sandbox, say);
+  const checked = await checkOptions(entry.options, loaded.schema, sandbox, cache);
+  for (const p of checked.problems) say(p);
+  const options = checked.options;
   if (!options) return undefined;
   const metas = Array.isArray(loaded.checks) ? (loaded.checks as Rec[]) : [];
   if (loaded.checksType !== 'undefined' && loaded.checksType !== 'array' && loaded.checksType !== 'object') say(`checks = a ${String(loaded.checksType)} must be a list of checks`);
@@ -310,7 +282,9 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, p
 /** Loads every plugin in parallel (one sandbox each); problems are listed in config order. */
 export async function loadPlugins(entries: readonly PluginEntry[], baseDir: string, opts: LoadOptions): Promise<PluginLoadResult> {
   const perPlugin = entries.map(() => [] as string[]);
-  const results = await Promise.all(entries.map((entry, i) => loadOne(entry, baseDir, opts, perPlugin[i]!)));
+  // Never a cache inside the repository under check or the plugins' own folder: a change could commit one.
+  const cache = await PluginCache.open({ ...(opts.env ? { env: opts.env } : {}), untrusted: [opts.root, baseDir] });
+  const results = await Promise.all(entries.map((entry, i) => loadOne(entry, baseDir, opts, cache, perPlugin[i]!)));
   const plugins = results.filter((p): p is LoadedPlugin => p !== undefined);
   return { plugins, problems: perPlugin.flat() };
 }
