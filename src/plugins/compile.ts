@@ -156,12 +156,16 @@ function confine(opts: CompileOptions, entry: string, files: Map<string, Uint8Ar
   };
 }
 
-/** The plugin's own files (not golive's, not installed dependencies) must load as Node would load them. */
+/**
+ * Every file of the plugin, its dependencies' too, must load as Node would load it. The resolver
+ * picks the files Node would pick (see compilePlugin), so a dependency's file is judged only
+ * where Node would load that very file.
+ */
 async function checkModuleTypes(inputs: string[], cwd: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
   for (const rel of inputs) {
     if (path.basename(rel) === '<stdin>') continue;
     const file = path.resolve(cwd, rel);
-    if (inside(GOLIVE_DIST, file) || file.split(path.sep).includes('node_modules')) continue;
+    if (inside(GOLIVE_DIST, file)) continue;
     const bytes = files.get(file);
     const problem = await moduleTypeProblem(file, bytes ? Buffer.from(bytes).toString('utf8') : readFileSync(file, 'utf8'));
     if (problem) throw new CompileError(problem);
@@ -216,6 +220,11 @@ export async function compilePlugin(entry: string, opts: CompileOptions): Promis
       bundle: true,
       format: 'esm',
       platform: 'node',
+      // Dependencies resolve to the files Node would load: its conditions (import or require, node,
+      // default, and module-sync on the Node versions golive supports) and `main`, never esbuild's
+      // own `module` condition and field, which point at files Node never loads.
+      conditions: ['module-sync'],
+      mainFields: ['main'],
       target: 'es2022',
       // Never read from disk: `paths` and `extends` could point anywhere (issue 22).
       tsconfigRaw: '{}',

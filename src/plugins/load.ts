@@ -4,9 +4,10 @@
 // load, loops at import, wrong API version, malformed check, reserved or missing namespace, options
 // that fail the plugin's schema) is collected and reported at once with the plugin's name and path;
 // the caller makes it exit 2.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { exports as resolveExports } from 'resolve.exports';
 import type { SeveritySetting } from '../config/schema.js';
 import { SECTIONS, type Check } from '../engine/types.js';
 import { oneLine } from '../output/escape.js';
@@ -80,31 +81,37 @@ function resolvePackage(spec: string, baseDir: string): string {
   let dir = path.resolve(baseDir);
   for (;;) {
     const pkgDir = path.join(dir, 'node_modules', spec);
-    const pkgFile = path.join(pkgDir, 'package.json');
-    if (existsSync(pkgFile)) {
-      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: unknown; module?: string; main?: string };
-      const entry = pickExport(pkg.exports) ?? pkg.module ?? pkg.main ?? 'index.js';
-      return path.join(pkgDir, entry);
-    }
+    if (existsSync(path.join(pkgDir, 'package.json'))) return packageEntry(pkgDir);
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`package not installed (looked in node_modules from ${baseDir} upwards); run npm install ${spec}`);
     dir = parent;
   }
 }
 
-function pickExport(exp: unknown): string | undefined {
-  if (typeof exp === 'string') return exp;
-  if (!exp || typeof exp !== 'object') return undefined;
-  const rec = exp as Record<string, unknown>;
-  const root = '.' in rec ? rec['.'] : rec;
-  if (typeof root === 'string') return root;
-  if (root && typeof root === 'object') {
-    for (const cond of ['import', 'node', 'require', 'default']) {
-      const v = pickExport((root as Record<string, unknown>)[cond]);
-      if (v) return v;
+/**
+ * The file `import('<package>')` loads, as Node resolves it: `exports` by the conditions of an
+ * import (resolve.exports: key order decides, as in Node), else `main` and Node's legacy fallbacks
+ * (never `module`, which Node does not read), else index.js.
+ */
+export function packageEntry(pkgDir: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { name?: string; exports?: unknown; main?: unknown };
+  if (pkg.exports !== undefined && pkg.exports !== null) {
+    let found: string[] | void;
+    try {
+      found = resolveExports({ name: pkg.name ?? '', exports: pkg.exports } as never, '.', { conditions: ['module-sync'] });
+    } catch {
+      found = undefined;
     }
+    if (!found?.[0]) throw new Error(`its package.json "exports" has no entry Node can import (conditions import, node, module-sync, default)`);
+    return path.join(pkgDir, found[0]);
   }
-  return undefined;
+  const main = typeof pkg.main === 'string' && pkg.main ? pkg.main : undefined;
+  const tries = main ? [main, `${main}.js`, `${main}.json`, `${main}/index.js`, `${main}/index.json`, 'index.js'] : ['index.js', 'index.json'];
+  for (const t of tries) {
+    const f = path.join(pkgDir, t);
+    if (statSync(f, { throwIfNoEntry: false })?.isFile()) return f;
+  }
+  throw new Error(`no entry file: ${main ? `its "main" (${main}) and index.js are missing` : 'it has no "exports" or "main", and no index.js'}`);
 }
 
 /** Why a file must never be compiled into a plugin: where golive knows secrets live. */
