@@ -131,7 +131,9 @@ export function callerFile(fn: (...args: never[]) => unknown): string | undefine
     const holder: { stack?: NodeJS.CallSite[] } = {};
     Error.captureStackTrace(holder, fn);
     const name = holder.stack?.[0]?.getFileName() ?? undefined;
-    return name?.startsWith('file://') ? new URL(name).pathname : name;
+    // Not `new URL()`: this module is compiled into every plugin, where URL is a polyfill that a
+    // mere mention would bring in (compile.ts). In the sandbox there is no stack to read anyway.
+    return name?.startsWith('file://') ? decodeURIComponent(name.slice('file://'.length)) : name;
   } catch {
     return undefined;
   } finally {

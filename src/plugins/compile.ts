@@ -52,6 +52,9 @@ const DRIVER = 'golive:driver';
 // The sandbox runs golive's compiled files (the build's, also when golive's own tests run the sources).
 const SELF = distFile('api.js');
 const DRIVER_FILE = distFile('plugins', 'vm-driver.js');
+// URL, URLSearchParams, TextEncoder and TextDecoder, which QuickJS lacks (built by scripts/bundle.mjs).
+const GLOBALS_FILE = distFile('plugins', 'vm-globals.js');
+const WEB_GLOBALS = ['URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder'];
 const GOLIVE_DIST = path.dirname(SELF);
 const INNER = Symbol('inner');
 // esbuild writes nothing here (write: false); source map paths are relative to it.
@@ -132,8 +135,9 @@ function confine(opts: CompileOptions, entry: string, files: Map<string, Uint8Ar
         const refuse = (why: string) => ({ errors: [{ text: `${call} ${why}` }] });
         const attrs = Object.entries(args.with ?? {});
         if (attrs.length > 0) return refuse(`with { ${attrs.map(([k, v]) => `${k}: "${v}"`).join(', ')} } is refused: import attributes would let the compiler read any file into the plugin`);
-        // The driver is pure code (anyone may import it); the entry is imported by the synthetic module.
+        // The driver and the web globals are golive's pure code; the entry is imported by the synthetic module.
         if (args.path === DRIVER) return { path: DRIVER_FILE };
+        if (args.kind === 'entry-point' && args.path === GLOBALS_FILE) return { path: GLOBALS_FILE };
         if (path.basename(args.importer) === '<stdin>' && args.path === entry) return { path: entry };
         // golive's own compiled files import one another (the API and the driver).
         if (inside(GOLIVE_DIST, args.importer) && args.path.startsWith('.')) return undefined;
@@ -226,9 +230,11 @@ export async function compilePlugin(entry: string, opts: CompileOptions): Promis
       conditions: ['module-sync'],
       mainFields: ['main'],
       target: 'es2022',
+      // QuickJS has no URL or TextEncoder: a plugin that uses them gets golive's (only those it uses).
+      inject: [GLOBALS_FILE],
+      define: { 'process.env.NODE_ENV': '"production"', ...Object.fromEntries(WEB_GLOBALS.map((g) => [`globalThis.${g}`, g])) },
       // Never read from disk: `paths` and `extends` could point anywhere (issue 22).
       tsconfigRaw: '{}',
-      define: { 'process.env.NODE_ENV': '"production"' },
       sourcemap: 'external',
       sourcesContent: false,
       metafile: true,
