@@ -62,6 +62,11 @@ export interface LoadOptions {
   secrets?: Secrets;
   /** The environment: where golive's cache is (cache.ts). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the entries were written, for `golive explain`: the entry at `index` of config `plugins`
+   * (e.g. `golive.config.json plugins[2].grants`). Default: `plugins[<index>].grants`.
+   */
+  grantedIn?: (index: number) => string;
 }
 
 function isLocal(spec: string): boolean {
@@ -170,7 +175,7 @@ function globProblem(g: string): string | undefined {
   return g.startsWith('/') || g.split('/').includes('..') ? 'must be relative to the repository root' : undefined;
 }
 
-async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, cache: PluginCache | undefined, problems: string[]): Promise<LoadedPlugin | undefined> {
+async function loadOne(entry: PluginEntry, index: number, baseDir: string, opts: LoadOptions, cache: PluginCache | undefined, problems: string[]): Promise<LoadedPlugin | undefined> {
   const spec = entry.use;
   let file = spec;
   const say = (msg: string, stack?: string) => {
@@ -272,7 +277,8 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, c
     }
     const plan = planCapabilities(meta, entry.grants, options);
     const ownSection = meta.section === namespace ? { sectionTitle: typeof title === 'string' && title.trim() ? title.trim() : namespace } : {};
-    checks.push(proxyCheck({ meta: { ...meta, ...ownSection }, id, spec, sandbox, timeoutMs: timeoutMs as number, backstopMs, plan, grants: entry.grants, pluginOptions: options, version: opts.version ?? '', ...(opts.secrets ? { secrets: opts.secrets } : {}) }));
+    const grantedIn = opts.grantedIn?.(index) ?? `plugins[${index}].grants`;
+    checks.push(proxyCheck({ meta: { ...meta, ...ownSection }, id, spec, sandbox, timeoutMs: timeoutMs as number, backstopMs, plan, grants: entry.grants, pluginOptions: options, version: opts.version ?? '', grantedIn, ...(opts.secrets ? { secrets: opts.secrets } : {}) }));
   }
   const preset: Record<string, SeveritySetting> = {};
   if (loaded.preset !== undefined) {
@@ -291,7 +297,7 @@ export async function loadPlugins(entries: readonly PluginEntry[], baseDir: stri
   const perPlugin = entries.map(() => [] as string[]);
   // Never a cache inside the repository under check or the plugins' own folder: a change could commit one.
   const cache = await PluginCache.open({ ...(opts.env ? { env: opts.env } : {}), untrusted: [opts.root, baseDir] });
-  const results = await Promise.all(entries.map((entry, i) => loadOne(entry, baseDir, opts, cache, perPlugin[i]!)));
+  const results = await Promise.all(entries.map((entry, i) => loadOne(entry, i, baseDir, opts, cache, perPlugin[i]!)));
   const plugins = results.filter((p): p is LoadedPlugin => p !== undefined);
   return { plugins, problems: perPlugin.flat() };
 }
