@@ -7,8 +7,11 @@
 //   Node built-in, no import attribute (`with { type: 'text' }`), nothing but JS, TS and JSON;
 // - tsconfig.json is never read (its `paths` or `extends` could point anywhere); `deny` refuses
 //   what golive knows holds secrets (dot files such as .git/ and .env, the --dotenv file);
-// - every file is then checked against the module type Node would give it (module-type.ts).
-// A refusal is one line naming the import and where it is written.
+// - every file is then checked against the module type Node would give it (module-type.ts), and
+//   dependencies resolve to the files Node would load (its conditions and `main`, never `module`).
+// A refusal is one line naming the import and where it is written. A plugin that uses URL,
+// URLSearchParams, TextEncoder or TextDecoder gets golive's pure implementations (vm-globals.js).
+// A compile whose every input is unchanged comes from golive's cache (compile-cache.ts).
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
