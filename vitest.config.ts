@@ -13,6 +13,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'dist/**', 'bench/.work/**', 'test/fixtures/**'],
     // Beside the default output, every skipped test is listed with its reason after the run.
     reporters: ['default', './test/helpers/skip-reporter.ts'],
+    globalSetup: ['./test/helpers/cache-dir.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores: forks keep native parsers and servers isolated without oversubscribing.

@@ -1,7 +1,7 @@
 // The public API of mintcash-golive (`import { defineCheck } from 'mintcash-golive'`): everything a
 // plugin needs to write a check. The built-in checks use exactly this API. Versioned by
 // PLUGIN_API_VERSION: a plugin declares the version it was written for.
-import type { Check, EvidenceKey } from './engine/types.js';
+import { callerFile, markModule, PLUGIN_MODULE, type Check, type EvidenceKey } from './engine/types.js';
 import type { SeveritySetting } from './config/schema.js';
 
 export { defineCheck, SECTIONS, SEVERITIES, STATUSES } from './engine/types.js';
@@ -46,5 +46,6 @@ export interface PluginDefinition {
 
 /** Type helper for a plugin module's default export. */
 export function definePlugin(plugin: PluginDefinition): PluginDefinition {
+  markModule(plugin, PLUGIN_MODULE, callerFile(definePlugin));
   return plugin;
 }

@@ -2,9 +2,9 @@
 // spinner on a TTY, rendering, writing reports, CI integrations and the exit code.
 import os from 'node:os';
 import path from 'node:path';
-import { selectChecks } from '../engine/registry.js';
-import { runChecks } from '../engine/runner.js';
-import type { Check, RunReport } from '../engine/types.js';
+import { filterChecks, selectChecks } from '../engine/registry.js';
+import { prefetchEvidence, runChecks } from '../engine/runner.js';
+import type { Check, RunOptions, RunReport } from '../engine/types.js';
 import type { EvidenceMap } from '../evidence/types.js';
 import { GoliveError, describeError } from '../errors.js';
 import { loadSuppressions } from '../evidence/suppressions.js';
@@ -23,6 +23,7 @@ import { invocation } from './invocation.js';
 import { startProgress } from './progress.js';
 import { decideSend, operatorApi, type OperatorApi } from '../mintcash/hosts.js';
 import type { GoliveConfig } from '../config/schema.js';
+import type { ProgressKind } from '../evidence/types.js';
 
 export interface CliIO {
   env: NodeJS.ProcessEnv;
@@ -99,6 +100,22 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
   const { root, files } = target;
   const { output } = io;
   const policyFile = flags.policy ?? (io.env.GOLIVE_POLICY || undefined);
+  const runOptions: RunOptions = {
+    offline: Boolean(flags.offline),
+    history: target.history,
+    ...(target.historyRange ? { historyRange: target.historyRange } : {}),
+    ...(files ? { files, scoped: true } : {}),
+    requireRehearsal: Boolean(flags.requireRehearsal),
+    ...(flags.requireFirstWeek ? { requireFirstWeek: true } : {}),
+    ...(flags.webhookUrl ? { webhookUrl: flags.webhookUrl } : {}),
+    ...(envFile ? { envFile: path.resolve(envFile) } : {}),
+    ...(api.baseUrl || api.allowLiveHosts.length > 0 ? { api } : {}),
+  };
+  // Counts reported before the spinner exists (evidence prefetched while plugins load) wait for it.
+  const shown: { progress?: ReturnType<typeof startProgress> } = {};
+  const early: [ProgressKind, number | undefined][] = [];
+  const onProgress = (kind: ProgressKind, n?: number) => (shown.progress ? shown.progress.count(kind, n) : early.push([kind, n]));
+  let prefetched: ReturnType<typeof prefetchEvidence> | undefined;
   const project = await loadProject(root, flags.config, {
     verbose: Boolean(flags.verbose),
     ...(policyFile ? { policyFile } : {}),
@@ -106,6 +123,13 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
     env: io.env,
     ...(envFile ? { envFile } : {}),
     secrets: output.secrets,
+    // Plugins take a while to load and their sandbox to start: the built-in checks' local
+    // evidence is gathered meanwhile.
+    onConfig: (config, builtins) => {
+      void import('../plugins/sandbox.js').then((m) => m.prestartSandbox());
+      const params = { root, config, options: runOptions, env: io.env, onProgress, ...(flags.only ? { only: flags.only } : {}), ...(flags.skip ? { skip: flags.skip } : {}) };
+      prefetched = prefetchEvidence(params, filterChecks(builtins, flags.only, flags.skip));
+    },
   });
   const { configFile, keyLines, registry, policy } = project;
   if (envFile) await assertReadable(envFile, flags.dotenv ? '--dotenv' : '--env-file');
@@ -129,24 +153,16 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
   // The report reader (and its schema) loads only for --baseline.
   const baseline = flags.baseline ? await readBaseline(flags.baseline) : undefined;
 
-  const progress = startProgress(output.err, io.env, selected.length, { quiet: Boolean(flags.quiet) });
+  const spinner = startProgress(output.err, io.env, selected.length, { quiet: Boolean(flags.quiet) });
+  shown.progress = spinner;
+  for (const [kind, n] of early.splice(0)) spinner.count(kind, n);
   let report: RunReport;
   let evidence: Partial<EvidenceMap> = {};
   try {
     report = await runChecks({
       root,
       config,
-      options: {
-        offline: Boolean(flags.offline),
-        history: target.history,
-        ...(target.historyRange ? { historyRange: target.historyRange } : {}),
-        ...(files ? { files, scoped: true } : {}),
-        requireRehearsal: Boolean(flags.requireRehearsal),
-        ...(flags.requireFirstWeek ? { requireFirstWeek: true } : {}),
-        ...(flags.webhookUrl ? { webhookUrl: flags.webhookUrl } : {}),
-        ...(envFile ? { envFile: path.resolve(envFile) } : {}),
-        ...(api.baseUrl || api.allowLiveHosts.length > 0 ? { api } : {}),
-      },
+      options: runOptions,
       checks: selected,
       env: io.env,
       version: VERSION,
@@ -156,12 +172,13 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
       ...(baseline ? { baseline } : {}),
       ...(notSelected.length > 0 ? { notSelected } : {}),
       evidence: { policy },
+      ...(prefetched ? { prefetched } : {}),
       suppressions: (files) => loadSuppressions(root, files),
       // The run teaches the output boundary every secret it gathers (env file, production config, key scan).
       secrets: output.secrets,
-      onCheckStart: (c) => progress.started(c.id),
-      onCheckDone: (r) => progress.done(r.id),
-      onProgress: (kind, n) => progress.count(kind, n),
+      onCheckStart: (c) => spinner.started(c.id),
+      onCheckDone: (r) => spinner.done(r.id),
+      onProgress,
       onNotice: (line) => output.err.line(line),
       onEvidence: (e) => (evidence = e),
     });
@@ -169,7 +186,7 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
     const carriesFixes = plan.some((p) => p.format !== 'pretty') || flags.reportDir !== undefined || Boolean(io.env.GITHUB_STEP_SUMMARY);
     if (carriesFixes) await withFixes(report, root, config, selected, io.env, evidence, output.secrets);
   } finally {
-    progress.stop();
+    spinner.stop();
   }
   report.target.repo = await repoContext(root, configFile, keyLines);
   // The target as the repository names it: no report carries the runner's or laptop's layout.

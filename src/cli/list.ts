@@ -7,6 +7,7 @@ import { GoliveError } from '../errors.js';
 import type { Output } from '../output/boundary.js';
 import type { Check } from '../engine/types.js';
 import { riskOf, scoreFor } from '../report/risk.js';
+import { capabilitiesOf, type CheckCapabilities } from '../plugins/proxy.js';
 import { loadProject, oneOf, suggestIds } from './shared.js';
 
 const SECTION_NAMES: Record<string, string> = {
@@ -19,6 +20,7 @@ const SECTION_NAMES: Record<string, string> = {
 };
 
 function describeCheck(c: Check) {
+  const capabilities = capabilitiesOf(c);
   return {
     id: c.id,
     section: c.section,
@@ -31,7 +33,30 @@ function describeCheck(c: Check) {
     requires: [...c.requires],
     source: c.source ?? 'builtin',
     ...(FIX_CATALOGUE[c.id] ? { fixes: FIX_CATALOGUE[c.id] } : {}),
+    ...(capabilities ? { capabilities } : {}),
   };
+}
+
+/** A plugin check's reads and fetches: each declared one, granted by which grant entry, or how to grant it. */
+export function renderCapabilities(cap: CheckCapabilities): string[] {
+  const { declared, granted, ungranted, problems } = cap;
+  if (declared.reads.length === 0 && declared.fetches.length === 0) return ['Capabilities: none declared (it sees only its evidence)'];
+  const lines = [`Capabilities (granted in ${cap.grantedIn})`];
+  for (const kind of ['reads', 'fetches'] as const) {
+    for (const d of declared[kind]) {
+      const g = granted.filter((x) => x.kind === kind && x.declared === d);
+      if (g.length > 0) for (const x of g) lines.push(`  ${kind} ${d}${x.url && x.url !== d ? ` (${x.url})` : ''}: granted by "${x.grant}"`);
+      else if (kind === 'reads' || problems.every((p) => !p.includes(d))) lines.push(`  ${kind} ${d}: not granted (the check is pending until it is)`);
+    }
+  }
+  for (const p of problems) lines.push(`  cannot be served: ${p}`);
+  if (ungranted.reads.length > 0 || ungranted.fetches.length > 0) {
+    const grants: Record<string, readonly string[]> = {};
+    if (ungranted.reads.length) grants.reads = ungranted.reads;
+    if (ungranted.fetches.length) grants.fetches = ungranted.fetches;
+    lines.push(`  To grant: add ${JSON.stringify(grants)} to ${cap.grantedIn.replace(/, narrowed by .*$/, '')} (the trusted policy when golive gates a pull request)`);
+  }
+  return lines;
 }
 
 export function renderList(checks: readonly Check[]): string {
@@ -121,6 +146,7 @@ export function renderExplain(c: Check): string {
     '',
     `Evidence: ${c.requires.join(', ') || '(none)'}`,
     `Source:   ${c.source ? `plugin ${c.source}` : 'built in'}`,
+    ...(capabilitiesOf(c) ? renderCapabilities(capabilitiesOf(c)!) : []),
     `Configure: "checks": { "${c.id}": "off" | "warning" | "error" }${policy ? ' (in the trusted policy)' : ''}`,
     `Not applicable: "notApplicable": [{ "id": "${c.id}", "reason": "…" }] (in the trusted policy)`,
     ...(policy ? [] : [`Suppress one line: // golive-ignore ${c.id}: <reason>`]),
@@ -149,8 +175,13 @@ export function registerList(program: Command, setCode: (code: number) => void, 
     .argument('<id>', 'a check id, e.g. credentials.live-keys, or monitor (the first-week metrics)')
     .addOption(new Option('-f, --format <format>', 'text or json').argParser(oneOf(['text', 'json'] as const, '--format')).default('text'))
     .option('-c, --config <file>', 'config file whose plugins to include (default: golive.config.* here)')
-    .addHelpText('after', '\nExamples:\n  $ golive explain webhook.signature\n  $ golive explain credentials.no-secrets-in-source --format json\n  $ golive explain monitor            the four first-week metrics of golive monitor')
-    .action(async (id: string, flags: { format: 'text' | 'json'; config?: string }) => {
+    .option('--policy <file>', "the trusted policy file whose plugins and grants apply, as golive check --policy (default: GOLIVE_POLICY)")
+    .option('--policy-ref <ref>', 'read the trusted policy from the config on this git revision, as golive check --policy-ref')
+    .addHelpText(
+      'after',
+      '\nA plugin check also shows what it may have golive read and fetch, and where that was granted.\n\nExamples:\n  $ golive explain webhook.signature\n  $ golive explain credentials.no-secrets-in-source --format json\n  $ golive explain acme/allowed-currencies --policy-ref origin/main\n  $ golive explain monitor            the four first-week metrics of golive monitor',
+    )
+    .action(async (id: string, flags: { format: 'text' | 'json'; config?: string; policy?: string; policyRef?: string }) => {
       // `golive explain monitor` (or monitor.delivery, …): the first-week metrics' definitions.
       if (id === 'monitor' || id.startsWith('monitor.')) {
         const { METRIC_DEFINITIONS, renderDefinitions } = await import('../monitor/definitions.js');
@@ -160,7 +191,13 @@ export function registerList(program: Command, setCode: (code: number) => void, 
         setCode(0);
         return;
       }
-      const { registry } = await loadProject(process.cwd(), flags.config, { secrets: output.secrets });
+      const policyFile = flags.policy ?? (process.env.GOLIVE_POLICY || undefined);
+      const { registry } = await loadProject(process.cwd(), flags.config, {
+        secrets: output.secrets,
+        ...(policyFile ? { policyFile } : {}),
+        ...(flags.policyRef !== undefined ? { policyRef: flags.policyRef } : {}),
+        env: process.env,
+      });
       const check = registry.byId.get(id);
       if (!check) {
         const near = suggestIds(id, registry.ids);

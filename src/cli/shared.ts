@@ -4,11 +4,13 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { GoliveError } from '../errors.js';
 import type { Registry } from '../engine/registry.js';
+import type { Check } from '../engine/types.js';
 import type { GoliveConfig } from '../config/schema.js';
 import type { PolicyChange, PolicyEvidence } from '../evidence/types.js';
 import type { KeyLine, LoadedConfig } from '../config/load.js';
 import type { ResolvedPolicy } from '../config/policy-source.js';
 import type { Secrets } from '../output/secrets.js';
+import type { PluginEntry, pluginEntries as PluginEntriesFn } from '../plugins/entries.js';
 
 /** `--only a,b --only c` → ['a','b','c']. */
 export function collectList(value: string, previous: string[] = []): string[] {
@@ -94,6 +96,8 @@ export interface ProjectOptions {
   env?: Record<string, string | undefined>;
   /** The run's Secrets: what plugins are sent is masked with them. */
   secrets?: Secrets;
+  /** Called with the run's config and the built-in checks once they are known, before plugins load. */
+  onConfig?: (config: GoliveConfig, builtins: readonly Check[]) => void;
 }
 
 const isLocalSpec = (spec: string) => spec.startsWith('.') || path.isAbsolute(spec);
@@ -140,6 +144,29 @@ export async function loadConfigPolicy(dir: string, configPath: string | undefin
 }
 
 /**
+ * Where a plugin entry's grants were written, for `golive explain`: the trusted policy's file (on
+ * its revision) or the working tree's config, and the entry's index. A working tree may narrow a
+ * trusted entry's grants (config/policy.ts); then the narrower grants are the ones in effect.
+ */
+function grantSource(resolved: ResolvedPolicy, worktreeFile: string | undefined, effective: PluginEntry[], entriesOf: typeof PluginEntriesFn): (index: number) => string {
+  const rel = (f: string) => path.relative(process.cwd(), f) || f;
+  const { origin } = resolved;
+  const where =
+    origin.source === 'file'
+      ? `the policy file ${rel(origin.file ?? '')}`
+      : origin.source === 'ref'
+        ? `${origin.file ?? 'the config'} on ${origin.ref ?? 'the base'}${origin.commit ? ` (${origin.commit.slice(0, 12)})` : ''}`
+        : worktreeFile
+          ? rel(worktreeFile)
+          : 'the config';
+  const trusted = origin.source === 'worktree' ? effective : entriesOf(resolved.trusted);
+  return (i) => {
+    const narrowed = origin.source !== 'worktree' && JSON.stringify(trusted[i]?.grants) !== JSON.stringify(effective[i]?.grants);
+    return `${where} plugins[${i}].grants${narrowed && worktreeFile ? `, narrowed by ${rel(worktreeFile)}` : ''}`;
+  };
+}
+
+/**
  * Config, policy, plugins and the registry of a target directory. Only plugins the trusted policy
  * lists are loaded, with paths relative to the folder of the config that lists them. Every
  * problem (config, plugin loading, ids) is reported at once: exit 2.
@@ -156,12 +183,16 @@ export async function loadProject(dir: string, configPath?: string, opts: Projec
   const trustedPolicy = resolved.origin.source !== 'worktree';
   let checks = builtinChecks;
   if (config.plugins.length > 0) {
+    opts.onConfig?.(config, builtinChecks);
     const [{ loadPlugins }, { pluginEntries }, { VERSION }] = await Promise.all([import('../plugins/load.js'), import('../plugins/entries.js'), import('../version.js')]);
     // Options and grants are read from the effective policy: the trusted one when there is one.
-    const { plugins, problems } = await loadPlugins(pluginEntries(config), resolved.trustedDir, {
+    const entries = pluginEntries(config);
+    const { plugins, problems } = await loadPlugins(entries, resolved.trustedDir, {
       root: dir,
+      grantedIn: grantSource(resolved, file, entries, pluginEntries),
       productionConfig: config.productionConfig,
       version: VERSION,
+      ...(opts.env ? { env: opts.env } : {}),
       ...(opts.envFile ? { envFile: opts.envFile } : {}),
       ...(opts.verbose ? { verbose: true } : {}),
       ...(opts.secrets ? { secrets: opts.secrets } : {}),

@@ -62,10 +62,16 @@ export function createRegistry(checks: readonly Check[]): Registry {
 }
 
 /** Resolves `--only`/`--skip` names (ids or section names); unknown names are a usage error. */
+// A name is an id, a section, `section.*`, or a plugin namespace (`acme` selects every `acme/…`).
+const matches = (name: string, c: Check) =>
+  c.id === name || c.section === name || (name.endsWith('.*') && c.id.startsWith(name.slice(0, -1))) || c.id.startsWith(`${name}/`);
+
+/** The checks --only and --skip leave in, names that match none of them ignored. */
+export function filterChecks(checks: readonly Check[], only?: string[], skip?: string[]): Check[] {
+  return checks.filter((c) => (!only?.length || only.some((n) => matches(n, c))) && !(skip ?? []).some((n) => matches(n, c)));
+}
+
 export function selectChecks(registry: Registry, only?: string[], skip?: string[]): Check[] {
-  // A name is an id, a section, `section.*`, or a plugin namespace (`acme` selects every `acme/…`).
-  const matches = (name: string, c: Check) =>
-    c.id === name || c.section === name || (name.endsWith('.*') && c.id.startsWith(name.slice(0, -1))) || c.id.startsWith(`${name}/`);
   const unknown = [...(only ?? []), ...(skip ?? [])].filter(
     (n) => !registry.checks.some((c) => matches(n, c)) && !(SECTIONS as readonly string[]).includes(n),
   );
@@ -74,9 +80,7 @@ export function selectChecks(registry: Registry, only?: string[], skip?: string[
       suggestion: 'Run `golive list` to see every id and section.',
     });
   }
-  return registry.checks.filter(
-    (c) => (!only?.length || only.some((n) => matches(n, c))) && !(skip ?? []).some((n) => matches(n, c)),
-  );
+  return filterChecks(registry.checks, only, skip);
 }
 
 export function sectionOf(id: string): Section | undefined {

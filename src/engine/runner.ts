@@ -49,6 +49,8 @@ export interface RunParams {
   secrets?: Secrets;
   /** Evidence already gathered (the plugin tester's tables); anything else is collected. */
   evidence?: Partial<EvidenceMap>;
+  /** Evidence collection started earlier (prefetchEvidence), used when a check asks for it. */
+  prefetched?: ReadonlyMap<EvidenceKey, Promise<unknown>>;
   onCheckStart?: (check: Check) => void;
   onCheckDone?: (result: CheckResult) => void;
   /** Collectors' work counters (files, commits, probes), for progress off a terminal. */
@@ -80,6 +82,63 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 
+/** How config and --require-rehearsal set each check: its severity setting, or not applicable. */
+function settings(config: GoliveConfig, options: RunOptions) {
+  // --require-rehearsal is the CI owner's demand: config cannot turn the rehearsal off, downgrade
+  // it or call it not applicable.
+  const required = (c: Check) => options.requireRehearsal && c.section === 'rehearsal';
+  const settingOf = (c: Check): SeveritySetting | undefined => {
+    const s = config.checks[c.id];
+    return required(c) && s !== 'error' ? undefined : s;
+  };
+  const reasons = new Map((config.notApplicable ?? []).map((n) => [n.id, n.reason]));
+  const notApplicable = (c: Check) => (required(c) ? undefined : reasons.get(c.id));
+  const needs = (checks: readonly Check[]) => new Set(checks.filter((c) => settingOf(c) !== 'off' && !notApplicable(c)).flatMap((c) => c.requires));
+  return { required, settingOf, reasons, notApplicable, needs };
+}
+
+type EvidenceParams = Pick<RunParams, 'root' | 'config' | 'options' | 'env' | 'onProgress' | 'onNotice' | 'only' | 'skip'>;
+
+/** The collectors' view of a run; `memo` holds each piece of evidence once it is asked for. */
+function collectContext(params: EvidenceParams, needs: ReadonlySet<EvidenceKey>, memo: Map<EvidenceKey, Promise<unknown>>, onGathered: (key: EvidenceKey, value: unknown) => void): CollectContext {
+  const ctx: CollectContext = {
+    root: params.root,
+    config: params.config,
+    options: { ...params.options, scoped: isScoped(params) },
+    env: params.env,
+    ...(params.onProgress ? { progress: params.onProgress } : {}),
+    ...(params.onNotice ? { notice: params.onNotice } : {}),
+    needs,
+    get<K extends EvidenceKey>(key: K): Promise<EvidenceMap[K]> {
+      let p = memo.get(key) as Promise<EvidenceMap[K]> | undefined;
+      if (!p) {
+        p = collectors[key]().then((collect) => (collect as (c: CollectContext) => Promise<EvidenceMap[K]>)(ctx));
+        p.then((v) => onGathered(key, v)).catch(() => undefined);
+        memo.set(key, p);
+      }
+      return p;
+    },
+  };
+  return ctx;
+}
+
+/** Evidence gathered from local files and git alone: nothing is sent anywhere to collect it. */
+const LOCAL_EVIDENCE: readonly EvidenceKey[] = ['repo', 'secrets', 'code', 'keys', 'history'];
+
+/**
+ * Starts collecting the local evidence `checks` need before the run itself starts, so that work
+ * overlaps with what must happen first (loading plugins). Nothing that goes over the network
+ * starts here: a run that stops before its checks (a broken plugin) has sent nothing. Collectors
+ * read neither the checks' settings nor the API host, which plugins and flags may still change.
+ */
+export function prefetchEvidence(params: EvidenceParams, checks: readonly Check[]): Map<EvidenceKey, Promise<unknown>> {
+  const needs = settings(params.config, params.options).needs(checks);
+  const memo = new Map<EvidenceKey, Promise<unknown>>();
+  const ctx = collectContext(params, needs, memo, () => undefined);
+  for (const key of LOCAL_EVIDENCE) if (needs.has(key)) ctx.get(key).catch(() => undefined);
+  return memo;
+}
+
 export async function runChecks(params: RunParams): Promise<RunReport> {
   const started = Date.now();
   const { config } = params;
@@ -90,36 +149,16 @@ export async function runChecks(params: RunParams): Promise<RunReport> {
   for (const [key, value] of Object.entries(params.evidence ?? {})) {
     memo.set(key as EvidenceKey, Promise.resolve(value));
   }
+  // Prefetched evidence joins the run when a check (or a collector) asks for it, as if collected now.
+  for (const [key, p] of params.prefetched ?? []) {
+    if (memo.has(key)) continue;
+    memo.set(key, p);
+    p.then((v) => gathered.set(key, v)).catch(() => undefined);
+  }
 
-  // --require-rehearsal is the CI owner's demand: config cannot turn the rehearsal off, downgrade
-  // it or call it not applicable.
-  const required = (c: Check) => options.requireRehearsal && c.section === 'rehearsal';
-  const settingOf = (c: Check): SeveritySetting | undefined => {
-    const s = config.checks[c.id];
-    return required(c) && s !== 'error' ? undefined : s;
-  };
-  const reasons = new Map((config.notApplicable ?? []).map((n) => [n.id, n.reason]));
-  const notApplicable = (c: Check) => (required(c) ? undefined : reasons.get(c.id));
+  const { required, settingOf, reasons, notApplicable, needs } = settings(config, options);
   const overridden = params.checks.filter((c) => required(c) && ((config.checks[c.id] ?? 'error') !== 'error' || reasons.has(c.id))).map((c) => c.id);
-
-  const ctx: CollectContext = {
-    root: params.root,
-    config,
-    options,
-    env: params.env,
-    ...(params.onProgress ? { progress: params.onProgress } : {}),
-    ...(params.onNotice ? { notice: params.onNotice } : {}),
-    needs: new Set(params.checks.filter((c) => settingOf(c) !== 'off' && !notApplicable(c)).flatMap((c) => c.requires)),
-    get<K extends EvidenceKey>(key: K): Promise<EvidenceMap[K]> {
-      let p = memo.get(key) as Promise<EvidenceMap[K]> | undefined;
-      if (!p) {
-        p = collectors[key]().then((collect) => (collect as (c: CollectContext) => Promise<EvidenceMap[K]>)(ctx));
-        p.then((v) => gathered.set(key, v)).catch(() => undefined);
-        memo.set(key, p);
-      }
-      return p;
-    },
-  };
+  const ctx = collectContext(params, needs(params.checks), memo, (key, v) => gathered.set(key, v));
 
   // A finding's fitting title (FindingInput.title): used for its check's title, never reported itself.
   const findingTitles = new WeakMap<Finding, string>();

@@ -126,15 +126,20 @@ export interface Check<K extends EvidenceKey = EvidenceKey> extends CheckMeta {
 
 /** Where defineCheck was called: the tester runs a plugin's check from that module, sandboxed. */
 export const CHECK_MODULE = Symbol.for('golive.checkModule');
+/** Where definePlugin was called: the tester checks options against that plugin's schema. */
+export const PLUGIN_MODULE = Symbol.for('golive.pluginModule');
 
-function callerFile(): string | undefined {
+/** The file that called `fn` (defineCheck, definePlugin), or undefined where no stack tells (the sandbox). */
+export function callerFile(fn: (...args: never[]) => unknown): string | undefined {
   const original = Error.prepareStackTrace;
   try {
     Error.prepareStackTrace = (_e, frames) => frames;
     const holder: { stack?: NodeJS.CallSite[] } = {};
-    Error.captureStackTrace(holder, defineCheck);
+    Error.captureStackTrace(holder, fn);
     const name = holder.stack?.[0]?.getFileName() ?? undefined;
-    return name?.startsWith('file://') ? new URL(name).pathname : name;
+    // Not `new URL()`: this module is compiled into every plugin, where URL is a polyfill that a
+    // mere mention would bring in (compile.ts). In the sandbox there is no stack to read anyway.
+    return name?.startsWith('file://') ? decodeURIComponent(name.slice('file://'.length)) : name;
   } catch {
     return undefined;
   } finally {
@@ -142,11 +147,14 @@ function callerFile(): string | undefined {
   }
 }
 
+/** Records on `target` (not enumerable: it never travels with a spread, a clone or a report) where it was defined. */
+export function markModule(target: unknown, symbol: symbol, file: string | undefined): void {
+  if (file && target && typeof target === 'object' && !(symbol in target)) Object.defineProperty(target, symbol, { value: file, enumerable: false });
+}
+
 /** Type helper for authoring a check; the registry validates it at load. */
 export function defineCheck<const K extends EvidenceKey>(check: Check<K>): Check<K> {
-  const file = callerFile();
-  // Not enumerable: it never travels with a spread, a clone or a report.
-  if (file && check && typeof check === 'object' && !(CHECK_MODULE in check)) Object.defineProperty(check, CHECK_MODULE, { value: file, enumerable: false });
+  markModule(check, CHECK_MODULE, callerFile(defineCheck));
   return check;
 }
 

@@ -27,18 +27,30 @@ export interface CapabilityPlan {
   ungranted: Grants;
   /** A fetch URL that cannot be made (a missing option, not HTTPS). */
   problems: string[];
+  /** Each granted capability with the grant entry that allows it (for `golive explain`). */
+  granted: { kind: 'reads' | 'fetches'; declared: string; url?: string; grant: string }[];
 }
 
 const glob = (g: string) => picomatch(g, { dot: true });
 
 /** A declared pattern is granted when a grant names it or a grant glob matches it as written. */
 export function readGranted(pattern: string, grants: readonly string[]): boolean {
-  return grants.some((g) => g === pattern || glob(g)(pattern));
+  return readGrant(pattern, grants) !== undefined;
+}
+
+/** The grant that allows a declared read pattern, or undefined. */
+export function readGrant(pattern: string, grants: readonly string[]): string | undefined {
+  return grants.find((g) => g === pattern || glob(g)(pattern));
 }
 
 /** Same origin (scheme, host after normalisation, port), and the path at or below the grant's. */
 export function fetchGranted(url: URL, grants: readonly string[]): boolean {
-  return grants.some((g) => {
+  return fetchGrant(url, grants) !== undefined;
+}
+
+/** The grant that allows fetching `url`, or undefined. */
+export function fetchGrant(url: URL, grants: readonly string[]): string | undefined {
+  return grants.find((g) => {
     let grant: URL;
     try {
       grant = new URL(g);
@@ -65,10 +77,14 @@ function fill(template: string, options: Record<string, unknown>): { url: string
 }
 
 export function planCapabilities(meta: { reads?: unknown; fetches?: unknown }, grants: Grants, options: Record<string, unknown>): CapabilityPlan {
-  const plan: CapabilityPlan = { reads: [], fetches: [], ungranted: { reads: [], fetches: [] }, problems: [] };
+  const plan: CapabilityPlan = { reads: [], fetches: [], ungranted: { reads: [], fetches: [] }, problems: [], granted: [] };
   for (const pattern of Array.isArray(meta.reads) ? (meta.reads as string[]) : []) {
-    if (readGranted(pattern, grants.reads)) plan.reads.push(pattern);
-    else (plan.ungranted.reads as string[]).push(pattern);
+    const grant = readGrant(pattern, grants.reads);
+    if (grant === undefined) (plan.ungranted.reads as string[]).push(pattern);
+    else {
+      plan.reads.push(pattern);
+      plan.granted.push({ kind: 'reads', declared: pattern, grant });
+    }
   }
   for (const template of Array.isArray(meta.fetches) ? (meta.fetches as string[]) : []) {
     const filled = fill(template, options);
@@ -84,8 +100,14 @@ export function planCapabilities(meta: { reads?: unknown; fetches?: unknown }, g
       continue;
     }
     if (url.protocol !== 'https:') plan.problems.push(`fetches ${filled.url} is not HTTPS (golive fetches for plugins over HTTPS only)`);
-    else if (fetchGranted(url, grants.fetches)) plan.fetches.push({ declared: template, url: url.href });
-    else (plan.ungranted.fetches as string[]).push(`${url.origin}${url.pathname}`);
+    else {
+      const grant = fetchGrant(url, grants.fetches);
+      if (grant === undefined) (plan.ungranted.fetches as string[]).push(`${url.origin}${url.pathname}`);
+      else {
+        plan.fetches.push({ declared: template, url: url.href });
+        plan.granted.push({ kind: 'fetches', declared: template, url: url.href, grant });
+      }
+    }
   }
   return plan;
 }

@@ -7,15 +7,23 @@
 //   Node built-in, no import attribute (`with { type: 'text' }`), nothing but JS, TS and JSON;
 // - tsconfig.json is never read (its `paths` or `extends` could point anywhere); `deny` refuses
 //   what golive knows holds secrets (dot files such as .git/ and .env, the --dotenv file);
-// - every file is then checked against the module type Node would give it (module-type.ts).
-// A refusal is one line naming the import and where it is written.
-import { readFileSync, realpathSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+// - every file is then checked against the module type Node would give it (module-type.ts), and
+//   dependencies resolve to the files Node would load (its conditions and `main`, never `module`).
+// A refusal is one line naming the import and where it is written. A plugin that uses URL,
+// URLSearchParams, TextEncoder or TextDecoder gets golive's pure implementations (vm-globals.js).
+// A compile whose every input is unchanged comes from golive's cache (compile-cache.ts).
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire, isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type { Plugin } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import type { Loader, Plugin } from 'esbuild';
 import { onCleanup } from '../cleanup.js';
 import { distFile } from '../paths.js';
+import { VERSION } from '../version.js';
+import type { PluginCache } from './cache.js';
+import { cachedCompile, compileKey, storeCompile } from './compile-cache.js';
 import { moduleTypeProblem, nearestPackage } from './module-type.js';
 
 export class CompileError extends Error {}
@@ -34,13 +42,22 @@ export interface CompileOptions {
   mode: 'plugin' | 'all';
   /** Why a file must not be compiled in (it holds secrets), or undefined. Called with real paths. */
   deny?: (file: string) => string | undefined;
+  /** Where to keep the compiled code for the next run (nothing is kept without it). */
+  cache?: PluginCache;
+  /** What `deny` refuses, as text (its inputs): a compile with a `deny` is cached only with this. */
+  denyKey?: string;
 }
 
-const SOURCE_EXT = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx', '.json']);
+/** The files a plugin may import, each with esbuild's own loader for it. */
+const LOADERS: Record<string, Loader> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.json': 'json' };
+const SOURCE_EXT = new Set(Object.keys(LOADERS));
 const DRIVER = 'golive:driver';
 // The sandbox runs golive's compiled files (the build's, also when golive's own tests run the sources).
 const SELF = distFile('api.js');
 const DRIVER_FILE = distFile('plugins', 'vm-driver.js');
+// URL, URLSearchParams, TextEncoder and TextDecoder, which QuickJS lacks (built by scripts/bundle.mjs).
+const GLOBALS_FILE = distFile('plugins', 'vm-globals.js');
+const WEB_GLOBALS = ['URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder'];
 const GOLIVE_DIST = path.dirname(SELF);
 const INNER = Symbol('inner');
 // esbuild writes nothing here (write: false); source map paths are relative to it.
@@ -103,18 +120,27 @@ function confinement(spec: string, real: string, importer: string, deny: Compile
   return `resolves outside the plugin's package (${own})`;
 }
 
-function confine(opts: CompileOptions, entry: string): Plugin {
+/** `files` receives every file compiled in, as the compiler read it (the cache hashes exactly that). */
+function confine(opts: CompileOptions, entry: string, files: Map<string, Uint8Array>): Plugin {
   return {
     name: 'golive-confine',
     setup(b) {
+      b.onLoad({ filter: /.*/, namespace: 'file' }, async (args) => {
+        const loader = LOADERS[path.extname(args.path)];
+        if (!loader) return undefined;
+        const bytes = await readFile(args.path);
+        files.set(args.path, bytes);
+        return { contents: bytes, loader };
+      });
       b.onResolve({ filter: /.*/ }, async (args) => {
         if (args.pluginData === INNER) return undefined;
         const call = args.kind === 'require-call' ? `require("${args.path}")` : `import "${args.path}"`;
         const refuse = (why: string) => ({ errors: [{ text: `${call} ${why}` }] });
         const attrs = Object.entries(args.with ?? {});
         if (attrs.length > 0) return refuse(`with { ${attrs.map(([k, v]) => `${k}: "${v}"`).join(', ')} } is refused: import attributes would let the compiler read any file into the plugin`);
-        // The driver is pure code (anyone may import it); the entry is imported by the synthetic module.
+        // The driver and the web globals are golive's pure code; the entry is imported by the synthetic module.
         if (args.path === DRIVER) return { path: DRIVER_FILE };
+        if (args.kind === 'entry-point' && args.path === GLOBALS_FILE) return { path: GLOBALS_FILE };
         if (path.basename(args.importer) === '<stdin>' && args.path === entry) return { path: entry };
         // golive's own compiled files import one another (the API and the driver).
         if (inside(GOLIVE_DIST, args.importer) && args.path.startsWith('.')) return undefined;
@@ -137,28 +163,56 @@ function confine(opts: CompileOptions, entry: string): Plugin {
   };
 }
 
-/** The plugin's own files (not golive's, not installed dependencies) must load as Node would load them. */
-async function checkModuleTypes(inputs: string[], cwd: string): Promise<void> {
+/**
+ * Every file of the plugin, its dependencies' too, must load as Node would load it. The resolver
+ * picks the files Node would pick (see compilePlugin), so a dependency's file is judged only
+ * where Node would load that very file.
+ */
+async function checkModuleTypes(inputs: string[], cwd: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
   for (const rel of inputs) {
     if (path.basename(rel) === '<stdin>') continue;
     const file = path.resolve(cwd, rel);
-    if (inside(GOLIVE_DIST, file) || file.split(path.sep).includes('node_modules')) continue;
-    const problem = await moduleTypeProblem(file, readFileSync(file, 'utf8'));
+    if (inside(GOLIVE_DIST, file)) continue;
+    const bytes = files.get(file);
+    const problem = await moduleTypeProblem(file, bytes ? Buffer.from(bytes).toString('utf8') : readFileSync(file, 'utf8'));
     if (problem) throw new CompileError(problem);
   }
 }
 
-/** Compiles `entry` (an absolute path) for the sandbox, or throws a CompileError in one line. */
+/** What compiles a plugin: golive (its version and this very module), esbuild and Node. */
+function compilerParts(): Record<string, unknown> {
+  const self = fileURLToPath(import.meta.url);
+  const st = statSync(self);
+  const esbuild = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')) as { version?: string };
+  return { cache: 1, golive: VERSION, compiler: `${self}:${st.size}:${st.mtimeMs}`, esbuild: esbuild.version, node: process.version, cwd: process.cwd(), out: OUT };
+}
+
+/**
+ * Compiles `entry` (an absolute path) for the sandbox, or throws a CompileError in one line. A
+ * compile whose every input is unchanged comes from the cache (compile-cache.ts), without esbuild.
+ */
 export async function compilePlugin(entry: string, opts: CompileOptions): Promise<Compiled> {
+  const real = realpath(entry);
+  if (!real) throw new CompileError('file not found');
+  const denied = opts.deny?.(real);
+  if (denied) throw new CompileError(denied);
+  const { cache } = opts;
+  let key: string | undefined;
+  if (cache && (!opts.deny || opts.denyKey !== undefined)) {
+    try {
+      key = compileKey({ ...compilerParts(), entry: real, mode: opts.mode, deny: opts.denyKey ?? '' });
+    } catch {
+      key = undefined;
+    }
+  }
+  const hit = cache && key ? await cachedCompile(cache, key) : undefined;
+  if (hit) return hit;
   const { build } = await import('esbuild');
   if (!esbuildStarted) {
     esbuildStarted = true;
     onCleanup(stopEsbuild);
   }
-  const real = realpath(entry);
-  if (!real) throw new CompileError('file not found');
-  const denied = opts.deny?.(real);
-  if (denied) throw new CompileError(denied);
+  const files = new Map<string, Uint8Array>();
   const contents = [
     `import * as plugin from ${JSON.stringify(real)};`,
     `import { describe, run } from ${JSON.stringify(DRIVER)};`,
@@ -173,25 +227,37 @@ export async function compilePlugin(entry: string, opts: CompileOptions): Promis
       bundle: true,
       format: 'esm',
       platform: 'node',
+      // Dependencies resolve to the files Node would load: its conditions (import or require, node,
+      // default, and module-sync on the Node versions golive supports) and `main`, never esbuild's
+      // own `module` condition and field, which point at files Node never loads.
+      conditions: ['module-sync'],
+      mainFields: ['main'],
       target: 'es2022',
+      // QuickJS has no URL or TextEncoder: a plugin that uses them gets golive's (only those it uses).
+      inject: [GLOBALS_FILE],
+      define: { 'process.env.NODE_ENV': '"production"', ...Object.fromEntries(WEB_GLOBALS.map((g) => [`globalThis.${g}`, g])) },
       // Never read from disk: `paths` and `extends` could point anywhere (issue 22).
       tsconfigRaw: '{}',
-      define: { 'process.env.NODE_ENV': '"production"' },
       sourcemap: 'external',
       sourcesContent: false,
       metafile: true,
       legalComments: 'none',
       logLevel: 'silent',
-      plugins: [confine(opts, real)],
+      plugins: [confine(opts, real, files)],
     });
   } catch (e) {
     throw new CompileError(describeBuildError(e) ?? (e instanceof Error ? e.message : String(e)));
   }
   const cwd = process.cwd();
-  await checkModuleTypes(Object.keys(result.metafile.inputs), cwd);
+  const inputs = Object.keys(result.metafile.inputs);
+  await checkModuleTypes(inputs, cwd, files);
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))?.text ?? '';
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '{}';
-  return { code, map, mapDir: path.dirname(OUT) };
+  const compiled = { code, map, mapDir: path.dirname(OUT) };
+  // Kept only when golive read every input itself, so the cache can check each one next time.
+  const complete = inputs.every((rel) => path.basename(rel) === '<stdin>' || files.has(path.resolve(cwd, rel)));
+  if (cache && key && complete) await storeCompile(cache, key, compiled, files, GOLIVE_DIST);
+  return compiled;
 }
 
 /** esbuild's first error, one line: `plugins/x.js:1:40: import "node:fs" is a Node built-in…`. */

@@ -4,9 +4,10 @@
 // load, loops at import, wrong API version, malformed check, reserved or missing namespace, options
 // that fail the plugin's schema) is collected and reported at once with the plugin's name and path;
 // the caller makes it exit 2.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { exports as resolveExports } from 'resolve.exports';
 import type { SeveritySetting } from '../config/schema.js';
 import { SECTIONS, type Check } from '../engine/types.js';
 import { oneLine } from '../output/escape.js';
@@ -14,6 +15,9 @@ import type { Secrets } from '../output/secrets.js';
 import { PLUGIN_API_VERSION } from './api-version.js';
 import { neverServed, planCapabilities } from './capabilities.js';
 import { compilePlugin } from './compile.js';
+import { checkOptions, parseObject, show } from './options.js';
+import { described } from './answers.js';
+import { PluginCache } from './cache.js';
 import type { PluginEntry } from './entries.js';
 import { PLUGIN_LIMITS } from './limits.js';
 import { PluginError, PluginSandbox } from './sandbox.js';
@@ -56,6 +60,13 @@ export interface LoadOptions {
   version?: string;
   /** The run's Secrets: what a plugin is sent is masked with them (and with the evidence's own). */
   secrets?: Secrets;
+  /** The environment: where golive's cache is (cache.ts). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Where the entries were written, for `golive explain`: the entry at `index` of config `plugins`
+   * (e.g. `golive.config.json plugins[2].grants`). Default: `plugins[<index>].grants`.
+   */
+  grantedIn?: (index: number) => string;
 }
 
 function isLocal(spec: string): boolean {
@@ -75,31 +86,37 @@ function resolvePackage(spec: string, baseDir: string): string {
   let dir = path.resolve(baseDir);
   for (;;) {
     const pkgDir = path.join(dir, 'node_modules', spec);
-    const pkgFile = path.join(pkgDir, 'package.json');
-    if (existsSync(pkgFile)) {
-      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: unknown; module?: string; main?: string };
-      const entry = pickExport(pkg.exports) ?? pkg.module ?? pkg.main ?? 'index.js';
-      return path.join(pkgDir, entry);
-    }
+    if (existsSync(path.join(pkgDir, 'package.json'))) return packageEntry(pkgDir);
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`package not installed (looked in node_modules from ${baseDir} upwards); run npm install ${spec}`);
     dir = parent;
   }
 }
 
-function pickExport(exp: unknown): string | undefined {
-  if (typeof exp === 'string') return exp;
-  if (!exp || typeof exp !== 'object') return undefined;
-  const rec = exp as Record<string, unknown>;
-  const root = '.' in rec ? rec['.'] : rec;
-  if (typeof root === 'string') return root;
-  if (root && typeof root === 'object') {
-    for (const cond of ['import', 'node', 'require', 'default']) {
-      const v = pickExport((root as Record<string, unknown>)[cond]);
-      if (v) return v;
+/**
+ * The file `import('<package>')` loads, as Node resolves it: `exports` by the conditions of an
+ * import (resolve.exports: key order decides, as in Node), else `main` and Node's legacy fallbacks
+ * (never `module`, which Node does not read), else index.js.
+ */
+export function packageEntry(pkgDir: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { name?: string; exports?: unknown; main?: unknown };
+  if (pkg.exports !== undefined && pkg.exports !== null) {
+    let found: string[] | void;
+    try {
+      found = resolveExports({ name: pkg.name ?? '', exports: pkg.exports } as never, '.', { conditions: ['module-sync'] });
+    } catch {
+      found = undefined;
     }
+    if (!found?.[0]) throw new Error(`its package.json "exports" has no entry Node can import (conditions import, node, module-sync, default)`);
+    return path.join(pkgDir, found[0]);
   }
-  return undefined;
+  const main = typeof pkg.main === 'string' && pkg.main ? pkg.main : undefined;
+  const tries = main ? [main, `${main}.js`, `${main}.json`, `${main}/index.js`, `${main}/index.json`, 'index.js'] : ['index.js', 'index.json'];
+  for (const t of tries) {
+    const f = path.join(pkgDir, t);
+    if (statSync(f, { throwIfNoEntry: false })?.isFile()) return f;
+  }
+  throw new Error(`no entry file: ${main ? `its "main" (${main}) and index.js are missing` : 'it has no "exports" or "main", and no index.js'}`);
 }
 
 /** Why a file must never be compiled into a plugin: where golive knows secrets live. */
@@ -116,6 +133,19 @@ export function compileDeny(opts: Pick<LoadOptions, 'root' | 'envFile' | 'produc
   };
 }
 
+/** What compileDeny refuses, as text: a cached compile is used only under the same refusals. */
+export function compileDenyKey(opts: Pick<LoadOptions, 'root' | 'envFile' | 'productionConfig'>): string {
+  let envFile: string | undefined;
+  if (opts.envFile) {
+    try {
+      envFile = realpathSync(opts.envFile);
+    } catch {
+      envFile = path.resolve(opts.envFile);
+    }
+  }
+  return JSON.stringify({ root: path.resolve(opts.root), envFile: envFile ?? null, productionConfig: opts.productionConfig ?? [] });
+}
+
 function timeoutOf(v: unknown): number | string {
   if (v === undefined) return PLUGIN_TIMEOUT_MS;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= PLUGIN_TIMEOUT_MAX_MS) return v;
@@ -123,18 +153,6 @@ function timeoutOf(v: unknown): number | string {
 }
 
 type Rec = Record<string, unknown>;
-
-/** A parsed answer of the sandbox, or undefined when it is not a JSON object. */
-function parseObject(text: string): Rec | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const show = (v: unknown) => oneLine(JSON.stringify(v) ?? String(v));
 
 /** A list of strings (globs, URLs) from the plugin's meta, or the reason it is not one. */
 function stringList(v: unknown, field: string, validate?: (s: string) => string | undefined): string | undefined {
@@ -157,43 +175,7 @@ function globProblem(g: string): string | undefined {
   return g.startsWith('/') || g.split('/').includes('..') ? 'must be relative to the repository root' : undefined;
 }
 
-/** Validates the entry's options against the plugin's schema, in the sandbox; problems with their path. */
-async function pluginOptions(entry: PluginEntry, schema: unknown, sandbox: PluginSandbox, say: (m: string) => void): Promise<Rec | undefined> {
-  if (schema === undefined) {
-    if (entry.options !== undefined && Object.keys(entry.options).length > 0) say('takes no options (it declares no `schema`): remove "options" from its entry');
-    return {};
-  }
-  if (!schema || (typeof schema !== 'object' && typeof schema !== 'boolean')) {
-    say(`schema = ${show(schema)} must be a JSON Schema object`);
-    return undefined;
-  }
-  const options = JSON.stringify(entry.options ?? {});
-  if (options.length > PLUGIN_LIMITS.optionsChars) {
-    say(`options are ${options.length} characters of JSON; the limit is ${PLUGIN_LIMITS.optionsChars}`);
-    return undefined;
-  }
-  let answer: Rec | undefined;
-  try {
-    answer = parseObject(await sandbox.validate(JSON.stringify(schema), options));
-  } catch (e) {
-    say(`its options could not be checked: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
-  }
-  if (typeof answer?.schemaError === 'string') {
-    say(`schema is not a valid JSON Schema: ${answer.schemaError}`);
-    return undefined;
-  }
-  if (answer?.ok === true && answer.options && typeof answer.options === 'object' && !Array.isArray(answer.options)) return answer.options as Rec;
-  const problems = Array.isArray(answer?.problems) ? (answer.problems as { path?: unknown; message?: unknown }[]) : [];
-  for (const p of problems.slice(0, 20)) {
-    const at = typeof p.path === 'string' && p.path ? `options${p.path.replace(/\/([^/]*)/g, (_m, k: string) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`))}` : 'options';
-    say(`${at} ${String(p.message)}`);
-  }
-  if (problems.length === 0) say('its options could not be checked (the validator gave no answer)');
-  return undefined;
-}
-
-async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, problems: string[]): Promise<LoadedPlugin | undefined> {
+async function loadOne(entry: PluginEntry, index: number, baseDir: string, opts: LoadOptions, cache: PluginCache | undefined, problems: string[]): Promise<LoadedPlugin | undefined> {
   const spec = entry.use;
   let file = spec;
   const say = (msg: string, stack?: string) => {
@@ -207,12 +189,11 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, p
     say(`cannot be loaded: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
-  // The sandbox starts while the plugin compiles; a compile error surfaces from describe().
-  const sandbox = new PluginSandbox(compilePlugin(file, { mode: 'plugin', deny: compileDeny(opts) }));
-  sandbox.prestart();
+  // A compile error surfaces from describing the plugin.
+  const sandbox = new PluginSandbox(compilePlugin(file, { mode: 'plugin', deny: compileDeny(opts), denyKey: compileDenyKey(opts), ...(cache ? { cache } : {}) }));
   let loaded: Rec | undefined;
   try {
-    loaded = parseObject(await sandbox.describe());
+    loaded = parseObject(await described(sandbox, cache));
   } catch (e) {
     say(`cannot be loaded: ${e instanceof Error ? e.message : String(e)}`, e instanceof PluginError ? e.pluginStack : undefined);
     return undefined;
@@ -249,7 +230,9 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, p
   }
   const title = loaded.title;
   if (title !== undefined && (typeof title !== 'string' || title.trim() === '' || title.length > 100)) say(`title = ${show(title)} must be a section title of 1 to 100 characters`);
-  const options = await pluginOptions(entry, loaded.schema, sandbox, say);
+  const checked = await checkOptions(entry.options, loaded.schema, sandbox, cache);
+  for (const p of checked.problems) say(p);
+  const options = checked.options;
   if (!options) return undefined;
   const metas = Array.isArray(loaded.checks) ? (loaded.checks as Rec[]) : [];
   if (loaded.checksType !== 'undefined' && loaded.checksType !== 'array' && loaded.checksType !== 'object') say(`checks = a ${String(loaded.checksType)} must be a list of checks`);
@@ -294,7 +277,8 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, p
     }
     const plan = planCapabilities(meta, entry.grants, options);
     const ownSection = meta.section === namespace ? { sectionTitle: typeof title === 'string' && title.trim() ? title.trim() : namespace } : {};
-    checks.push(proxyCheck({ meta: { ...meta, ...ownSection }, id, spec, sandbox, timeoutMs: timeoutMs as number, backstopMs, plan, grants: entry.grants, pluginOptions: options, version: opts.version ?? '', ...(opts.secrets ? { secrets: opts.secrets } : {}) }));
+    const grantedIn = opts.grantedIn?.(index) ?? `plugins[${index}].grants`;
+    checks.push(proxyCheck({ meta: { ...meta, ...ownSection }, id, spec, sandbox, timeoutMs: timeoutMs as number, backstopMs, plan, grants: entry.grants, pluginOptions: options, version: opts.version ?? '', grantedIn, ...(opts.secrets ? { secrets: opts.secrets } : {}) }));
   }
   const preset: Record<string, SeveritySetting> = {};
   if (loaded.preset !== undefined) {
@@ -311,7 +295,9 @@ async function loadOne(entry: PluginEntry, baseDir: string, opts: LoadOptions, p
 /** Loads every plugin in parallel (one sandbox each); problems are listed in config order. */
 export async function loadPlugins(entries: readonly PluginEntry[], baseDir: string, opts: LoadOptions): Promise<PluginLoadResult> {
   const perPlugin = entries.map(() => [] as string[]);
-  const results = await Promise.all(entries.map((entry, i) => loadOne(entry, baseDir, opts, perPlugin[i]!)));
+  // Never a cache inside the repository under check or the plugins' own folder: a change could commit one.
+  const cache = await PluginCache.open({ ...(opts.env ? { env: opts.env } : {}), untrusted: [opts.root, baseDir] });
+  const results = await Promise.all(entries.map((entry, i) => loadOne(entry, i, baseDir, opts, cache, perPlugin[i]!)));
   const plugins = results.filter((p): p is LoadedPlugin => p !== undefined);
   return { plugins, problems: perPlugin.flat() };
 }

@@ -53,6 +53,25 @@ function overLimit(value: unknown): string | undefined {
   return undefined;
 }
 
+/** What a plugin check may have golive read and fetch, and where that was granted (`golive explain`). */
+export interface CheckCapabilities {
+  /** The plugin, as its entry names it. */
+  spec: string;
+  /** The config entry the grants come from, e.g. `golive.config.json plugins[2].grants`. */
+  grantedIn: string;
+  declared: { reads: string[]; fetches: string[] };
+  granted: CapabilityPlan['granted'];
+  ungranted: Grants;
+  problems: string[];
+}
+
+const CAPABILITIES = Symbol.for('golive.capabilities');
+
+/** A plugin check's capabilities; undefined for a built-in check. */
+export function capabilitiesOf(check: Check): CheckCapabilities | undefined {
+  return (check as unknown as Record<symbol, CheckCapabilities | undefined>)[CAPABILITIES];
+}
+
 export interface ProxyParams {
   meta: Record<string, unknown>;
   id: string;
@@ -70,6 +89,8 @@ export interface ProxyParams {
   given?: PluginEvidence;
   /** The run's Secrets (environment, --dotenv, production config): masked in what the plugin is sent. */
   secrets?: Secrets;
+  /** Where the plugin entry's grants were written (see CheckCapabilities.grantedIn). */
+  grantedIn?: string;
 }
 
 export function proxyCheck(p: ProxyParams): Check {
@@ -79,7 +100,16 @@ export function proxyCheck(p: ProxyParams): Check {
   const reads = plan.reads.length > 0 || plan.ungranted.reads.length > 0;
   // Reads are served from the repository inventory: the runner gathers it even when not declared.
   const requires = reads && !p.given?.reads && !declared.includes('repo') ? [...declared, 'repo' as EvidenceKey] : declared;
-  return {
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const capabilities: CheckCapabilities = {
+    spec: p.spec,
+    grantedIn: p.grantedIn ?? 'the plugin entry\'s grants',
+    declared: { reads: list(meta.reads), fetches: list(meta.fetches) },
+    granted: plan.granted,
+    ungranted: plan.ungranted,
+    problems: plan.problems,
+  };
+  const check: Check = {
     ...(meta as unknown as Check),
     id: p.id,
     source: p.spec,
@@ -119,4 +149,7 @@ export function proxyCheck(p: ProxyParams): Check {
       return parsed.ok ? parsed.outcome : { status: 'error', summary: `Could not run: ${parsed.reason}` };
     },
   };
+  // Not enumerable: it never travels with a spread or into a report.
+  Object.defineProperty(check, CAPABILITIES, { value: capabilities, enumerable: false });
+  return check;
 }

@@ -21,7 +21,12 @@ import {
 } from 'quickjs-emscripten-core';
 import type { ToWorker, FromWorker, VmError, WorkerLimits } from './sandbox-protocol.js';
 
-const { wasm, limits } = workerData as { wasm: WebAssembly.Module; limits: WorkerLimits };
+const { wasmFile, limits } = workerData as { wasmFile: string; limits: WorkerLimits };
+
+// @types/node types WebAssembly's classes but not its functions.
+const wa = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+/** QuickJS's WebAssembly, compiled here once (golive set V8's flags before starting this thread). */
+const wasm = wa.compile(readFileSync(wasmFile));
 
 // The package's types describe its CommonJS build; as an ES module its variant is the default export.
 const variant = ((variantModule as { default?: unknown }).default ?? variantModule) as QuickJSSyncVariant;
@@ -38,17 +43,44 @@ interface Plugin {
 const plugins = new Map<number, Plugin>();
 
 /**
- * A plugin's own WebAssembly instance of QuickJS, made again after anything left it in an unknown
- * state. Its linear memory has a hard maximum, the real memory limit: QuickJS's own
- * (setMemoryLimit) cannot measure allocations in this build, and a plugin returned 1 GB through it.
+ * A new WebAssembly instance of QuickJS. Its linear memory has a hard maximum, the real memory
+ * limit: QuickJS's own (setMemoryLimit) cannot measure allocations in this build, and a plugin
+ * returned 1 GB through it.
  */
-const quickjs = (p: Plugin) =>
-  (p.engine ??= newQuickJSWASMModuleFromVariant(
-    newVariant(variant, {
-      wasmModule: wasm,
-      wasmMemory: new WasmMemory({ initial: 256, maximum: Math.ceil(limits.memoryBytes / 65536) }),
-    }),
-  ));
+const newEngine = (): Promise<QuickJSWASMModule> =>
+  wasm.then((wasmModule) =>
+    newQuickJSWASMModuleFromVariant(
+      newVariant(variant, {
+        wasmModule,
+        wasmMemory: new WasmMemory({ initial: 256, maximum: Math.ceil(limits.memoryBytes / 65536) }),
+      }),
+    ),
+  );
+
+/**
+ * One instance made as soon as this thread starts, while golive is still gathering evidence (this
+ * thread exists only when some plugin is configured), and run once on a line of golive's own so
+ * that the engine's code is compiled then rather than in the first check. The first plugin to run
+ * takes it; it has held nothing but that line.
+ */
+let spare: Promise<QuickJSWASMModule> | undefined = newEngine().then((engine) => {
+  const rt = engine.newRuntime();
+  const vm = rt.newContext();
+  vm.evalCode('JSON.stringify({ warm: [1, "a"].map(String) })', 'golive-warm-up.js').dispose();
+  vm.dispose();
+  rt.dispose();
+  return engine;
+});
+spare.catch(() => undefined);
+
+/** A plugin's own instance, made again after anything left it in an unknown state. */
+const quickjs = (p: Plugin) => {
+  if (!p.engine) {
+    p.engine = spare ?? newEngine();
+    spare = undefined;
+  }
+  return p.engine;
+};
 
 class Refused extends Error {
   constructor(readonly vmError: VmError) {

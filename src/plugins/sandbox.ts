@@ -4,7 +4,6 @@
 // golive, open its inspector, read a file or open a socket; its memory, stack and time are QuickJS
 // limits; and it works the same on every Node golive supports, with no native build. The worker
 // is a backstop: a call that overruns its deadline by more than a grace period ends the thread.
-import { readFile } from 'node:fs/promises';
 import { createRequire, SourceMap } from 'node:module';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -15,8 +14,8 @@ import type { Compiled } from './compile.js';
 import { PLUGIN_LIMITS } from './limits.js';
 import type { FromWorker, ToWorker, VmError, WorkerLimits } from './sandbox-protocol.js';
 
-const WORKER = distFile('plugins', 'sandbox-thread.js');
-const VALIDATOR = distFile('plugins', 'vm-validate-bundle.js');
+const WORKER = distFile('plugins', 'sandbox-thread.cjs');
+export const VALIDATOR = distFile('plugins', 'vm-validate-bundle.js');
 /** Time a worker gets past a call's own deadline before it is ended from outside. */
 const GRACE_MS = 2000;
 
@@ -31,25 +30,21 @@ export class PluginError extends Error {
   }
 }
 
-let wasm: Promise<WebAssembly.Module> | undefined;
+let flagsSet = false;
 
 /**
- * QuickJS's WebAssembly, compiled once per golive process and shared with the sandbox thread.
- * Liftoff only (V8's baseline WebAssembly compiler, no tier-up to TurboFan): QuickJS's interpreter
- * loop is one huge function that TurboFan recompiles in the background on every run, 120-450 ms of
- * CPU for work that lasts milliseconds (measured: validating the example plugin's options took
- * 217 ms of CPU with tier-up, 53 without). Node 24 and later freeze V8's flags once started, so
- * there this changes nothing (measured too); golive uses no other WebAssembly.
+ * QuickJS's WebAssembly is compiled by the sandbox thread itself (so golive's own thread goes on
+ * gathering evidence meanwhile), with V8's baseline compiler only (Liftoff, no tier-up to
+ * TurboFan): QuickJS's interpreter loop is one huge function that TurboFan recompiles in the
+ * background on every run, 120-450 ms of CPU for work that lasts milliseconds (measured:
+ * validating the example plugin's options took 217 ms of CPU with tier-up, 53 without). The flag
+ * is the process's, so it is set here, before the thread starts. Node 24 and later freeze V8's
+ * flags once started, so there this changes nothing (measured too); golive uses no other WebAssembly.
  */
-function quickjsWasm(): Promise<WebAssembly.Module> {
-  wasm ??= (async () => {
-    if (Number(process.versions.node.split('.')[0]) <= 22) v8.setFlagsFromString('--liftoff-only');
-    const file = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
-    // @types/node types WebAssembly's classes but not its functions.
-    const wa = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
-    return wa.compile(await readFile(file));
-  })();
-  return wasm;
+function liftoffOnly(): void {
+  if (flagsSet) return;
+  flagsSet = true;
+  if (Number(process.versions.node.split('.')[0]) <= 22) v8.setFlagsFromString('--liftoff-only');
 }
 
 /** QuickJS stack frames (`at run (plugin.mjs:12:5)`) pointed at the plugin's own files and lines. */
@@ -96,8 +91,9 @@ class SandboxThread {
   }
 
   private async spawn(): Promise<Worker> {
+    liftoffOnly();
     const worker = new Worker(WORKER, {
-      workerData: { wasm: await quickjsWasm(), limits: this.limits },
+      workerData: { wasmFile: createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), limits: this.limits },
       // The thread's own heap holds only text going in and out; QuickJS's memory is its own limit.
       resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 },
       stdout: true,
@@ -172,6 +168,14 @@ class SandboxThread {
 
 const thread = new SandboxThread(PLUGIN_LIMITS);
 
+/**
+ * Starts the sandbox thread now, before any plugin needs it, so its start-up overlaps other work
+ * (a run's evidence gathering); an error surfaces with the first call.
+ */
+export function prestartSandbox(): void {
+  thread.start().catch(() => undefined);
+}
+
 /** Ends the sandbox thread and waits for it. */
 export async function stopAllPlugins(): Promise<void> {
   await thread.stop();
@@ -197,11 +201,6 @@ export class PluginSandbox {
 
   code(): Promise<Compiled> {
     return this.compiling;
-  }
-
-  /** Starts the thread now (it waits for the code); errors surface with the first call. */
-  prestart(): void {
-    thread.start().catch(() => undefined);
   }
 
   /** The plugin's description (JSON text from vm-driver.ts describe()). */

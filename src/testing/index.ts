@@ -8,12 +8,17 @@ import { runChecks } from '../engine/runner.js';
 import type { Check, CheckResult, EvidenceKey, RunOptions, Severity, Status } from '../engine/types.js';
 import type { EvidenceMap, PluginEvidence } from '../evidence/types.js';
 import { loadSuppressions } from '../evidence/suppressions.js';
-import { CHECK_MODULE } from '../engine/types.js';
+import { CHECK_MODULE, PLUGIN_MODULE } from '../engine/types.js';
+import type { PluginDefinition } from '../api.js';
+import { PluginCache } from '../plugins/cache.js';
 import { planCapabilities, type Grants } from '../plugins/capabilities.js';
 import { compilePlugin } from '../plugins/compile.js';
 import { PLUGIN_LIMITS } from '../plugins/limits.js';
+import { nearestPackage } from '../plugins/module-type.js';
+import { packageEntry } from '../plugins/load.js';
+import { checkOptions } from '../plugins/options.js';
 import { proxyCheck } from '../plugins/proxy.js';
-import { PluginSandbox } from '../plugins/sandbox.js';
+import { PluginError, PluginSandbox } from '../plugins/sandbox.js';
 import { cleanDeep } from '../output/escape.js';
 import { Secrets } from '../output/secrets.js';
 
@@ -21,20 +26,80 @@ import { Secrets } from '../output/secrets.js';
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const GOLIVE_ROOT = HERE.includes(`${path.sep}dist${path.sep}`) ? path.resolve(HERE, '../../..') : path.resolve(HERE, '../..');
 const BUILTIN_DIRS = [path.join(GOLIVE_ROOT, 'checks'), path.join(GOLIVE_ROOT, 'dist', 'checks')];
-const started = new Map<string, Promise<{ sandbox: PluginSandbox; checks: Record<string, unknown>[] }>>();
+type Rec = Record<string, unknown>;
+let opened: ReturnType<typeof PluginCache.open> | undefined;
+/** golive's cache (src/plugins/cache.ts), as a run uses it: compiled plugins are kept between test runs. */
+const cache = () => (opened ??= PluginCache.open());
+const started = new Map<string, Promise<{ sandbox: PluginSandbox; described: Rec }>>();
 
-/** The sandbox of the module a check was defined in, started once and shared by every case. */
-function sandboxOf(file: string) {
-  let s = started.get(file);
+/** The sandbox of a module (a check's, in 'all' mode; a plugin's), started once and shared by every case. */
+function sandboxOf(file: string, mode: 'all' | 'plugin') {
+  let s = started.get(`${mode}:${file}`);
   if (!s) {
     s = (async () => {
-      const sandbox = new PluginSandbox(compilePlugin(file, { mode: 'all' }));
-      const described = JSON.parse(await sandbox.describe()) as { checks?: Record<string, unknown>[] };
-      return { sandbox, checks: described.checks ?? [] };
+      const c = await cache();
+      const sandbox = new PluginSandbox(compilePlugin(file, { mode, ...(c ? { cache: c } : {}) }));
+      return { sandbox, described: JSON.parse(await sandbox.describe()) as Rec };
     })();
-    started.set(file, s);
+    started.set(`${mode}:${file}`, s);
   }
   return s;
+}
+
+const checksIn = (described: Rec) => (Array.isArray(described.checks) ? (described.checks as Rec[]) : []);
+
+/**
+ * The plugin a check belongs to: the one the case names, else the one its package exports (the
+ * file `import('<package>')` loads) when that plugin lists the check. Undefined when neither.
+ */
+async function pluginOf(checkFile: string, checkId: string, given: PluginDefinition | undefined): Promise<{ file: string; described: Rec; sandbox: PluginSandbox } | undefined> {
+  if (given) {
+    const file = (given as unknown as Record<symbol, unknown>)[PLUGIN_MODULE];
+    if (typeof file !== 'string') throw new Error(`${checkId}: the \`plugin\` given is not made with definePlugin (its options schema cannot be found)`);
+    const { sandbox, described } = await sandboxOf(file, 'plugin');
+    return { file, described, sandbox };
+  }
+  const pkg = nearestPackage(path.dirname(checkFile));
+  if (!pkg) return undefined;
+  let entry: string;
+  try {
+    entry = packageEntry(pkg.dir);
+  } catch {
+    return undefined;
+  }
+  try {
+    const { sandbox, described } = await sandboxOf(entry, 'plugin');
+    return checksIn(described).some((m) => m.id === checkId) ? { file: entry, described, sandbox } : undefined;
+  } catch {
+    // The package's entry is not a plugin that loads: the check is tested on its own.
+    return undefined;
+  }
+}
+
+/**
+ * The options a real run would hand the check: validated against its plugin's schema by the same
+ * validator in the same sandbox, defaults filled in. A refusal throws what `golive check` says.
+ */
+async function optionsFor(check: Check, checkFile: string, input: CheckInput): Promise<Rec> {
+  let plugin: Awaited<ReturnType<typeof pluginOf>>;
+  try {
+    plugin = await pluginOf(checkFile, check.id, input.plugin);
+  } catch (e) {
+    if (e instanceof PluginError) throw new Error(`${check.id}: its plugin cannot be loaded: ${e.message}`);
+    throw e;
+  }
+  if (!plugin) {
+    if (input.pluginOptions === undefined) return {};
+    throw new Error(
+      `${check.id}: pluginOptions are checked against the plugin's options schema, as golive check does, but no plugin lists this check: give the case \`plugin\` (the plugin's definePlugin export), or export the plugin as its package's entry`,
+    );
+  }
+  const c = await cache();
+  const checked = await checkOptions(input.pluginOptions, plugin.described.schema, plugin.sandbox, c);
+  if (checked.problems.length > 0 || !checked.options) {
+    throw new Error([`${check.id}: the plugin ${path.basename(plugin.file)} refuses these pluginOptions, as golive check would (exit 2):`, ...checked.problems.map((p) => `  - ${p}`)].join('\n'));
+  }
+  return checked.options;
 }
 
 /**
@@ -47,13 +112,13 @@ function sandboxOf(file: string) {
 async function isolate(check: Check, input: CheckInput, secrets: Secrets): Promise<Check> {
   const file = (check as unknown as Record<symbol, unknown>)[CHECK_MODULE];
   if (typeof file !== 'string' || check.source || BUILTIN_DIRS.some((d) => file.startsWith(d + path.sep))) return check;
-  const { sandbox, checks } = await sandboxOf(file);
-  const meta = checks.find((m) => m.id === check.id);
+  const { sandbox, described } = await sandboxOf(file, 'all');
+  const meta = checksIn(described).find((m) => m.id === check.id);
   if (!meta) throw new Error(`${check.id}: not found among the checks ${file} exports (export it, or the plugin that lists it)`);
   const limit = typeof check.timeoutMs === 'number' ? check.timeoutMs : PLUGIN_LIMITS.checkMs;
   const declared = (k: 'reads' | 'fetches') => (Array.isArray(meta[k]) ? (meta[k] as string[]) : []);
   const grants: Grants = { reads: input.grants?.reads ?? declared('reads'), fetches: input.grants?.fetches ?? declared('fetches') };
-  const pluginOptions = input.pluginOptions ?? {};
+  const pluginOptions = await optionsFor(check, file, input);
   const given: PluginEvidence = {};
   if (input.evidence?.reads) given.reads = input.evidence.reads;
   if (input.evidence?.fetches) given.fetches = input.evidence.fetches;
@@ -76,8 +141,16 @@ async function isolate(check: Check, input: CheckInput, secrets: Secrets): Promi
 export interface CheckInput {
   /** Evidence by name; required for every `requires` key unless `dir` is given. `reads`/`fetches` stand in for what golive would serve. */
   evidence?: Partial<EvidenceMap> & PluginEvidence;
-  /** A plugin check's options, as its plugin's entry in config would give them. */
+  /**
+   * A plugin check's options, as its plugin's entry in config would give them: checked against the
+   * plugin's `schema` and completed with its defaults as a real run does (options it refuses throw).
+   */
   pluginOptions?: Record<string, unknown>;
+  /**
+   * The plugin the check belongs to (its definePlugin export), whose `schema` checks `pluginOptions`.
+   * Found by itself when the check's package exports the plugin (package.json `exports` or `main`).
+   */
+  plugin?: PluginDefinition;
   /** What the check may read and fetch; by default, what it declares (a plugin author tests their own check). */
   grants?: Partial<Grants>;
   /** A fixture directory: evidence not given is gathered from it by golive's real collectors. */
@@ -166,6 +239,13 @@ export interface InvalidCase extends CheckInput {
   status?: Status;
 }
 
+export interface TesterTables {
+  valid?: ValidCase[];
+  invalid?: InvalidCase[];
+  /** The plugin every case's check belongs to (see CheckInput.plugin). */
+  plugin?: PluginDefinition;
+}
+
 type Describe = (name: string, fn: () => void) => void;
 type It = (name: string, fn: () => Promise<void>) => void;
 
@@ -175,8 +255,10 @@ export class CheckTester {
   static describe: Describe | undefined;
   static it: It | undefined;
 
-  static cases(check: Check, tables: { valid?: ValidCase[]; invalid?: InvalidCase[] }): { name: string; run: () => Promise<void> }[] {
-    const valid = (tables.valid ?? []).map((c) => ({
+  static cases(check: Check, tables: TesterTables): { name: string; run: () => Promise<void> }[] {
+    // The tables' plugin is every case's, unless a case names its own.
+    const withPlugin = <C extends CheckInput>(c: C): C => (tables.plugin && !c.plugin ? { ...c, plugin: tables.plugin } : c);
+    const valid = (tables.valid ?? []).map(withPlugin).map((c) => ({
       name: `valid: ${c.name}`,
       run: async () => {
         const r = await runCheck(check, c);
@@ -185,7 +267,7 @@ export class CheckTester {
         if (want === 'pass') assertFindings(r, []);
       },
     }));
-    const invalid = (tables.invalid ?? []).map((c) => ({
+    const invalid = (tables.invalid ?? []).map(withPlugin).map((c) => ({
       name: `invalid: ${c.name}`,
       run: async () => {
         const r = await runCheck(check, c);
@@ -196,7 +278,7 @@ export class CheckTester {
     return [...valid, ...invalid];
   }
 
-  static run(check: Check, tables: { valid?: ValidCase[]; invalid?: InvalidCase[] }): void {
+  static run(check: Check, tables: TesterTables): void {
     const g = globalThis as unknown as { describe?: Describe; it?: It };
     const describe = CheckTester.describe ?? g.describe;
     const it = CheckTester.it ?? g.it;

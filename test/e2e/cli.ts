@@ -9,7 +9,8 @@ export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || /^(MINTCASH_|GITHUB_|GOLIVE_|FORCE_COLOR|NO_COLOR|CI$)/.test(k)) continue;
+    // GOLIVE_CACHE_DIR stays: the test run's own cache folder (test/helpers/cache-dir.ts).
+    if (v === undefined || (/^(MINTCASH_|GITHUB_|GOLIVE_|FORCE_COLOR|NO_COLOR|CI$)/.test(k) && k !== 'GOLIVE_CACHE_DIR')) continue;
     env[k] = v;
   }
   return { ...env, NO_COLOR: '1', ...extra };

@@ -187,3 +187,54 @@ describe('grant matching', () => {
     expect(planCapabilities({ fetches: ['https://other.example/x'] }, grants, {}).ungranted.fetches).toEqual(['https://other.example/x']);
   });
 });
+
+describe('golive explain: what a plugin check may read and fetch, and where that was granted', () => {
+  const STATUS = [
+    "export default { apiVersion: 1, namespace: 'status', schema: { type: 'object', properties: { service: { type: 'string' } } },",
+    "  checks: [{ id: 'up', section: 'webhook', kind: 'network', defaultSeverity: 'error', title: 't', failureTitle: 'f', why: 'w', fix: 'x', requires: [],",
+    "    reads: ['config/payments.json', 'deploy/**'], fetches: ['https://status.acme.example/api/{service}'], run: () => ({}) }] };",
+    '',
+  ].join('\n');
+  const explain = (args: string[] = []) => golive(['explain', 'status/up', ...args], { cwd: repo.dir, env: cleanEnv() });
+
+  it('names each granted capability with the grant that allows it and the config entry it is in', async () => {
+    await repo.write({
+      'golive/status.mjs': STATUS,
+      'golive.config.json': JSON.stringify({ plugins: [EXAMPLE, { use: './golive/status.mjs', options: { service: 'pay' }, grants: { reads: ['config/**', 'deploy/**'], fetches: ['https://status.acme.example/api/'] } }] }),
+    });
+    const r = await explain();
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Capabilities (granted in golive.config.json plugins[1].grants)');
+    expect(r.stdout).toContain('  reads config/payments.json: granted by "config/**"');
+    expect(r.stdout).toContain('  reads deploy/**: granted by "deploy/**"');
+    expect(r.stdout).toContain('  fetches https://status.acme.example/api/{service} (https://status.acme.example/api/pay): granted by "https://status.acme.example/api/"');
+    const json = JSON.parse((await explain(['--format', 'json'])).stdout) as { capabilities: { grantedIn: string; granted: unknown[] } };
+    expect(json.capabilities.grantedIn).toBe('golive.config.json plugins[1].grants');
+    expect(json.capabilities.granted).toHaveLength(3);
+  });
+
+  it('says what is not granted and the line that grants it; a built-in check has no such block', async () => {
+    await repo.write({ 'golive.config.json': JSON.stringify({ plugins: [{ use: './golive/status.mjs', options: { service: 'pay' }, grants: { reads: ['config/*.json'] } }] }) });
+    const r = await explain();
+    expect(r.stdout).toContain('  reads config/payments.json: granted by "config/*.json"');
+    expect(r.stdout).toContain('  reads deploy/**: not granted (the check is pending until it is)');
+    expect(r.stdout).toContain('  fetches https://status.acme.example/api/{service}: not granted');
+    expect(r.stdout).toContain('To grant: add {"reads":["deploy/**"],"fetches":["https://status.acme.example/api/pay"]} to golive.config.json plugins[0].grants');
+    const builtin = await golive(['explain', 'webhook.signature'], { cwd: repo.dir, env: cleanEnv() });
+    expect(builtin.stdout).not.toContain('Capabilities');
+  });
+
+  it('under a trusted policy, the grants are the policy\'s, and explain says so', async () => {
+    const policy = path.join(path.dirname(repo.dir), `${path.basename(repo.dir)}-policy.json`);
+    // Kept outside the repository; its plugin paths are relative to its own folder, so this one is absolute.
+    writeFileSync(policy, JSON.stringify({ plugins: [{ use: path.join(repo.dir, 'golive/status.mjs'), options: { service: 'pay' }, grants: { reads: ['config/**'] } }] }));
+    // The working tree tries to grant itself more: the policy's grants are the ones in effect.
+    await repo.write({ 'golive.config.json': JSON.stringify({ plugins: [{ use: './golive/status.mjs', options: { service: 'pay' }, grants: { reads: ['**'], fetches: ['https://status.acme.example/'] } }] }) });
+    const r = await golive(['explain', 'status/up', '--policy', policy], { cwd: repo.dir, env: cleanEnv() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Capabilities \(granted in the policy file \S*-policy\.json plugins\[0\]\.grants\)/);
+    expect(r.stdout).toContain('  reads deploy/**: not granted');
+    const viaEnv = await golive(['explain', 'status/up'], { cwd: repo.dir, env: cleanEnv({ GOLIVE_POLICY: policy }) });
+    expect(viaEnv.stdout).toMatch(/granted in the policy file \S*-policy\.json plugins\[0\]\.grants/);
+  });
+});

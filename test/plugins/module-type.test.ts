@@ -42,12 +42,14 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 /**
- * Whether the Node running this test imports (and so evaluates) the file without an error. From a
+ * Whether the Node running this test imports (and so evaluates) the file or package without an error. From a
  * script file: `node -e` makes Node's built-in modules globals (`module` among them), which would
  * hide the very ReferenceError this is about.
  */
 async function nodeLoads(file: string): Promise<boolean> {
-  const r = await execa('node', ['--no-warnings', path.join(tmp.dir, 'import.mjs'), pathToFileURL(file).href], { reject: false });
+  // A file by its URL; a package by its name, resolved from the test folder as golive resolves it.
+  const target = path.isAbsolute(file) ? pathToFileURL(file).href : file;
+  const r = await execa('node', ['--no-warnings', path.join(tmp.dir, 'import.mjs'), target], { reject: false });
   return r.exitCode === 0;
 }
 
@@ -89,5 +91,53 @@ describe('module type, as Node decides it', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/commonjs\/plugin\.ts uses import\/export, but Node loads it as CommonJS .*: rename it to \.mts/);
     expect(r.stderr).not.toMatch(/plugin\.mts/);
+  });
+
+  describe('inside node_modules: installed plugin packages and the dependencies a plugin imports', () => {
+    // Each plugin below is also imported by this Node; golive must agree with it file by file.
+    const PACKAGES: Record<string, string> = {
+      // An installed plugin whose package says commonjs while its file is an ES module: Node fails.
+      'node_modules/golive-plugin-typed/package.json': JSON.stringify({ name: 'golive-plugin-typed', type: 'commonjs', main: 'index.js' }),
+      'node_modules/golive-plugin-typed/index.js': esm('typed'),
+      // `module` names a file Node never loads (and would fail on); `main` is the plugin Node runs.
+      'node_modules/golive-plugin-fields/package.json': JSON.stringify({ name: 'golive-plugin-fields', main: 'main.cjs', module: 'broken.js', type: 'commonjs' }),
+      'node_modules/golive-plugin-fields/main.cjs': cjs('fields-main'),
+      'node_modules/golive-plugin-fields/broken.js': esm('fields-module'),
+      // exports: Node takes the first key whose condition it has; "module" is not one of them.
+      'node_modules/golive-plugin-exports/package.json': JSON.stringify({ name: 'golive-plugin-exports', type: 'module', exports: { '.': { module: './broken.js', default: './ok.js' } } }),
+      'node_modules/golive-plugin-exports/ok.js': esm('exports-default'),
+      'node_modules/golive-plugin-exports/broken.js': cjs('exports-module'),
+      // A local plugin importing dependencies: one whose file Node refuses, one whose `module` field
+      // points at a file Node would refuse but never loads.
+      'deps/package.json': JSON.stringify({ name: 'deps', type: 'module', dependencies: { 'bad-dep': '1', 'dual-dep': '1' } }),
+      'deps/uses-bad.js': `import { v } from 'bad-dep';\n${esm('uses-bad')}`,
+      'deps/uses-dual.js': `import { v } from 'dual-dep';\n${esm('uses-dual')}`,
+      'deps/node_modules/bad-dep/package.json': JSON.stringify({ name: 'bad-dep', type: 'module', main: 'index.js' }),
+      'deps/node_modules/bad-dep/index.js': 'exports.v = 1;\n',
+      'deps/node_modules/dual-dep/package.json': JSON.stringify({ name: 'dual-dep', type: 'commonjs', main: 'cjs.js', module: 'esm.js' }),
+      'deps/node_modules/dual-dep/cjs.js': 'exports.v = 1;\n',
+      'deps/node_modules/dual-dep/esm.js': 'export const v = 1;\n',
+    };
+    const PLUGINS = ['golive-plugin-typed', 'golive-plugin-fields', 'golive-plugin-exports', './deps/uses-bad.js', './deps/uses-dual.js'];
+
+    it('golive refuses exactly what Node refuses, and loads the file Node loads', async () => {
+      await tmp.write(PACKAGES);
+      const nodeOk = await Promise.all(PLUGINS.map((p) => nodeLoads(p.startsWith('.') ? path.join(tmp.dir, p) : p)));
+      expect(nodeOk).toEqual([false, true, true, false, true]);
+      await tmp.write({ 'golive.config.json': JSON.stringify({ plugins: PLUGINS }) });
+      const r = await golive(['check', tmp.dir, '--offline'], { env: cleanEnv() });
+      expect(r.exitCode).toBe(2);
+      const refused = PLUGINS.filter((p) => r.stderr.includes(`plugin ${p} (`));
+      expect(refused).toEqual(PLUGINS.filter((_p, i) => !nodeOk[i]));
+      expect(r.stderr).toMatch(/node_modules\/golive-plugin-typed\/index\.js uses import\/export, but Node loads it as CommonJS \(\S*golive-plugin-typed\/package\.json has "type": "commonjs"\)/);
+      expect(r.stderr).toMatch(/node_modules\/bad-dep\/index\.js uses require\(\)\/module\.exports, but Node loads it as an ES module/);
+
+      await tmp.write({ 'golive.config.json': JSON.stringify({ plugins: PLUGINS.filter((_p, i) => nodeOk[i]) }) });
+      const ok = await golive(['check', tmp.dir, '--offline', '--format', 'json'], { env: cleanEnv() });
+      expect(ok.stderr).toBe('');
+      const ids = (JSON.parse(ok.stdout) as { checks: { id: string }[] }).checks.map((c) => c.id).filter((id) => id.includes('/'));
+      // The files Node loads: main.cjs (not `module`), ok.js (not the "module" condition's file).
+      expect(ids.sort()).toEqual(['exports-default/a', 'fields-main/a', 'uses-dual/a']);
+    });
   });
 });
