@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempRepo } from '../helpers/git.js';
 import { fakeKey } from '../helpers/keys.js';
-import { FIXTURES, findings, fix, minus } from './helpers.js';
+import { FIXTURES, findings, fix, minus, repoOf } from './helpers.js';
 
 const FIXTURE_ROOT = path.resolve(FIXTURES, '..');
 const MERCHANTS = path.join(FIXTURE_ROOT, 'merchants');
@@ -60,6 +60,29 @@ describe('golive fix: text suggestions and templates', () => {
       expect(shown.stdout).toMatch(/^\[template\] webhook\.code-dedup /m);
       expect(shown.stdout).toMatch(want);
       expect(shown.stdout).toMatch(/1 template to adapt by hand: golive never applies it\./);
+      expect(await repo.git('status', '--porcelain')).toBe('');
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  // The acknowledgement is the detected framework's own: a Next.js route handler needs no
+  // NextResponse to be one, a pages-router route has no res.sendStatus, and a plain Node one
+  // returns only on a duplicate.
+  it.each([
+    ['guard-nextjs', /For a Next\.js route handler with your SQL client[\s\S]*\n {4}if \(seen\) return new Response\(null, \{ status: 200 \}\);\n/],
+    ['suggest-raw-nextjs', /For a Next\.js route handler with[\s\S]*\n {4}if \(seen\) return new Response\(null, \{ status: 200 \}\);\n/],
+    ['suggest-raw-next-pages', /For a Next\.js pages-router API route with[\s\S]*\n {4}if \(seen\) return res\.status\(200\)\.end\(\);\n/],
+    ['suggest-env-fastify', /For fastify with[\s\S]*\n {4}if \(seen\) return reply\.code\(200\)\.send\(\);\n/],
+    ['suggest-env-nestjs', /For nest with[\s\S]*\n {4}if \(seen\) return \{ duplicate: true \};\n/],
+    ['suggest-raw-node', /For a plain Node handler with[\s\S]*\n {4}if \(seen\) \{ res\.writeHead\(200\)\.end\(\); return; \}\n/],
+  ] as const)('%s: the dedup template answers a duplicate as its framework does', async (name, want) => {
+    const repo = await repoOf(name);
+    try {
+      const shown = await fix(repo.dir, { write: true, only: ['webhook.code-dedup'] });
+      expect(shown.stdout).toMatch(/^\[template\] webhook\.code-dedup /m);
+      expect(shown.stdout).toMatch(want);
+      expect(shown.stdout).not.toMatch(/res\.sendStatus/);
       expect(await repo.git('status', '--porcelain')).toBe('');
     } finally {
       await repo.cleanup();
