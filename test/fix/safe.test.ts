@@ -3,10 +3,11 @@
 // run changes nothing. Each correct twin (`*-ok`) is offered nothing, keeps every byte and passes
 // its check (built CLI); each `*-nofix` case keeps its finding with nothing offered, because golive
 // cannot prove a fix safe there.
+import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLANTED, expectAsAfter, expectLeftAlone, expectRemoved, filesOf, findings, fix, repoOf } from './helpers.js';
+import { FIXTURES, PLANTED, expectAsAfter, expectLeftAlone, expectRemoved, filesOf, findings, fix, repoOf } from './helpers.js';
 
 const TIMING = 'webhook.timing-safe-compare';
 const SECRETS = 'credentials.no-secrets-in-source';
@@ -35,6 +36,9 @@ const TWINS: Record<string, string[]> = {
   'guard-nextjs-ok': [TIMING],
   'guard-fastify-ok': [TIMING],
   'guard-nestjs-ok': [TIMING],
+  'guard-hex-regex-ok': [TIMING], // the header's hex length checked by a pattern before decoding
+  'guard-try-catch-ok': [TIMING], // timingSafeEqual's throw caught and answered as a mismatch
+  'compare-tsscmp-ok': [TIMING], // a constant-time compare library
   'env-file-ok': [SECRETS],
 };
 
@@ -83,6 +87,12 @@ describe('golive fix: safe fixes', () => {
     } finally {
       await repo.cleanup();
     }
+  });
+
+  it('runs every correct twin and every -nofix case among its fixtures', () => {
+    const mine = readdirSync(FIXTURES).filter((d) => /^(compare|guard|env-file)-/.test(d));
+    expect(mine.filter((d) => d.endsWith('-ok')).sort()).toEqual(Object.keys(TWINS).sort());
+    expect(mine.filter((d) => d.endsWith('-nofix')).sort()).toEqual(Object.keys(NOFIX).sort());
   });
 
   it.each(Object.entries(TWINS))('%s: the correct twin is offered nothing and left byte for byte (built CLI)', async (name, checks) => {

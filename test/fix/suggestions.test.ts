@@ -4,8 +4,9 @@
 // names are gone and none is added, and running again offers nothing more for that check. Each
 // correct twin (`*-ok`) is offered nothing, keeps every byte and passes its checks (built CLI);
 // `*-nofix` keeps its finding with nothing offered (no per-intent id in scope: never a random one).
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PLANTED, expectAsAfter, expectLeftAlone, expectRemoved, filesOf, findings, fix, repoOf } from './helpers.js';
+import { FIXTURES, PLANTED, expectAsAfter, expectLeftAlone, expectRemoved, filesOf, findings, fix, repoOf } from './helpers.js';
 
 const RAW = 'webhook.code-raw-body';
 const ENV = 'webhook.code-environment-guard';
@@ -43,12 +44,16 @@ const TWINS: Record<string, string[]> = {
   'suggest-raw-next-pages-ok': [RAW],
   'suggest-raw-fastify-ok': [RAW], // fastify-raw-body's request.rawBody
   'suggest-raw-nestjs-ok': [RAW],
+  'suggest-raw-body-parser-ok': [RAW], // body-parser's raw parser on the route, express.json only under /api
+  'suggest-raw-nextjs-arraybuffer-ok': [RAW, ENV], // arrayBuffer(), and the environment checked by a switch
   'suggest-env-express-ok': [ENV],
   'suggest-env-nextjs-ok': [ENV], // compared with the deployment's own setting
   'suggest-env-fastify-ok': [ENV], // the compare in a helper
   'suggest-env-nestjs-ok': [ENV], // a destructured field of @Body()
   'suggest-extid-fetch-ok': [EXT, QUALITY], // from the order id; the random value is a request id
   'suggest-extid-axios-ok': [EXT, QUALITY], // from the refund request id
+  'suggest-extid-stored-key-ok': [EXT, QUALITY], // a random key minted once with the order, reused on every attempt
+  'suggest-extid-subscription-ok': [EXT, QUALITY], // one per signup
   'suggest-key-ok': [SECRETS], // only a key prefix, built from pieces, to check the mode
   'template-dedup-express-ok': [DEDUP, RAW, ENV], // INSERT … ON CONFLICT DO NOTHING decides
   'template-dedup-nextjs-ok': [DEDUP, RAW, ENV], // Prisma's unique-key error P2002 decides
@@ -89,6 +94,12 @@ describe('golive fix: suggestions', () => {
     } finally {
       await repo.cleanup();
     }
+  });
+
+  it('runs every correct twin and every -nofix case among its fixtures', () => {
+    const mine = readdirSync(FIXTURES).filter((d) => /^(suggest|template)-/.test(d));
+    expect(mine.filter((d) => d.endsWith('-ok')).sort()).toEqual(Object.keys(TWINS).sort());
+    expect(mine.filter((d) => d.endsWith('-nofix')).sort()).toEqual(Object.keys(NOFIX).sort());
   });
 
   it.each(Object.entries(TWINS))('%s: the correct twin is offered nothing and left byte for byte (built CLI)', async (name, checks) => {
