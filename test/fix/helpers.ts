@@ -3,11 +3,12 @@
 // fixable checks before and after, so a test can assert exactly which finding a fix removed. A
 // correct twin is run through the built CLI: it must be offered nothing, keep every byte, and
 // have no finding of the checks it is a twin for.
+import { readdirSync } from 'node:fs';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { tempRepo, type TempRepo } from '../helpers/git.js';
 import { runFixCommand } from '../../src/cli/fix-run.js';
 import type { FixFlags } from '../../src/cli/fix.js';
@@ -155,4 +156,36 @@ export async function expectLeftAlone(repo: TempRepo, checks: readonly string[],
     if (expected === 'pass') expect(report[id], id).toEqual({ status: 'pass', findings: [] });
     else expect(report[id]?.findings, id).toEqual(expected[id] ?? []);
   }
+}
+
+/**
+ * The tests every fix test file runs on its fixtures (those whose name `mine` matches): each
+ * correct twin (`*-ok`, with the checks it is a twin for) and each `*-nofix` case (with the
+ * findings that stay) is left alone, and no such fixture is left out of the tables.
+ */
+export function leftAloneTests(mine: RegExp, twins: Record<string, readonly string[]>, nofix: Record<string, Record<string, string[]>>, prepare?: (name: string, repo: TempRepo) => Promise<void>): void {
+  it('runs every correct twin and every -nofix case among its fixtures', () => {
+    const names = readdirSync(FIXTURES).filter((d) => mine.test(d));
+    expect(names.filter((d) => d.endsWith('-ok')).sort()).toEqual(Object.keys(twins).sort());
+    expect(names.filter((d) => d.endsWith('-nofix')).sort()).toEqual(Object.keys(nofix).sort());
+  });
+
+  it.each(Object.entries(twins))('%s: the correct twin is offered nothing and left byte for byte (built CLI)', async (name, checks) => {
+    const repo = await repoOf(name);
+    try {
+      await prepare?.(name, repo);
+      await expectLeftAlone(repo, checks);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  it.each(Object.entries(nofix))('%s: the finding stays, with nothing offered (built CLI)', async (name, expected) => {
+    const repo = await repoOf(name);
+    try {
+      await expectLeftAlone(repo, Object.keys(expected), expected);
+    } finally {
+      await repo.cleanup();
+    }
+  });
 }

@@ -3,11 +3,10 @@
 // run changes nothing. Each correct twin (`*-ok`) is offered nothing, keeps every byte and passes
 // its check (built CLI); each `*-nofix` case keeps its finding with nothing offered, because golive
 // cannot prove a fix safe there.
-import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, PLANTED, expectAsAfter, expectLeftAlone, expectRemoved, filesOf, findings, fix, repoOf } from './helpers.js';
+import { PLANTED, expectAsAfter, expectRemoved, filesOf, findings, fix, leftAloneTests, repoOf } from './helpers.js';
 
 const TIMING = 'webhook.timing-safe-compare';
 const SECRETS = 'credentials.no-secrets-in-source';
@@ -89,29 +88,8 @@ describe('golive fix: safe fixes', () => {
     }
   });
 
-  it('runs every correct twin and every -nofix case among its fixtures', () => {
-    const mine = readdirSync(FIXTURES).filter((d) => /^(compare|guard|env-file)-/.test(d));
-    expect(mine.filter((d) => d.endsWith('-ok')).sort()).toEqual(Object.keys(TWINS).sort());
-    expect(mine.filter((d) => d.endsWith('-nofix')).sort()).toEqual(Object.keys(NOFIX).sort());
-  });
-
-  it.each(Object.entries(TWINS))('%s: the correct twin is offered nothing and left byte for byte (built CLI)', async (name, checks) => {
-    const repo = await repoOf(name);
-    try {
-      // A real env file beside the code, ignored and never committed, as on a server.
-      if (name === 'env-file-ok') await writeFile(path.join(repo.dir, '.env.production'), `MINTCASH_SECRET_KEY=${KEY}\n`);
-      await expectLeftAlone(repo, checks);
-    } finally {
-      await repo.cleanup();
-    }
-  });
-
-  it.each(Object.entries(NOFIX))('%s: the finding stays, with nothing offered (built CLI)', async (name, expected) => {
-    const repo = await repoOf(name);
-    try {
-      await expectLeftAlone(repo, Object.keys(expected), expected);
-    } finally {
-      await repo.cleanup();
-    }
+  // A real env file beside the code, ignored and never committed, as on a server.
+  leftAloneTests(/^(compare|guard|env-file)-/, TWINS, NOFIX, async (name, repo) => {
+    if (name === 'env-file-ok') await writeFile(path.join(repo.dir, '.env.production'), `MINTCASH_SECRET_KEY=${KEY}\n`);
   });
 });

@@ -4,9 +4,8 @@
 // names are gone and none is added, and running again offers nothing more for that check. Each
 // correct twin (`*-ok`) is offered nothing, keeps every byte and passes its checks (built CLI);
 // `*-nofix` keeps its finding with nothing offered (no per-intent id in scope: never a random one).
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, PLANTED, expectAsAfter, expectLeftAlone, expectRemoved, filesOf, findings, fix, repoOf } from './helpers.js';
+import { PLANTED, expectAsAfter, expectRemoved, filesOf, findings, fix, leftAloneTests, repoOf } from './helpers.js';
 
 const RAW = 'webhook.code-raw-body';
 const ENV = 'webhook.code-environment-guard';
@@ -96,27 +95,5 @@ describe('golive fix: suggestions', () => {
     }
   });
 
-  it('runs every correct twin and every -nofix case among its fixtures', () => {
-    const mine = readdirSync(FIXTURES).filter((d) => /^(suggest|template)-/.test(d));
-    expect(mine.filter((d) => d.endsWith('-ok')).sort()).toEqual(Object.keys(TWINS).sort());
-    expect(mine.filter((d) => d.endsWith('-nofix')).sort()).toEqual(Object.keys(NOFIX).sort());
-  });
-
-  it.each(Object.entries(TWINS))('%s: the correct twin is offered nothing and left byte for byte (built CLI)', async (name, checks) => {
-    const repo = await repoOf(name);
-    try {
-      await expectLeftAlone(repo, checks);
-    } finally {
-      await repo.cleanup();
-    }
-  });
-
-  it.each(Object.entries(NOFIX))('%s: the finding stays, with nothing offered (built CLI)', async (name, expected) => {
-    const repo = await repoOf(name);
-    try {
-      await expectLeftAlone(repo, Object.keys(expected), expected);
-    } finally {
-      await repo.cleanup();
-    }
-  });
+  leftAloneTests(/^(suggest|template)-/, TWINS, NOFIX);
 });

@@ -38,32 +38,32 @@ const TEXT: [string, string, string[]][] = [
 
 const KEY = PLANTED.__MINTCASH_SK_LIVE__!;
 
-/** Per language: the file, the findings the suggestions (and the dedup template) remove, and lines the suggestions must show. */
-const LANGUAGES: Record<string, { file: string; removed: string[]; lines: string[] }> = {
+/** Every mistake of text-<language>/before, as findings. */
+const EVERY = ['credentials.no-secrets-in-source live-secret-in-source', 'idempotency.external-id missing-external-id', 'webhook.code-dedup no-event-dedup', 'webhook.code-environment-guard no-environment-guard', 'webhook.code-raw-body hmac-over-reserialized-json', 'webhook.timing-safe-compare non-constant-time-compare'];
+
+/** Per language: the file, lines the suggestions must show, and the findings the suggestions (and the dedup template) remove when not EVERY. */
+const LANGUAGES: Record<string, { file: string; lines: string[]; removed?: string[] }> = {
   python: {
     file: 'app.py',
-    removed: ['credentials.no-secrets-in-source live-secret-in-source', 'idempotency.external-id missing-external-id', 'webhook.code-dedup no-event-dedup', 'webhook.code-environment-guard no-environment-guard', 'webhook.code-raw-body hmac-over-reserialized-json', 'webhook.timing-safe-compare non-constant-time-compare'],
     lines: ['+ SECRET_KEY = os.environ["MINTCASH_SECRET_KEY"]', 'app.py:18 (after this line)', '+     if payload["environment"] != "live": abort(400)', '"externalId" set to order["id"]'],
   },
   ruby: {
     file: 'app.rb',
-    removed: ['credentials.no-secrets-in-source live-secret-in-source', 'idempotency.external-id missing-external-id', 'webhook.code-dedup no-event-dedup', 'webhook.code-environment-guard no-environment-guard', 'webhook.code-raw-body hmac-over-reserialized-json', 'webhook.timing-safe-compare non-constant-time-compare'],
     lines: ['+ SECRET_KEY = ENV.fetch("MINTCASH_SECRET_KEY")', "+   halt 400 unless payload['environment'] == 'live'", '"externalId" set to order[\'id\']'],
   },
   go: {
     file: 'main.go',
-    removed: ['credentials.no-secrets-in-source live-secret-in-source', 'idempotency.external-id missing-external-id', 'webhook.code-dedup no-event-dedup', 'webhook.code-environment-guard no-environment-guard', 'webhook.code-raw-body hmac-over-reserialized-json', 'webhook.timing-safe-compare non-constant-time-compare'],
     // A constant cannot hold os.Getenv; one value now, not two; after the error branch, not in it.
     lines: ['+ var secretKey = os.Getenv("MINTCASH_SECRET_KEY")', '+ \tcanonical := body', 'main.go:38 (after this line)\n    }\n  + \tif evt.Environment != "live" {', '"externalId" set to order.ID'],
   },
   php: {
     file: 'app/Http/Controllers/MintCashController.php',
-    removed: ['credentials.no-secrets-in-source live-secret-in-source', 'idempotency.external-id missing-external-id', 'webhook.code-dedup no-event-dedup', 'webhook.code-environment-guard no-environment-guard', 'webhook.code-raw-body hmac-over-reserialized-json', 'webhook.timing-safe-compare non-constant-time-compare'],
     lines: ["getenv('MINTCASH_SECRET_KEY'))", "+         if ($event['environment'] !== 'live')", '"externalId" set to $order->id'],
   },
   java: {
     file: 'src/main/java/shop/MintCashController.java',
-    removed: ['credentials.no-secrets-in-source live-secret-in-source', 'idempotency.external-id missing-external-id', 'webhook.code-dedup no-event-dedup', 'webhook.code-environment-guard no-environment-guard', 'webhook.timing-safe-compare non-constant-time-compare'],
+    // The code index does not see Java's re-serialised HMAC (mapper.writeValueAsString): no raw-body finding to remove.
+    removed: EVERY.filter((r) => !r.startsWith('webhook.code-raw-body')),
     // First in the method body, not among its parameters.
     lines: ['+   private static final String SECRET_KEY = System.getenv("MINTCASH_SECRET_KEY");', 'String signature) throws Exception {\n  +     if (!"live".equals(event.getEnvironment()))', '"externalId" set to order.getId()'],
   },
@@ -74,7 +74,7 @@ const CORRECT = ['merchants/go-shop', 'merchants/fastapi-shop', 'merchants/larav
 const IDIOMS_OK = ['go', 'java', 'js', 'php', 'py', 'rb'].map((l) => `idioms/${l}-unnamed-compare-ok`);
 
 describe('golive fix: text suggestions and templates', () => {
-  it.each(Object.entries(LANGUAGES))('text-%s: every suggestion shown; its lines applied by hand remove exactly its findings and leave a correct twin', async (lang, { file, removed, lines }) => {
+  it.each(Object.entries(LANGUAGES))('text-%s: every suggestion shown; its lines applied by hand remove exactly its findings and leave a correct twin', async (lang, { file, lines, removed = EVERY }) => {
     const name = `text-${lang}`;
     const repo = await repoOf(name);
     try {
