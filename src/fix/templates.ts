@@ -12,8 +12,10 @@ const SQL_TABLE = 'CREATE TABLE processed_webhook_events (event_id TEXT PRIMARY 
 /** The acknowledgement of a duplicate (200, nothing done), per framework. */
 const ACK: Record<string, string> = {
   express: 'return res.sendStatus(200);',
-  node: 'res.writeHead(200).end(); return;',
+  // Braced: it follows `if (seen) ` in the JS snippets, and a bare `return;` there would always run.
+  node: '{ res.writeHead(200).end(); return; }',
   next: 'return new Response(null, { status: 200 });',
+  'next-pages': 'return res.status(200).end();',
   fastify: 'return reply.code(200).send();',
   nest: 'return { duplicate: true };',
   flask: 'return "", 200',
@@ -26,6 +28,8 @@ const ACK: Record<string, string> = {
   go: 'w.WriteHeader(http.StatusOK); return',
   spring: 'return ResponseEntity.ok().build();',
 };
+
+const LABEL: Record<string, string> = { node: 'a plain Node handler', next: 'a Next.js route handler', 'next-pages': 'a Next.js pages-router API route' };
 
 interface Store {
   name: string;
@@ -60,7 +64,9 @@ function storeFor(lang: CodeLanguage, deps: string): Store {
 function frameworkOf(lang: CodeLanguage, text: string, file: string): string {
   if (lang === 'js' || lang === 'ts') {
     if (/@nestjs\//.test(text)) return 'nest';
-    if (/next\/server|NextResponse|(^|\/)app\/.*route\.[jt]s$/.test(text + file)) return 'next';
+    // The file name says which router: text and name are tested apart (a route handler needs no NextResponse).
+    if (/(^|\/)pages\/api\//.test(file)) return 'next-pages';
+    if (/next\/server|NextResponse/.test(text) || /(^|\/)app\/(.+\/)?route\.[cm]?[jt]sx?$/.test(file)) return 'next';
     if (/\breply\.(code|send|status)\(/.test(text)) return 'fastify';
     if (/\.writeHead\(/.test(text)) return 'node';
     return 'express';
@@ -83,7 +89,7 @@ export async function planDedupTemplate(s: Session, check: CheckResult, f: Findi
   const store = storeFor(h.language, deps);
   const ack = ACK[framework]!;
   const lines = [
-    `For ${framework === 'node' ? 'a plain Node handler' : framework} with ${store.name}, in ${f.file} after the signature and environment checks:`,
+    `For ${LABEL[framework] ?? framework} with ${store.name}, in ${f.file} after the signature and environment checks:`,
     ...store.lookup.replace('{ACK}', ack).split('\n').map((l) => `  ${l}`),
     '  … handle the event …',
     `  ${store.record}   (a unique key: a concurrent duplicate fails here instead of acting twice)`,

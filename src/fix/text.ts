@@ -8,6 +8,7 @@ import { hintsFrom, mintcashCue } from '../evidence/code/provider.js';
 import { OTHER_PROVIDER } from './js-suggest.js';
 import type { Session } from './session.js';
 import type { Fix } from './types.js';
+import { environmentGuard } from './text-guard.js';
 
 /** The constant-time compare of each language, and what it needs imported. */
 const COMPARE: Partial<Record<CodeLanguage, { call: (a: string, b: string) => string; not: string; needs?: string }>> = {
@@ -102,23 +103,6 @@ function rawBodyOf(lang: CodeLanguage, text: string): { expr: string; needs?: st
   }
 }
 
-const ENV_GUARD: Partial<Record<CodeLanguage, (env: string) => string>> = {
-  python: (env) => `if event["environment"] != "${env}": abort(400)   # FastAPI: raise HTTPException(status_code=400); Django: return HttpResponseBadRequest()`,
-  go: (env) => `if evt.Environment != "${env}" { w.WriteHeader(http.StatusBadRequest); return }`,
-  ruby: (env) => `halt 400 unless event['environment'] == '${env}'   # Rails: return head :bad_request unless …`,
-  php: (env) => `if ($event['environment'] !== '${env}') { http_response_code(400); exit; }   // Laravel: abort(400);`,
-  java: (env) => `if (!"${env}".equals(event.getEnvironment())) return ResponseEntity.badRequest().build();`,
-};
-
-/** Where an event is parsed, per language: the guard goes on the line after it. */
-const PARSES: Partial<Record<CodeLanguage, RegExp>> = {
-  python: /json\.loads\(|get_json\(|request\.json\b|await request\.json\(\)/,
-  go: /json\.Unmarshal\(|json\.NewDecoder\(/,
-  ruby: /JSON\.parse\(/,
-  php: /json_decode\(/,
-  java: /readValue\(|@RequestBody/,
-};
-
 const ENV_READ: Partial<Record<CodeLanguage, (name: string) => string>> = {
   python: (n) => `os.environ["${n}"]`,
   go: (n) => `os.Getenv("${n}")`,
@@ -129,6 +113,9 @@ const ENV_READ: Partial<Record<CodeLanguage, (name: string) => string>> = {
 
 /** Per-intent ids as written in these languages: `order.id`, `order_id`, `$order->id`, `order.getId()`. */
 const INTENT_WORD = /\b(?:\$)?(order|invoice|cart|checkout|purchase|refund_request|refund_batch|refundRequest)(?:_id|Id|ID|\.id|\.ID|->id|\.getId\(\))?\b/;
+
+/** A line that is only a comment (`#`, `//`, `/*`, ` * `). */
+const COMMENT_LINE = /^\s*(#|\/\/|\/\*|\*)/;
 
 /** `order` as written in the code → its id: `order["id"]`, `order.id`, `$order->id`, `order.ID`, `order.getId()`. */
 function idField(lang: CodeLanguage, name: string, text: string): string {
@@ -168,21 +155,25 @@ export async function textFor(s: Session, check: CheckResult, f: Finding, code: 
     const [from, to0] = [indexOfByte(source, input.start), indexOfByte(source, input.end)];
     // Python's raw body is bytes already: `json.dumps(x).encode()` loses its `.encode(...)` too.
     const encode = lang === 'python' ? /^\.encode\([^()]*\)/.exec(source.slice(to0))?.[0] ?? '' : '';
-    const { before, after } = lineEdit(source, from, to0 + encode.length, raw.expr);
+    const edited = lineEdit(source, from, to0 + encode.length, raw.expr);
+    const { before } = edited;
+    // Go: `canonical, _ := json.Marshal(evt)` becomes `canonical := body` (one value now, not two).
+    const after = lang === 'go' ? edited.after.replace(new RegExp(`^(\\s*\\w+)\\s*,\\s*\\w+\\s*(:?=)\\s*${raw.expr}\\s*$`), `$1 $2 ${raw.expr}`) : edited.after;
     return make('raw-body', `compute the HMAC over the raw body (\`${raw.expr}\`), not re-serialised JSON`, exactLines(f.file, f.line, before, after, raw.needs ? [raw.needs] : []));
   }
   if (check.id === 'webhook.code-environment-guard') {
-    const guard = ENV_GUARD[lang]?.(s.config.environment);
-    const lines = source.split('\n');
-    const at = lines.findIndex((l) => PARSES[lang]?.test(l));
-    if (!guard || at === -1) return [];
-    const indent = /^\s*/.exec(lines[at]!)![0];
-    return make('environment-guard', `refuse events of the other environment with 400, as MintCash's reference handler does`, [`${f.file}:${at + 1} (after this line)`, `  ${lines[at]!.trim()}`, `+ ${indent}${guard}`].join('\n'));
+    const guard = environmentGuard(lang, source, f.line, s.config.environment);
+    if (!guard) return [];
+    const anchor = source.split('\n')[guard.after]!.replace(/\r$/, '');
+    return make('environment-guard', `refuse events of the other environment with 400, as MintCash's reference handler does`, [`${f.file}:${guard.after + 1} (after this line)`, `  ${anchor.trim()}`, `+ ${guard.line}`].join('\n'));
   }
   if (check.id === 'idempotency.external-id' || check.id === 'idempotency.external-id-quality') {
-    // Only a per-intent id in the lines before the call: never a fresh random value.
-    const window = source.split('\n').slice(Math.max(0, f.line - 40), f.line + 3).join('\n');
-    const m = INTENT_WORD.exec(window);
+    // Only a per-intent id in the code around the call (never a fresh random value, nor a word
+    // in a comment): the nearest one, the call's own lines first, then upwards.
+    const all = source.split('\n');
+    const window = all.slice(Math.max(0, f.line - 40), f.line + 3).join('\n');
+    const order = [...all.slice(f.line - 1, f.line + 3), ...all.slice(Math.max(0, f.line - 40), f.line - 1).reverse()];
+    const m = order.filter((l) => !COMMENT_LINE.test(l)).map((l) => INTENT_WORD.exec(l)).find(Boolean);
     if (!m) return [];
     const id = m[0] === m[1] || m[0] === `$${m[1]}` ? idField(lang, m[1]!, window) : m[0];
     const verb = check.id === 'idempotency.external-id' ? 'add to the body' : 'set in the body';
@@ -196,7 +187,11 @@ export async function textFor(s: Session, check: CheckResult, f: Finding, code: 
     const quoted = new RegExp(`(['"])${key.value}\\1`);
     // Only MintCash's keys: Stripe's and Paystack's have the same shape.
     if (!quoted.test(line) || !mintcashCue(source, hintsFrom(s.config)) || OTHER_PROVIDER.test(line)) return [];
-    return make('key-to-env', `read the secret key from the environment (\`${read}\`)`, exactLines(f.file, f.line, line, line.replace(quoted, read), [`set ${s.config.env.secretKey} in every deployment's environment, and rotate the committed key`]));
+    // A constant cannot hold a value read at run time: Go's becomes a var; PHP's has no one-line form.
+    if (lang === 'php' && /^\s*((public|private|protected|final)\s+)*const\s/.test(line)) return [];
+    const read1 = line.replace(quoted, read);
+    const replaced = lang === 'go' ? read1.replace(/^(\s*)const(\s)/, '$1var$2') : read1;
+    return make('key-to-env', `read the secret key from the environment (\`${read}\`)`, exactLines(f.file, f.line, line, replaced, [`set ${s.config.env.secretKey} in every deployment's environment, and rotate the committed key`]));
   }
   return [];
 }

@@ -20,6 +20,7 @@ const cases: [string, Record<string, string>, string[]][] = [
   ['ruby SecureRandom', { 'r.rb': "conn.post('/payments', { amount: 1, externalId: SecureRandom.uuid }.to_json)\n" }, ['r.rb:1 external-id-random']],
   ['php time()', { 'p.php': "<?php\n$client->post('/payments', ['json' => ['externalId' => 'pay_' . time()]]);\n" }, ['p.php:2 external-id-timestamp']],
   ['java constant', { 'J.java': 'class J {\n  void pay() {\n    var body = mapper.writeValueAsString(Map.of("externalId", "order"));\n    var req = HttpRequest.newBuilder().uri(URI.create(base + "/payments")).POST(BodyPublishers.ofString(body)).build();\n  }\n}\n' }, ['J.java:3 external-id-constant']],
+  ['go constant named ID', { 'g.go': 'package main\nfunc pay() {\n\tb, _ := json.Marshal(map[string]any{"externalId": ID})\n\thttp.Post(base+"/payments", "application/json", bytes.NewReader(b))\n}\n' }, ['g.go:3 external-id-constant']],
   // ok
   ['js order id built a few lines above', js('key', 'const orderId = order.id;\nconst key = `order_${orderId}`;\n'), []],
   ['js subscription sub_<customer>_<plan>', { 'a.js': "await client.post('/subscriptions', { externalId: `sub_${customerId}_${planId}` });\n" }, []],
@@ -27,6 +28,8 @@ const cases: [string, Record<string, string>, string[]][] = [
   ['js stored idempotency key', js('order.idempotencyKey'), []],
   ['python order id', { 'p.py': 'requests.post(BASE + "/payments", json={"externalId": f"order-{order.id}"})\n' }, []],
   ['php order id', { 'p.php': "<?php\nHttp::post($base . '/payments', ['externalId' => 'order_' . $order->id]);\n" }, []],
+  // Go spells the field ID: an id, not a SCREAMING constant (a bare constant still is one, above).
+  ['go order.ID', { 'g.go': 'package main\nfunc pay(order Order) {\n\tb, _ := json.Marshal(map[string]any{"externalId": "order-" + order.ID})\n\thttp.Post(base+"/payments", "application/json", bytes.NewReader(b))\n}\n' }, []],
 ];
 
 describe('idempotency.external-id-quality', () => {

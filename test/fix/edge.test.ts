@@ -1,8 +1,9 @@
 // Cases met on the real repositories of the precision corpus, pinned: a key of another provider
 // (Stripe's and Paystack's keys look like MintCash's) gets no MintCash suggestion, a committed
 // fallback key is dropped rather than renamed, a Python helper with no request at hand gets no
-// raw-body line, a compare cut inside an f-string is not offered, and the helper goes below the
-// last require even when code sits between the requires (trailing spaces untouched).
+// raw-body line, a compare cut inside an f-string is not offered, the helper goes below the
+// last require even when code sits between the requires (trailing spaces untouched), and a PHP
+// class constant (which cannot hold getenv()) gets no one-line key fix.
 import { describe, expect, it } from 'vitest';
 import { tempRepo } from '../helpers/git.js';
 import { fakeKey } from '../helpers/keys.js';
@@ -51,6 +52,16 @@ describe('golive fix on shapes met in real repositories', () => {
     expect(r.stdout).not.toMatch(/request\.get_data\(\)/);
     expect(r.stdout).not.toMatch(/\{d\)/);
     for (const line of r.stdout.split('\n').filter((l) => l.startsWith('  + '))) expect(line).toMatch(/^ {2}\+ .*\)[:]?$/);
+  });
+
+  it('offers no one-line key fix for a PHP class constant, which cannot hold getenv(), but does for a variable', async () => {
+    const key = fakeKey('sk', 'live');
+    const php = (decl: string) => `<?php\n// MintCash API settings.\nclass MintCashClient\n{\n    ${decl}\n    const BASE = 'https://api.mintcash.me';\n}\n`;
+    const constant = await run({ 'src/MintCashClient.php': php(`private const SECRET_KEY = '${key}';`) }, ['credentials']);
+    expect(constant.stdout).toMatch(/nothing to fix/);
+    const variable = await run({ 'src/MintCashClient.php': php(`public static function secretKey() { return '${key}'; }`) }, ['credentials']);
+    expect(variable.stdout).toContain("+     public static function secretKey() { return getenv('MINTCASH_SECRET_KEY'); }");
+    expect(constant.stdout + constant.stderr + variable.stdout + variable.stderr).not.toContain(key);
   });
 
   it('puts the helper below the last require, leaving trailing spaces and the code between them as they are', async () => {

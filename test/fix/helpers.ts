@@ -1,11 +1,14 @@
 // Test helpers for `golive fix`: a fixture's before/ copied into a real git repository, the fix
 // command run in-process on it (the real planner, re-check and writer), and every finding of the
-// fixable checks before and after, so a test can assert exactly which finding a fix removed.
-import { cp, readdir, readFile } from 'node:fs/promises';
+// fixable checks before and after, so a test can assert exactly which finding a fix removed. A
+// correct twin is run through the built CLI: it must be offered nothing, keep every byte, and
+// have no finding of the checks it is a twin for.
+import { readdirSync } from 'node:fs';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { tempRepo, type TempRepo } from '../helpers/git.js';
 import { runFixCommand } from '../../src/cli/fix-run.js';
 import type { FixFlags } from '../../src/cli/fix.js';
@@ -14,13 +17,32 @@ import { createOutput } from '../../src/output/boundary.js';
 import { loadProject } from '../../src/cli/shared.js';
 import { FIXABLE, startSession } from '../../src/fix/session.js';
 import { planFixes, type Plan } from '../../src/fix/plan.js';
+import { golive } from '../e2e/cli.js';
+import { fakeKey } from '../helpers/keys.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/fix');
 
-/** A fixture's before/ as a committed git repository. */
+/**
+ * Where a fixture needs a MintCash key it writes a placeholder; the key is made here at run time,
+ * so the repository never holds a key-shaped string.
+ */
+export const PLANTED: Readonly<Record<string, string>> = {
+  __MINTCASH_SK_LIVE__: fakeKey('sk', 'live', 'fix-fixtures'),
+};
+const plant = (text: string): string => Object.entries(PLANTED).reduce((t, [mark, key]) => t.split(mark).join(key), text);
+
+/**
+ * A fixture's before/ as a committed git repository (placeholders replaced by keys made now).
+ * Every file of before/ is committed, even one its own .gitignore lists (a committed env file).
+ */
 export async function repoOf(name: string): Promise<TempRepo> {
   const repo = await tempRepo('golive-fix-');
   await cp(path.join(FIXTURES, name, 'before'), repo.dir, { recursive: true });
+  const files = await filesOf(repo.dir);
+  for (const [file, text] of Object.entries(files)) {
+    if (plant(text) !== text) await writeFile(path.join(repo.dir, file), plant(text));
+  }
+  await repo.git('add', '-f', '--', ...Object.keys(files));
   await repo.commit('before');
   return repo;
 }
@@ -92,7 +114,7 @@ export function minus(a: readonly string[], b: readonly string[]): string[] {
 export async function expectAsAfter(dir: string, name: string): Promise<Record<string, string>> {
   const want = await filesOf(path.join(FIXTURES, name, 'after'));
   const got = await filesOf(dir);
-  for (const [file, text] of Object.entries(want)) expect(got[file], file).toBe(text);
+  for (const [file, text] of Object.entries(want)) expect(got[file], file).toBe(plant(text));
   return got;
 }
 
@@ -101,4 +123,69 @@ export async function expectRemoved(dir: string, before: readonly string[], remo
   const after = await findings(dir);
   expect(minus(before, after)).toEqual(removed);
   expect(minus(after, before)).toEqual([]);
+}
+
+/** Status and findings (`messageId file`) of the given checks, from `golive check --format json` (built CLI). */
+export async function checked(dir: string, checks: readonly string[]): Promise<Record<string, { status: string; findings: string[] }>> {
+  const r = await golive(['check', dir, '--offline', '--only', checks.join(','), '--format', 'json']);
+  const report = JSON.parse(r.stdout) as { checks: { id: string; status: string; findings: { messageId: string; file?: string }[] }[] };
+  return Object.fromEntries(report.checks.map((c) => [c.id, { status: c.status, findings: c.findings.map((f) => `${f.messageId} ${f.file ?? ''}`) }]));
+}
+
+/**
+ * A repository golive must leave alone for `checks`, through the built CLI: diff mode offers
+ * nothing for them (and refuses nothing: a refusal is a planned proposal), `fix --write` changes no
+ * byte and offers no safe fix or suggestion for any check, and `golive check` answers what
+ * `expected` says: `pass` with no finding (a correct twin), or the findings golive has no fix for.
+ */
+export async function expectLeftAlone(repo: TempRepo, checks: readonly string[], expected: 'pass' | Record<string, string[]> = 'pass'): Promise<void> {
+  const before = await filesOf(repo.dir);
+  const dry = await golive(['fix', repo.dir, '--only', checks.join(',')]);
+  expect(dry.stderr).toBe('');
+  expect(dry.stdout).toBe('golive: nothing to fix: no finding of the checks run has a fix golive can prove.\n');
+  expect(dry.exitCode).toBe(0);
+
+  const write = await golive(['fix', repo.dir, '--write']);
+  expect(write.stderr).toBe('');
+  expect(write.stdout).not.toMatch(/^\[(safe|suggestion)\]|^golive: applied|^--- a\//m);
+  expect(await filesOf(repo.dir)).toEqual(before);
+  expect(await repo.git('status', '--porcelain')).toBe('');
+
+  const report = await checked(repo.dir, checks);
+  for (const id of checks) {
+    if (expected === 'pass') expect(report[id], id).toEqual({ status: 'pass', findings: [] });
+    else expect(report[id]?.findings, id).toEqual(expected[id] ?? []);
+  }
+}
+
+/**
+ * The tests every fix test file runs on its fixtures (those whose name `mine` matches): each
+ * correct twin (`*-ok`, with the checks it is a twin for) and each `*-nofix` case (with the
+ * findings that stay) is left alone, and no such fixture is left out of the tables.
+ */
+export function leftAloneTests(mine: RegExp, twins: Record<string, readonly string[]>, nofix: Record<string, Record<string, string[]>>, prepare?: (name: string, repo: TempRepo) => Promise<void>): void {
+  it('runs every correct twin and every -nofix case among its fixtures', () => {
+    const names = readdirSync(FIXTURES).filter((d) => mine.test(d));
+    expect(names.filter((d) => d.endsWith('-ok')).sort()).toEqual(Object.keys(twins).sort());
+    expect(names.filter((d) => d.endsWith('-nofix')).sort()).toEqual(Object.keys(nofix).sort());
+  });
+
+  it.each(Object.entries(twins))('%s: the correct twin is offered nothing and left byte for byte (built CLI)', async (name, checks) => {
+    const repo = await repoOf(name);
+    try {
+      await prepare?.(name, repo);
+      await expectLeftAlone(repo, checks);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  it.each(Object.entries(nofix))('%s: the finding stays, with nothing offered (built CLI)', async (name, expected) => {
+    const repo = await repoOf(name);
+    try {
+      await expectLeftAlone(repo, Object.keys(expected), expected);
+    } finally {
+      await repo.cleanup();
+    }
+  });
 }

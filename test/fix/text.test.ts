@@ -1,12 +1,16 @@
 // What golive cannot apply itself: text suggestions with the exact lines for Python, Go, Ruby, PHP
 // and Java (never written, even when picked at a terminal), templates for eventId dedup per
-// framework and database client, and the key-literal suggestion (a key made at run time).
-import { cp } from 'node:fs/promises';
+// framework and database client, and the key-literal suggestion (a key made at run time). Per
+// language, a handler with every mistake (text-<language>/before) gets each suggestion, and the
+// lines applied by hand (after/) remove exactly those findings and leave a correct twin; the
+// correct merchants and idioms of each language are offered nothing.
+import { cp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempRepo } from '../helpers/git.js';
 import { fakeKey } from '../helpers/keys.js';
-import { FIXTURES, findings, fix, minus } from './helpers.js';
+import { FIXTURES, PLANTED, expectLeftAlone, expectRemoved, findings, fix, minus, repoOf } from './helpers.js';
+import { FIXABLE } from '../../src/fix/session.js';
 
 const FIXTURE_ROOT = path.resolve(FIXTURES, '..');
 const MERCHANTS = path.join(FIXTURE_ROOT, 'merchants');
@@ -27,11 +31,93 @@ const TEXT: [string, string, string[]][] = [
   ['idioms/java-unnamed-compare', 'webhook.timing-safe-compare', ['+     return MessageDigest.isEqual(hash.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));']],
   ['merchants/flask-shop', 'webhook.code-raw-body', ['+     expected = hmac.new(os.environ["MINTCASH_WEBHOOK_SECRET"].encode(), request.get_data(), hashlib.sha256).hexdigest()']],
   ['merchants/flask-shop', 'idempotency.external-id-quality', ['set in the body: "externalId" set to order["id"]']],
-  ['merchants/sinatra-shop', 'webhook.code-environment-guard', ['app.rb:10 (after this line)', "+   halt 400 unless event['environment'] == 'live'"]],
+  // The guard names the handler's own variable (`payload`), not a guessed `event`.
+  ['merchants/sinatra-shop', 'webhook.code-environment-guard', ['app.rb:10 (after this line)', "+   halt 400 unless payload['environment'] == 'live'"]],
   ['merchants/sinatra-shop', 'webhook.code-raw-body', ["+   expected = OpenSSL::HMAC.hexdigest('SHA256', ENV['MINTCASH_WEBHOOK_SECRET'], request.body.read)"]],
 ];
 
+const KEY = PLANTED.__MINTCASH_SK_LIVE__!;
+
+/** Every mistake of text-<language>/before, as findings. */
+const EVERY = ['credentials.no-secrets-in-source live-secret-in-source', 'idempotency.external-id missing-external-id', 'webhook.code-dedup no-event-dedup', 'webhook.code-environment-guard no-environment-guard', 'webhook.code-raw-body hmac-over-reserialized-json', 'webhook.timing-safe-compare non-constant-time-compare'];
+
+/** Per language: the file, lines the suggestions must show, and the findings the suggestions (and the dedup template) remove when not EVERY. */
+const LANGUAGES: Record<string, { file: string; lines: string[]; removed?: string[] }> = {
+  python: {
+    file: 'app.py',
+    lines: ['+ SECRET_KEY = os.environ["MINTCASH_SECRET_KEY"]', 'app.py:18 (after this line)', '+     if payload["environment"] != "live": abort(400)', '"externalId" set to order["id"]'],
+  },
+  ruby: {
+    file: 'app.rb',
+    lines: ['+ SECRET_KEY = ENV.fetch("MINTCASH_SECRET_KEY")', "+   halt 400 unless payload['environment'] == 'live'", '"externalId" set to order[\'id\']'],
+  },
+  go: {
+    file: 'main.go',
+    // A constant cannot hold os.Getenv; one value now, not two; after the error branch, not in it.
+    lines: ['+ var secretKey = os.Getenv("MINTCASH_SECRET_KEY")', '+ \tcanonical := body', 'main.go:38 (after this line)\n    }\n  + \tif evt.Environment != "live" {', '"externalId" set to order.ID'],
+  },
+  php: {
+    file: 'app/Http/Controllers/MintCashController.php',
+    lines: ["getenv('MINTCASH_SECRET_KEY'))", "+         if ($event['environment'] !== 'live')", '"externalId" set to $order->id'],
+  },
+  java: {
+    file: 'src/main/java/shop/MintCashController.java',
+    // The code index does not see Java's re-serialised HMAC (mapper.writeValueAsString): no raw-body finding to remove.
+    removed: EVERY.filter((r) => !r.startsWith('webhook.code-raw-body')),
+    // First in the method body, not among its parameters.
+    lines: ['+   private static final String SECRET_KEY = System.getenv("MINTCASH_SECRET_KEY");', 'String signature) throws Exception {\n  +     if (!"live".equals(event.getEnvironment()))', '"externalId" set to order.getId()'],
+  },
+};
+
+/** Correct code of each language golive must leave alone, with every fixable check passing. */
+const CORRECT = ['merchants/go-shop', 'merchants/fastapi-shop', 'merchants/laravel-shop'];
+const IDIOMS_OK = ['go', 'java', 'js', 'php', 'py', 'rb'].map((l) => `idioms/${l}-unnamed-compare-ok`);
+
 describe('golive fix: text suggestions and templates', () => {
+  it.each(Object.entries(LANGUAGES))('text-%s: every suggestion shown; its lines applied by hand remove exactly its findings and leave a correct twin', async (lang, { file, lines, removed = EVERY }) => {
+    const name = `text-${lang}`;
+    const repo = await repoOf(name);
+    try {
+      const before = await findings(repo.dir);
+      const shown = await fix(repo.dir);
+      expect(shown.code).toBe(1);
+      expect(shown.stdout + shown.stderr).not.toContain(KEY);
+      for (const l of lines) expect(shown.stdout).toContain(l);
+      expect(shown.stdout).toMatch(new RegExp(`${removed.length - 1} text suggestions to apply by hand`));
+      expect(shown.stdout).toMatch(/^\[template\] webhook\.code-dedup /m);
+      const picked = await fix(repo.dir, { suggestions: true }, []);
+      expect(picked.stdout).not.toMatch(/applied/);
+      expect(await repo.git('status', '--porcelain')).toBe('');
+
+      // Every line golive says to add is in after/, every line it says to change is gone.
+      const after = await readFile(path.join(FIXTURES, name, 'after', file), 'utf8');
+      const afterLines = after.split('\n');
+      const added = shown.stdout.split('\n').filter((l) => l.startsWith('  + ')).map((l) => l.slice(4));
+      const changed = shown.stdout.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+      expect(added.length).toBe(removed.length - 2); // all but the externalId instruction and the template
+      for (const l of added) expect(afterLines, l).toContain(l);
+      for (const l of changed) expect(afterLines, l).not.toContain(l);
+
+      await rm(path.join(repo.dir, file));
+      await cp(path.join(FIXTURES, name, 'after'), repo.dir, { recursive: true });
+      await expectRemoved(repo.dir, before, removed.map((r) => `${r} ${file}`));
+      await repo.commit('suggestions applied by hand');
+      await expectLeftAlone(repo, FIXABLE);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  it.each([...CORRECT, ...IDIOMS_OK])('%s: correct code is offered nothing and left byte for byte (built CLI)', async (dir) => {
+    const repo = await repoFrom(path.join(FIXTURE_ROOT, dir));
+    try {
+      const checks = dir.startsWith('idioms/') ? ['webhook.timing-safe-compare'] : FIXABLE;
+      await expectLeftAlone(repo, checks);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
   it.each(TEXT)('%s %s: the exact lines, never written', async (dir, only, lines) => {
     const repo = await repoFrom(path.join(FIXTURE_ROOT, dir));
     try {
@@ -60,6 +146,29 @@ describe('golive fix: text suggestions and templates', () => {
       expect(shown.stdout).toMatch(/^\[template\] webhook\.code-dedup /m);
       expect(shown.stdout).toMatch(want);
       expect(shown.stdout).toMatch(/1 template to adapt by hand: golive never applies it\./);
+      expect(await repo.git('status', '--porcelain')).toBe('');
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  // The acknowledgement is the detected framework's own: a Next.js route handler needs no
+  // NextResponse to be one, a pages-router route has no res.sendStatus, and a plain Node one
+  // returns only on a duplicate.
+  it.each([
+    ['guard-nextjs', /For a Next\.js route handler with your SQL client[\s\S]*\n {4}if \(seen\) return new Response\(null, \{ status: 200 \}\);\n/],
+    ['suggest-raw-nextjs', /For a Next\.js route handler with[\s\S]*\n {4}if \(seen\) return new Response\(null, \{ status: 200 \}\);\n/],
+    ['suggest-raw-next-pages', /For a Next\.js pages-router API route with[\s\S]*\n {4}if \(seen\) return res\.status\(200\)\.end\(\);\n/],
+    ['suggest-env-fastify', /For fastify with[\s\S]*\n {4}if \(seen\) return reply\.code\(200\)\.send\(\);\n/],
+    ['suggest-env-nestjs', /For nest with[\s\S]*\n {4}if \(seen\) return \{ duplicate: true \};\n/],
+    ['suggest-raw-node', /For a plain Node handler with[\s\S]*\n {4}if \(seen\) \{ res\.writeHead\(200\)\.end\(\); return; \}\n/],
+  ] as const)('%s: the dedup template answers a duplicate as its framework does', async (name, want) => {
+    const repo = await repoOf(name);
+    try {
+      const shown = await fix(repo.dir, { write: true, only: ['webhook.code-dedup'] });
+      expect(shown.stdout).toMatch(/^\[template\] webhook\.code-dedup /m);
+      expect(shown.stdout).toMatch(want);
+      expect(shown.stdout).not.toMatch(/res\.sendStatus/);
       expect(await repo.git('status', '--porcelain')).toBe('');
     } finally {
       await repo.cleanup();

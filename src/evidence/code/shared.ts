@@ -37,11 +37,14 @@ const TIME = /(^Date\.now$|getTime$|^Date$|toISOString$|^time\.time$|^time\.Now|
 const CUSTOMER = /(^|[._])(customer|user|account|client|member|buyer|email)(s?|_?id|Id|ID|_?email|Email)?$|(^|[._])(customer|user|account|buyer|client|member)[._](id|email|uuid)$/i;
 const PAYMENT = /(^|[._])(payment|pmt|charge)(_?id|Id|ID)?$|^(payment|pmt|charge)[._](id|uuid)$/i;
 const CONSTANTISH = /^[A-Z][A-Z0-9_]*$/;
+/** A Go field named ID (`order.ID`, `invoice.UUID`) is an id, not a constant. */
+const ID_FIELD = /\.(ID|UUID|GUID|ULID)$/;
+const constantish = (ref: string): boolean => CONSTANTISH.test(ref.split('.').pop() ?? ref) && !ID_FIELD.test(ref);
 
 /** Judges nothing: says what the value is made of, so the quality check can judge. */
 export function classifyValue(shape: ValueShape, endpoint: Endpoint): ExternalIdKind {
   if (shape.calls.some((c) => RANDOM.test(c)) || shape.refs.some((r) => RANDOM_REF.test(r))) return 'random';
-  const refs = shape.refs.filter((r) => !CONSTANTISH.test(r.split('.').pop() ?? r) && !TIME.test(r));
+  const refs = shape.refs.filter((r) => !constantish(r) && !TIME.test(r));
   const timed = shape.calls.some((c) => TIME.test(c)) || shape.refs.some((r) => TIME.test(r));
   if (refs.length === 0) {
     if (timed) return 'timestamp';

@@ -23,6 +23,8 @@ const LENGTHISH = /\blen\(|\.length|\.size|bytesize|strlen\(|\bcount\(|\.Len\(|\
 const SIG_TEXT = /hexdigest|digest|HMAC|hash_hmac|signature|doFinal|verif-hash/i;
 const HMAC_TEXT = /hmac\.new|hmac\.digest|OpenSSL::HMAC|hash_hmac|hmac\.New/;
 const ENV_OUTSIDE = /getenv|environ\b|ENV\[|os\.Getenv|System\.getenv|process\.env|Rails\.env|app\(\)->environment|APP_ENV/i;
+/** An operand names the event's environment, not the deployment's (Java's getter is not `getenv`). */
+const eventEnvironment = (side: string): boolean => /environment/i.test(side) && !ENV_OUTSIDE.test(side.replace(/\.getEnvironment\(\)/g, '.environment'));
 /** Names a compare helper goes by, the ones worth looking up among the file's own functions. */
 const COMPARE_NAME = /compar|equal|same|match|safe|secure|constant/i;
 /** `SIGNATURE_HEADER`, `self::SIG_PREFIX`, `Algorithm.HMAC`: a constant names a setting, not a signature. */
@@ -85,7 +87,9 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens, alia
       if ((HMAC.test(path) && (tk.is(tk.path(i).end + 1, '(') || path.startsWith('OpenSSL::HMAC'))) || (path === 'Mac.getInstance' && /Hmac/i.test(t[i + 4]?.text ?? ''))) hmacSites.push(i);
     }
     // eventId reads that feed a lookup or a record (not a log line, not a response, not a plain read).
-    const isEventId = (x.kind === 'id' && EVENT_ID_NAME.test(x.text.replace(/^\$/, ''))) || (x.kind === 'str' && /^(eventId|event_id)$/.test(x.text) && (tk.is(i - 1, '[') || tk.is(i - 1, '(')));
+    // Java reads it through a getter: `event.getEventId()`.
+    const getter = x.kind === 'id' && /^get(EventId|EventID)$/.test(x.text) && tk.is(i + 1, '(') && tk.is(i + 2, ')');
+    const isEventId = getter || (x.kind === 'id' && EVENT_ID_NAME.test(x.text.replace(/^\$/, ''))) || (x.kind === 'str' && /^(eventId|event_id)$/.test(x.text) && (tk.is(i - 1, '[') || tk.is(i - 1, '(')));
     if (isEventId) {
       if (t[i + 1]?.text === 'in' || (t[i + 1]?.text === 'not' && t[i + 2]?.text === 'in') || t[i - 1]?.text === 'in') dedupChecks.push(loc(ctx, tk, i));
       else {
@@ -94,6 +98,12 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens, alia
       }
     }
     if (x.kind === 'id' && x.text === 'switch' && /\.Environment\b|environment/.test(text(i, Math.min(i + 4, t.length - 1)))) environmentChecks.push(loc(ctx, tk, i));
+    // Java compares strings with equals: `"live".equals(event.getEnvironment())`, `Objects.equals(a, b)`.
+    if (ctx.language === 'java' && x.kind === 'id' && /^(equals|equalsIgnoreCase)$/.test(x.text) && tk.is(i + 1, '(') && tk.match[i + 1]! >= 0) {
+      const receiver = tk.is(i - 1, '.') && i >= 2 ? text(tk.chainStart(i - 2), i - 2) : '';
+      const sides = [receiver, ...tk.args(i + 1).map(([a, b]) => text(a, b))];
+      if (sides.some(eventEnvironment)) environmentChecks.push(loc(ctx, tk, i));
+    }
   }
 
   // An operand runs over `+` concatenations: `sig != "sha256=" + digest`.
@@ -111,7 +121,7 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens, alia
     const [l, r] = operands(i);
     const lt = text(l[0], l[1]);
     const rt = text(r[0], r[1]);
-    if ((/environment/i.test(lt) && !ENV_OUTSIDE.test(lt)) || (/environment/i.test(rt) && !ENV_OUTSIDE.test(rt))) environmentChecks.push(loc(ctx, tk, i));
+    if (eventEnvironment(lt) || eventEnvironment(rt)) environmentChecks.push(loc(ctx, tk, i));
     if (EVENT_ID_NAME.test(lt) || EVENT_ID_NAME.test(rt)) dedupChecks.push(loc(ctx, tk, i));
   }
 
