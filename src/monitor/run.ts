@@ -2,6 +2,7 @@
 // report. Holds the running state, so `--follow` feeds it new lines and asks for a fresh report.
 // Malformed lines are counted per input with a few masked examples, never dropped silently.
 import { redactText } from '../engine/mask.js';
+import { GoliveError, describeError } from '../errors.js';
 import { accessParser, parseCombined, type AccessParser } from './access-formats.js';
 import { appLineParser, DEFAULT_APP_FIELDS, type AppLogFields } from './app-log.js';
 import { ChurnMetric } from './churn.js';
@@ -388,7 +389,7 @@ async function firstLine(src: Source, stdin: NodeJS.ReadableStream): Promise<{ l
     }
   } catch (e) {
     await it.return?.();
-    throw e;
+    throw new GoliveError('IO', `cannot read input: ${describeError(e)}`, { suggestion: 'A truncated .gz or an unreadable file: check it with `zcat -t` or `cat`.' });
   }
   async function* all(): AsyncGenerator<Buffer | string> {
     try {

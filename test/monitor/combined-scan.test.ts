@@ -231,5 +231,8 @@ describe('whole reports: the scan = parseCombined on every line', () => {
     await writeFile(`${file}.gz`, gz.subarray(0, gz.length >> 1));
     const cut = new Monitor({ config: defaultMonitorConfig(), webhookPaths: [], version: '0.1.0' });
     await expect(cut.readExport('events', { label: `${file}.gz`, file: `${file}.gz` }, process.stdin)).rejects.toMatchObject({ code: 'IO', message: expect.stringMatching(/^cannot read input: unexpected end of file/) });
+    // Broken before its first line (while golive looks whether it is NDJSON or CSV): the same.
+    await writeFile(`${file}.gz`, gz.subarray(0, 12));
+    await expect(cut.readExport('events', { label: `${file}.gz`, file: `${file}.gz` }, process.stdin)).rejects.toMatchObject({ code: 'IO', message: expect.stringMatching(/^cannot read input: /) });
   });
 });
