@@ -3,12 +3,12 @@
 // which decides. Hand-written and seeded mutated lines, then whole monitor reports with and without
 // the scan, read from streams in odd chunk sizes and from files through the reused read buffer
 // (lines across its refills, an unterminated last line held back, CSV rows).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, type TempDir } from '../helpers/git.js';
 import { seeded } from '../helpers/seeded.js';
 import { parseCombined } from '../../src/monitor/access-formats.js';
 import { CombinedScan, scanCombined } from '../../src/monitor/combined-scan.js';
@@ -167,13 +167,13 @@ const inParts = (body: Buffer, size: number) => {
 };
 
 describe('whole reports: the scan = parseCombined on every line', () => {
+  let tmp: TempDir;
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'golive-combined-'));
+    tmp = await tempDir('golive-combined-');
+    dir = tmp.dir;
   });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tmp.cleanup());
 
   it('the same report from streams in any chunk size, and in a window', async () => {
     const body = mixedLog();
