@@ -109,7 +109,7 @@ export async function forEachCsvRow(stream: Chunks, sink: (row: Record<string, u
       sink(unflatten(rec.record), rec.info.lines);
     }
   })();
-  // A file's chunks are one buffer, refilled: a stream may read ahead and queue several of them
+  // A file's chunks are two buffers, refilled in turn: a stream may read ahead and queue several
   // (a slow consumer of csv-parse lost rows that way), so it is given copies.
   const source = Readable.from(copies(stream));
   source.on('error', (e) => parser.destroy(e));

@@ -3,7 +3,7 @@
 // line longer than MAX_LINE bytes is counted as malformed and skipped, never buffered whole. Lines are
 // handed to a synchronous callback (no await per line: a week of access log is millions of lines),
 // as strings, or as byte ranges of the chunk read (the access log's and ledger's fast paths: no
-// decoding, no copy). A plain file is read into one buffer refilled for every chunk (fileChunks).
+// decoding, no copy). A plain file is read into two buffers refilled in turn (fileChunks).
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { createGunzip } from 'node:zlib';
 import picomatch from 'picomatch';
 import { GoliveError, describeError } from '../errors.js';
 
-/** A source's bytes in chunks: a stream (stdin, gunzip), or fileChunks (one buffer, refilled). */
+/** A source's bytes in chunks: a stream (stdin, gunzip), or fileChunks (two buffers, refilled in turn). */
 export type Chunks = AsyncIterable<Buffer | string>;
 
 /** In bytes, by both readers (a UTF-16 code unit is 1 to 3 bytes of UTF-8). */
@@ -105,30 +105,38 @@ export async function isGzip(file: string): Promise<boolean> {
 const CHUNK = 1 << 20;
 
 /**
- * A file's bytes from `start` to its current end, read into one buffer that is refilled for every
- * chunk: a consumer must be done with a chunk before it asks for the next one (forEachLine and
- * forEachLineBytes are; a stream that queues chunks is not: copy for it). Why not a read stream:
- * it allocates a fresh 1 MB buffer per read, garbage only at the next collection, and while the
- * line readers allocate little that comes late: 60-100 MB of dead buffers at the peak (Node 26).
- * The handle stays open (`close`: closed at the end or on an early exit).
+ * A file's bytes from `start` to its current end, read into two buffers taken in turn: a chunk
+ * stays as it is until the consumer asks for the next one, so it must be done with it by then
+ * (forEachLine and forEachLineBytes are; a stream that queues chunks is not: copy for it), while
+ * the next read runs beside its work. Why not a read stream: it allocates a fresh 1 MB buffer per
+ * read, garbage only at the next collection, and while the line readers allocate little that comes
+ * late: 60-100 MB of dead buffers at the peak (Node 26). The handle stays open (`close`: closed at
+ * the end or on an early exit).
  */
 export async function* fileChunks(handle: FileHandle, start = 0, close = false): AsyncGenerator<Buffer> {
+  const bufs = [Buffer.allocUnsafeSlow(CHUNK), Buffer.allocUnsafeSlow(CHUNK)];
+  let pos = start;
+  let next: Promise<{ bytesRead: number }> | undefined = handle.read(bufs[0]!, 0, CHUNK, pos);
   try {
-    const buf = Buffer.allocUnsafeSlow(CHUNK);
-    for (let pos = start; ; ) {
-      const { bytesRead } = await handle.read(buf, 0, CHUNK, pos);
+    for (let turn = 0; ; turn ^= 1) {
+      const { bytesRead } = await next;
+      next = undefined;
       if (bytesRead === 0) return;
       pos += bytesRead;
+      next = handle.read(bufs[turn ^ 1]!, 0, CHUNK, pos);
+      const buf = bufs[turn]!;
       yield bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead);
     }
   } finally {
+    // A consumer that stops early leaves a read in flight: wait for it (its error is no one's).
+    await next?.catch(() => undefined);
     if (close) await handle.close().catch(() => undefined);
   }
 }
 
 /**
  * The source's bytes, gunzipped when gzip; `start` skips bytes already read (--follow). A plain
- * file's chunks are one reused buffer (fileChunks).
+ * file's chunks are reused buffers (fileChunks).
  */
 export async function openSource(src: Source, stdin: NodeJS.ReadableStream, start = 0): Promise<Chunks> {
   if (!src.file) return stdin as Chunks;

@@ -371,7 +371,7 @@ export class Monitor {
 /** The first non-blank text of a source (NDJSON or CSV?), and its chunks from the start. */
 async function firstLine(src: Source, stdin: NodeJS.ReadableStream): Promise<{ line: string; stream: Chunks }> {
   const it = (await openSource(src, stdin))[Symbol.asyncIterator]();
-  // A file's chunks are one buffer, refilled: the ones read ahead are kept as copies.
+  // A file's chunks are reused buffers: the ones read ahead are kept as copies.
   const held: Buffer[] = [];
   let line = '';
   let ended = false;

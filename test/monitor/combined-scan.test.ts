@@ -1,8 +1,9 @@
 // The combined access log's byte scan against parseCombined: for every line the scan takes, the
 // same time, method, path and status (and never a probe); lines it leaves go to parseCombined,
 // which decides. Hand-written and seeded mutated lines, then whole monitor reports with and without
-// the scan, read from streams in odd chunk sizes and from files through the reused read buffer
+// the scan, read from streams in odd chunk sizes and from files through the reused read buffers
 // (lines across its refills, an unterminated last line held back, CSV rows).
+import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -189,7 +190,7 @@ describe('whole reports: the scan = parseCombined on every line', () => {
     expect(await report(inParts(body, 1 << 16), true, window)).toEqual(await report(inParts(body, 1 << 16), false, window));
   });
 
-  it('the same report from a file of several read buffers (one buffer, refilled) as from a stream', async () => {
+  it('the same report from a file of several read buffers (two buffers, refilled in turn) as from a stream', async () => {
     const body = mixedLog();
     const big = Buffer.concat([body, body, body, body, body]);
     expect(big.length).toBeGreaterThan(3 << 20);
@@ -197,6 +198,21 @@ describe('whole reports: the scan = parseCombined on every line', () => {
     await writeFile(file, big);
     const fromFile = await report(await openSource({ label: file, file }, process.stdin), true);
     expect(fromFile).toEqual(await report(inParts(big, 1 << 20), false));
+  });
+
+  it('a reader that stops after the first chunk leaves no read in flight and no file open', async (ctx) => {
+    if (!existsSync('/proc/self/fd')) return ctx.skip('needs /proc/self/fd to count open files');
+    const file = path.join(dir, 'three-chunks.log');
+    await writeFile(file, Buffer.alloc(3 << 20, 0x61));
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) {
+      for await (const chunk of await openSource({ label: file, file }, process.stdin)) {
+        expect(chunk.length).toBe(1 << 20);
+        break;
+      }
+    }
+    expect(open()).toBe(before);
   });
 
   it('a file read with holdPartial stops before an unterminated last line, with both line readers', async () => {
