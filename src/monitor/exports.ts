@@ -2,9 +2,12 @@
 // documented: eventId, event, type, environment, createdAt, data; plus the merchant's receivedAt
 // if it keeps one) and the subscriptions table. NDJSON or CSV (csv-parse, streaming); in CSV the
 // envelope's `data` is a JSON column, or flattened as `data.id`, `data.failureCode`, ….
+import { Readable } from 'node:stream';
 import { parse as csvParse } from 'csv-parse';
+import { GoliveError, describeError } from '../errors.js';
 import { first, parseAnyTime } from './access-formats.js';
 import { F, Fields, fieldValue, isoMs, present, scanEnvelope } from './envelope-scan.js';
+import type { Chunks } from './lines.js';
 import type { EventRecord, SubscriptionRow } from './types.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
@@ -87,7 +90,7 @@ export function looksLikeJson(firstLine: string): boolean {
  * Streams CSV records to `sink` (header row names the columns). Malformed rows (wrong column count,
  * broken quoting) are reported through `bad` with their line, and the parse goes on.
  */
-export async function forEachCsvRow(stream: NodeJS.ReadableStream, sink: (row: Record<string, unknown>, line: number) => void, bad: (line: number, reason: string, excerpt: string) => void): Promise<number> {
+export async function forEachCsvRow(stream: Chunks, sink: (row: Record<string, unknown>, line: number) => void, bad: (line: number, reason: string, excerpt: string) => void): Promise<number> {
   const parser = csvParse({
     columns: true,
     bom: true,
@@ -106,9 +109,21 @@ export async function forEachCsvRow(stream: NodeJS.ReadableStream, sink: (row: R
       sink(unflatten(rec.record), rec.info.lines);
     }
   })();
-  (stream as NodeJS.ReadableStream).pipe(parser);
-  await done;
+  // A file's chunks are two buffers, refilled in turn: a stream may read ahead and queue several
+  // (a slow consumer of csv-parse lost rows that way), so it is given copies.
+  const source = Readable.from(copies(stream));
+  source.on('error', (e) => parser.destroy(e));
+  source.pipe(parser);
+  try {
+    await done;
+  } catch (e) {
+    throw new GoliveError('IO', `cannot read input: ${describeError(e)}`, { suggestion: 'A truncated .gz or an unreadable file: check it with `zcat -t` or `cat`.' });
+  }
   return rows;
+}
+
+async function* copies(chunks: Chunks): AsyncGenerator<Buffer> {
+  for await (const c of chunks) yield Buffer.from(c);
 }
 
 const fields = new Fields();

@@ -11,12 +11,13 @@
 // What a copytruncate's copy holds beyond the last read is lost unless a followed name holds the copy
 // (logrotate documents the same risk for copytruncate). An unterminated last line waits for its end.
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { fileChunks, type Chunks } from './lines.js';
 
 /**
  * Reads a file's lines from the stream into the monitor (`file`: its name when it was opened, for
  * reports); `final`: an unterminated last line counts too.
  */
-export type ReadInto = (file: string, stream: NodeJS.ReadableStream, firstLine: number, final: boolean) => Promise<{ bytes: number; lines: number }>;
+export type ReadInto = (file: string, stream: Chunks, firstLine: number, final: boolean) => Promise<{ bytes: number; lines: number }>;
 
 /** The first bytes of a file, compared to recognise a truncation or a copy. */
 const HEAD = 256;
@@ -179,8 +180,7 @@ export class Follower {
       s.head = EMPTY;
     }
     if (size > s.offset) {
-      const stream = s.handle.createReadStream({ start: s.offset, autoClose: false, highWaterMark: 1 << 20 });
-      const r = await s.read(s.path, stream, s.lines + 1, final);
+      const r = await s.read(s.path, fileChunks(s.handle, s.offset), s.lines + 1, final);
       s.offset += r.bytes;
       s.lines += r.lines;
     }

@@ -2,17 +2,19 @@
 // report. Holds the running state, so `--follow` feeds it new lines and asks for a fresh report.
 // Malformed lines are counted per input with a few masked examples, never dropped silently.
 import { redactText } from '../engine/mask.js';
-import { accessParser, type AccessParser } from './access-formats.js';
+import { GoliveError, describeError } from '../errors.js';
+import { accessParser, parseCombined, type AccessParser } from './access-formats.js';
 import { appLineParser, DEFAULT_APP_FIELDS, type AppLogFields } from './app-log.js';
 import { ChurnMetric } from './churn.js';
+import { CombinedScan, scanCombined } from './combined-scan.js';
 import type { MonitorConfig } from './config.js';
 import { DeliveryMetric } from './delivery.js';
 import { FailuresMetric } from './failures.js';
 import { forEachCsvRow, ledgerRecord, ledgerRecordFromBytes, looksLikeJson, subscriptionRecord } from './exports.js';
-import { forEachLine, forEachLineBytes, openSource, type Source } from './lines.js';
+import { forEachLine, forEachLineBytes, longLineExcerpt, openSource, type Chunks, type Source } from './lines.js';
 import { RequestIdMetric } from './request-ids.js';
 import { daysBetween, hoursBetween, iso } from './time.js';
-import type { EventRecord, InputName, InputSummary, MetricResult, MonitorReport, ReconcileFinding, SubscriptionRow } from './types.js';
+import type { AccessRecord, EventRecord, InputName, InputSummary, MetricResult, MonitorReport, ReconcileFinding, SubscriptionRow } from './types.js';
 
 const MAX_EXAMPLES = 5;
 
@@ -34,6 +36,8 @@ export interface MonitorOptions {
    * set it, to prove both give the same report.
    */
   ledgerScan?: boolean;
+  /** false: every combined access log line through parseCombined, never combined-scan.ts (tests only). */
+  accessScan?: boolean;
 }
 
 /** What --reconcile asks MintCash about: objects the merchant's data still has open. */
@@ -59,6 +63,8 @@ export class Monitor {
   readonly requestIds: RequestIdMetric;
   readonly inputs = new Map<InputName, InputSummary>();
   private readonly paths: Set<string>;
+  /** The webhook paths as UTF-8 bytes, for combined-scan's lines. */
+  private readonly pathBytes: Array<[Buffer, string]>;
   private first = Infinity;
   private last = -Infinity;
   private accessParse: AccessParser | undefined;
@@ -81,6 +87,7 @@ export class Monitor {
     this.churn = new ChurnMetric(c.churn);
     this.requestIds = new RequestIdMetric(c.requestId);
     this.paths = new Set(opts.webhookPaths);
+    this.pathBytes = [...this.paths].map((p) => [Buffer.from(p), p]);
     const fields = { ...DEFAULT_APP_FIELDS } as AppLogFields;
     for (const [k, v] of Object.entries(c.appLogFields ?? {})) if (k in fields) fields[k as keyof AppLogFields] = Array.isArray(v) ? v : [v];
     this.appParse = appLineParser(fields, new RegExp(c.mintcashErrorPattern, 'i'));
@@ -118,8 +125,19 @@ export class Monitor {
     return true;
   }
 
+  /** The webhook path b[start, end) is, if it is one (its bytes are ASCII: see combined-scan.ts). */
+  private webhookPathAt(b: Buffer, start: number, end: number): string | undefined {
+    for (const [bytes, p] of this.pathBytes) {
+      if (bytes.length !== end - start) continue;
+      let k = 0;
+      while (k < bytes.length && bytes[k] === b[start + k]) k++;
+      if (k === bytes.length) return p;
+    }
+    return undefined;
+  }
+
   /** Reads access log lines; returns the bytes consumed (--follow resumes there) and lines read. */
-  async readAccess(src: Source, stream: NodeJS.ReadableStream, format: string, startLine = 1, follow = false): Promise<{ bytes: number; lines: number }> {
+  async readAccess(src: Source, stream: Chunks, format: string, startLine = 1, follow = false): Promise<{ bytes: number; lines: number }> {
     const s = this.summary('accessLog', format);
     if (!s.files.includes(src.label)) s.files.push(src.label);
     s.probesExcluded ??= 0;
@@ -151,17 +169,39 @@ export class Monitor {
       s.format = this.accessFormat;
       for (const p of pending.splice(0)) handle(...p);
     };
-    const r = await forEachLine(
+    const take = (line: string, no: number, tooLong: boolean) => {
+      if (this.accessParse) {
+        // Another input (stdin read beside a followed file) may have picked the format meanwhile.
+        if (pending.length > 0) decide();
+        return handle(line, no, tooLong);
+      }
+      pending.push([line, no, tooLong]);
+      this.pendingFormat.add(decide);
+      if (pending.filter((p) => p[0].trim() !== '').length >= 20) decide();
+    };
+    // A combined line is read from its bytes: no string per chunk or line, no match, no record (a
+    // week is millions of lines; that garbage kept 40-50 MB of chunk strings alive between
+    // collections, and Node 26 grew its heap to 83 MB under it, Node 20 to 57 MB). Any line the
+    // scan leaves, and other formats, go to the parser as strings.
+    const scan = new CombinedScan();
+    const attempt: AccessRecord = { t: 0, method: 'POST', path: '', status: 0, durMs: null, probe: false };
+    const scanning = this.opts.accessScan !== false;
+    const r = await forEachLineBytes(
       stream,
-      (line, no, tooLong) => {
-        if (this.accessParse) {
-          // Another input (stdin read beside a followed file) may have picked the format meanwhile.
-          if (pending.length > 0) decide();
-          return handle(line, no, tooLong);
-        }
-        pending.push([line, no, tooLong]);
-        this.pendingFormat.add(decide);
-        if (pending.filter((p) => p[0].trim() !== '').length >= 20) decide();
+      (buf, start, end, no, tooLong) => {
+        if (tooLong) return take(longLineExcerpt(buf, start, end), no, true);
+        if (!scanning || this.accessParse !== parseCombined || pending.length > 0 || !scanCombined(buf, start, end, scan)) return take(buf.toString('utf8', start, end), no, false);
+        this.counted(s);
+        s.records++;
+        const m = scan.methodStart;
+        if (scan.methodEnd - m !== 4 || buf[m] !== 0x50 || buf[m + 1] !== 0x4f || buf[m + 2] !== 0x53 || buf[m + 3] !== 0x54) return;
+        const path = this.webhookPathAt(buf, scan.pathStart, scan.pathEnd);
+        if (path === undefined || !this.inWindow(s, scan.t)) return;
+        this.delivery.accessSeen = true;
+        attempt.t = scan.t;
+        attempt.path = path;
+        attempt.status = scan.status;
+        this.delivery.addAttempt(attempt);
       },
       startLine,
       follow,
@@ -192,7 +232,7 @@ export class Monitor {
     if (e.objectId && e.event.startsWith('subscription.')) this.subscriptions.set(e.objectId, e.status ?? e.event);
   }
 
-  async readApp(src: Source, stream: NodeJS.ReadableStream, startLine = 1, follow = false): Promise<{ bytes: number; lines: number }> {
+  async readApp(src: Source, stream: Chunks, startLine = 1, follow = false): Promise<{ bytes: number; lines: number }> {
     const s = this.summary('appLog', 'NDJSON');
     if (!s.files.includes(src.label)) s.files.push(src.label);
     const r = await forEachLine(
@@ -328,33 +368,36 @@ export class Monitor {
   }
 }
 
-/** The first line of a source, and a stream that still yields everything. */
-async function firstLine(src: Source, stdin: NodeJS.ReadableStream): Promise<{ line: string; stream: NodeJS.ReadableStream }> {
-  const { PassThrough } = await import('node:stream');
-  const raw = await openSource(src, stdin);
-  const out = new PassThrough({ highWaterMark: 1 << 20 });
+/** The first non-blank text of a source (NDJSON or CSV?), and its chunks from the start. */
+async function firstLine(src: Source, stdin: NodeJS.ReadableStream): Promise<{ line: string; stream: Chunks }> {
+  const it = (await openSource(src, stdin))[Symbol.asyncIterator]();
+  // A file's chunks are reused buffers: the ones read ahead are kept as copies.
+  const held: Buffer[] = [];
   let line = '';
-  let decided = false;
-  let resolveLine!: (l: string) => void;
-  const got = new Promise<string>((r) => (resolveLine = r));
-  raw.on('data', (chunk: Buffer) => {
-    if (!decided) {
-      line += chunk.toString('utf8', 0, Math.min(chunk.length, 4096));
-      const t = line.trimStart();
-      if (t.length > 0) {
-        decided = true;
-        resolveLine(t);
+  let ended = false;
+  try {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) {
+        ended = true;
+        break;
       }
+      const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      held.push(Buffer.from(chunk));
+      line += chunk.toString('utf8', 0, Math.min(chunk.length, 4096));
+      if (line.trimStart().length > 0) break;
     }
-    if (!out.write(chunk)) {
-      raw.pause();
-      out.once('drain', () => raw.resume());
+  } catch (e) {
+    await it.return?.();
+    throw new GoliveError('IO', `cannot read input: ${describeError(e)}`, { suggestion: 'A truncated .gz or an unreadable file: check it with `zcat -t` or `cat`.' });
+  }
+  async function* all(): AsyncGenerator<Buffer | string> {
+    try {
+      yield* held.splice(0);
+      for (let r = ended ? undefined : await it.next(); r && !r.done; r = await it.next()) yield r.value;
+    } finally {
+      if (!ended) await it.return?.();
     }
-  });
-  raw.on('end', () => {
-    if (!decided) resolveLine(line);
-    out.end();
-  });
-  raw.on('error', (e) => out.destroy(e));
-  return { line: await got, stream: out };
+  }
+  return { line: line.trimStart(), stream: all() };
 }
