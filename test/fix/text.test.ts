@@ -34,6 +34,10 @@ const TEXT: [string, string, string[]][] = [
   // The guard names the handler's own variable (`payload`), not a guessed `event`.
   ['merchants/sinatra-shop', 'webhook.code-environment-guard', ['app.rb:10 (after this line)', "+   halt 400 unless payload['environment'] == 'live'"]],
   ['merchants/sinatra-shop', 'webhook.code-raw-body', ["+   expected = OpenSSL::HMAC.hexdigest('SHA256', ENV['MINTCASH_WEBHOOK_SECRET'], request.body.read)"]],
+  // A Spring handler with no `body` in sight yet: the note says to take it as `@RequestBody String body`.
+  ['idioms/java-jackson-reserialized', 'webhook.code-raw-body', ['MintCashWebhookController.java:28', '-     String payload = objectMapper.writeValueAsString(event);', '+     String payload = body;', 'take the body as `@RequestBody String body`']],
+  // A Rails controller (known by its ApplicationController) reads `request.raw_post`, which needs no rewind.
+  ['idioms/rb-to-json-reserialized', 'webhook.code-raw-body', ['-     canonical = payload.to_json', '+     canonical = request.raw_post']],
 ];
 
 const KEY = PLANTED.__MINTCASH_SK_LIVE__!;
