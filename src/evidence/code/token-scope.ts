@@ -227,22 +227,40 @@ export function isParsedRequest(tk: Tokens, src: string, a: number, b: number, a
   return false;
 }
 
+/**
+ * Names of one kind in a file, found in one pass and kept per token list: every short call
+ * argument asks whether it is the parsed body, and a scan per question is quadratic in big files.
+ */
+function namesOf(cache: WeakMap<Tokens, Set<string>>, tk: Tokens, find: (names: Set<string>) => void): Set<string> {
+  let names = cache.get(tk);
+  if (!names) {
+    names = new Set();
+    find(names);
+    cache.set(tk, names);
+  }
+  return names;
+}
+
+const HELPERS = new WeakMap<Tokens, Set<string>>();
+
 /** Rails' strong-parameters helper in this file: `def webhook_params` whose body reads `params`. */
 function paramsHelper(tk: Tokens, name: string): boolean {
   const t = tk.t;
-  for (let k = 0; k + 1 < t.length; k++) {
-    if (t[k]!.text !== 'def' || t[k + 1]!.text !== name || (tk.is(k + 2, '(') && !tk.is(k + 3, ')'))) continue;
-    for (let j = k + 2; j < t.length && j < k + 60 && t[j]!.text !== 'def' && t[j]!.text !== 'end'; j++) {
-      if (t[j]!.kind === 'id' && !tk.is(j - 1, '.') && PARSED_REQUEST.test(tk.path(j).path)) return true;
+  return namesOf(HELPERS, tk, (names) => {
+    for (let k = 0; k + 1 < t.length; k++) {
+      if (t[k]!.text !== 'def' || t[k + 1]!.kind !== 'id' || (tk.is(k + 2, '(') && !tk.is(k + 3, ')'))) continue;
+      for (let j = k + 2; j < t.length && j < k + 60 && t[j]!.text !== 'def' && t[j]!.text !== 'end'; j++) {
+        if (t[j]!.kind === 'id' && !tk.is(j - 1, '.') && PARSED_REQUEST.test(tk.path(j).path)) names.add(t[k + 1]!.text);
+      }
     }
-  }
-  return false;
+  }).has(name);
 }
 
-/** Decoders that fill a variable passed to them; Unmarshal reads its first argument and fills the second. */
+/** Decoders that fill a variable passed to them. */
 const FILLS = /^(Decode|Unmarshal|Bind\w*|ShouldBind\w*|BodyParser)$/;
 /** Spring parameter types that are the raw body itself, not a mapped object. */
 const RAW_TYPE = /^(String|byte|char|InputStream|Reader|ByteBuffer)$/;
+const FILLED = new WeakMap<Tokens, Set<string>>();
 
 /**
  * A variable the framework or a decoder fills with the parsed body: Go's `Decode(&evt)`,
@@ -251,20 +269,17 @@ const RAW_TYPE = /^(String|byte|char|InputStream|Reader|ByteBuffer)$/;
  */
 function filledFromRequest(tk: Tokens, name: string): boolean {
   const t = tk.t;
-  for (let k = 1; k < t.length; k++) {
-    if (t[k]!.kind !== 'id' || t[k]!.text !== name) continue;
-    const open = tk.enclosing(k);
-    if (open > 0 && FILLS.test(t[open - 1]?.text ?? '')) {
-      const args = tk.args(open);
-      const at = args.findIndex(([x, y]) => x <= k && k <= y);
-      const callee = t[open - 1]!.text;
-      // A bare name only where a pointer is usual (echo's `c.Bind(evt)`): `Decode(dst, src)` is base64's too.
-      const whole = at >= 0 && args[at]![1] === k && ((tk.is(k - 1, '&') && args[at]![0] === k - 1) || (args[at]![0] === k && /^(Bind|ShouldBind|BodyParser)/.test(callee)));
-      if (whole && (callee !== 'Unmarshal' || at >= 1)) return true;
+  return namesOf(FILLED, tk, (names) => {
+    for (let k = 1; k < t.length; k++) {
+      if (t[k]!.kind !== 'id' || names.has(t[k]!.text) || !(tk.is(k + 1, ')') || tk.is(k + 1, ','))) continue;
+      // `&evt` anywhere in the call; a bare name only as the first argument where a pointer is usual
+      // (echo's `c.Bind(evt)`): `Decode(dst, src)` is base64's too.
+      const open = tk.is(k - 1, '&') ? tk.enclosing(k) : tk.is(k - 1, '(') && /^(Bind|ShouldBind|BodyParser)/.test(t[k - 2]?.text ?? '') ? k - 1 : -1;
+      // Unmarshal reads its first argument and fills the second.
+      const decoded = open > 0 && FILLS.test(t[open - 1]?.text ?? '') && (t[open - 1]!.text !== 'Unmarshal' || !tk.is(k - 2, '('));
+      if (decoded || requestBodyParam(tk, k)) names.add(t[k]!.text);
     }
-    if (requestBodyParam(tk, k)) return true;
-  }
-  return false;
+  }).has(name);
 }
 
 /** Is token k the name of a Java parameter annotated `@RequestBody` whose type is a mapped object? */
