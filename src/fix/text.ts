@@ -91,7 +91,7 @@ function rawBodyOf(lang: CodeLanguage, text: string): { expr: string; needs?: st
       if (/\bdjango\b/.test(text)) return { expr: 'request.body' };
       return { expr: 'request.get_data()', needs: 'parse it after verifying: `json.loads(...)`' };
     case 'ruby':
-      return /ActionController|Rails/.test(text) ? { expr: 'request.raw_post' } : { expr: 'request.body.read', needs: '`request.body.rewind` first if anything read it before' };
+      return /ActionController|ApplicationController|Rails/.test(text) ? { expr: 'request.raw_post' } : { expr: 'request.body.read', needs: '`request.body.rewind` first if anything read it before' };
     case 'php':
       return /Illuminate|Request \$request/.test(text) ? { expr: '$request->getContent()' } : { expr: "file_get_contents('php://input')" };
     case 'go':
@@ -151,7 +151,9 @@ export async function textFor(s: Session, check: CheckResult, f: Finding, code: 
     // Only where the request is at hand: a helper that gets the parsed payload has no raw body to name.
     const outside = source.slice(0, indexOfByte(source, input.start)) + source.slice(indexOfByte(source, input.end));
     const needs = /^\$?\w+/.exec(raw.expr.replace(/^await /, ''))![0];
-    if (!/php:\/\/input/.test(raw.expr) && !new RegExp(`(^|[^\\w$])${needs.replace('$', '\\$')}\\b`).test(outside)) return [];
+    // A Spring handler takes its body as a parameter: the note says to make it `String body`.
+    const atHand = /php:\/\/input/.test(raw.expr) || (lang === 'java' && /@RequestBody\b/.test(outside)) || new RegExp(`(^|[^\\w$])${needs.replace('$', '\\$')}\\b`).test(outside);
+    if (!atHand) return [];
     const [from, to0] = [indexOfByte(source, input.start), indexOfByte(source, input.end)];
     // Python's raw body is bytes already: `json.dumps(x).encode()` loses its `.encode(...)` too.
     const encode = lang === 'python' ? /^\.encode\([^()]*\)/.exec(source.slice(to0))?.[0] ?? '' : '';

@@ -34,6 +34,10 @@ const TEXT: [string, string, string[]][] = [
   // The guard names the handler's own variable (`payload`), not a guessed `event`.
   ['merchants/sinatra-shop', 'webhook.code-environment-guard', ['app.rb:10 (after this line)', "+   halt 400 unless payload['environment'] == 'live'"]],
   ['merchants/sinatra-shop', 'webhook.code-raw-body', ["+   expected = OpenSSL::HMAC.hexdigest('SHA256', ENV['MINTCASH_WEBHOOK_SECRET'], request.body.read)"]],
+  // A Spring handler with no `body` in sight yet: the note says to take it as `@RequestBody String body`.
+  ['idioms/java-jackson-reserialized', 'webhook.code-raw-body', ['MintCashWebhookController.java:28', '-     String payload = objectMapper.writeValueAsString(event);', '+     String payload = body;', 'take the body as `@RequestBody String body`']],
+  // A Rails controller (known by its ApplicationController) reads `request.raw_post`, which needs no rewind.
+  ['idioms/rb-to-json-reserialized', 'webhook.code-raw-body', ['-     canonical = payload.to_json', '+     canonical = request.raw_post']],
 ];
 
 const KEY = PLANTED.__MINTCASH_SK_LIVE__!;
@@ -41,15 +45,16 @@ const KEY = PLANTED.__MINTCASH_SK_LIVE__!;
 /** Every mistake of text-<language>/before, as findings. */
 const EVERY = ['credentials.no-secrets-in-source live-secret-in-source', 'idempotency.external-id missing-external-id', 'webhook.code-dedup no-event-dedup', 'webhook.code-environment-guard no-environment-guard', 'webhook.code-raw-body hmac-over-reserialized-json', 'webhook.timing-safe-compare non-constant-time-compare'];
 
-/** Per language: the file, lines the suggestions must show, and the findings the suggestions (and the dedup template) remove when not EVERY. */
-const LANGUAGES: Record<string, { file: string; lines: string[]; removed?: string[] }> = {
+/** Per language: the file and lines the suggestions must show; the suggestions (and the dedup template) remove EVERY finding. */
+const LANGUAGES: Record<string, { file: string; lines: string[] }> = {
   python: {
     file: 'app.py',
     lines: ['+ SECRET_KEY = os.environ["MINTCASH_SECRET_KEY"]', 'app.py:18 (after this line)', '+     if payload["environment"] != "live": abort(400)', '"externalId" set to order["id"]'],
   },
   ruby: {
     file: 'app.rb',
-    lines: ['+ SECRET_KEY = ENV.fetch("MINTCASH_SECRET_KEY")', "+   halt 400 unless payload['environment'] == 'live'", '"externalId" set to order[\'id\']'],
+    // `payload.to_json`: the re-serialised HMAC as Ruby usually writes it.
+    lines: ['+ SECRET_KEY = ENV.fetch("MINTCASH_SECRET_KEY")', "+   halt 400 unless payload['environment'] == 'live'", '"externalId" set to order[\'id\']', "-   expected = OpenSSL::HMAC.hexdigest('SHA256', ENV.fetch('MINTCASH_WEBHOOK_SECRET'), payload.to_json)", "+   expected = OpenSSL::HMAC.hexdigest('SHA256', ENV.fetch('MINTCASH_WEBHOOK_SECRET'), request.body.read)"],
   },
   go: {
     file: 'main.go',
@@ -62,10 +67,8 @@ const LANGUAGES: Record<string, { file: string; lines: string[]; removed?: strin
   },
   java: {
     file: 'src/main/java/shop/MintCashController.java',
-    // The code index does not see Java's re-serialised HMAC (mapper.writeValueAsString): no raw-body finding to remove.
-    removed: EVERY.filter((r) => !r.startsWith('webhook.code-raw-body')),
-    // First in the method body, not among its parameters.
-    lines: ['+   private static final String SECRET_KEY = System.getenv("MINTCASH_SECRET_KEY");', 'String signature) throws Exception {\n  +     if (!"live".equals(event.getEnvironment()))', '"externalId" set to order.getId()'],
+    // First in the method body, not among its parameters; the HMAC over Jackson's `mapper.writeValueAsString(event)` becomes the raw body.
+    lines: ['+   private static final String SECRET_KEY = System.getenv("MINTCASH_SECRET_KEY");', 'String signature) throws Exception {\n  +     if (!"live".equals(event.getEnvironment()))', '"externalId" set to order.getId()', '+     String expected = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));'],
   },
 };
 
@@ -74,7 +77,8 @@ const CORRECT = ['merchants/go-shop', 'merchants/fastapi-shop', 'merchants/larav
 const IDIOMS_OK = ['go', 'java', 'js', 'php', 'py', 'rb'].map((l) => `idioms/${l}-unnamed-compare-ok`);
 
 describe('golive fix: text suggestions and templates', () => {
-  it.each(Object.entries(LANGUAGES))('text-%s: every suggestion shown; its lines applied by hand remove exactly its findings and leave a correct twin', async (lang, { file, lines, removed = EVERY }) => {
+  it.each(Object.entries(LANGUAGES))('text-%s: every suggestion shown; its lines applied by hand remove exactly its findings and leave a correct twin', async (lang, { file, lines }) => {
+    const removed = EVERY;
     const name = `text-${lang}`;
     const repo = await repoOf(name);
     try {

@@ -171,9 +171,24 @@ function lineStart(src: string, line: number): number {
 }
 
 /** The parsed request body as frameworks hand it over (not its raw bytes). */
-const PARSED_REQUEST = /^(request\.(json|get_json|POST|form|params)|params|\$request\.(all|input|json|post|toArray|getParsedBody)|\$_POST|request\.params|request\.body_params|req\.body|c\.Bind)\b/;
+const PARSED_REQUEST = /^(request\.(json|get_json|POST|form|params|request_parameters|parameters)|params|\$request\.(all|input|json|post|toArray|getParsedBody)|\$_POST|request\.params|request\.body_params|req\.body|c\.Bind)\b/;
 /** Parsers: what they return is the parsed body when what they read is not a literal. */
-const PARSER = /^(json\.loads|json\.load|JSON\.parse|json_decode|json\.Unmarshal|ujson\.loads|orjson\.loads|simplejson\.loads|ActiveSupport::JSON\.decode|JSON\.load)$/;
+const PARSER = /^(json\.loads|json\.load|JSON\.parse|json_decode|json\.Unmarshal|ujson\.loads|orjson\.loads|simplejson\.loads|ActiveSupport::JSON\.decode|JSON\.load|Oj\.load|MultiJson\.load|Json::decode)$/;
+/** Parsers called on an object of any name: Jackson's `mapper.readValue`, Gson's `gson.fromJson`, fastjson's `JSON.parseObject`. */
+const PARSER_METHOD = /^(readValue|readTree|fromJson|parseObject|parseString)$/;
+
+/** The dotted path of the id chain at a, cut at b: `payload` in `payload.to_json` when b is `payload`. */
+function pathWithin(tk: Tokens, a: number, b: number): { path: string; end: number } {
+  const p = tk.path(a);
+  if (p.end <= b) return p;
+  let path = tk.t[a]!.text;
+  let k = a;
+  while (k + 2 <= b) {
+    path += (tk.t[k + 1]!.text === '::' ? '::' : '.') + tk.t[k + 2]!.text;
+    k += 2;
+  }
+  return { path, end: k };
+}
 
 /**
  * Is the value in token range [a, b] the parsed request body (or built from it)? Follows a simple
@@ -181,14 +196,17 @@ const PARSER = /^(json\.loads|json\.load|JSON\.parse|json_decode|json\.Unmarshal
  */
 export function isParsedRequest(tk: Tokens, src: string, a: number, b: number, aliases: Aliases, depth = 0): boolean {
   const t = tk.t;
+  // `await request.json()`, Go's `json.Marshal(&evt)`: the value is what follows.
+  while (a < b && ((t[a]!.kind === 'id' && t[a]!.text === 'await') || tk.is(a, '&') || tk.is(a, '*'))) a++;
   if (a > b || depth > 3 || !t[a]) return false;
   const first = t[a]!;
   if (first.kind === 'str' || first.kind === 'num') return false;
   if (first.kind !== 'id') return false;
-  const { path, end } = tk.path(a);
+  const { path, end } = pathWithin(tk, a, b);
   const canon = resolveAlias(aliases, path);
   if (PARSED_REQUEST.test(canon)) return true;
-  if (tk.is(end + 1, '(') && PARSER.test(canon)) {
+  const method = canon.split(/\.|::/).pop() ?? '';
+  if (tk.is(end + 1, '(') && (PARSER.test(canon) || (end > a && PARSER_METHOD.test(method)) || (first.text === 'new' && /^(JSONObject|JsonObject)$/.test(t[a + 1]?.text ?? '')))) {
     const [arg] = tk.args(end + 1);
     if (!arg) return true; // `loads()` with what it read elsewhere
     const inner = t[arg[0]]!;
@@ -202,25 +220,89 @@ export function isParsedRequest(tk: Tokens, src: string, a: number, b: number, a
   // `webhook['content']`, `payload.data`: the parsed body's own parts.
   if (!path.includes('.') && !path.includes('::')) {
     const rhs = findAssignment(tk, path, a);
-    if (rhs) return isParsedRequest(tk, src, rhs[0], rhs[1], aliases, depth + 1);
-    return filledFromRequest(tk, path);
+    // `evt := Event{}` (or `new(Event)`) then `Decode(&evt)`: filled after it was made.
+    if (rhs) return isParsedRequest(tk, src, rhs[0], rhs[1], aliases, depth + 1) || filledFromRequest(tk, path);
+    return filledFromRequest(tk, path) || paramsHelper(tk, path);
   }
   return false;
 }
 
 /**
+ * Names of one kind in a file, found in one pass and kept per token list: every short call
+ * argument asks whether it is the parsed body, and a scan per question is quadratic in big files.
+ */
+function namesOf(cache: WeakMap<Tokens, Set<string>>, tk: Tokens, find: (names: Set<string>) => void): Set<string> {
+  let names = cache.get(tk);
+  if (!names) {
+    names = new Set();
+    find(names);
+    cache.set(tk, names);
+  }
+  return names;
+}
+
+const HELPERS = new WeakMap<Tokens, Set<string>>();
+
+/** Rails' strong-parameters helper in this file: `def webhook_params` whose body reads `params`. */
+function paramsHelper(tk: Tokens, name: string): boolean {
+  const t = tk.t;
+  return namesOf(HELPERS, tk, (names) => {
+    for (let k = 0; k + 1 < t.length; k++) {
+      if (t[k]!.text !== 'def' || t[k + 1]!.kind !== 'id' || (tk.is(k + 2, '(') && !tk.is(k + 3, ')'))) continue;
+      for (let j = k + 2; j < t.length && j < k + 60 && t[j]!.text !== 'def' && t[j]!.text !== 'end'; j++) {
+        if (t[j]!.kind === 'id' && !tk.is(j - 1, '.') && PARSED_REQUEST.test(tk.path(j).path)) names.add(t[k + 1]!.text);
+      }
+    }
+  }).has(name);
+}
+
+/** Decoders that fill a variable passed to them. */
+const FILLS = /^(Decode|Unmarshal|Bind\w*|ShouldBind\w*|BodyParser)$/;
+/** Spring parameter types that are the raw body itself, not a mapped object. */
+const RAW_TYPE = /^(String|byte|char|InputStream|Reader|ByteBuffer)$/;
+const FILLED = new WeakMap<Tokens, Set<string>>();
+
+/**
  * A variable the framework or a decoder fills with the parsed body: Go's `Decode(&evt)`,
- * `json.Unmarshal(body, &evt)`, gin's `ShouldBindJSON(&evt)`; Spring's `@RequestBody Event evt`.
+ * `json.Unmarshal(body, &evt)`, gin's `ShouldBindJSON(&evt)`, echo's `c.Bind(evt)` of a pointer;
+ * Spring's `@RequestBody Event evt` (not `@RequestBody String body`, which is the raw body).
  */
 function filledFromRequest(tk: Tokens, name: string): boolean {
   const t = tk.t;
-  for (let k = 1; k < t.length; k++) {
-    if (t[k]!.kind !== 'id' || t[k]!.text !== name) continue;
-    if (tk.is(k - 1, '&')) {
-      const open = tk.enclosing(k);
-      if (open > 0 && /^(Decode|Unmarshal|Bind\w*|ShouldBind\w*|BodyParser)$/.test(t[open - 1]?.text ?? '')) return true;
+  return namesOf(FILLED, tk, (names) => {
+    for (let k = 1; k < t.length; k++) {
+      if (t[k]!.kind !== 'id' || names.has(t[k]!.text) || !(tk.is(k + 1, ')') || tk.is(k + 1, ','))) continue;
+      // `&evt` anywhere in the call; a bare name only as the first argument where a pointer is usual
+      // (echo's `c.Bind(evt)`): `Decode(dst, src)` is base64's too.
+      const open = tk.is(k - 1, '&') ? tk.enclosing(k) : tk.is(k - 1, '(') && /^(Bind|ShouldBind|BodyParser)/.test(t[k - 2]?.text ?? '') ? k - 1 : -1;
+      // Unmarshal reads its first argument and fills the second.
+      const decoded = open > 0 && FILLS.test(t[open - 1]?.text ?? '') && (t[open - 1]!.text !== 'Unmarshal' || !tk.is(k - 2, '('));
+      if (decoded || requestBodyParam(tk, k)) names.add(t[k]!.text);
     }
-    for (let j = Math.max(0, k - 6); j < k; j++) if (tk.is(j, '@') && t[j + 1]?.text === 'RequestBody') return true;
+  }).has(name);
+}
+
+/** Is token k the name of a Java parameter annotated `@RequestBody` whose type is a mapped object? */
+function requestBodyParam(tk: Tokens, k: number): boolean {
+  const t = tk.t;
+  if (tk.is(k + 1, '=') || tk.is(k + 1, '(') || tk.is(k - 1, '.')) return false;
+  const types: string[] = [];
+  let angle = 0;
+  for (let j = k - 1; j >= 0 && j > k - 40; j--) {
+    const x = t[j]!;
+    if (x.kind === 'op') {
+      if (x.text === ')' && tk.match[j]! >= 0 && tk.match[j]! < j) {
+        j = tk.match[j]!; // an annotation's arguments: `@RequestBody(required = false)`
+        continue;
+      }
+      if (x.text === '>' || x.text === '>>') angle += x.text.length;
+      else if (x.text === '<') angle--;
+      else if ((x.text === ',' && angle === 0) || ['(', ';', '{', '}', '='].includes(x.text)) return false;
+      continue;
+    }
+    if (x.kind !== 'id') return false;
+    if (x.text === '@RequestBody') return types.length > 0 && !(angle === 0 && RAW_TYPE.test(types[0]!) && types.length === 1);
+    if (!x.text.startsWith('@') && x.text !== 'final' && angle === 0) types.unshift(x.text);
   }
   return false;
 }

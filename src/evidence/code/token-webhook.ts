@@ -4,7 +4,8 @@
 import { ByteOffsets, CONSTANT_TIME, directionOf, EVENT_ID_NAME, LOGGING_CALLEE, SIGNATURE_NAME } from './shared.js';
 import { tokenize } from './tokenize.js';
 import { findAssignment, Tokens } from './tokens.js';
-import { enclosingFunction, functionBody, importAliases, isParsedRequest, resolveAlias, type Aliases } from './token-scope.js';
+import { functionBody, importAliases, isParsedRequest, resolveAlias, type Aliases } from './token-scope.js';
+import { classifyInput, SERIALIZER } from './token-hmac-input.js';
 import type { BodyArg, CodeLocation, HmacInput, ParamInput, ScanContext, SignatureCompare, WebhookHandler } from './types.js';
 
 const HEADER = /^(x-signature|HTTP_X_SIGNATURE|X_SIGNATURE)$/i;
@@ -13,8 +14,9 @@ const HMAC = /^(hmac\.new|hmac\.digest|hmac\.HMAC|hmac\.New|OpenSSL::HMAC\.(hexd
 const UNSAFE_CALL = /(^|\.|::)(equals|eql\?|equal\?|strcmp|strcasecmp|Equal|DeepEqual|equalsIgnoreCase|contentEquals)$/;
 /** Membership tests: a signature looked up in a list compares like `==`. */
 const MEMBERSHIP_CALL = /(^|\.|::)(include\?|contains|in_array|array_search|Contains|member\?)$/;
-const SERIALIZER = /^(json\.dumps|json\.dump|json\.Marshal|JSON\.generate|JSON\.dump|json_encode|JSON\.stringify|writeValueAsString|toJson|simplejson\.dumps|ujson\.dumps|orjson\.dumps)$/;
-const RAWISH = /raw|body|payload|bytes|buf|get_data|\.data\b|read|php:\/\/input|getContent|ReadAll|input|getInputStream/i;
+/** commons-codec's static one-shots (key, data), and what Java's HMAC builders compute over their first argument. */
+const JAVA_HMAC_STATIC = /^HmacUtils\.hmac(Md5|Sha1|Sha256|Sha384|Sha512)(Hex)?$/;
+const JAVA_HMAC_METHOD = /^(hmacHex|hmac|hmacBase64|hashString|hashBytes|hashUnencodedChars)$/;
 const RESPONSE = /(^|\.|::)(jsonify|json|JSON|render|write|Write|send|echo|print|Fprintf|response|status|abort|HTTPException|make_response|halt|String|get|fetch|dig|getString|optString|Get|Header|header)$/;
 const TRIVIAL = /^(None|nil|null|NULL|true|false|True|False|undefined|nullptr)$/;
 /** Lengths, counts, positions and types: numbers and names, never a signature. */
@@ -268,15 +270,21 @@ export function findTokenWebhook(ctx: ScanContext, src: string, tk: Tokens, alia
     const args = tk.args(end + 1);
     // Python's keyword form `hmac.new(key, msg=body, digestmod=...)`.
     const kw = args.find(([a]) => t[a]?.text === 'msg' && tk.is(a + 1, '='));
-    const idx = /^(hmac\.new|hmac\.digest|hmac\.HMAC)$/.test(path) ? 1 : /OpenSSL::HMAC\.(hexdigest|digest|base64digest)/.test(path) ? 2 : path === 'hash_hmac' ? 1 : -1;
+    const idx = /^(hmac\.new|hmac\.digest|hmac\.HMAC)$/.test(path) || JAVA_HMAC_STATIC.test(path) ? 1 : /OpenSSL::HMAC\.(hexdigest|digest|base64digest)/.test(path) ? 2 : path === 'hash_hmac' ? 1 : -1;
     const arg = kw ? ([kw[0] + 2, kw[1]] as [number, number]) : idx >= 0 ? args[idx] : undefined;
     if (arg && !(t[arg[0]]?.kind === 'id' && tk.is(arg[0] + 1, '=') && arg !== kw)) inputAt(arg[0], arg[1]);
+    // Java's builders: `new HmacUtils(alg, key).hmacHex(data)`, Guava's `Hashing.hmacSha256(key).hashString(data, UTF_8)`.
+    const close = tk.match[end + 1]!;
+    if (close > end && tk.is(close + 1, '.') && JAVA_HMAC_METHOD.test(t[close + 2]?.text ?? '') && tk.is(close + 3, '(') && !tk.is(close + 4, ')')) {
+      const [a, b] = tk.args(close + 3)[0]!;
+      inputAt(a, b);
+    }
   }
   for (let i = 0; i < t.length; i++) {
-    if (t[i]!.kind === 'id' && /^(update|Write|doFinal)$/.test(t[i]!.text) && (tk.is(i - 1, '.') || tk.is(i - 1, '<<')) && tk.is(i + 1, '(') && !tk.is(i + 2, ')')) {
+    if (t[i]!.kind === 'id' && (/^(update|Write|doFinal)$/.test(t[i]!.text) || JAVA_HMAC_METHOD.test(t[i]!.text)) && (tk.is(i - 1, '.') || tk.is(i - 1, '<<')) && tk.is(i + 1, '(') && !tk.is(i + 2, ')')) {
       const recv = t[i - 2];
       const rhs = recv?.kind === 'id' ? findAssignment(tk, recv.text, i) : undefined;
-      if (rhs && (HMAC.test(resolveAlias(aliases, tk.path(rhs[0]).path.replace(/^new /, ''))) || /Mac\.getInstance|hmac\.New|hmac\.new|OpenSSL::HMAC\.new/.test(resolveAlias(aliases, text(rhs[0], rhs[1]))))) {
+      if (rhs && (HMAC.test(resolveAlias(aliases, tk.path(rhs[0]).path.replace(/^new /, ''))) || /Mac\.getInstance|hmac\.New|hmac\.new|OpenSSL::HMAC\.new|new HmacUtils|Hashing\.hmacSha/.test(resolveAlias(aliases, text(rhs[0], rhs[1]))))) {
         const [a, b] = tk.args(i + 1)[0]!;
         inputAt(a, b);
       }
@@ -337,56 +345,6 @@ function isLoopIn(tk: Tokens, i: number): boolean {
   return false;
 }
 
-/** The serialised value of a serialiser call at [a, b]: `json.dumps(x)` -> x, `x.to_json` -> x. */
-function serialised(tk: Tokens, a: number, b: number, aliases: Aliases): { value: [number, number]; at: [number, number] } | undefined {
-  const t = tk.t;
-  for (let k = a; k <= b; k++) {
-    if (t[k]!.kind !== 'id' || tk.is(k - 1, '.') || tk.is(k - 1, '->')) continue;
-    const { path, end } = tk.path(k);
-    const canon = resolveAlias(aliases, path);
-    if (tk.is(end + 1, '(') && SERIALIZER.test(canon)) {
-      const [arg] = tk.args(end + 1);
-      if (arg) return { value: arg, at: [k, tk.match[end + 1]!] };
-    }
-    // Ruby `payload.to_json`, `params.to_json()`.
-    if (/\.to_json$/.test(path)) {
-      const last = tk.is(end + 1, '(') ? tk.match[end + 1]! : end;
-      return { value: [k, end - 2], at: [k, last] };
-    }
-  }
-  return undefined;
-}
-
-/**
- * Raw bytes, JSON re-serialised from the parsed request (placed on the serialisation), or a
- * parameter of the function, left for the collector to follow one call away.
- */
-function classifyInput(
-  tk: Tokens, src: string, a: number, b: number, text: (a: number, b: number) => string, aliases: Aliases, ctx: ScanContext, depth = 0,
-): { kind: HmacInput['kind']; at: [number, number]; param?: { fn: string; param: number; via: 'serialised' } } {
-  const t = tk.t;
-  const ser = serialised(tk, a, b, aliases);
-  if (ser) {
-    const [va, vb] = ser.value;
-    // Serialising an outgoing object (built here, or anything not read from the request) is signing, not verifying.
-    if (isParsedRequest(tk, src, va, vb, aliases)) return { kind: 'reserialized', at: ser.at };
-    if (va === vb && t[va]!.kind === 'id' && !findAssignment(tk, t[va]!.text, va)) {
-      const fn = enclosingFunction(tk, src, va, ctx.language);
-      const param = fn?.params.indexOf(t[va]!.text) ?? -1;
-      if (fn && param >= 0) return { kind: 'unknown', at: ser.at, param: { fn: fn.name, param, via: 'serialised' } };
-    }
-    return { kind: 'unknown', at: [a, b] };
-  }
-  if (a === b && t[a]!.kind === 'id' && depth < 2) {
-    const rhs = findAssignment(tk, t[a]!.text, a);
-    if (rhs) {
-      const inner = classifyInput(tk, src, rhs[0], rhs[1], text, aliases, ctx, depth + 1);
-      if (inner.kind !== 'unknown' || inner.param) return inner;
-    }
-  }
-  return { kind: RAWISH.test(text(a, b)) ? 'raw' : 'unknown', at: [a, b] };
-}
-
 /** Calls that hand the parsed request body to a function: `verify_webhook_secret(sig, body)` after `body = json.loads(...)`. */
 function findBodyArgs(tk: Tokens, src: string, aliases: Aliases, text: (a: number, b: number) => string, span: (a: number, b: number) => { start: number; end: number }, ctx: ScanContext): BodyArg[] {
   const t = tk.t;
@@ -395,7 +353,7 @@ function findBodyArgs(tk: Tokens, src: string, aliases: Aliases, text: (a: numbe
   for (let i = 0; i + 1 < t.length; i++) {
     if (t[i]!.kind !== 'id' || !tk.is(i + 1, '(') || tk.match[i + 1]! < 0) continue;
     const callee = t[i]!.text;
-    if (LOGGING_CALLEE.test(callee) || RESPONSE.test(callee) || SERIALIZER.test(resolveAlias(aliases, callee))) continue;
+    if (LOGGING_CALLEE.test(callee) || RESPONSE.test(callee) || SERIALIZER.test(resolveAlias(aliases, callee)) || callee === 'serialize') continue;
     tk.args(i + 1).forEach(([a, b], k) => {
       if (b - a > 6 || t[a]!.kind !== 'id') return;
       if (isParsedRequest(tk, src, a, b, aliases)) out.push({ callee, arg: k, kind: 'parsed', at: { file: ctx.file, line: t[a]!.line, column: t[a]!.column, ...span(a, b), kind: 'unknown', text: text(a, b) } });

@@ -33,6 +33,9 @@ const ng: [string, Expect][] = [
   ['py-hmac-in-fstring', { timing: ['hooks.py:16 non-constant-time-compare'], raw: ['hooks.py:16 hmac-over-reserialized-json'] }],
   ['rb-hmac-in-interp', { timing: ['hooks.rb:9 non-constant-time-compare'], raw: ['hooks.rb:9 hmac-over-reserialized-json'] }],
   ['php-hmac-concat', { timing: ['github.php:5 non-constant-time-compare'] }],
+  // Re-serialised JSON through a serialiser of any name (Jackson's `objectMapper`), or Ruby's to_json assigned first.
+  ['java-jackson-reserialized', { raw: ['src/main/java/shop/MintCashWebhookController.java:28 hmac-over-reserialized-json'] }],
+  ['rb-to-json-reserialized', { raw: ['app/controllers/mintcash_webhooks_controller.rb:7 hmac-over-reserialized-json'] }],
   // Web Crypto.
   ['ts-webcrypto', { timing: ['src/worker.ts:14 non-constant-time-compare'], raw: ['src/worker.ts:13 hmac-over-reserialized-json'] }],
   // Request bodies through destructuring, and HMAC input wrapped in Buffer.from / new Buffer.
@@ -56,6 +59,8 @@ const ok = [
   'py-fstring-compare-ok', 'rb-interp-compare-ok', 'php-interp-compare-ok',
   'py-unnamed-compare-ok', 'js-unnamed-compare-ok', 'go-unnamed-compare-ok', 'rb-unnamed-compare-ok', 'php-unnamed-compare-ok', 'java-unnamed-compare-ok',
   'py-hmac-in-fstring-ok', 'rb-hmac-in-interp-ok', 'php-hmac-concat-ok', 'ts-webcrypto-ok',
+  // The raw body HMAC'd; the serialiser only for a log line and the reply.
+  'java-jackson-reserialized-ok', 'rb-to-json-reserialized-ok',
   'js-destructured-body-ok', 'js-buffer-stringified-ok', 'js-try-next-err-ok', 'js-express-cross-file-ok', 'ts-next-pages-router-ok',
   // Other providers' correct handlers: no MintCash-only finding (environment, eventId) at all.
   'js-github-handler', 'py-lemonsqueezy-handler',
