@@ -33,18 +33,27 @@ export class PluginError extends Error {
 let flagsSet = false;
 
 /**
+ * V8 flag that keeps QuickJS on V8's baseline WebAssembly compiler (Liftoff): only the function
+ * with this index may tier up to TurboFan, and no module has that many functions.
+ */
+export const NO_WASM_TIER_UP = '--wasm-tier-up-filter=2147483647';
+
+/**
  * QuickJS's WebAssembly is compiled by the sandbox thread itself (so golive's own thread goes on
- * gathering evidence meanwhile), with V8's baseline compiler only (Liftoff, no tier-up to
- * TurboFan): QuickJS's interpreter loop is one huge function that TurboFan recompiles in the
- * background on every run, 120-450 ms of CPU for work that lasts milliseconds (measured:
- * validating the example plugin's options took 217 ms of CPU with tier-up, 53 without). The flag
- * is the process's, so it is set here, before the thread starts. Node 24 and later freeze V8's
- * flags once started, so there this changes nothing (measured too); golive uses no other WebAssembly.
+ * gathering evidence meanwhile), and never tiered up from Liftoff to TurboFan: QuickJS's
+ * interpreter loop is one huge function that TurboFan recompiles in the background on every run,
+ * 80-150 ms of CPU for work that lasts milliseconds (measured on Node 26 with the example plugins:
+ * describing 3 plugins took 120-150 ms of CPU with tier-up, 40-45 without; checking the example's
+ * options 160-190 and 60-70). The flag is the process's, so it is set here, before the thread
+ * starts. `--liftoff-only` did this on Node 22 but is not honoured once Node 24 or later has
+ * started (measured); the tier-up filter is read whenever a function would tier up, on 22, 24 and
+ * 26 alike (test/plugins/sandbox-flags.test.ts checks the running Node has it). golive uses no other
+ * WebAssembly of its own; Node's (fetch's HTTP parser) then stays on Liftoff too, for small responses.
  */
 function liftoffOnly(): void {
   if (flagsSet) return;
   flagsSet = true;
-  if (Number(process.versions.node.split('.')[0]) <= 22) v8.setFlagsFromString('--liftoff-only');
+  v8.setFlagsFromString(NO_WASM_TIER_UP);
 }
 
 /** QuickJS stack frames (`at run (plugin.mjs:12:5)`) pointed at the plugin's own files and lines. */
