@@ -58,6 +58,8 @@ const DRIVER_FILE = distFile('plugins', 'vm-driver.js');
 // URL, URLSearchParams, TextEncoder and TextDecoder, which QuickJS lacks (built by scripts/bundle.mjs).
 const GLOBALS_FILE = distFile('plugins', 'vm-globals.js');
 const WEB_GLOBALS = ['URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder'];
+/** Any mention of one (a free reference is kept by name), so a bundle without it needs no injection. */
+const WEB_GLOBAL_NAME = new RegExp(`\\b(?:${WEB_GLOBALS.join('|')})\\b`);
 const GOLIVE_DIST = path.dirname(SELF);
 const INNER = Symbol('inner');
 // esbuild writes nothing here (write: false); source map paths are relative to it.
@@ -212,42 +214,49 @@ export async function compilePlugin(entry: string, opts: CompileOptions): Promis
     esbuildStarted = true;
     onCleanup(stopEsbuild);
   }
-  const files = new Map<string, Uint8Array>();
   const contents = [
     `import * as plugin from ${JSON.stringify(real)};`,
     `import { describe, run } from ${JSON.stringify(DRIVER)};`,
     `export const __golive = { describe: () => describe(plugin, ${JSON.stringify(opts.mode)}), run: (index, wire) => run(plugin, ${JSON.stringify(opts.mode)}, index, wire) };`,
   ].join('\n');
-  let result;
-  try {
-    result = await build({
-      stdin: { contents, resolveDir: path.dirname(real), sourcefile: '<stdin>', loader: 'js' },
-      outfile: OUT,
-      write: false,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      // Dependencies resolve to the files Node would load: its conditions (import or require, node,
-      // default, and module-sync on the Node versions golive supports) and `main`, never esbuild's
-      // own `module` condition and field, which point at files Node never loads.
-      conditions: ['module-sync'],
-      mainFields: ['main'],
-      target: 'es2022',
-      // QuickJS has no URL or TextEncoder: a plugin that uses them gets golive's (only those it uses).
-      inject: [GLOBALS_FILE],
-      define: { 'process.env.NODE_ENV': '"production"', ...Object.fromEntries(WEB_GLOBALS.map((g) => [`globalThis.${g}`, g])) },
-      // Never read from disk: `paths` and `extends` could point anywhere (issue 22).
-      tsconfigRaw: '{}',
-      sourcemap: 'external',
-      sourcesContent: false,
-      metafile: true,
-      legalComments: 'none',
-      logLevel: 'silent',
-      plugins: [confine(opts, real, files)],
-    });
-  } catch (e) {
-    throw new CompileError(describeBuildError(e) ?? (e instanceof Error ? e.message : String(e)));
-  }
+  const bundle = async (webGlobals: boolean) => {
+    const files = new Map<string, Uint8Array>();
+    try {
+      const result = await build({
+        stdin: { contents, resolveDir: path.dirname(real), sourcefile: '<stdin>', loader: 'js' },
+        outfile: OUT,
+        write: false,
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        // Dependencies resolve to the files Node would load: its conditions (import or require, node,
+        // default, and module-sync on the Node versions golive supports) and `main`, never esbuild's
+        // own `module` condition and field, which point at files Node never loads.
+        conditions: ['module-sync'],
+        mainFields: ['main'],
+        target: 'es2022',
+        // QuickJS has no URL or TextEncoder: a plugin that uses them gets golive's (only those it uses).
+        inject: webGlobals ? [GLOBALS_FILE] : [],
+        define: { 'process.env.NODE_ENV': '"production"', ...Object.fromEntries(WEB_GLOBALS.map((g) => [`globalThis.${g}`, g])) },
+        // Never read from disk: `paths` and `extends` could point anywhere (issue 22).
+        tsconfigRaw: '{}',
+        sourcemap: 'external',
+        sourcesContent: false,
+        metafile: true,
+        legalComments: 'none',
+        logLevel: 'silent',
+        plugins: [confine(opts, real, files)],
+      });
+      return { result, files };
+    } catch (e) {
+      throw new CompileError(describeBuildError(e) ?? (e instanceof Error ? e.message : String(e)));
+    }
+  };
+  // The web globals' implementations are 74 KB that esbuild parses (and golive sends it) in every
+  // build that injects them, half of a small plugin's compile (measured); most plugins name none
+  // of them, so a plugin is bundled with them only when its bundle without them does.
+  let { result, files } = await bundle(false);
+  if (WEB_GLOBAL_NAME.test(result.outputFiles.find((f) => f.path.endsWith('.mjs'))?.text ?? '')) ({ result, files } = await bundle(true));
   const cwd = process.cwd();
   const inputs = Object.keys(result.metafile.inputs);
   await checkModuleTypes(inputs, cwd, files);
