@@ -72,7 +72,7 @@ function mapStack(stack: string, compiled: Compiled): string {
   });
 }
 
-type Request = Exclude<ToWorker, { type: 'init' }>;
+type Request = Exclude<ToWorker, { type: 'init' | 'prepare-validator' }>;
 
 /**
  * The one thread every plugin's sandbox lives in: starting a Node worker costs about 70 ms of CPU
@@ -89,6 +89,8 @@ class SandboxThread {
   private queue: Promise<unknown> = Promise.resolve();
   /** Plugins whose code the running thread has. */
   private loaded = new Set<number>();
+  /** The running thread was asked to make a validator ahead. */
+  private validatorAsked = false;
   private cleanupRegistered = false;
 
   constructor(private readonly limits: WorkerLimits) {}
@@ -135,7 +137,20 @@ class SandboxThread {
     worker.on('exit', () => gone('the sandbox stopped'));
     this.worker = worker;
     this.loaded.clear();
+    this.validatorAsked = false;
     return worker;
+  }
+
+  /** Asks the thread, once, to make golive's options validator ready ahead (sandbox-worker.ts). */
+  prepareValidator(): void {
+    void this.start().then(
+      (worker) => {
+        if (this.validatorAsked || this.worker !== worker) return;
+        this.validatorAsked = true;
+        worker.postMessage({ type: 'prepare-validator', validator: VALIDATOR } satisfies ToWorker);
+      },
+      () => undefined,
+    );
   }
 
   /** One call at a time: each is timed from its own start, not from when it was queued. */
@@ -183,6 +198,14 @@ const thread = new SandboxThread(PLUGIN_LIMITS);
  */
 export function prestartSandbox(): void {
   thread.start().catch(() => undefined);
+}
+
+/**
+ * Has the sandbox thread make golive's options validator ready while plugins compile: evaluating it
+ * is most of an options check's cost, and a run that compiles plugins checks their options afresh.
+ */
+export function prepareValidator(): void {
+  thread.prepareValidator();
 }
 
 /** Ends the sandbox thread and waits for it. */
