@@ -126,7 +126,7 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
     // Plugins take a while to load and their sandbox to start: the built-in checks' local
     // evidence is gathered meanwhile.
     onConfig: (config, builtins) => {
-      void import('../plugins/sandbox.js').then((m) => m.prestartSandbox());
+      void import('../plugins/prestart.js').then((m) => m.prestartPlugins(io.env));
       const params = { root, config, options: runOptions, env: io.env, onProgress, ...(flags.only ? { only: flags.only } : {}), ...(flags.skip ? { skip: flags.skip } : {}) };
       prefetched = prefetchEvidence(params, filterChecks(builtins, flags.only, flags.skip));
     },
