@@ -11,7 +11,8 @@
 //   dependencies resolve to the files Node would load (its conditions and `main`, never `module`).
 // A refusal is one line naming the import and where it is written. A plugin that uses URL,
 // URLSearchParams, TextEncoder or TextDecoder gets golive's pure implementations (vm-globals.js).
-// A compile whose every input is unchanged comes from golive's cache (compile-cache.ts).
+// A compile whose every input is unchanged comes from golive's cache (compile-cache.ts); the plugins
+// of a run that are not in it are compiled together, in one esbuild build with an output each.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
@@ -83,7 +84,7 @@ async function esbuild(): Promise<typeof import('esbuild')> {
 
 /**
  * Starts esbuild's service process now, for a run that will compile plugins: its start (loading
- * its API, spawning it, its first answer: 60-90 ms of wall time) then overlaps other work.
+ * its API, spawning it, its first answer: 60-100 ms of wall time) then overlaps other work.
  */
 export function prestartCompiler(): void {
   esbuild()
