@@ -71,10 +71,15 @@ const OUT_DIR = os.tmpdir();
 const ENTRY_NS = 'golive-entry';
 
 let esbuildStarted = false;
+const requireHere = createRequire(import.meta.url);
 
-/** esbuild's API; its service process starts with the first call and is stopped at golive's end. */
-async function esbuild(): Promise<typeof import('esbuild')> {
-  const api = await import('esbuild');
+/**
+ * esbuild's API, loaded synchronously (its package is CommonJS), so that what starts it runs at
+ * once rather than after whatever else golive's thread is busy with; its service process starts
+ * with the first call and is stopped at golive's end.
+ */
+function esbuild(): typeof import('esbuild') {
+  const api = requireHere('esbuild') as typeof import('esbuild');
   if (!esbuildStarted) {
     esbuildStarted = true;
     onCleanup(stopEsbuild);
@@ -87,17 +92,19 @@ async function esbuild(): Promise<typeof import('esbuild')> {
  * its API, spawning it, its first answer: 60-100 ms of wall time) then overlaps other work.
  */
 export function prestartCompiler(): void {
-  esbuild()
-    .then((api) => api.transform(''))
-    .catch(() => undefined);
+  try {
+    const api = esbuild();
+    api.initialize({}).catch(() => undefined);
+  } catch {
+    // The first build says what is wrong.
+  }
 }
 
 /** esbuild's long-lived service process goes too, so nothing outlives golive. */
 async function stopEsbuild(): Promise<void> {
   if (!esbuildStarted) return;
   esbuildStarted = false;
-  const { stop } = await import('esbuild');
-  await stop();
+  await (requireHere('esbuild') as typeof import('esbuild')).stop();
 }
 
 const inside = (dir: string, file: string) => file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
@@ -242,7 +249,7 @@ interface Built {
  * or a CompileError with esbuild's first error. `files` receives what the build read.
  */
 async function bundle(reals: readonly string[], opts: CompileOptions, webGlobals: boolean, files: Map<string, Uint8Array>): Promise<Built[]> {
-  const { build } = await esbuild();
+  const { build } = esbuild();
   let result;
   try {
     result = await build({
