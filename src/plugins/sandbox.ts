@@ -4,17 +4,17 @@
 // golive, open its inspector, read a file or open a socket; its memory, stack and time are QuickJS
 // limits; and it works the same on every Node golive supports, with no native build. The worker
 // is a backstop: a call that overruns its deadline by more than a grace period ends the thread.
-import { createRequire, SourceMap } from 'node:module';
+import { SourceMap } from 'node:module';
 import path from 'node:path';
-import v8 from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { onCleanup } from '../cleanup.js';
 import { distFile } from '../paths.js';
 import type { Compiled } from './compile.js';
 import { PLUGIN_LIMITS } from './limits.js';
 import type { FromWorker, ToWorker, VmError, WorkerLimits } from './sandbox-protocol.js';
+import { adoptEarlyThread, spawnSandboxThread } from './sandbox-spawn.js';
 
-const WORKER = distFile('plugins', 'sandbox-thread.cjs');
+export { NO_WASM_TIER_UP } from './sandbox-spawn.js';
 export const VALIDATOR = distFile('plugins', 'vm-validate-bundle.js');
 /** Time a worker gets past a call's own deadline before it is ended from outside. */
 const GRACE_MS = 2000;
@@ -28,32 +28,6 @@ export class PluginError extends Error {
   ) {
     super(message);
   }
-}
-
-let flagsSet = false;
-
-/**
- * V8 flag that keeps QuickJS on V8's baseline WebAssembly compiler (Liftoff): only the function
- * with this index may tier up to TurboFan, and no module has that many functions.
- */
-export const NO_WASM_TIER_UP = '--wasm-tier-up-filter=2147483647';
-
-/**
- * QuickJS's WebAssembly is compiled by the sandbox thread itself (so golive's own thread goes on
- * gathering evidence meanwhile), and never tiered up from Liftoff to TurboFan: QuickJS's
- * interpreter loop is one huge function that TurboFan recompiles in the background on every run,
- * 80-150 ms of CPU for work that lasts milliseconds (measured on Node 26 with the example plugins:
- * describing 3 plugins took 120-150 ms of CPU with tier-up, 40-45 without; checking the example's
- * options 160-190 and 60-70). The flag is the process's, so it is set here, before the thread
- * starts. `--liftoff-only` did this on Node 22 but is not honoured once Node 24 or later has
- * started (measured); the tier-up filter is read whenever a function would tier up, on 22, 24 and
- * 26 alike (test/plugins/sandbox-flags.test.ts checks the running Node has it). golive uses no other
- * WebAssembly of its own; Node's (fetch's HTTP parser) then stays on Liftoff too, for small responses.
- */
-function liftoffOnly(): void {
-  if (flagsSet) return;
-  flagsSet = true;
-  v8.setFlagsFromString(NO_WASM_TIER_UP);
 }
 
 /** QuickJS stack frames (`at run (plugin.mjs:12:5)`) pointed at the plugin's own files and lines. */
@@ -102,21 +76,12 @@ class SandboxThread {
   }
 
   private async spawn(): Promise<Worker> {
-    liftoffOnly();
-    const worker = new Worker(WORKER, {
-      workerData: { wasmFile: createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), limits: this.limits },
-      // The thread's own heap holds only text going in and out; QuickJS's memory is its own limit.
-      resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 },
-      stdout: true,
-      stderr: true,
-      env: {},
-    });
+    // One started before golive's CLI loaded (early.ts), or a new one.
+    const worker = adoptEarlyThread() ?? spawnSandboxThread(this.limits);
     if (!this.cleanupRegistered) {
       this.cleanupRegistered = true;
       onCleanup(() => this.stop());
     }
-    // Pending work holds the event loop through its timers; an idle sandbox must not.
-    worker.unref();
     worker.on('message', (r: FromWorker) => {
       const p = this.pending.get(r.seq);
       if (!p) return;
