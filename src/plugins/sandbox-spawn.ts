@@ -13,7 +13,7 @@ const WORKER = distFile('plugins', 'sandbox-thread.cjs');
  * V8 flag that keeps QuickJS on V8's baseline WebAssembly compiler (Liftoff): only the function
  * with this index may tier up to TurboFan, and no module has that many functions.
  */
-export const NO_WASM_TIER_UP = '--wasm-tier-up-filter=2147483647';
+const NO_WASM_TIER_UP = '--wasm-tier-up-filter=2147483647';
 
 let flagsSet = false;
 

@@ -14,7 +14,6 @@ import { PLUGIN_LIMITS } from './limits.js';
 import type { FromWorker, ToWorker, VmError, WorkerLimits } from './sandbox-protocol.js';
 import { adoptEarlyThread, spawnSandboxThread } from './sandbox-spawn.js';
 
-export { NO_WASM_TIER_UP } from './sandbox-spawn.js';
 export const VALIDATOR = distFile('plugins', 'vm-validate-bundle.js');
 /** Time a worker gets past a call's own deadline before it is ended from outside. */
 const GRACE_MS = 2000;
