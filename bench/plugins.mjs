@@ -111,7 +111,8 @@ export async function runPluginBench() {
       { name: 'plugins: start-up of the first plugin (1 plugin vs none), cached / first run, against 144 ms before the sandbox', value: `${startup('1').toFixed(0)} / ${startup('1 first').toFixed(0)} ms wall, ${(m('1', 'cpu') - m('0', 'cpu')).toFixed(0)} / ${(m('1 first', 'cpu') - m('0', 'cpu')).toFixed(0)} ms CPU; ${(startup('1') / mb).toFixed(2)}x / ${(startup('1 first') / mb).toFixed(2)}x node -e 0 (${mb.toFixed(0)} ms)`, target: '-', pass: true },
       { name: 'plugins: each further plugin ((3 plugins - 1 plugin) / 2), cached / first run', value: `${((m('3', 'ms') - m('1', 'ms')) / 2).toFixed(0)} / ${((m('3 first', 'ms') - m('1 first', 'ms')) / 2).toFixed(0)} ms wall, ${((m('3', 'cpu') - m('1', 'cpu')) / 2).toFixed(0)} / ${((m('3 first', 'cpu') - m('1 first', 'cpu')) / 2).toFixed(0)} ms CPU`, target: '-', pass: true },
       { name: 'plugins: the 3-plugin run vs the run without, cached (wall; CPU)', value: `${ratio.toFixed(2)}x; ${(m('3', 'cpu') / m('0', 'cpu')).toFixed(2)}x`, target: '< 1.5x wall', pass: ratio < 1.5 },
-      { name: 'plugins: the 3-plugin first run vs the run without (wall; CPU)', value: `${firstRatio.toFixed(2)}x; ${(m('3 first', 'cpu') / m('0', 'cpu')).toFixed(2)}x`, target: '-', pass: true },
+      // A CI job on a fresh runner starts with an empty cache: every run there is a first run.
+      { name: 'plugins: the 3-plugin first run vs the run without (wall; CPU)', value: `${firstRatio.toFixed(2)}x; ${(m('3 first', 'cpu') / m('0', 'cpu')).toFixed(2)}x`, target: '< 1.5x wall', pass: firstRatio < 1.5 },
     ];
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -49,6 +49,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // own cache directory, checked against the file's contents, so later runs skip most compiling.
   // Node 20 has no such cache and simply compiles.
   module.enableCompileCache?.();
+  // A check whose config names plugins starts their sandbox thread now, so that it boots on the
+  // other core while the CLI loads (dist/src/plugins/early.js).
+  await import('../dist/src/plugins/early.js').then((m) => m.startEarly(argv, process.env)).catch(() => undefined);
   const { main, runInterruptHooks } = await load('../dist/src/golive-cli.js');
   interruptHooks = runInterruptHooks;
   process.on('SIGINT', () => stop(130, 'interrupted', runInterruptHooks));

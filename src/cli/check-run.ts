@@ -15,6 +15,7 @@ import type { Output } from '../output/boundary.js';
 import { secretsFromEnv, type Secrets } from '../output/secrets.js';
 import { VERSION } from '../version.js';
 import { verdictText } from '../report/verdict.js';
+import { prestartPlugins } from '../plugins/prestart.js';
 import type { CheckFlags } from './check.js';
 import { repoContext } from './repo-context.js';
 import { assertReadable, linkOptions, loadProject, terminalWidth } from './shared.js';
@@ -126,9 +127,11 @@ export async function runCheckCommand(paths: string[], flags: CheckFlags, io: Cl
     // Plugins take a while to load and their sandbox to start: the built-in checks' local
     // evidence is gathered meanwhile.
     onConfig: (config, builtins) => {
-      void import('../plugins/sandbox.js').then((m) => m.prestartSandbox());
+      // The sandbox thread and esbuild's process start at once, and the evidence a turn later,
+      // after the plugins' compile has gone to esbuild: golive's own thread serves both.
+      prestartPlugins(io.env);
       const params = { root, config, options: runOptions, env: io.env, onProgress, ...(flags.only ? { only: flags.only } : {}), ...(flags.skip ? { skip: flags.skip } : {}) };
-      prefetched = prefetchEvidence(params, filterChecks(builtins, flags.only, flags.skip));
+      setImmediate(() => (prefetched = prefetchEvidence(params, filterChecks(builtins, flags.only, flags.skip))));
     },
   });
   const { configFile, keyLines, registry, policy } = project;

@@ -8,7 +8,9 @@ import { GoliveError, describeError } from '../errors.js';
 import { configSchema, type GoliveConfig } from './schema.js';
 import { readRegularFile } from './read.js';
 
-export const CONFIG_NAMES = ['golive.config.json', 'golive.config.yaml', 'golive.config.yml'];
+import { CONFIG_NAMES } from './names.js';
+
+export { CONFIG_NAMES };
 
 export interface LoadedConfig {
   config: GoliveConfig;

@@ -30,6 +30,9 @@ interface Entry {
 
 const KIND = 'plugins';
 
+/** Where the cache folder `dir` keeps compiled plugins. */
+export const compilesIn = (dir: string): string => path.join(dir, KIND);
+
 async function listing(dir: string, deep: boolean): Promise<string> {
   const items = await readdir(dir, { withFileTypes: true });
   const lines = await Promise.all(

@@ -11,7 +11,8 @@
 //   dependencies resolve to the files Node would load (its conditions and `main`, never `module`).
 // A refusal is one line naming the import and where it is written. A plugin that uses URL,
 // URLSearchParams, TextEncoder or TextDecoder gets golive's pure implementations (vm-globals.js).
-// A compile whose every input is unchanged comes from golive's cache (compile-cache.ts).
+// A compile whose every input is unchanged comes from golive's cache (compile-cache.ts); the plugins
+// of a run that are not in it are compiled together, in one esbuild build with an output each.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
@@ -46,6 +47,8 @@ export interface CompileOptions {
   cache?: PluginCache;
   /** What `deny` refuses, as text (its inputs): a compile with a `deny` is cached only with this. */
   denyKey?: string;
+  /** Called when the plugin is compiled afresh (not from the cache), before esbuild runs. */
+  onCompile?: () => void;
 }
 
 /** The files a plugin may import, each with esbuild's own loader for it. */
@@ -58,19 +61,50 @@ const DRIVER_FILE = distFile('plugins', 'vm-driver.js');
 // URL, URLSearchParams, TextEncoder and TextDecoder, which QuickJS lacks (built by scripts/bundle.mjs).
 const GLOBALS_FILE = distFile('plugins', 'vm-globals.js');
 const WEB_GLOBALS = ['URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder'];
+/** Any mention of one (a free reference is kept by name), so a bundle without it needs no injection. */
+const WEB_GLOBAL_NAME = new RegExp(`\\b(?:${WEB_GLOBALS.join('|')})\\b`);
 const GOLIVE_DIST = path.dirname(SELF);
 const INNER = Symbol('inner');
 // esbuild writes nothing here (write: false); source map paths are relative to it.
-const OUT = path.join(os.tmpdir(), 'golive-plugin.mjs');
+const OUT_DIR = os.tmpdir();
+/** The namespace of the synthetic module each plugin is built from. */
+const ENTRY_NS = 'golive-entry';
 
 let esbuildStarted = false;
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * esbuild's API, loaded synchronously (its package is CommonJS), so that what starts it runs at
+ * once rather than after whatever else golive's thread is busy with; its service process starts
+ * with the first call and is stopped at golive's end.
+ */
+function esbuild(): typeof import('esbuild') {
+  const api = requireHere('esbuild') as typeof import('esbuild');
+  if (!esbuildStarted) {
+    esbuildStarted = true;
+    onCleanup(stopEsbuild);
+  }
+  return api;
+}
+
+/**
+ * Starts esbuild's service process now, for a run that will compile plugins: its start (loading
+ * its API, spawning it, its first answer: 60-100 ms of wall time) then overlaps other work.
+ */
+export function prestartCompiler(): void {
+  try {
+    const api = esbuild();
+    api.initialize({}).catch(() => undefined);
+  } catch {
+    // The first build says what is wrong.
+  }
+}
 
 /** esbuild's long-lived service process goes too, so nothing outlives golive. */
 async function stopEsbuild(): Promise<void> {
   if (!esbuildStarted) return;
   esbuildStarted = false;
-  const { stop } = await import('esbuild');
-  await stop();
+  await (requireHere('esbuild') as typeof import('esbuild')).stop();
 }
 
 const inside = (dir: string, file: string) => file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
@@ -120,11 +154,19 @@ function confinement(spec: string, real: string, importer: string, deny: Compile
   return `resolves outside the plugin's package (${own})`;
 }
 
-/** `files` receives every file compiled in, as the compiler read it (the cache hashes exactly that). */
-function confine(opts: CompileOptions, entry: string, files: Map<string, Uint8Array>): Plugin {
+/**
+ * `entries` are the plugins' files, each built from a synthetic module of golive's (`golive-entry:<i>`)
+ * that imports it and the driver. `files` receives every file compiled in, as the compiler read it
+ * (the cache hashes exactly that).
+ */
+function confine(opts: CompileOptions, entries: readonly string[], files: Map<string, Uint8Array>): Plugin {
   return {
     name: 'golive-confine',
     setup(b) {
+      b.onLoad({ filter: /.*/, namespace: ENTRY_NS }, (args) => {
+        const entry = entries[Number(args.path)]!;
+        return { contents: entryModule(entry, opts.mode), resolveDir: path.dirname(entry), loader: 'js' };
+      });
       b.onLoad({ filter: /.*/, namespace: 'file' }, async (args) => {
         const loader = LOADERS[path.extname(args.path)];
         if (!loader) return undefined;
@@ -141,7 +183,8 @@ function confine(opts: CompileOptions, entry: string, files: Map<string, Uint8Ar
         // The driver and the web globals are golive's pure code; the entry is imported by the synthetic module.
         if (args.path === DRIVER) return { path: DRIVER_FILE };
         if (args.kind === 'entry-point' && args.path === GLOBALS_FILE) return { path: GLOBALS_FILE };
-        if (path.basename(args.importer) === '<stdin>' && args.path === entry) return { path: entry };
+        if (args.kind === 'entry-point' && args.path.startsWith(`${ENTRY_NS}:`)) return { path: args.path.slice(ENTRY_NS.length + 1), namespace: ENTRY_NS };
+        if (args.namespace === ENTRY_NS && args.path === entries[Number(args.importer)]) return { path: args.path };
         // golive's own compiled files import one another (the API and the driver).
         if (inside(GOLIVE_DIST, args.importer) && args.path.startsWith('.')) return undefined;
         if (args.path === 'mintcash-golive') return { path: SELF };
@@ -165,13 +208,11 @@ function confine(opts: CompileOptions, entry: string, files: Map<string, Uint8Ar
 
 /**
  * Every file of the plugin, its dependencies' too, must load as Node would load it. The resolver
- * picks the files Node would pick (see compilePlugin), so a dependency's file is judged only
+ * picks the files Node would pick (see bundle), so a dependency's file is judged only
  * where Node would load that very file.
  */
-async function checkModuleTypes(inputs: string[], cwd: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
-  for (const rel of inputs) {
-    if (path.basename(rel) === '<stdin>') continue;
-    const file = path.resolve(cwd, rel);
+async function checkModuleTypes(inputs: readonly string[], files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  for (const file of inputs) {
     if (inside(GOLIVE_DIST, file)) continue;
     const bytes = files.get(file);
     const problem = await moduleTypeProblem(file, bytes ? Buffer.from(bytes).toString('utf8') : readFileSync(file, 'utf8'));
@@ -184,45 +225,36 @@ function compilerParts(): Record<string, unknown> {
   const self = fileURLToPath(import.meta.url);
   const st = statSync(self);
   const esbuild = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')) as { version?: string };
-  return { cache: 1, golive: VERSION, compiler: `${self}:${st.size}:${st.mtimeMs}`, esbuild: esbuild.version, node: process.version, cwd: process.cwd(), out: OUT };
+  return { cache: 1, golive: VERSION, compiler: `${self}:${st.size}:${st.mtimeMs}`, esbuild: esbuild.version, node: process.version, cwd: process.cwd(), out: OUT_DIR };
+}
+
+/** The synthetic module a plugin is built from: its exports are the driver's calls on the plugin. */
+function entryModule(real: string, mode: CompileOptions['mode']): string {
+  return [
+    `import * as plugin from ${JSON.stringify(real)};`,
+    `import { describe, run } from ${JSON.stringify(DRIVER)};`,
+    `export const __golive = { describe: () => describe(plugin, ${JSON.stringify(mode)}), run: (index, wire) => run(plugin, ${JSON.stringify(mode)}, index, wire) };`,
+  ].join('\n');
+}
+
+/** One plugin's part of a build: its code and map, and the real path of every file compiled in. */
+interface Built {
+  code: string;
+  map: string;
+  inputs: string[];
 }
 
 /**
- * Compiles `entry` (an absolute path) for the sandbox, or throws a CompileError in one line. A
- * compile whose every input is unchanged comes from the cache (compile-cache.ts), without esbuild.
+ * One esbuild build of every plugin in `reals` (each its own output, nothing shared between them),
+ * or a CompileError with esbuild's first error. `files` receives what the build read.
  */
-export async function compilePlugin(entry: string, opts: CompileOptions): Promise<Compiled> {
-  const real = realpath(entry);
-  if (!real) throw new CompileError('file not found');
-  const denied = opts.deny?.(real);
-  if (denied) throw new CompileError(denied);
-  const { cache } = opts;
-  let key: string | undefined;
-  if (cache && (!opts.deny || opts.denyKey !== undefined)) {
-    try {
-      key = compileKey({ ...compilerParts(), entry: real, mode: opts.mode, deny: opts.denyKey ?? '' });
-    } catch {
-      key = undefined;
-    }
-  }
-  const hit = cache && key ? await cachedCompile(cache, key) : undefined;
-  if (hit) return hit;
-  const { build } = await import('esbuild');
-  if (!esbuildStarted) {
-    esbuildStarted = true;
-    onCleanup(stopEsbuild);
-  }
-  const files = new Map<string, Uint8Array>();
-  const contents = [
-    `import * as plugin from ${JSON.stringify(real)};`,
-    `import { describe, run } from ${JSON.stringify(DRIVER)};`,
-    `export const __golive = { describe: () => describe(plugin, ${JSON.stringify(opts.mode)}), run: (index, wire) => run(plugin, ${JSON.stringify(opts.mode)}, index, wire) };`,
-  ].join('\n');
+async function bundle(reals: readonly string[], opts: CompileOptions, webGlobals: boolean, files: Map<string, Uint8Array>): Promise<Built[]> {
+  const { build } = esbuild();
   let result;
   try {
     result = await build({
-      stdin: { contents, resolveDir: path.dirname(real), sourcefile: '<stdin>', loader: 'js' },
-      outfile: OUT,
+      entryPoints: reals.map((_, i) => ({ in: `${ENTRY_NS}:${i}`, out: `golive-plugin-${i}` })),
+      outdir: OUT_DIR,
       write: false,
       bundle: true,
       format: 'esm',
@@ -234,7 +266,7 @@ export async function compilePlugin(entry: string, opts: CompileOptions): Promis
       mainFields: ['main'],
       target: 'es2022',
       // QuickJS has no URL or TextEncoder: a plugin that uses them gets golive's (only those it uses).
-      inject: [GLOBALS_FILE],
+      inject: webGlobals ? [GLOBALS_FILE] : [],
       define: { 'process.env.NODE_ENV': '"production"', ...Object.fromEntries(WEB_GLOBALS.map((g) => [`globalThis.${g}`, g])) },
       // Never read from disk: `paths` and `extends` could point anywhere (issue 22).
       tsconfigRaw: '{}',
@@ -243,21 +275,116 @@ export async function compilePlugin(entry: string, opts: CompileOptions): Promis
       metafile: true,
       legalComments: 'none',
       logLevel: 'silent',
-      plugins: [confine(opts, real, files)],
+      plugins: [confine(opts, reals, files)],
     });
   } catch (e) {
     throw new CompileError(describeBuildError(e) ?? (e instanceof Error ? e.message : String(e)));
   }
   const cwd = process.cwd();
-  const inputs = Object.keys(result.metafile.inputs);
-  await checkModuleTypes(inputs, cwd, files);
-  const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))?.text ?? '';
-  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '{}';
-  const compiled = { code, map, mapDir: path.dirname(OUT) };
+  const text = (file: string) => result.outputFiles.find((f) => f.path === file)?.text;
+  return reals.map((_, i) => {
+    const out = path.join(OUT_DIR, `golive-plugin-${i}.js`);
+    const meta = Object.entries(result.metafile.outputs).find(([rel]) => path.resolve(cwd, rel) === out)?.[1];
+    // The synthetic entry module (esbuild names it `golive-entry:<i>`) is golive's, not a file.
+    const inputs = Object.keys(meta?.inputs ?? {})
+      .filter((rel) => !rel.startsWith(`${ENTRY_NS}:`))
+      .map((rel) => path.resolve(cwd, rel));
+    return { code: text(out) ?? '', map: text(`${out}.map`) ?? '{}', inputs };
+  });
+}
+
+/** A built plugin checked (module types), kept in the cache when golive read every file of it. */
+async function finish(built: Built, files: ReadonlyMap<string, Uint8Array>, opts: CompileOptions, key: string | undefined): Promise<Compiled> {
+  await checkModuleTypes(built.inputs, files);
+  const compiled = { code: built.code, map: built.map, mapDir: OUT_DIR };
   // Kept only when golive read every input itself, so the cache can check each one next time.
-  const complete = inputs.every((rel) => path.basename(rel) === '<stdin>' || files.has(path.resolve(cwd, rel)));
-  if (cache && key && complete) await storeCompile(cache, key, compiled, files, GOLIVE_DIST);
+  const own = new Map(built.inputs.flatMap((f) => (files.has(f) ? [[f, files.get(f)!] as const] : [])));
+  if (opts.cache && key && own.size === built.inputs.length) await storeCompile(opts.cache, key, compiled, own, GOLIVE_DIST);
   return compiled;
+}
+
+/** A rejection handled for now: its awaiter handles it again, and none goes unhandled meanwhile. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/**
+ * Compiles the plugins `reals` (none in the cache) in one esbuild build: each plugin is its own
+ * output, and the build's fixed cost (esbuild's own, golive's API and driver read and parsed once)
+ * is paid once. A build fails whole, so after a failure each plugin is built alone, and each error
+ * is its own plugin's. A plugin whose bundle names a web global is built again with them.
+ */
+async function compileFresh(reals: readonly string[], keys: ReadonlyMap<string, string | undefined>, opts: CompileOptions): Promise<Map<string, Promise<Compiled>>> {
+  const files = new Map<string, Uint8Array>();
+  let built: Built[];
+  try {
+    built = await bundle(reals, opts, false, files);
+  } catch (e) {
+    if (reals.length === 1) return new Map([[reals[0]!, quiet(Promise.reject(e as Error))]]);
+    return new Map(reals.map((real) => [real, quiet(compileFresh([real], keys, opts).then((m) => m.get(real)!))]));
+  }
+  return new Map(
+    reals.map((real, i) => {
+      const one = built[i]!;
+      // The web globals' implementations are 74 KB that esbuild parses (and golive sends it) in every
+      // build that injects them, half of a small plugin's compile (measured); most plugins name none
+      // of them, so a plugin is bundled with them only when its bundle without them does.
+      if (!WEB_GLOBAL_NAME.test(one.code)) return [real, quiet(finish(one, files, opts, keys.get(real)))];
+      const again = new Map<string, Uint8Array>();
+      return [real, quiet(bundle([real], opts, true, again).then(([b]) => finish(b!, again, opts, keys.get(real))))];
+    }),
+  );
+}
+
+/** The cache key of one plugin's compile, or undefined when it is not to be cached. */
+function keyOf(real: string, opts: CompileOptions): string | undefined {
+  if (!opts.cache || (opts.deny && opts.denyKey === undefined)) return undefined;
+  try {
+    return compileKey({ ...compilerParts(), entry: real, mode: opts.mode, deny: opts.denyKey ?? '' });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Compiles each of `entries` (absolute paths) for the sandbox: one promise per entry, the compiled
+ * code or a CompileError in one line. A compile whose every input is unchanged comes from the cache
+ * (compile-cache.ts), without esbuild; the others are compiled together, once every entry has been
+ * looked up in the cache.
+ */
+export function compilePlugins(entries: readonly string[], opts: CompileOptions): Promise<Compiled>[] {
+  const lookups = entries.map((entry) =>
+    quiet(
+      (async () => {
+        const real = realpath(entry);
+        if (!real) throw new CompileError('file not found');
+        const denied = opts.deny?.(real);
+        if (denied) throw new CompileError(denied);
+        const key = keyOf(real, opts);
+        const hit = opts.cache && key ? await cachedCompile(opts.cache, key) : undefined;
+        return { real, key, hit };
+      })(),
+    ),
+  );
+  const fresh = quiet(
+    Promise.allSettled(lookups).then((settled) => {
+      const keys = new Map<string, string | undefined>();
+      for (const s of settled) if (s.status === 'fulfilled' && !s.value.hit) keys.set(s.value.real, s.value.key);
+      if (keys.size === 0) return new Map<string, Promise<Compiled>>();
+      opts.onCompile?.();
+      return compileFresh([...keys.keys()], keys, opts);
+    }),
+  );
+  return lookups.map(async (lookup) => {
+    const { real, hit } = await lookup;
+    return hit ?? (await fresh).get(real)!;
+  });
+}
+
+/** Compiles one plugin (compilePlugins). */
+export function compilePlugin(entry: string, opts: CompileOptions): Promise<Compiled> {
+  return compilePlugins([entry], opts)[0]!;
 }
 
 /** esbuild's first error, one line: `plugins/x.js:1:40: import "node:fs" is a Node built-in…`. */
@@ -266,6 +393,6 @@ export function describeBuildError(e: unknown): string | undefined {
   const first = errors?.[0];
   if (!first) return undefined;
   const loc = first.location;
-  const at = loc && path.basename(loc.file) !== '<stdin>' ? `${path.relative(process.cwd(), path.resolve(loc.file)) || loc.file}:${loc.line}:${loc.column + 1}: ` : '';
+  const at = loc && !loc.file.startsWith(`${ENTRY_NS}:`) ? `${path.relative(process.cwd(), path.resolve(loc.file)) || loc.file}:${loc.line}:${loc.column + 1}: ` : '';
   return `${at}${first.text}`;
 }

@@ -14,13 +14,13 @@ import { oneLine } from '../output/escape.js';
 import type { Secrets } from '../output/secrets.js';
 import { PLUGIN_API_VERSION } from './api-version.js';
 import { neverServed, planCapabilities } from './capabilities.js';
-import { compilePlugin } from './compile.js';
+import { compilePlugins, type Compiled } from './compile.js';
 import { checkOptions, parseObject, show } from './options.js';
 import { described } from './answers.js';
 import { PluginCache } from './cache.js';
 import type { PluginEntry } from './entries.js';
 import { PLUGIN_LIMITS } from './limits.js';
-import { PluginError, PluginSandbox } from './sandbox.js';
+import { PluginError, PluginSandbox, prepareValidator } from './sandbox.js';
 import { proxyCheck, stackLines } from './proxy.js';
 
 /** Plugin checks get a tighter default limit than built-ins: a hung plugin must not hold the gate. */
@@ -175,22 +175,29 @@ function globProblem(g: string): string | undefined {
   return g.startsWith('/') || g.split('/').includes('..') ? 'must be relative to the repository root' : undefined;
 }
 
-async function loadOne(entry: PluginEntry, index: number, baseDir: string, opts: LoadOptions, cache: PluginCache | undefined, problems: string[]): Promise<LoadedPlugin | undefined> {
+/** The file a plugin entry names: a local file, or an installed package's entry. */
+function entryFile(spec: string, baseDir: string): string {
+  const file = isLocal(spec) ? path.resolve(baseDir, spec) : resolvePackage(spec, baseDir);
+  if (isLocal(spec) && !existsSync(file)) throw new Error('file not found');
+  return file;
+}
+
+/** One entry's plugin file and its compile on the way, or why the file cannot be found. */
+type Located = { file: string; compiled: Promise<Compiled> } | { file: string; error: string };
+
+async function loadOne(entry: PluginEntry, index: number, located: Located, opts: LoadOptions, cache: PluginCache | undefined, problems: string[]): Promise<LoadedPlugin | undefined> {
   const spec = entry.use;
-  let file = spec;
+  const { file } = located;
   const say = (msg: string, stack?: string) => {
     problems.push(`plugin ${spec} (${file}): ${oneLine(msg)}`);
     if (opts.verbose) for (const l of stackLines(stack)) problems.push(`    ${l}`);
   };
-  try {
-    file = isLocal(spec) ? path.resolve(baseDir, spec) : resolvePackage(spec, baseDir);
-    if (isLocal(spec) && !existsSync(file)) throw new Error('file not found');
-  } catch (e) {
-    say(`cannot be loaded: ${e instanceof Error ? e.message : String(e)}`);
+  if ('error' in located) {
+    say(`cannot be loaded: ${located.error}`);
     return undefined;
   }
   // A compile error surfaces from describing the plugin.
-  const sandbox = new PluginSandbox(compilePlugin(file, { mode: 'plugin', deny: compileDeny(opts), denyKey: compileDenyKey(opts), ...(cache ? { cache } : {}) }));
+  const sandbox = new PluginSandbox(located.compiled);
   let loaded: Rec | undefined;
   try {
     loaded = parseObject(await described(sandbox, cache));
@@ -297,7 +304,22 @@ export async function loadPlugins(entries: readonly PluginEntry[], baseDir: stri
   const perPlugin = entries.map(() => [] as string[]);
   // Never a cache inside the repository under check or the plugins' own folder: a change could commit one.
   const cache = await PluginCache.open({ ...(opts.env ? { env: opts.env } : {}), untrusted: [opts.root, baseDir] });
-  const results = await Promise.all(entries.map((entry, i) => loadOne(entry, i, baseDir, opts, cache, perPlugin[i]!)));
+  const files = entries.map((entry): { file: string; error?: string } => {
+    try {
+      return { file: entryFile(entry.use, baseDir) };
+    } catch (e) {
+      return { file: entry.use, error: e instanceof Error ? e.message : String(e) };
+    }
+  });
+  // Every plugin not in the cache is compiled in one build; one compiled afresh has its options
+  // checked afresh, so the sandbox makes the validator meanwhile.
+  const found = files.filter((f) => f.error === undefined);
+  const compiled = compilePlugins(
+    found.map((f) => f.file),
+    { mode: 'plugin', deny: compileDeny(opts), denyKey: compileDenyKey(opts), onCompile: prepareValidator, ...(cache ? { cache } : {}) },
+  );
+  const located = files.map((f): Located => (f.error === undefined ? { file: f.file, compiled: compiled[found.indexOf(f)]! } : { file: f.file, error: f.error }));
+  const results = await Promise.all(entries.map((entry, i) => loadOne(entry, i, located[i]!, opts, cache, perPlugin[i]!)));
   const plugins = results.filter((p): p is LoadedPlugin => p !== undefined);
   return { plugins, problems: perPlugin.flat() };
 }

@@ -14,6 +14,8 @@ export interface WorkerLimits {
 /** Every message names the plugin (its sandbox id): each has its own QuickJS instance in the thread. */
 export type ToWorker =
   | { type: 'init'; plugin: number; code: string }
+  /** Make golive's options validator ready ahead of an options check (no answer). */
+  | { type: 'prepare-validator'; validator: string }
   | { type: 'describe'; plugin: number; seq: number }
   | { type: 'run'; plugin: number; seq: number; index: number; wire: string; timeoutMs: number }
   | { type: 'validate'; plugin: number; seq: number; validator: string; schema: string; options: string };

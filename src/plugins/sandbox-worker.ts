@@ -108,8 +108,12 @@ interface Vm {
   describeError: QuickJSHandle;
 }
 
-async function newVm(p: Plugin): Promise<Vm> {
-  const rt = (await quickjs(p)).newRuntime();
+function newVm(p: Plugin): Promise<Vm> {
+  return quickjs(p).then(vmIn);
+}
+
+function vmIn(engine: QuickJSWASMModule): Vm {
+  const rt = engine.newRuntime();
   rt.setMemoryLimit(limits.memoryBytes);
   rt.setMaxStackSize(limits.stackBytes);
   const vm = rt.newContext();
@@ -118,14 +122,68 @@ async function newVm(p: Plugin): Promise<Vm> {
   return { rt, vm, describeError };
 }
 
-function dispose(p: Plugin, v: Vm): void {
+/** Frees a runtime; false when it cannot be freed cleanly (then its WebAssembly instance is abandoned). */
+function freed(v: Vm): boolean {
   try {
     v.describeError.dispose();
     v.vm.dispose();
     v.rt.dispose();
+    return true;
   } catch {
-    // A runtime that cannot be freed cleanly is abandoned with its WebAssembly instance.
-    p.engine = undefined;
+    return false;
+  }
+}
+
+function dispose(p: Plugin, v: Vm): void {
+  if (!freed(v)) p.engine = undefined;
+}
+
+/**
+ * golive's options validator (ajv) evaluated in a QuickJS instance of its own, in a runtime that
+ * has run nothing else: used for one options check, then dropped with its instance, so a plugin's
+ * schema (untrusted, and ajv compiles it into code) meets no other plugin's code or schema.
+ * Evaluating ajv is most of an options check (its 125 KB parsed by QuickJS, 35-55 ms of CPU), so
+ * on a run that compiles plugins golive asks for one ahead (`prepare-validator`), made while this
+ * thread waits for the compiled code; its parse also compiles QuickJS's parser paths that the
+ * plugins' own code needs next.
+ */
+interface Validator {
+  file: string;
+  v: Vm;
+}
+
+let nextValidator: Promise<Validator> | undefined;
+
+async function newValidator(file: string): Promise<Validator> {
+  const v = vmIn(await newEngine());
+  v.rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + limits.loadMs));
+  const r = v.vm.evalCode(readFileSync(file, 'utf8'), 'golive-validate.js');
+  if (r.error) {
+    const error = vmError(v, r.error);
+    freed(v);
+    throw new Refused(error);
+  }
+  r.value.dispose();
+  return { file, v };
+}
+
+/** The validator made ahead if it is golive's (it always is), else a new one. */
+async function takeValidator(file: string): Promise<Validator> {
+  const ahead = nextValidator;
+  nextValidator = undefined;
+  const made = await ahead?.catch(() => undefined);
+  if (made?.file === file) return made;
+  if (made) freed(made.v);
+  return newValidator(file);
+}
+
+/** The options check: the plugin's schema compiled by golive's validator, the options checked. */
+async function validate(m: Extract<ToWorker, { type: 'validate' }>): Promise<string> {
+  const { v } = await takeValidator(m.validator);
+  try {
+    return call(v, v.vm.global, '__goliveValidate', [v.vm.newString(m.schema), v.vm.newString(m.options)], limits.loadMs, limits.optionsChars * 4, 'the options check');
+  } finally {
+    freed(v);
   }
 }
 
@@ -216,22 +274,15 @@ function call(v: Vm, target: QuickJSHandle, name: string, args: QuickJSHandle[],
   }
 }
 
-async function handle(m: Exclude<ToWorker, { type: 'init' }>): Promise<FromWorker> {
+async function handle(m: Exclude<ToWorker, { type: 'init' | 'prepare-validator' }>): Promise<FromWorker> {
   const p = plugins.get(m.plugin);
   if (!p) return { seq: m.seq, ok: false, error: { name: 'Error', message: 'the sandbox has no code for this plugin' }, fatal: true };
   let v: Vm | undefined;
   try {
+    // golive's validator (ajv) runs in the sandbox too: a plugin's schema is untrusted input, and
+    // ajv treats schemas as code it may compile.
+    if (m.type === 'validate') return { seq: m.seq, ok: true, text: await validate(m) };
     v = await newVm(p);
-    if (m.type === 'validate') {
-      // golive's validator (ajv) runs in here too: a plugin's schema is untrusted input, and ajv
-      // treats schemas as code it may compile.
-      v.rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + limits.loadMs));
-      const r = v.vm.evalCode(readFileSync(m.validator, 'utf8'), 'golive-validate.js');
-      if (r.error) throw new Refused(vmError(v, r.error));
-      r.value.dispose();
-      const out = call(v, v.vm.global, '__goliveValidate', [v.vm.newString(m.schema), v.vm.newString(m.options)], limits.loadMs, limits.optionsChars * 4, 'the options check');
-      return { seq: m.seq, ok: true, text: out };
-    }
     const driver = load(p, v);
     try {
       if (m.type === 'describe') return { seq: m.seq, ok: true, text: call(v, driver, 'describe', [], limits.loadMs, limits.metaChars, "the plugin's description") };
@@ -255,6 +306,14 @@ async function handle(m: Exclude<ToWorker, { type: 'init' }>): Promise<FromWorke
 parentPort!.on('message', (m: ToWorker) => {
   if (m.type === 'init') {
     plugins.set(m.plugin, { code: m.code });
+    return;
+  }
+  if (m.type === 'prepare-validator') {
+    // After the spare instance, which the first plugin takes.
+    nextValidator ??= Promise.resolve(spare)
+      .catch(() => undefined)
+      .then(() => newValidator(m.validator));
+    nextValidator.catch(() => undefined);
     return;
   }
   void handle(m).then((reply) => parentPort!.postMessage(reply));

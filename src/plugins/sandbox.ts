@@ -4,17 +4,16 @@
 // golive, open its inspector, read a file or open a socket; its memory, stack and time are QuickJS
 // limits; and it works the same on every Node golive supports, with no native build. The worker
 // is a backstop: a call that overruns its deadline by more than a grace period ends the thread.
-import { createRequire, SourceMap } from 'node:module';
+import { SourceMap } from 'node:module';
 import path from 'node:path';
-import v8 from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { onCleanup } from '../cleanup.js';
 import { distFile } from '../paths.js';
 import type { Compiled } from './compile.js';
 import { PLUGIN_LIMITS } from './limits.js';
 import type { FromWorker, ToWorker, VmError, WorkerLimits } from './sandbox-protocol.js';
+import { adoptEarlyThread, spawnSandboxThread } from './sandbox-spawn.js';
 
-const WORKER = distFile('plugins', 'sandbox-thread.cjs');
 export const VALIDATOR = distFile('plugins', 'vm-validate-bundle.js');
 /** Time a worker gets past a call's own deadline before it is ended from outside. */
 const GRACE_MS = 2000;
@@ -28,23 +27,6 @@ export class PluginError extends Error {
   ) {
     super(message);
   }
-}
-
-let flagsSet = false;
-
-/**
- * QuickJS's WebAssembly is compiled by the sandbox thread itself (so golive's own thread goes on
- * gathering evidence meanwhile), with V8's baseline compiler only (Liftoff, no tier-up to
- * TurboFan): QuickJS's interpreter loop is one huge function that TurboFan recompiles in the
- * background on every run, 120-450 ms of CPU for work that lasts milliseconds (measured:
- * validating the example plugin's options took 217 ms of CPU with tier-up, 53 without). The flag
- * is the process's, so it is set here, before the thread starts. Node 24 and later freeze V8's
- * flags once started, so there this changes nothing (measured too); golive uses no other WebAssembly.
- */
-function liftoffOnly(): void {
-  if (flagsSet) return;
-  flagsSet = true;
-  if (Number(process.versions.node.split('.')[0]) <= 22) v8.setFlagsFromString('--liftoff-only');
 }
 
 /** QuickJS stack frames (`at run (plugin.mjs:12:5)`) pointed at the plugin's own files and lines. */
@@ -63,7 +45,7 @@ function mapStack(stack: string, compiled: Compiled): string {
   });
 }
 
-type Request = Exclude<ToWorker, { type: 'init' }>;
+type Request = Exclude<ToWorker, { type: 'init' | 'prepare-validator' }>;
 
 /**
  * The one thread every plugin's sandbox lives in: starting a Node worker costs about 70 ms of CPU
@@ -80,6 +62,8 @@ class SandboxThread {
   private queue: Promise<unknown> = Promise.resolve();
   /** Plugins whose code the running thread has. */
   private loaded = new Set<number>();
+  /** The running thread was asked to make a validator ahead. */
+  private validatorAsked = false;
   private cleanupRegistered = false;
 
   constructor(private readonly limits: WorkerLimits) {}
@@ -91,21 +75,12 @@ class SandboxThread {
   }
 
   private async spawn(): Promise<Worker> {
-    liftoffOnly();
-    const worker = new Worker(WORKER, {
-      workerData: { wasmFile: createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), limits: this.limits },
-      // The thread's own heap holds only text going in and out; QuickJS's memory is its own limit.
-      resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 },
-      stdout: true,
-      stderr: true,
-      env: {},
-    });
+    // One started before golive's CLI loaded (early.ts), or a new one.
+    const worker = adoptEarlyThread() ?? spawnSandboxThread(this.limits);
     if (!this.cleanupRegistered) {
       this.cleanupRegistered = true;
       onCleanup(() => this.stop());
     }
-    // Pending work holds the event loop through its timers; an idle sandbox must not.
-    worker.unref();
     worker.on('message', (r: FromWorker) => {
       const p = this.pending.get(r.seq);
       if (!p) return;
@@ -126,7 +101,20 @@ class SandboxThread {
     worker.on('exit', () => gone('the sandbox stopped'));
     this.worker = worker;
     this.loaded.clear();
+    this.validatorAsked = false;
     return worker;
+  }
+
+  /** Asks the thread, once, to make golive's options validator ready ahead (sandbox-worker.ts). */
+  prepareValidator(): void {
+    void this.start().then(
+      (worker) => {
+        if (this.validatorAsked || this.worker !== worker) return;
+        this.validatorAsked = true;
+        worker.postMessage({ type: 'prepare-validator', validator: VALIDATOR } satisfies ToWorker);
+      },
+      () => undefined,
+    );
   }
 
   /** One call at a time: each is timed from its own start, not from when it was queued. */
@@ -174,6 +162,14 @@ const thread = new SandboxThread(PLUGIN_LIMITS);
  */
 export function prestartSandbox(): void {
   thread.start().catch(() => undefined);
+}
+
+/**
+ * Has the sandbox thread make golive's options validator ready while plugins compile: evaluating it
+ * is most of an options check's cost, and a run that compiles plugins checks their options afresh.
+ */
+export function prepareValidator(): void {
+  thread.prepareValidator();
 }
 
 /** Ends the sandbox thread and waits for it. */

@@ -98,6 +98,23 @@ describe('a hostile plugin check', () => {
   });
 });
 
+describe('a hostile options schema', () => {
+  // ajv compiles the plugin's schema into code, so it runs in the sandbox, each options check in a
+  // QuickJS instance of its own: a schema that hangs the validator is its plugin's problem only.
+  it('a catastrophic pattern is stopped at the load limit; the next plugin\'s options are checked by a validator of its own', async () => {
+    const meta = (ns: string, schema: object) => `export default { apiVersion: 1, namespace: '${ns}', schema: ${JSON.stringify(schema)}, checks: [${check('a', '() => ({})')}] };\n`;
+    await tmp.write({
+      'slow.mjs': meta('slow', { type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } }),
+      'strict.mjs': meta('strict', { type: 'object', properties: { level: { enum: ['strict'] } }, additionalProperties: false }),
+      'golive.config.json': JSON.stringify({ plugins: [{ use: './slow.mjs', options: { name: `${'a'.repeat(40)}!` } }, { use: './strict.mjs', options: { level: 'lax' } }] }),
+    });
+    const r = await golive(['check', tmp.dir, '--offline'], { env: cleanEnv({ GOLIVE_CACHE: 'off' }) });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/plugin \.\/slow\.mjs .*: its options could not be checked: timed out after 10000 ms \(stopped\)/);
+    expect(r.stderr).toMatch(/plugin \.\/strict\.mjs .*: options\.level must be equal to one of the allowed values/);
+  }, 40_000);
+});
+
 describe('a check is a pure function', () => {
   it('every check runs in a fresh sandbox: what one check leaves behind, the next does not see', async () => {
     const top = 'let calls = 0;';

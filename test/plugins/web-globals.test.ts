@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from 'mintcash-golive/testing';
 import type { Check, CheckOutcome } from 'mintcash-golive';
 import webPlugin, { text, urls } from './fixtures/web-globals.js';
-import { compilePlugin } from '../../src/plugins/compile.js';
+import { compilePlugin, compilePlugins } from '../../src/plugins/compile.js';
 
 /** What the check says run here, on Node's URL and TextEncoder. */
 async function inNode(check: Check, pluginOptions: Record<string, unknown>): Promise<Record<string, string>> {
@@ -81,5 +81,15 @@ describe('only for the plugins that use them', () => {
       expect(code.includes('Invalid scheme'), name).toBe(name === 'url');
     }
     expect(compiled.none).toBeLessThan(20_000);
+  });
+
+  it('compiled together in one build (as golive loads plugins), each plugin gets the code it gets compiled alone', async () => {
+    const files = Object.entries({ none: '', text: 'new TextEncoder().encode("x");', url: 'new URL("https://a.example/");' }).map(([name, body]) => ({ file: path.join(dir, `together-${name}.mjs`), body }));
+    for (const f of files) await writeFile(f.file, plugin(f.body));
+    const together = await Promise.all(compilePlugins(files.map((f) => f.file), { mode: 'plugin' }));
+    // Only the name esbuild gives golive's synthetic entry module differs (its index in the build).
+    const strip = (code: string) => code.replace(/^\/\/ golive-entry:\d+$/m, '');
+    for (const [i, f] of files.entries()) expect(strip(together[i]!.code)).toBe(strip((await compilePlugin(f.file, { mode: 'plugin' })).code));
+    expect(together.map((c) => c.code.includes('Invalid scheme'))).toEqual([false, false, true]);
   });
 });
