@@ -1,7 +1,7 @@
 // Test helpers for `golive fix`: a fixture's before/ copied into a real git repository, the fix
 // command run in-process on it (the real planner, re-check and writer), and every finding of the
 // fixable checks before and after, so a test can assert exactly which finding a fix removed. A
-// correct twin is run through the built CLI: it must be offered nothing, keep every byte, and
+// correct twin must be offered nothing, keep every byte through the built CLI's `fix --write`, and
 // have no finding of the checks it is a twin for.
 import { readdirSync } from 'node:fs';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -125,25 +125,30 @@ export async function expectRemoved(dir: string, before: readonly string[], remo
   expect(minus(after, before)).toEqual([]);
 }
 
-/** Status and findings (`messageId file`) of the given checks, from `golive check --format json` (built CLI). */
+/** Status and findings (`messageId file`) of the given checks, judged in-process as `golive check --only` judges them. */
 export async function checked(dir: string, checks: readonly string[]): Promise<Record<string, { status: string; findings: string[] }>> {
-  const r = await golive(['check', dir, '--offline', '--only', checks.join(','), '--format', 'json']);
-  const report = JSON.parse(r.stdout) as { checks: { id: string; status: string; findings: { messageId: string; file?: string }[] }[] };
-  return Object.fromEntries(report.checks.map((c) => [c.id, { status: c.status, findings: c.findings.map((f) => `${f.messageId} ${f.file ?? ''}`) }]));
+  const project = await loadProject(dir, undefined, { env: {} });
+  const selected = project.registry.checks.filter((c) => checks.includes(c.id));
+  expect(selected.map((c) => c.id).sort()).toEqual([...checks].sort());
+  const s = await startSession(dir, project.config, selected, { PATH: process.env.PATH ?? '' });
+  return Object.fromEntries(s.report.checks.map((c) => [c.id, { status: c.status, findings: c.findings.map((f) => `${f.messageId} ${f.file ?? ''}`) }]));
 }
 
 /**
- * A repository golive must leave alone for `checks`, through the built CLI: diff mode offers
- * nothing for them (and refuses nothing: a refusal is a planned proposal), `fix --write` changes no
- * byte and offers no safe fix or suggestion for any check, and `golive check` answers what
- * `expected` says: `pass` with no finding (a correct twin), or the findings golive has no fix for.
+ * A repository golive must leave alone for `checks`: diff mode offers nothing for them (and
+ * refuses nothing: a refusal is a planned proposal), `fix --write` through the built CLI changes no
+ * byte and offers no safe fix or suggestion for any check, and the checks answer what `expected`
+ * says: `pass` with no finding (a correct twin), or the findings golive has no fix for. The diff
+ * and the re-check run in-process (the same planner and judge): one CLI process per case keeps the
+ * 37 cases to a few seconds of CI each, while the write, the step that could touch a byte, runs
+ * as a user runs it.
  */
 export async function expectLeftAlone(repo: TempRepo, checks: readonly string[], expected: 'pass' | Record<string, string[]> = 'pass'): Promise<void> {
   const before = await filesOf(repo.dir);
-  const dry = await golive(['fix', repo.dir, '--only', checks.join(',')]);
+  const dry = await fix(repo.dir, { only: [...checks] });
   expect(dry.stderr).toBe('');
   expect(dry.stdout).toBe('golive: nothing to fix: no finding of the checks run has a fix golive can prove.\n');
-  expect(dry.exitCode).toBe(0);
+  expect(dry.code).toBe(0);
 
   const write = await golive(['fix', repo.dir, '--write']);
   expect(write.stderr).toBe('');
