@@ -25,8 +25,19 @@ const SIMPLE = (n: Node | undefined): boolean => {
   return !!u && (u.type === 'Identifier' || (u.type === 'MemberExpression' && !u.computed && SIMPLE(u.object)));
 };
 
-/** `(req as unknown as { rawBody: Buffer }).rawBody` in TypeScript, `req.rawBody` in JavaScript. */
-const rawOf = (req: string, ts: boolean): string => (ts ? `(${req} as unknown as { rawBody: Buffer }).rawBody` : `${req}.rawBody`);
+/**
+ * The raw bytes a parser kept (`req.rawBody`, cast in TypeScript), or no bytes: a request the
+ * parser skipped (no body, another content type) has no rawBody, and HMAC.update(undefined)
+ * throws, which in an async Express 4 handler is an unhandled rejection that stops the process.
+ * Over no bytes the HMAC does not match and the handler's own rejection answers. Parenthesised
+ * unless it is a call's argument, as `??` cannot sit beside `||`, `&&` or `+` unparenthesised.
+ */
+function rawOf(p: Parsed, node: Node, req: string, ts: boolean): string {
+  const raw = `${ts ? `(${req} as unknown as { rawBody?: Buffer })` : req}.rawBody ?? Buffer.alloc(0)`;
+  const parent = pathTo(p, node.start, node.end)?.at(-2);
+  const argument = (parent?.type === 'CallExpression' || parent?.type === 'NewExpression') && (parent.arguments as Node[]).includes(node);
+  return argument ? raw : `(${raw})`;
+}
 
 function fix(check: CheckResult, f: Finding, kind: string, planned: Planned): Fix {
   return { id: `${check.id}:${kind}:${f.file}:${f.line ?? 0}`, kind, tier: 'suggestion', title: planned.title, target: targetOf(check, f), files: planned.files, ...(planned.notes ? { notes: planned.notes } : {}) };
@@ -124,7 +135,7 @@ async function expressVerify(s: Session, h: WebhookHandler, p: Parsed, node: Nod
     files.set(pp.file, fe);
   }
   const fe = files.get(p.file) ?? { file: p.file, original: p.text, edits: [] };
-  fe.edits.push({ start: node.start, end: node.end, text: rawOf(req, isTypeScript(p.file)) });
+  fe.edits.push({ start: node.start, end: node.end, text: rawOf(p, node, req, isTypeScript(p.file)) });
   files.set(p.file, fe);
   return { kind: 'raw-body', title: `keep the raw bytes with express.json's \`verify\` hook and compute the HMAC over \`${req}.rawBody\``, files: [...files.values()] };
 }
@@ -158,7 +169,7 @@ function fastifyParser(p: Parsed, fn: Node, node: Node, req: string): (Planned &
     title: `parse JSON with a buffer content parser that keeps \`${req}.rawBody\`, and compute the HMAC over it`,
     files: [{ file: p.file, original: p.text, edits: [
       { start: stmt.stmt.start, end: stmt.stmt.start, text: `${lines.join(`${eol}${indent}`)}${eol}${eol}${indent}` },
-      { start: node.start, end: node.end, text: rawOf(req, ts) },
+      { start: node.start, end: node.end, text: rawOf(p, node, req, ts) },
     ] }],
     notes: [`Fastify's content parsers are scoped: this one applies to the routes registered by ${instance} here.`],
   };

@@ -2,8 +2,12 @@
 // (Stripe's and Paystack's keys look like MintCash's) gets no MintCash suggestion, a committed
 // fallback key is dropped rather than renamed, a Python helper with no request at hand gets no
 // raw-body line, a compare cut inside an f-string is not offered, the helper goes below the
-// last require even when code sits between the requires (trailing spaces untouched), and a PHP
-// class constant (which cannot hold getenv()) gets no one-line key fix.
+// last require even when code sits between the requires (trailing spaces untouched), a PHP
+// class constant (which cannot hold getenv()) gets no one-line key fix, and the raw body an
+// Express verify hook keeps is signed with a fallback: a request the JSON parser skipped (no body,
+// another content type) has no req.rawBody, and HMAC.update(undefined) throws, which in an async
+// Express 4 handler is an unhandled rejection that stops the whole process.
+import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { tempRepo } from '../helpers/git.js';
 import { fakeKey } from '../helpers/keys.js';
@@ -82,5 +86,33 @@ describe('golive fix on shapes met in real repositories', () => {
     expect(r.files).toContain(" const crypto = require('crypto'); \n+\n+/** Constant-time string compare (added by golive fix)");
     expect(r.files).toContain('+  return x.length === y.length && crypto.timingSafeEqual(x, y);\n+}\n+\n router.post(');
     expect(r.files).toContain("+  if (!safeCompare(digest, req.get('x-shopify-hmac-sha256'))) return res.sendStatus(401);");
+  });
+
+  it('signs the raw body an Express verify hook keeps with a fallback, so a request with no body is rejected, not a crash', async () => {
+    // Met on NGDigitals/tinkasave-webhook@4a4fdec: an unsigned POST with no body stopped the server.
+    const r = await run({
+      'app.js': [
+        "const crypto = require('crypto');",
+        "const express = require('express');",
+        "const bodyParser = require('body-parser');",
+        'const app = express();',
+        'app.use(bodyParser.json());',
+        "app.post('/webhook', async (req, res) => {",
+        "  const hash = crypto.createHmac('sha512', process.env.SECRET).update(JSON.stringify(req.body)).digest('hex');",
+        "  if (hash !== req.headers['x-signature']) return res.sendStatus(401);",
+        '  res.sendStatus(200);',
+        '});',
+        'module.exports = app;',
+        '',
+      ].join('\n'),
+    }, ['webhook.code-raw-body']);
+    expect(r.stdout).toContain('+app.use(bodyParser.json({ verify: (req, _res, buf) => { req.rawBody = buf; } }));');
+    const signed = /^\+ {2}const hash = crypto\.createHmac\('sha512', process\.env\.SECRET\)\.update\((.+)\)\.digest\('hex'\);$/m.exec(r.stdout)?.[1];
+    expect(signed).toBeDefined();
+    // The suggested HMAC input, run as the handler would run it.
+    const hmacOf = new Function('crypto', 'req', `return crypto.createHmac('sha512', 'k').update(${signed}).digest('hex');`) as (c: typeof crypto, req: object) => string;
+    expect(() => hmacOf(crypto, {})).not.toThrow();
+    expect(hmacOf(crypto, {})).not.toBe(hmacOf(crypto, { rawBody: Buffer.from('{}') }));
+    expect(hmacOf(crypto, { rawBody: Buffer.from('{"a":1}') })).toBe(crypto.createHmac('sha512', 'k').update('{"a":1}').digest('hex'));
   });
 });
