@@ -116,3 +116,32 @@ describe('golive fix on shapes met in real repositories', () => {
     expect(hmacOf(crypto, { rawBody: Buffer.from('{"a":1}') })).toBe(crypto.createHmac('sha512', 'k').update('{"a":1}').digest('hex'));
   });
 });
+
+describe('golive fix: the NestJS raw-body suggestion', () => {
+  it('signs req.rawBody with a fallback, so a request with no body is rejected, not a crash', async () => {
+    // Nest keeps rawBody only when its parser ran: a POST with no body leaves it undefined.
+    const r = await run({
+      'src/main.ts': ["import { NestFactory } from '@nestjs/core';", "import { AppModule } from './app.module';", 'async function bootstrap() {', '  const app = await NestFactory.create(AppModule);', '  await app.listen(3000);', '}', 'bootstrap();', ''].join('\n'),
+      'src/webhooks.controller.ts': [
+        "import { Body, Controller, Headers, Post, UnauthorizedException } from '@nestjs/common';",
+        "import { createHmac } from 'node:crypto';",
+        "@Controller('webhooks')",
+        'export class WebhooksController {',
+        "  @Post('mintcash')",
+        "  receive(@Body() body: unknown, @Headers('x-signature') signature: string) {",
+        "    const expected = createHmac('sha256', process.env.MINTCASH_WEBHOOK_SECRET ?? '').update(JSON.stringify(body)).digest('hex');",
+        '    if (expected !== signature) throw new UnauthorizedException();',
+        '    return { received: true };',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    }, ['webhook.code-raw-body']);
+    expect(r.stdout).toContain('+  const app = await NestFactory.create(AppModule, { rawBody: true });');
+    const signed = /^\+ {4}const expected = createHmac\('sha256', process\.env\.MINTCASH_WEBHOOK_SECRET \?\? ''\)\.update\((.+)\)\.digest\('hex'\);$/m.exec(r.stdout)?.[1];
+    expect(signed).toBe('req.rawBody ?? Buffer.alloc(0)');
+    const hmacOf = new Function('crypto', 'req', `return crypto.createHmac('sha256', 'k').update(${signed}).digest('hex');`) as (c: typeof crypto, req: object) => string;
+    expect(() => hmacOf(crypto, {})).not.toThrow();
+    expect(hmacOf(crypto, { rawBody: Buffer.from('{"a":1}') })).toBe(crypto.createHmac('sha256', 'k').update('{"a":1}').digest('hex'));
+  });
+});
