@@ -9,6 +9,7 @@ import { OTHER_PROVIDER } from './js-suggest.js';
 import type { Session } from './session.js';
 import type { Fix } from './types.js';
 import { environmentGuard } from './text-guard.js';
+import { asString, mayBeNull } from './text-null.js';
 
 /** The constant-time compare of each language, and what it needs imported. */
 const COMPARE: Partial<Record<CodeLanguage, { call: (a: string, b: string) => string; not: string; needs?: string }>> = {
@@ -67,7 +68,14 @@ export async function textSuggestion(s: Session, check: CheckResult, f: Finding,
   const span = source.slice(indexOfByte(source, c.start), indexOfByte(source, c.end));
   if (!balanced(a) || !balanced(b) || !span.startsWith(a.split('\n')[0]!) || !span.includes(b.split('\n').at(-1)!)) return undefined;
   const negate = c.operator.startsWith('!');
-  const replacement = `${negate ? lang.not : ''}${lang.call(a, b)}`;
+  // The operand the request supplies may be null (a missing header): as a string, the compare
+  // rejects it as `==` did rather than raising. PHP's hash_equals takes the user's string second.
+  const at = indexOfByte(source, c.start);
+  const [nullA, nullB] = [mayBeNull(hit.handler.language, source, at, a), mayBeNull(hit.handler.language, source, at, b)];
+  const [x, y] = [nullA ? asString(hit.handler.language, a) : a, nullB ? asString(hit.handler.language, b) : b];
+  const [first, second] = hit.handler.language === 'php' && nullA && !nullB ? [y, x] : [x, y];
+  const replacement = `${negate ? lang.not : ''}${lang.call(first, second)}`;
+  const needs = [...(lang.needs ? [lang.needs] : []), ...(hit.handler.language === 'java' && (nullA || nullB) ? ['`import java.util.Objects;`'] : [])];
   const { before, after } = lineEdit(source, indexOfByte(source, c.start), indexOfByte(source, c.end), replacement);
   return {
     id: `${check.id}:constant-time-compare:${f.file}:${f.line ?? 0}`,
@@ -76,7 +84,7 @@ export async function textSuggestion(s: Session, check: CheckResult, f: Finding,
     title: `compare in constant time: \`${replacement}\` instead of \`${c.operator}\``,
     target: targetOf(check, f),
     files: [],
-    text: exactLines(f.file, c.line, before, after, lang.needs ? [`needs ${lang.needs}`] : []),
+    text: exactLines(f.file, c.line, before, after, needs.length > 0 ? [`needs ${needs.join(' and ')}`] : []),
   };
 }
 
