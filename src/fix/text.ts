@@ -11,13 +11,22 @@ import type { Fix } from './types.js';
 import { environmentGuard } from './text-guard.js';
 import { asString, mayBeNull } from './text-null.js';
 
+/** Something a suggestion needs, and how to tell the file has it already. */
+interface Need {
+  text: string;
+  present?: RegExp;
+}
+
+/** `import pkg.Cls;` (or `pkg.*`) in a Java file. */
+const javaImport = (pkg: string, cls: string): Need => ({ text: `\`import ${pkg}.${cls};\``, present: new RegExp(`^\\s*import\\s+${pkg.replace(/\./g, '\\.')}\\.(?:${cls}|\\*)\\s*;`, 'm') });
+
 /** The constant-time compare of each language, and what it needs imported. */
-const COMPARE: Partial<Record<CodeLanguage, { call: (a: string, b: string) => string; not: string; needs?: string }>> = {
-  python: { call: (a, b) => `hmac.compare_digest(${a}, ${b})`, not: 'not ', needs: '`import hmac` at the top of the file' },
-  go: { call: (a, b) => `hmac.Equal([]byte(${a}), []byte(${b}))`, not: '!', needs: '`"crypto/hmac"` in the imports' },
-  ruby: { call: (a, b) => `Rack::Utils.secure_compare(${a}, ${b})`, not: '!', needs: 'Rack (Rails and Sinatra load it); `ActiveSupport::SecurityUtils.secure_compare` works too' },
+const COMPARE: Partial<Record<CodeLanguage, { call: (a: string, b: string) => string; not: string; needs?: Need[] }>> = {
+  python: { call: (a, b) => `hmac.compare_digest(${a}, ${b})`, not: 'not ', needs: [{ text: '`import hmac` at the top of the file', present: /^\s*import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*hmac\b(?!\s+as\b)/m }] },
+  go: { call: (a, b) => `hmac.Equal([]byte(${a}), []byte(${b}))`, not: '!', needs: [{ text: '`"crypto/hmac"` in the imports', present: /^\s*(?:import\s+)?(?:hmac\s+)?"crypto\/hmac"/m }] },
+  ruby: { call: (a, b) => `Rack::Utils.secure_compare(${a}, ${b})`, not: '!', needs: [{ text: 'Rack (Rails and Sinatra load it); `ActiveSupport::SecurityUtils.secure_compare` works too' }] },
   php: { call: (a, b) => `hash_equals(${a}, ${b})`, not: '!' },
-  java: { call: (a, b) => `MessageDigest.isEqual(${a}.getBytes(StandardCharsets.UTF_8), ${b}.getBytes(StandardCharsets.UTF_8))`, not: '!', needs: '`import java.security.MessageDigest;` and `import java.nio.charset.StandardCharsets;`' },
+  java: { call: (a, b) => `MessageDigest.isEqual(${a}.getBytes(StandardCharsets.UTF_8), ${b}.getBytes(StandardCharsets.UTF_8))`, not: '!', needs: [javaImport('java.security', 'MessageDigest'), javaImport('java.nio.charset', 'StandardCharsets')] },
 };
 
 /** The whole line around a span, and that line with the span replaced. */
@@ -75,7 +84,8 @@ export async function textSuggestion(s: Session, check: CheckResult, f: Finding,
   const [x, y] = [nullA ? asString(hit.handler.language, a) : a, nullB ? asString(hit.handler.language, b) : b];
   const [first, second] = hit.handler.language === 'php' && nullA && !nullB ? [y, x] : [x, y];
   const replacement = `${negate ? lang.not : ''}${lang.call(first, second)}`;
-  const needs = [...(lang.needs ? [lang.needs] : []), ...(hit.handler.language === 'java' && (nullA || nullB) ? ['`import java.util.Objects;`'] : [])];
+  // Only what the file lacks: a note about an import it has sends the reader looking for nothing.
+  const needs = [...(lang.needs ?? []), ...(hit.handler.language === 'java' && (nullA || nullB) ? [javaImport('java.util', 'Objects')] : [])].filter((n) => !n.present?.test(source)).map((n) => n.text);
   const { before, after } = lineEdit(source, indexOfByte(source, c.start), indexOfByte(source, c.end), replacement);
   return {
     id: `${check.id}:constant-time-compare:${f.file}:${f.line ?? 0}`,

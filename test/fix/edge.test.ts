@@ -266,3 +266,43 @@ describe('golive fix: a constant-time compare that rejects a missing header as `
     expect(r.stdout).not.toMatch(/re\.sub\([^\n]*\) or ''|\(string\) \(\$_SERVER/);
   });
 });
+
+// Shapes from ara-ta3/github-webhook-secret-sample and flexprice/flexprice (Go),
+// bagel-dawg/github-slack-mentions (Python) and AT-devloper/eBackend (Java): the file already
+// imports what the compare needs, so the note would send the reader looking for nothing.
+const GO = (imports: string) => [
+  'package main',
+  '',
+  'import (',
+  imports,
+  '\t"crypto/sha1"',
+  '\t"encoding/hex"',
+  '\t"fmt"',
+  ')',
+  '',
+  'func verifySignature(payload []byte, token, signature string) bool {',
+  '\tmac := hmac.New(sha1.New, []byte(token))',
+  '\tmac.Write(payload)',
+  '\te := hex.EncodeToString(mac.Sum(nil))',
+  '\treturn signature == fmt.Sprintf("sha1=%s", e)',
+  '}',
+  '',
+].join('\n');
+
+describe('golive fix: the import note of a text compare suggestion only when the import is missing', () => {
+  const TIMING = ['webhook.timing-safe-compare'];
+  it('says nothing of an import the file has, and names only the ones it lacks', async () => {
+    const r = await run({ 'main.go': GO('\t"crypto/hmac"'), 'verify_webhook_secret.py': PY, 'src/main/java/com/example/Service/WebhookService.java': JAVA }, TIMING);
+    expect(r.stdout).toContain('+ \treturn hmac.Equal([]byte(signature), []byte(fmt.Sprintf("sha1=%s", e)))');
+    expect(r.stdout).not.toContain('"crypto/hmac"` in the imports');
+    expect(r.stdout).not.toContain('`import hmac`');
+    expect(r.stdout).toContain('needs `import java.security.MessageDigest;` and `import java.util.Objects;`\n');
+    expect(r.stdout).not.toContain('`import java.nio.charset.StandardCharsets;`');
+  });
+
+  it('still says it when the import is missing', async () => {
+    const r = await run({ 'main.go': GO('\t"crypto/sha256"'), 'verify_webhook_secret.py': PY.replace('import hmac\n', '') }, TIMING);
+    expect(r.stdout).toContain('needs `"crypto/hmac"` in the imports');
+    expect(r.stdout).toContain('needs `import hmac` at the top of the file');
+  });
+});
