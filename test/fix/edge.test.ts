@@ -250,20 +250,25 @@ describe('golive fix: a constant-time compare that rejects a missing header as `
     ['Ruby, request.headers[]', { 'app/controllers/concerns/webhook_auth.rb': RUBY_HEADERS }, '+     valid_credentials = Rack::Utils.secure_compare(x_hub_signature.to_s, key)'],
     ['Python, a parameter', { 'verify_webhook_secret.py': PY }, "hashlib.sha256).hexdigest(), signature or '')"],
     ['Java, a parameter', { 'src/main/java/com/example/Service/WebhookService.java': JAVA }, '+         return MessageDigest.isEqual(hex.toString().getBytes(StandardCharsets.UTF_8), Objects.toString(signature, "").getBytes(StandardCharsets.UTF_8));'],
+    // Spring answers 400 itself for a missing required header; `required = false` passes null.
+    ['Java, an optional @RequestHeader', { 'src/main/java/shop/Hooks.java': JAVA.replace('public boolean verify(String payload, String signature, String secret)', 'public boolean verify(@RequestBody String payload, @RequestHeader(value = "X-Signature", required = false) String signature, String secret)') }, 'Objects.toString(signature, "").getBytes(StandardCharsets.UTF_8));'],
+    ['Python, a one-argument .get()', { 'hooks.py': ['import hashlib', 'import hmac', 'import os', 'from flask import request', '', 'def verify():', '    signature = request.headers.get("X-Signature")', '    expected = hmac.new(os.environ["SECRET"].encode(), request.get_data(), hashlib.sha256).hexdigest()', '    return expected == signature', ''].join('\n') }, "+     return hmac.compare_digest(expected, signature or '')"],
   ] as const)('%s', async (_name, files, line) => {
     const r = await run(files, TIMING);
     expect(r.stdout).toContain(line);
   });
 
-  it('leaves alone what cannot be null: a computed value, a defaulted header', async () => {
+  it('leaves alone what cannot be null: a computed value, a defaulted header, a required Spring header', async () => {
     const r = await run({
       'verify_webhook_secret.py': PY,
+      'src/main/java/shop/Hooks.java': JAVA.replace('public boolean verify(String payload, String signature, String secret)', 'public boolean verify(@RequestBody String payload, @RequestHeader("X-Signature") String signature, String secret)'),
       'hook.php': ['<?php', "$hash = base64_encode(hash_hmac('sha256', file_get_contents('php://input'), getenv('SECRET'), true));", "if ($hash != ($_SERVER['HTTP_X_HMAC'] ?? '')) { http_response_code(401); exit; }", ''].join('\n'),
     }, TIMING);
     // re.sub never returns None (it raises on None first, before the compare, as before).
     expect(r.stdout).toContain('hashlib.sha1).hexdigest(), re.sub("sha1=", "", signature))');
     expect(r.stdout).toContain("+ if (!hash_equals($hash, ($_SERVER['HTTP_X_HMAC'] ?? ''))) { http_response_code(401); exit; }");
     expect(r.stdout).not.toMatch(/re\.sub\([^\n]*\) or ''|\(string\) \(\$_SERVER/);
+    expect(r.stdout).toContain('Hooks.java:16\n  -         return hex.toString().equals(signature);\n  +         return MessageDigest.isEqual(hex.toString().getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));');
   });
 });
 
