@@ -151,6 +151,7 @@ describe('golive fix: the NestJS raw-body suggestion', () => {
 // compare_digest raises TypeError and Java's null.getBytes() throws NPE, where `==` rejected.
 // Shapes from lockstep/pixelz_webhook_verification, dragosthealex/alexdradu-my-website,
 // ggstroligo/improving-jaya-test, bagel-dawg/github-slack-mentions and AT-devloper/eBackend.
+const TIMING = ['webhook.timing-safe-compare'];
 const PHP_PARAM = [
   '<?php',
   "  define('APP_CODE', getenv('APP_CODE'));",
@@ -242,7 +243,6 @@ const JAVA = [
 ].join('\n');
 
 describe('golive fix: a constant-time compare that rejects a missing header as `==` did', () => {
-  const TIMING = ['webhook.timing-safe-compare'];
   it.each([
     ['PHP, a parameter (the request operand goes second, as hash_equals asks)', { 'verify_webhook.php': PHP_PARAM }, '+     return (hash_equals($calculated_hmac, (string) $hmac_header));'],
     ['PHP, Laravel $request->header()', { 'app/Http/Controllers/ApiController.php': PHP_LARAVEL }, '+     if (hash_equals($pass, (string) $signature)) {'],
@@ -295,7 +295,6 @@ const GO = (imports: string) => [
 ].join('\n');
 
 describe('golive fix: the import note of a text compare suggestion only when the import is missing', () => {
-  const TIMING = ['webhook.timing-safe-compare'];
   it('says nothing of an import the file has, and names only the ones it lacks', async () => {
     const r = await run({ 'main.go': GO('\t"crypto/hmac"'), 'verify_webhook_secret.py': PY, 'src/main/java/com/example/Service/WebhookService.java': JAVA }, TIMING);
     expect(r.stdout).toContain('+ \treturn hmac.Equal([]byte(signature), []byte(fmt.Sprintf("sha1=%s", e)))');
