@@ -14,7 +14,7 @@ export const FIX_CATALOGUE: Record<string, FixEntry[]> = {
   'webhook.timing-safe-compare': [
     { tier: 'safe', what: 'JS/TS: `===`/`==`/`!==`/`!=` on provably-string operands becomes a constant-time helper (type guard, byte-length check, crypto.timingSafeEqual), importing node:crypto when needed' },
     { tier: 'safe', what: "JS/TS: crypto.timingSafeEqual gets its length check, answered by the handler's own rejection (a 4xx or false, never a plain throw)" },
-    { tier: 'suggestion', what: 'Python, Go, Ruby, PHP, Java: the line with hmac.compare_digest, hmac.Equal, Rack::Utils.secure_compare, hash_equals or MessageDigest.isEqual' },
+    { tier: 'suggestion', what: 'Python, Go, Ruby, PHP, Java: the line with hmac.compare_digest, hmac.Equal, Rack::Utils.secure_compare, hash_equals or MessageDigest.isEqual, a header that may be missing made a string so it is still rejected' },
   ],
   'webhook.code-raw-body': [
     { tier: 'suggestion', what: "the HMAC over the raw body, per framework: the text JSON.parse reads (Node), express.json's verify hook, request.text() (Next.js), bodyParser: false (Next.js pages), a buffer content parser (Fastify), rawBody: true (NestJS); the exact line for other languages" },

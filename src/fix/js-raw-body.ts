@@ -33,7 +33,12 @@ const SIMPLE = (n: Node | undefined): boolean => {
  * unless it is a call's argument, as `??` cannot sit beside `||`, `&&` or `+` unparenthesised.
  */
 function rawOf(p: Parsed, node: Node, req: string, ts: boolean): string {
-  const raw = `${ts ? `(${req} as unknown as { rawBody?: Buffer })` : req}.rawBody ?? Buffer.alloc(0)`;
+  return orNoBytes(p, node, `${ts ? `(${req} as unknown as { rawBody?: Buffer })` : req}.rawBody`);
+}
+
+/** `raw ?? Buffer.alloc(0)` in place of `node`, parenthesised unless it is a call's argument. */
+function orNoBytes(p: Parsed, node: Node, rawBody: string): string {
+  const raw = `${rawBody} ?? Buffer.alloc(0)`;
   const parent = pathTo(p, node.start, node.end)?.at(-2);
   const argument = (parent?.type === 'CallExpression' || parent?.type === 'NewExpression') && (parent.arguments as Node[]).includes(node);
   return argument ? raw : `(${raw})`;
@@ -175,7 +180,7 @@ function fastifyParser(p: Parsed, fn: Node, node: Node, req: string): (Planned &
   };
 }
 
-/** NestJS: `rawBody: true` where the app is created, and `req.rawBody` through `@Req()`. */
+/** NestJS: `rawBody: true` where the app is created, and `req.rawBody` (or no bytes) through `@Req()`. */
 async function nest(s: Session, p: Parsed, fn: Node, node: Node): Promise<(Planned & { kind: string }) | undefined> {
   const candidates = (s.evidence.repo?.files ?? []).filter((f) => /\.[cm]?[jt]s$/.test(f.path) && f.size < 200_000 && !/(^|\/)(node_modules|dist|test|tests)\//.test(f.path)).slice(0, 3000);
   let main: { file: string; text: string; call: Node } | undefined;
@@ -226,7 +231,8 @@ async function nest(s: Session, p: Parsed, fn: Node, node: Node): Promise<(Plann
       edits.push({ start: top.at, end: top.at, text: top.after ? `${eol}import type { Request } from 'express';` : `import type { Request } from 'express';${eol}`, key: 'import:express-request' });
     }
   }
-  edits.push({ start: node.start, end: node.end, text: `${req}.rawBody!` });
+  // RawBodyRequest's rawBody is undefined when Nest's parser skipped the request (no body).
+  edits.push({ start: node.start, end: node.end, text: orNoBytes(p, node, `${req}.rawBody`) });
   files.push({ file: p.file, original: p.text, edits });
   return { kind: 'raw-body', title: `create the app with \`rawBody: true\` (${path.posix.basename(main.file)}) and compute the HMAC over \`${req}.rawBody\``, files };
 }

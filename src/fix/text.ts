@@ -9,14 +9,24 @@ import { OTHER_PROVIDER } from './js-suggest.js';
 import type { Session } from './session.js';
 import type { Fix } from './types.js';
 import { environmentGuard } from './text-guard.js';
+import { asString, mayBeNull } from './text-null.js';
+
+/** Something a suggestion needs, and how to tell the file has it already. */
+interface Need {
+  text: string;
+  present?: RegExp;
+}
+
+/** `import pkg.Cls;` (or `pkg.*`) in a Java file. */
+const javaImport = (pkg: string, cls: string): Need => ({ text: `\`import ${pkg}.${cls};\``, present: new RegExp(`^\\s*import\\s+${pkg.replace(/\./g, '\\.')}\\.(?:${cls}|\\*)\\s*;`, 'm') });
 
 /** The constant-time compare of each language, and what it needs imported. */
-const COMPARE: Partial<Record<CodeLanguage, { call: (a: string, b: string) => string; not: string; needs?: string }>> = {
-  python: { call: (a, b) => `hmac.compare_digest(${a}, ${b})`, not: 'not ', needs: '`import hmac` at the top of the file' },
-  go: { call: (a, b) => `hmac.Equal([]byte(${a}), []byte(${b}))`, not: '!', needs: '`"crypto/hmac"` in the imports' },
-  ruby: { call: (a, b) => `Rack::Utils.secure_compare(${a}, ${b})`, not: '!', needs: 'Rack (Rails and Sinatra load it); `ActiveSupport::SecurityUtils.secure_compare` works too' },
+const COMPARE: Partial<Record<CodeLanguage, { call: (a: string, b: string) => string; not: string; needs?: Need[] }>> = {
+  python: { call: (a, b) => `hmac.compare_digest(${a}, ${b})`, not: 'not ', needs: [{ text: '`import hmac` at the top of the file', present: /^\s*import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*hmac\b(?!\s+as\b)/m }] },
+  go: { call: (a, b) => `hmac.Equal([]byte(${a}), []byte(${b}))`, not: '!', needs: [{ text: '`"crypto/hmac"` in the imports', present: /^\s*(?:import\s+)?(?:hmac\s+)?"crypto\/hmac"/m }] },
+  ruby: { call: (a, b) => `Rack::Utils.secure_compare(${a}, ${b})`, not: '!', needs: [{ text: 'Rack (Rails and Sinatra load it); `ActiveSupport::SecurityUtils.secure_compare` works too' }] },
   php: { call: (a, b) => `hash_equals(${a}, ${b})`, not: '!' },
-  java: { call: (a, b) => `MessageDigest.isEqual(${a}.getBytes(StandardCharsets.UTF_8), ${b}.getBytes(StandardCharsets.UTF_8))`, not: '!', needs: '`import java.security.MessageDigest;` and `import java.nio.charset.StandardCharsets;`' },
+  java: { call: (a, b) => `MessageDigest.isEqual(${a}.getBytes(StandardCharsets.UTF_8), ${b}.getBytes(StandardCharsets.UTF_8))`, not: '!', needs: [javaImport('java.security', 'MessageDigest'), javaImport('java.nio.charset', 'StandardCharsets')] },
 };
 
 /** The whole line around a span, and that line with the span replaced. */
@@ -67,7 +77,15 @@ export async function textSuggestion(s: Session, check: CheckResult, f: Finding,
   const span = source.slice(indexOfByte(source, c.start), indexOfByte(source, c.end));
   if (!balanced(a) || !balanced(b) || !span.startsWith(a.split('\n')[0]!) || !span.includes(b.split('\n').at(-1)!)) return undefined;
   const negate = c.operator.startsWith('!');
-  const replacement = `${negate ? lang.not : ''}${lang.call(a, b)}`;
+  // The operand the request supplies may be null (a missing header): as a string, the compare
+  // rejects it as `==` did rather than raising. PHP's hash_equals takes the user's string second.
+  const at = indexOfByte(source, c.start);
+  const [nullA, nullB] = [mayBeNull(hit.handler.language, source, at, a), mayBeNull(hit.handler.language, source, at, b)];
+  const [x, y] = [nullA ? asString(hit.handler.language, a) : a, nullB ? asString(hit.handler.language, b) : b];
+  const [first, second] = hit.handler.language === 'php' && nullA && !nullB ? [y, x] : [x, y];
+  const replacement = `${negate ? lang.not : ''}${lang.call(first, second)}`;
+  // Only what the file lacks: a note about an import it has sends the reader looking for nothing.
+  const needs = [...(lang.needs ?? []), ...(hit.handler.language === 'java' && (nullA || nullB) ? [javaImport('java.util', 'Objects')] : [])].filter((n) => !n.present?.test(source)).map((n) => n.text);
   const { before, after } = lineEdit(source, indexOfByte(source, c.start), indexOfByte(source, c.end), replacement);
   return {
     id: `${check.id}:constant-time-compare:${f.file}:${f.line ?? 0}`,
@@ -76,7 +94,7 @@ export async function textSuggestion(s: Session, check: CheckResult, f: Finding,
     title: `compare in constant time: \`${replacement}\` instead of \`${c.operator}\``,
     target: targetOf(check, f),
     files: [],
-    text: exactLines(f.file, c.line, before, after, lang.needs ? [`needs ${lang.needs}`] : []),
+    text: exactLines(f.file, c.line, before, after, needs.length > 0 ? [`needs ${needs.join(' and ')}`] : []),
   };
 }
 

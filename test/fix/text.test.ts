@@ -25,10 +25,10 @@ async function repoFrom(dir: string, extra: Record<string, string> = {}) {
 
 const TEXT: [string, string, string[]][] = [
   ['idioms/go-unnamed-compare', 'webhook.timing-safe-compare', ['hooks.go:20', '- \tif hash != r.Header.Get(header) {', '+ \tif !hmac.Equal([]byte(hash), []byte(r.Header.Get(header))) {']],
-  ['idioms/php-unnamed-compare', 'webhook.timing-safe-compare', ['shopify-webhook.php:7', '- if ($hash != $headers[$name]) {', '+ if (!hash_equals($hash, $headers[$name])) {']],
+  ['idioms/php-unnamed-compare', 'webhook.timing-safe-compare', ['shopify-webhook.php:7', '- if ($hash != $headers[$name]) {', '+ if (!hash_equals($hash, (string) $headers[$name])) {']],
   ['idioms/py-unnamed-compare', 'webhook.timing-safe-compare', ['-     if hash != request_headers.get(HEADER, ""):', '+     if not hmac.compare_digest(hash, request_headers.get(HEADER, "")):']],
-  ['idioms/rb-unnamed-compare', 'webhook.timing-safe-compare', ['+     return head :unauthorized unless Rack::Utils.secure_compare(hash, request.env[HEADER])']],
-  ['idioms/java-unnamed-compare', 'webhook.timing-safe-compare', ['+     return MessageDigest.isEqual(hash.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));']],
+  ['idioms/rb-unnamed-compare', 'webhook.timing-safe-compare', ['+     return head :unauthorized unless Rack::Utils.secure_compare(hash, request.env[HEADER].to_s)']],
+  ['idioms/java-unnamed-compare', 'webhook.timing-safe-compare', ['+     return MessageDigest.isEqual(hash.getBytes(StandardCharsets.UTF_8), Objects.toString(sent, "").getBytes(StandardCharsets.UTF_8));', 'needs `import java.security.MessageDigest;` and `import java.nio.charset.StandardCharsets;` and `import java.util.Objects;`']],
   ['merchants/flask-shop', 'webhook.code-raw-body', ['+     expected = hmac.new(os.environ["MINTCASH_WEBHOOK_SECRET"].encode(), request.get_data(), hashlib.sha256).hexdigest()']],
   ['merchants/flask-shop', 'idempotency.external-id-quality', ['set in the body: "externalId" set to order["id"]']],
   // The guard names the handler's own variable (`payload`), not a guessed `event`.
