@@ -9,7 +9,7 @@ export interface FixEntry {
 export const FIX_CATALOGUE: Record<string, FixEntry[]> = {
   'credentials.no-secrets-in-source': [
     { tier: 'safe', what: 'a committed production env file (.env, .env.production, …) is added to .gitignore and untracked (kept on disk); the key must still be rotated' },
-    { tier: 'suggestion', what: 'a secret-key literal in JS/TS becomes process.env.MINTCASH_SECRET_KEY (text with the exact line for Python, Go, Ruby, PHP and Java)' },
+    { tier: 'suggestion', what: 'a secret-key literal in JS/TS becomes process.env.MINTCASH_SECRET_KEY (text with the exact line for Python, Go, Ruby, PHP, Java and Kotlin, where a `const val` becomes a `val`)' },
   ],
   'webhook.timing-safe-compare': [
     { tier: 'safe', what: 'JS/TS: `===`/`==`/`!==`/`!=` on provably-string operands becomes a constant-time helper (type guard, byte-length check, crypto.timingSafeEqual), importing node:crypto when needed' },

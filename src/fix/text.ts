@@ -1,5 +1,8 @@
 // Text suggestions for Python, Go, Ruby, PHP and Java, where golive has no span-exact edit it
 // can re-check: the exact line as it is and as it would be, plus what else the change needs.
+// Kotlin (.kt, .kts) gets only the key suggestion, in Kotlin: the code index does not read Kotlin,
+// so no compare, raw-body, guard or externalId finding names a Kotlin file, and a Java line
+// there would not compile.
 import type { CheckResult, Finding } from '../engine/types.js';
 import type { CodeIndex, CodeLanguage, SignatureCompare, WebhookHandler } from '../evidence/code/types.js';
 import { indexOfByte } from './edits.js';
@@ -68,7 +71,7 @@ export function balanced(text: string): boolean {
 export async function textSuggestion(s: Session, check: CheckResult, f: Finding, hit: { handler: WebhookHandler; compare: SignatureCompare }): Promise<Fix | undefined> {
   const c = hit.compare;
   const lang = COMPARE[hit.handler.language];
-  if (!lang || !f.file || c.start === undefined || c.end === undefined || c.operands.length !== 2) return undefined;
+  if (!lang || !f.file || langOf(f.file) === 'kotlin' || c.start === undefined || c.end === undefined || c.operands.length !== 2) return undefined;
   if (!['==', '===', '!=', '!==', '.equals', 'equals'].includes(c.operator)) return undefined;
   const source = await s.read(f.file);
   if (source === undefined) return undefined;
@@ -98,8 +101,10 @@ export async function textSuggestion(s: Session, check: CheckResult, f: Finding,
   };
 }
 
-const LANG_OF: Record<string, CodeLanguage> = { py: 'python', go: 'go', rb: 'ruby', php: 'php', java: 'java', kt: 'java' };
-const langOf = (file: string): CodeLanguage | undefined => LANG_OF[file.split('.').pop() ?? ''];
+/** The languages of text suggestions: the code index's, and Kotlin, which only the secret scan reads. */
+type TextLanguage = CodeLanguage | 'kotlin';
+const LANG_OF: Record<string, TextLanguage> = { py: 'python', go: 'go', rb: 'ruby', php: 'php', java: 'java', kt: 'kotlin', kts: 'kotlin' };
+const langOf = (file: string): TextLanguage | undefined => LANG_OF[file.split('.').pop() ?? ''];
 
 /** The raw body as each framework spells it. */
 function rawBodyOf(lang: CodeLanguage, text: string): { expr: string; needs?: string } | undefined {
@@ -121,12 +126,13 @@ function rawBodyOf(lang: CodeLanguage, text: string): { expr: string; needs?: st
   }
 }
 
-const ENV_READ: Partial<Record<CodeLanguage, (name: string) => string>> = {
+const ENV_READ: Partial<Record<TextLanguage, (name: string) => string>> = {
   python: (n) => `os.environ["${n}"]`,
   go: (n) => `os.Getenv("${n}")`,
   ruby: (n) => `ENV.fetch("${n}")`,
   php: (n) => `getenv('${n}')`,
   java: (n) => `System.getenv("${n}")`,
+  kotlin: (n) => `System.getenv("${n}")`,
 };
 
 /** Per-intent ids as written in these languages: `order.id`, `order_id`, `$order->id`, `order.getId()`. */
@@ -155,13 +161,43 @@ function lineAt(source: string, line: number): string {
   return source.split('\n')[line - 1]?.replace(/\r$/, '') ?? '';
 }
 
-/** Text suggestions for Python, Go, Ruby, PHP and Java findings. */
+/** A MintCash key literal read from the environment instead, in the file's language. */
+function keyToEnv(s: Session, lang: TextLanguage, source: string, f: Finding & { file: string; line: number }): { title: string; text: string } | undefined {
+  const read = ENV_READ[lang]?.(s.config.env.secretKey);
+  const key = (s.evidence.secrets?.keys ?? []).find((k) => k.file === f.file && k.line === f.line && k.column === f.column);
+  if (!read || !key) return undefined;
+  const line = lineAt(source, f.line);
+  // The whole literal: a triple-quoted one (Python, Kotlin) too, or two stray quotes would stay.
+  const quoted = new RegExp(`(?<!['"])("""|'''|['"])${key.value}\\1(?!['"])`);
+  // Only MintCash's keys: Stripe's and Paystack's have the same shape.
+  if (!quoted.test(line) || !mintcashCue(source, hintsFrom(s.config)) || OTHER_PROVIDER.test(line)) return undefined;
+  // A constant cannot hold a value read at run time: Go's becomes a var, Kotlin's `const val` a
+  // `val`; PHP's has no one-line form.
+  if (lang === 'php' && /^\s*((public|private|protected|final)\s+)*const\s/.test(line)) return undefined;
+  let replaced = line.replace(quoted, read);
+  if (lang === 'go') replaced = replaced.replace(/^(\s*)const(\s)/, '$1var$2');
+  if (lang === 'kotlin') {
+    replaced = replaced.replace(/^(\s*(?:(?:private|internal|public|protected)\s+)?)const\s+(?=val\s)/, '$1');
+    // `System.getenv("K") ?: "sk_…"` would become `System.getenv("K") ?: System.getenv("K")`: the read alone.
+    const twice = new RegExp(`${read.replace(/[.()]/g, '\\$&')}\\s*\\?:\\s*${read.replace(/[.()]/g, '\\$&')}`);
+    replaced = replaced.replace(twice, read);
+  }
+  return { title: `read the secret key from the environment (\`${read}\`)`, text: exactLines(f.file, f.line, line, replaced, [`set ${s.config.env.secretKey} in every deployment's environment, and rotate the committed key`]) };
+}
+
+/** Text suggestions for Python, Go, Ruby, PHP, Java and (the key only) Kotlin findings. */
 export async function textFor(s: Session, check: CheckResult, f: Finding, code: CodeIndex): Promise<Fix[]> {
   const lang = f.file ? langOf(f.file) : undefined;
   if (!lang || !f.file || !f.line) return [];
   const source = await s.read(f.file);
   if (source === undefined) return [];
   const make = (kind: string, title: string, text: string): Fix[] => [{ id: `${check.id}:${kind}:${f.file}:${f.line}`, kind, tier: 'suggestion', title, target: targetOf(check, f), files: [], text }];
+  if (check.id === 'credentials.no-secrets-in-source' && /^(live|test)-secret-in-source$/.test(f.messageId)) {
+    const fix = keyToEnv(s, lang, source, f as Finding & { file: string; line: number });
+    return fix ? make('key-to-env', fix.title, fix.text) : [];
+  }
+  // Only the secret scan reads Kotlin: any other finding there is withheld, never a Java line.
+  if (lang === 'kotlin') return [];
   if (check.id === 'webhook.code-raw-body' && f.messageId === 'hmac-over-reserialized-json') {
     const input = code.handlers.flatMap((h) => h.hmacInputs).find((i) => i.file === f.file && i.line === f.line && i.column === f.column);
     const raw = rawBodyOf(lang, source);
@@ -198,20 +234,6 @@ export async function textFor(s: Session, check: CheckResult, f: Finding, code: 
     const id = m[0] === m[1] || m[0] === `$${m[1]}` ? idField(lang, m[1]!, window) : m[0];
     const verb = check.id === 'idempotency.external-id' ? 'add to the body' : 'set in the body';
     return make('external-id', `send externalId from the ${m[1]}'s own id (\`${id}\`), one per intent`, [`${f.file}:${f.line}`, `  ${lineAt(source, f.line).trim()}`, `  ${verb}: "externalId" set to ${id}, prefixed per intent (e.g. "${m[1]}-" followed by it); check it is the ${m[1]}'s own stable id`].join('\n'));
-  }
-  if (check.id === 'credentials.no-secrets-in-source' && /^(live|test)-secret-in-source$/.test(f.messageId)) {
-    const read = ENV_READ[lang]?.(s.config.env.secretKey);
-    const key = (s.evidence.secrets?.keys ?? []).find((k) => k.file === f.file && k.line === f.line && k.column === f.column);
-    if (!read || !key) return [];
-    const line = lineAt(source, f.line);
-    const quoted = new RegExp(`(['"])${key.value}\\1`);
-    // Only MintCash's keys: Stripe's and Paystack's have the same shape.
-    if (!quoted.test(line) || !mintcashCue(source, hintsFrom(s.config)) || OTHER_PROVIDER.test(line)) return [];
-    // A constant cannot hold a value read at run time: Go's becomes a var; PHP's has no one-line form.
-    if (lang === 'php' && /^\s*((public|private|protected|final)\s+)*const\s/.test(line)) return [];
-    const read1 = line.replace(quoted, read);
-    const replaced = lang === 'go' ? read1.replace(/^(\s*)const(\s)/, '$1var$2') : read1;
-    return make('key-to-env', `read the secret key from the environment (\`${read}\`)`, exactLines(f.file, f.line, line, replaced, [`set ${s.config.env.secretKey} in every deployment's environment, and rotate the committed key`]));
   }
   return [];
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempRepo } from '../helpers/git.js';
 import { fakeKey } from '../helpers/keys.js';
-import { FIXTURES, PLANTED, expectLeftAlone, expectRemoved, findings, fix, minus, repoOf } from './helpers.js';
+import { FIXTURES, PLANTED, expectLeftAlone, expectRemoved, findings, fix, leftAloneTests, minus, repoOf } from './helpers.js';
 import { FIXABLE } from '../../src/fix/session.js';
 
 const FIXTURE_ROOT = path.resolve(FIXTURES, '..');
@@ -72,6 +72,20 @@ const LANGUAGES: Record<string, { file: string; lines: string[] }> = {
   },
 };
 
+/**
+ * Kotlin: only the secret scan reads .kt and .kts files (the code index does not), so the key is
+ * the one suggestion a Kotlin file gets, and it is Kotlin: a `const val` cannot hold a value read
+ * at run time, an elvis fallback to the key goes, a raw string goes whole.
+ */
+const KOTLIN_FILES = ['scripts/refund.main.kts', 'src/main/kotlin/shop/MintCashController.kt', 'src/main/kotlin/shop/MintCashKeys.kt'];
+const KOTLIN_LINES = [
+  '+ private val SECRET_KEY = System.getenv("MINTCASH_SECRET_KEY")',
+  '+   val secretKey: String = System.getenv("MINTCASH_SECRET_KEY")',
+  '+ val secretKey = System.getenv("MINTCASH_SECRET_KEY")',
+];
+/** What a Java line would carry: none of it compiles as written in Kotlin. */
+const JAVA_ONLY = /getBytes\(|StandardCharsets|Objects\.toString|\.equals\(|getEnvironment\(\)|getId\(\)|@RequestBody String|^ {2}\+ .*;\s*$|import [\w.]+;/m;
+
 /** Correct code of each language golive must leave alone, with every fixable check passing. */
 const CORRECT = ['merchants/go-shop', 'merchants/fastapi-shop', 'merchants/laravel-shop'];
 const IDIOMS_OK = ['go', 'java', 'js', 'php', 'py', 'rb'].map((l) => `idioms/${l}-unnamed-compare-ok`);
@@ -111,6 +125,47 @@ describe('golive fix: text suggestions and templates', () => {
       await repo.cleanup();
     }
   });
+
+  it('text-kotlin: the key suggestion in Kotlin for each .kt and .kts file, never a Java line; its lines applied by hand remove exactly those findings', async () => {
+    const name = 'text-kotlin';
+    const repo = await repoOf(name);
+    try {
+      const before = await findings(repo.dir);
+      // Nothing but the secret scan names a Kotlin file: no compare, raw-body, guard or externalId finding.
+      expect(before.filter((f) => /\.kts?$/.test(f)).sort()).toEqual(KOTLIN_FILES.map((file) => `credentials.no-secrets-in-source live-secret-in-source ${file}`));
+      const shown = await fix(repo.dir);
+      expect(shown.code).toBe(1);
+      expect(shown.stdout + shown.stderr).not.toContain(KEY);
+      for (const l of KOTLIN_LINES) expect(shown.stdout).toContain(l);
+      expect(shown.stdout).toMatch(/^3 text suggestions to apply by hand/m);
+      expect(shown.stdout).not.toMatch(JAVA_ONLY);
+      expect(await repo.git('status', '--porcelain')).toBe('');
+
+      // Per file: every line golive says to add is in after/, every line it says to change is gone.
+      let file = '';
+      const seen = new Set<string>();
+      for (const l of shown.stdout.split('\n')) {
+        const at = /^ {2}(\S+\.kts?):\d+$/.exec(l);
+        if (at) file = at[1]!;
+        if (!/^ {2}[-+] /.test(l)) continue;
+        const afterLines = (await readFile(path.join(FIXTURES, name, 'after', file), 'utf8')).split('\n');
+        if (l.startsWith('  + ')) expect(afterLines, l).toContain(l.slice(4));
+        else expect(afterLines, l).not.toContain(l.slice(4));
+        seen.add(file);
+      }
+      expect([...seen].sort()).toEqual(KOTLIN_FILES);
+
+      await cp(path.join(FIXTURES, name, 'after'), repo.dir, { recursive: true });
+      await expectRemoved(repo.dir, before, KOTLIN_FILES.map((f) => `credentials.no-secrets-in-source live-secret-in-source ${f}`));
+      await repo.commit('suggestions applied by hand');
+      await expectLeftAlone(repo, ['credentials.no-secrets-in-source']);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  // The Kotlin twin: a Spring handler written correctly in Kotlin is offered nothing.
+  leftAloneTests(/^text-/, { 'text-kotlin-ok': ['credentials.no-secrets-in-source'] }, {});
 
   it.each([...CORRECT, ...IDIOMS_OK])('%s: correct code is offered nothing and left byte for byte (built CLI)', async (dir) => {
     const repo = await repoFrom(path.join(FIXTURE_ROOT, dir));
