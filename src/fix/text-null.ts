@@ -4,6 +4,7 @@
 // Rack's and ActiveSupport's secure_compare call nil.bytesize, Python's hmac.compare_digest
 // raises TypeError on None, and Java's null.getBytes() throws NPE. Go's strings are never nil.
 import type { CodeLanguage } from '../evidence/code/types.js';
+import { escapeRegExp } from '../regexp.js';
 
 /** Already a string whatever the request carried: a default, a cast, a conversion. */
 const DEFAULTED: Partial<Record<CodeLanguage, RegExp>> = {
@@ -27,14 +28,12 @@ const READS_NULL: Partial<Record<CodeLanguage, RegExp>> = {
 
 const IDENT: Partial<Record<CodeLanguage, RegExp>> = { python: /^\w+$/, ruby: /^\w+$/, php: /^\$\w+$/, java: /^\w+$/ };
 
-const escape = (s: string) => s.replace(/[$.*+?()[\]{}|^\\]/g, '\\$&');
-
 /** The right-hand side of the nearest assignment to `name` written before `at`, if any. */
 function assignedBefore(lang: CodeLanguage, source: string, at: number, name: string): string | undefined {
   const lines = source.slice(0, at).split('\n').slice(0, -1).reverse();
   const typed = lang === 'java' ? '(?:[\\w<>\\[\\],.?]+\\s+)?' : '';
   const annotated = lang === 'python' ? '(?::[^=\\n]+)?' : '';
-  const re = new RegExp(`^\\s*${typed}${escape(name)}\\s*${annotated}=(?!=)\\s*(.+?)\\s*;?\\s*$`);
+  const re = new RegExp(`^\\s*${typed}${escapeRegExp(name)}\\s*${annotated}=(?!=)\\s*(.+?)\\s*;?\\s*$`);
   for (const l of lines) {
     const m = re.exec(l.replace(/\r$/, ''));
     if (m) return m[1];
@@ -44,7 +43,7 @@ function assignedBefore(lang: CodeLanguage, source: string, at: number, name: st
 
 /** `@RequestHeader("X") String name`, not marked `required = false`. */
 function requiredHeader(source: string, name: string): boolean {
-  const m = new RegExp(`@RequestHeader(?:\\(([^()]*)\\))?\\s+(?:final\\s+)?String\\s+${escape(name)}\\b`).exec(source);
+  const m = new RegExp(`@RequestHeader(?:\\(([^()]*)\\))?\\s+(?:final\\s+)?String\\s+${escapeRegExp(name)}\\b`).exec(source);
   return !!m && !/required\s*=\s*false/.test(m[1] ?? '');
 }
 

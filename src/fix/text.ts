@@ -13,6 +13,7 @@ import type { Session } from './session.js';
 import type { Fix } from './types.js';
 import { environmentGuard } from './text-guard.js';
 import { asString, mayBeNull } from './text-null.js';
+import { escapeRegExp } from '../regexp.js';
 
 /** Something a suggestion needs, and how to tell the file has it already. */
 interface Need {
@@ -168,7 +169,7 @@ function keyToEnv(s: Session, lang: TextLanguage, source: string, f: Finding & {
   if (!read || !key) return undefined;
   const line = lineAt(source, f.line);
   // The whole literal: a triple-quoted one (Python, Kotlin) too, or two stray quotes would stay.
-  const quoted = new RegExp(`(?<!['"])("""|'''|['"])${key.value}\\1(?!['"])`);
+  const quoted = new RegExp(`(?<!['"])("""|'''|['"])${escapeRegExp(key.value)}\\1(?!['"])`);
   // Only MintCash's keys: Stripe's and Paystack's have the same shape.
   if (!quoted.test(line) || !mintcashCue(source, hintsFrom(s.config)) || OTHER_PROVIDER.test(line)) return undefined;
   // A constant cannot hold a value read at run time: Go's becomes a var, Kotlin's `const val` a
@@ -179,7 +180,7 @@ function keyToEnv(s: Session, lang: TextLanguage, source: string, f: Finding & {
   if (lang === 'kotlin') {
     replaced = replaced.replace(/^(\s*(?:(?:private|internal|public|protected)\s+)?)const\s+(?=val\s)/, '$1');
     // `System.getenv("K") ?: "sk_…"` would become `System.getenv("K") ?: System.getenv("K")`: the read alone.
-    const twice = new RegExp(`${read.replace(/[.()]/g, '\\$&')}\\s*\\?:\\s*${read.replace(/[.()]/g, '\\$&')}`);
+    const twice = new RegExp(`${escapeRegExp(read)}\\s*\\?:\\s*${escapeRegExp(read)}`);
     replaced = replaced.replace(twice, read);
   }
   return { title: `read the secret key from the environment (\`${read}\`)`, text: exactLines(f.file, f.line, line, replaced, [`set ${s.config.env.secretKey} in every deployment's environment, and rotate the committed key`]) };

@@ -4,6 +4,7 @@
 // where it is hot: a week of access log is millions of lines.
 import { GoliveError } from '../errors.js';
 import type { AccessRecord } from './types.js';
+import { escapeRegExp } from '../regexp.js';
 
 export type AccessParser = (line: string) => AccessRecord | string | null;
 
@@ -115,8 +116,6 @@ export const parseCombined: AccessParser = (line) => {
   return record(parseTimeLocal(m[1]!), m[2]!, m[3]!, null, GOLIVE_UA.test(m[4] ?? ''));
 };
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Joins nginx's quoted pieces (`'$a ' '$b'`) and drops `escape=…`; a bare format is taken as is. */
 function unquoteFormat(format: string): { text: string; json: boolean } {
   let f = format.trim().replace(/;$/, '');
@@ -138,14 +137,14 @@ export function compileNginxFormat(format: string): AccessParser {
   const tokens = [...text.matchAll(/\$\{?([a-z0-9_]+)\}?|([^$]+)/gi)];
   tokens.forEach((tok, i) => {
     if (tok[2] !== undefined) {
-      re += escapeRe(tok[2]);
+      re += escapeRegExp(tok[2]);
       return;
     }
     const name = tok[1]!.toLowerCase();
     const next = tokens[i + 1]?.[2]?.[0];
     vars.push(name);
     if (name === 'time_local' && next !== ']') re += '(\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4})';
-    else re += next === undefined ? '(.*)' : `([^${escapeRe(next)}]*)`;
+    else re += next === undefined ? '(.*)' : `([^${escapeRegExp(next)}]*)`;
   });
   const has = (v: string) => vars.includes(v);
   if (!has('status')) throw new Error('the log_format has no $status');

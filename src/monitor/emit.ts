@@ -7,16 +7,15 @@
 // mintcash_subscription_transitions_total{from,to} and mintcash_api_errors_total{code,request_id_logged}.
 import { stringify } from 'yaml';
 import type { MonitorConfig } from './config.js';
+import { escapeRegExp } from '../regexp.js';
 
 export interface EmitOptions {
   monitor: MonitorConfig;
   webhookPaths: readonly string[];
 }
 
-const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 function selectors(o: EmitOptions) {
-  const paths = o.webhookPaths.map(reEscape).join('|').replace(/\\/g, '\\\\');
+  const paths = o.webhookPaths.map(escapeRegExp).join('|').replace(/\\/g, '\\\\');
   const req = `method="POST",path=~"${paths}"`;
   const drift = o.monitor.failures.driftCodes.join('|').replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   return { req, drift };

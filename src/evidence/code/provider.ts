@@ -2,6 +2,7 @@
 // reaches MintCash. Generic crypto checks judge every HMAC verification; MintCash-only checks
 // (environment guard, eventId dedup, externalId) need to know the code is MintCash's. Works on
 // a file's whole source text, so every language shares it; records the reasons it found.
+import { escapeRegExp } from '../../regexp.js';
 
 /** What the merchant's config says about their MintCash setup (api.baseUrl, env names, webhook URL). */
 export interface MintCashHints {
@@ -92,14 +93,12 @@ const MINTCASH_EVENTS = /['"`](payment\.(?:partially_refunded|refund_failed|void
 /** A repository URL in an import (`github.com/acme/billing/...`) names where code lives, not who signs webhooks. */
 const REPO_URL = /\b(?:github|gitlab|bitbucket)\.(?:com|org)\/[\w.-]+(?:\/[\w.-]+)*/gi;
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** The strongest reason to say this source is about MintCash, or undefined. */
 export function mintcashCue(source: string, hints: MintCashHints): string | undefined {
   // Most specific first, so the recorded reason says the most.
   for (const h of hints.hosts) if (source.includes(h)) return `uses the MintCash host ${h}`;
-  for (const e of hints.envNames) if (new RegExp(`\\b${escape(e)}\\b`).test(source)) return `reads ${e}`;
-  if (hints.webhookPath && new RegExp(`(['"\`])${escape(hints.webhookPath)}/?\\1`).test(source)) return `serves the configured webhook path ${hints.webhookPath}`;
+  for (const e of hints.envNames) if (new RegExp(`\\b${escapeRegExp(e)}\\b`).test(source)) return `reads ${e}`;
+  if (hints.webhookPath && new RegExp(`(['"\`])${escapeRegExp(hints.webhookPath)}/?\\1`).test(source)) return `serves the configured webhook path ${hints.webhookPath}`;
   const word = MINTCASH_WORD.exec(source);
   return word ? `names MintCash (\`${word[0]}\`)` : undefined;
 }
