@@ -4,10 +4,9 @@
 // envelope's `data` is a JSON column, or flattened as `data.id`, `data.failureCode`, ….
 import { Readable } from 'node:stream';
 import { parse as csvParse } from 'csv-parse';
-import { GoliveError, describeError } from '../errors.js';
 import { first, parseAnyTime } from './access-formats.js';
 import { F, Fields, fieldValue, isoMs, present, scanEnvelope } from './envelope-scan.js';
-import type { Chunks } from './lines.js';
+import { readError, type Chunks } from './lines.js';
 import type { EventRecord, SubscriptionRow } from './types.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
@@ -117,7 +116,7 @@ export async function forEachCsvRow(stream: Chunks, sink: (row: Record<string, u
   try {
     await done;
   } catch (e) {
-    throw new GoliveError('IO', `cannot read input: ${describeError(e)}`, { suggestion: 'A truncated .gz or an unreadable file: check it with `zcat -t` or `cat`.' });
+    throw readError(e);
   }
   return rows;
 }

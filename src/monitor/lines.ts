@@ -16,6 +16,10 @@ import { GoliveError, describeError } from '../errors.js';
 /** A source's bytes in chunks: a stream (stdin, gunzip), or fileChunks (two buffers, refilled in turn). */
 export type Chunks = AsyncIterable<Buffer | string>;
 
+/** An input that failed part-way (a truncated .gz, a file gone unreadable), as every reader reports it. */
+export const readError = (e: unknown): GoliveError =>
+  new GoliveError('IO', `cannot read input: ${describeError(e)}`, { suggestion: 'A truncated .gz or an unreadable file: check it with `zcat -t` or `cat`.' });
+
 /** In bytes, by both readers (a UTF-16 code unit is 1 to 3 bytes of UTF-8). */
 export const MAX_LINE = 64 * 1024;
 /** The bytes a too-long line's excerpt keeps: at least 200 characters of any UTF-8 text. */
@@ -189,7 +193,7 @@ export async function forEachLine(stream: Chunks, sink: LineSink, firstLineNo = 
       consumed = bytes - Buffer.byteLength(carry);
     }
   } catch (e) {
-    throw new GoliveError('IO', `cannot read input: ${describeError(e)}`, { suggestion: 'A truncated .gz or an unreadable file: check it with `zcat -t` or `cat`.' });
+    throw readError(e);
   }
   // Following a growing file, an unterminated last line is still being written: read it next time.
   if (holdPartial) return { lines: lineNo - firstLineNo + 1, bytes: consumed };
@@ -249,7 +253,7 @@ export async function forEachLineBytes(stream: Chunks, sink: ByteLineSink, first
       } else if (from < buf.length) carry = Buffer.from(buf.subarray(from));
     }
   } catch (e) {
-    throw new GoliveError('IO', `cannot read input: ${describeError(e)}`, { suggestion: 'A truncated .gz or an unreadable file: check it with `zcat -t` or `cat`.' });
+    throw readError(e);
   }
   // Following a growing file, an unterminated last line is still being written: read it next time.
   if (holdPartial) return { lines: lineNo - firstLineNo + 1, bytes: bytes - (carry?.length ?? 0) };

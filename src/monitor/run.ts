@@ -2,7 +2,6 @@
 // report. Holds the running state, so `--follow` feeds it new lines and asks for a fresh report.
 // Malformed lines are counted per input with a few masked examples, never dropped silently.
 import { redactText } from '../engine/mask.js';
-import { GoliveError, describeError } from '../errors.js';
 import { accessParser, parseCombined, type AccessParser } from './access-formats.js';
 import { appLineParser, DEFAULT_APP_FIELDS, type AppLogFields } from './app-log.js';
 import { ChurnMetric } from './churn.js';
@@ -11,7 +10,7 @@ import type { MonitorConfig } from './config.js';
 import { DeliveryMetric } from './delivery.js';
 import { FailuresMetric } from './failures.js';
 import { forEachCsvRow, ledgerRecord, ledgerRecordFromBytes, looksLikeJson, subscriptionRecord } from './exports.js';
-import { forEachLine, forEachLineBytes, longLineExcerpt, openSource, type Chunks, type Source } from './lines.js';
+import { forEachLine, forEachLineBytes, longLineExcerpt, openSource, readError, type Chunks, type Source } from './lines.js';
 import { RequestIdMetric } from './request-ids.js';
 import { daysBetween, hoursBetween, iso } from './time.js';
 import type { AccessRecord, EventRecord, InputName, InputSummary, MetricResult, MonitorReport, ReconcileFinding, SubscriptionRow } from './types.js';
@@ -389,7 +388,7 @@ async function firstLine(src: Source, stdin: NodeJS.ReadableStream): Promise<{ l
     }
   } catch (e) {
     await it.return?.();
-    throw new GoliveError('IO', `cannot read input: ${describeError(e)}`, { suggestion: 'A truncated .gz or an unreadable file: check it with `zcat -t` or `cat`.' });
+    throw readError(e);
   }
   async function* all(): AsyncGenerator<Buffer | string> {
     try {
