@@ -220,12 +220,20 @@ async function checkModuleTypes(inputs: readonly string[], files: ReadonlyMap<st
   }
 }
 
-/** What compiles a plugin: golive (its version and this very module), esbuild and Node. */
+let compiler: { self: string; esbuild: string | undefined } | undefined;
+
+/**
+ * What compiles a plugin: golive (its version and this very module), esbuild and Node. The files
+ * are read once per run, not once per plugin: they do not change while golive runs.
+ */
 function compilerParts(): Record<string, unknown> {
-  const self = fileURLToPath(import.meta.url);
-  const st = statSync(self);
-  const esbuild = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')) as { version?: string };
-  return { cache: 1, golive: VERSION, compiler: `${self}:${st.size}:${st.mtimeMs}`, esbuild: esbuild.version, node: process.version, cwd: process.cwd(), out: OUT_DIR };
+  if (!compiler) {
+    const self = fileURLToPath(import.meta.url);
+    const st = statSync(self);
+    const pkg = JSON.parse(readFileSync(requireHere.resolve('esbuild/package.json'), 'utf8')) as { version?: string };
+    compiler = { self: `${self}:${st.size}:${st.mtimeMs}`, esbuild: pkg.version };
+  }
+  return { cache: 1, golive: VERSION, compiler: compiler.self, esbuild: compiler.esbuild, node: process.version, cwd: process.cwd(), out: OUT_DIR };
 }
 
 /** The synthetic module a plugin is built from: its exports are the driver's calls on the plugin. */
