@@ -1,5 +1,5 @@
 // Signals on a terminal and off it: Ctrl-C is exit 130 and SIGTERM exit 143, each with one line on
-// stderr, after children (git, plugin processes) are killed and awaited. The terminal case runs in
+// stderr, after children (git, esbuild's service) are killed and awaited. The terminal case runs in
 // a real pseudo-terminal (util-linux `script`) that reports 0 columns, where the old spinner
 // redrew forever at 100% CPU and ignored both signals.
 import http from 'node:http';
@@ -93,23 +93,30 @@ describe('off a terminal', () => {
     expect(String(r.stderr).trim()).toBe('golive: terminated');
   }, 40_000);
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s kills and awaits the plugin processes', async (signal) => {
+  // A plugin check that never ends (a CPU loop in the sandbox thread, up to the 30 s check limit)
+  // must not hold golive: the signal ends the run at once, and esbuild's service process, golive's
+  // one child on a plugin run (started afresh with the cache off), is stopped and awaited first.
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s during a plugin check that never ends exits at once and leaves no child', async (signal) => {
     await tmp.write({
-      'p.mjs': `export default { apiVersion: 1, namespace: 'slow', checks: [{ id: 'waits', section: 'idempotency', kind: 'static', defaultSeverity: 'error', title: 't', failureTitle: 'f', why: 'w', fix: 'x', requires: [], run: () => new Promise(() => setInterval(() => {}, 1000)) }] };`,
+      'p.mjs': `export default { apiVersion: 1, namespace: 'slow', checks: [{ id: 'loops', section: 'idempotency', kind: 'static', defaultSeverity: 'error', title: 't', failureTitle: 'f', why: 'w', fix: 'x', requires: [], run: () => { for (;;) {} } }] };`,
       'golive.config.json': JSON.stringify({ plugins: ['./p.mjs'] }),
     });
-    const child = execa('node', [BIN, 'check', tmp.dir, '--offline', '--only', 'slow'], { env: cleanEnv(), extendEnv: false, reject: false });
+    const child = execa('node', [BIN, 'check', tmp.dir, '--offline', '--only', 'slow'], { env: cleanEnv({ GOLIVE_CACHE: 'off' }), extendEnv: false, reject: false });
     let kids: number[] = [];
     await until(async () => {
       const r = await execa('pgrep', ['-P', String(child.pid)], { reject: false });
       kids = r.stdout.split('\n').filter(Boolean).map(Number);
-      return kids.length > 0;
+      return kids.length > 0 || child.exitCode !== null;
     });
+    // The loop now runs for up to 30 s; a run that had already ended would fail the exit code below.
+    await new Promise((r) => setTimeout(r, 1500));
     child.kill(signal);
     const r = await child;
+    expect(kids.length).toBeGreaterThan(0);
     expect(r.exitCode).toBe(signal === 'SIGINT' ? 130 : 143);
+    expect(String(r.stderr).trim()).toBe(signal === 'SIGINT' ? 'golive: interrupted' : 'golive: terminated');
     // Gone, or a zombie waiting for init to reap it (its parent, golive, has exited): either is dead.
-    const ps = kids.length ? (await execa('ps', ['-o', 'stat=,args=', '-p', kids.join(',')], { reject: false })).stdout : '';
+    const ps = (await execa('ps', ['-o', 'stat=,args=', '-p', kids.join(',')], { reject: false })).stdout;
     expect(ps.split('\n').filter((l) => l.trim() && !l.trim().startsWith('Z'))).toEqual([]);
   }, 40_000);
 
