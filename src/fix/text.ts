@@ -22,7 +22,7 @@ interface Need {
 }
 
 /** `import pkg.Cls;` (or `pkg.*`) in a Java file. */
-const javaImport = (pkg: string, cls: string): Need => ({ text: `\`import ${pkg}.${cls};\``, present: new RegExp(`^\\s*import\\s+${pkg.replace(/\./g, '\\.')}\\.(?:${cls}|\\*)\\s*;`, 'm') });
+const javaImport = (pkg: string, cls: string): Need => ({ text: `\`import ${pkg}.${cls};\``, present: new RegExp(`^\\s*import\\s+${escapeRegExp(pkg)}\\.(?:${cls}|\\*)\\s*;`, 'm') });
 
 /** The constant-time compare of each language, and what it needs imported. */
 const COMPARE: Partial<Record<CodeLanguage, { call: (a: string, b: string) => string; not: string; needs?: Need[] }>> = {
@@ -207,7 +207,7 @@ export async function textFor(s: Session, check: CheckResult, f: Finding, code: 
     const outside = source.slice(0, indexOfByte(source, input.start)) + source.slice(indexOfByte(source, input.end));
     const needs = /^\$?\w+/.exec(raw.expr.replace(/^await /, ''))![0];
     // A Spring handler takes its body as a parameter: the note says to make it `String body`.
-    const atHand = /php:\/\/input/.test(raw.expr) || (lang === 'java' && /@RequestBody\b/.test(outside)) || new RegExp(`(^|[^\\w$])${needs.replace('$', '\\$')}\\b`).test(outside);
+    const atHand = /php:\/\/input/.test(raw.expr) || (lang === 'java' && /@RequestBody\b/.test(outside)) || new RegExp(`(^|[^\\w$])${escapeRegExp(needs)}\\b`).test(outside);
     if (!atHand) return [];
     const [from, to0] = [indexOfByte(source, input.start), indexOfByte(source, input.end)];
     // Python's raw body is bytes already: `json.dumps(x).encode()` loses its `.encode(...)` too.
